@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Resource records and RDATA: RFC 9498 sections 5 and 6.2. */
+#ifndef GNS_RECORD_H
+#define GNS_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Flags on the wire (RFC 9498, 5: bit 15 is the least significant). */
+#define GNS_RF_CRITICAL 0x0001u
+#define GNS_RF_SHADOW 0x0002u
+#define GNS_RF_SUPPLEMENTAL 0x0004u
+/* Local-only flags (same bits as GNUnet's namestore); never published. */
+#define GNS_RF_RELATIVE_EXPIRATION 0x4000u
+#define GNS_RF_PRIVATE 0x8000u
+#define GNS_RF_LOCAL_ONLY (GNS_RF_RELATIVE_EXPIRATION | GNS_RF_PRIVATE)
+
+/* Record types (RFC 9498, 10.1 and DNS). */
+enum {
+  GNS_TYPE_A = 1,
+  GNS_TYPE_NS = 2,
+  GNS_TYPE_CNAME = 5,
+  GNS_TYPE_SOA = 6,
+  GNS_TYPE_MX = 15,
+  GNS_TYPE_TXT = 16,
+  GNS_TYPE_AAAA = 28,
+  GNS_TYPE_SRV = 33,
+  GNS_TYPE_CERT = 37,
+  GNS_TYPE_TLSA = 52,
+  GNS_TYPE_URI = 256,
+  GNS_TYPE_PKEY = 65536,
+  GNS_TYPE_NICK = 65537,
+  GNS_TYPE_LEHO = 65538,
+  GNS_TYPE_VPN = 65539,
+  GNS_TYPE_GNS2DNS = 65540,
+  GNS_TYPE_BOX = 65541,
+  GNS_TYPE_REDIRECT = 65551,
+  GNS_TYPE_EDKEY = 65556,
+};
+
+/* One record. data points into caller-owned memory (for parsed RDATA:
+ * into the RDATA buffer). expiration is absolute microseconds since the
+ * epoch, or relative microseconds if GNS_RF_RELATIVE_EXPIRATION is set. */
+struct gns_record {
+  uint64_t expiration;
+  uint32_t type;
+  uint16_t flags;
+  uint16_t data_len;
+  const uint8_t *data;
+};
+
+#define GNS_RECORD_HEADER_LEN 16u /* EXPIRATION(8) SIZE(2) FLAGS(2) TYPE(4) */
+#define GNS_RDATA_MAX 65536u     /* refuse to build larger record sets */
+
+/* Size of the RDATA for n records, including the padding to a power of
+ * two (RFC 9498, 6.2; delegation-only record sets are not padded). */
+int gns_rdata_size(const struct gns_record *rd, size_t n, size_t *size);
+
+/* Serialise n records into out (exactly gns_rdata_size bytes, padding
+ * zeroed). Local-only flags are stripped; relative expirations must have
+ * been made absolute by the caller (-EINVAL otherwise). */
+int gns_rdata_serialize(const struct gns_record *rd, size_t n, uint8_t *out, size_t cap,
+                        size_t *outlen);
+
+/* Parse RDATA (padding allowed and ignored). rd[i].data points into buf.
+ * -EBADMSG on truncation, -E2BIG if more than max records. */
+int gns_rdata_parse(const uint8_t *buf, size_t len, struct gns_record *rd, size_t max, size_t *n);
+
+/* RRBLOCK expiration of a record set (RFC 9498, 6.3): for each type the
+ * maximum expiration (shadow records included), then the minimum over
+ * types. Relative expirations count as now + value. */
+uint64_t gns_rdata_block_expiration(const struct gns_record *rd, size_t n, uint64_t now);
+
+/* Records the resolver should see at time now: expired ones dropped, SHADOW
+ * records kept only if no unexpired non-shadow record of that type exists
+ * (RFC 9498, 5). Compacts rd in place, returns the new count. */
+size_t gns_records_filter_live(struct gns_record *rd, size_t n, uint64_t now);
+
+#endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The GNS resolution state machine: RFC 9498 section 7. Pure: it never
+ * does I/O. The driver (gnsd) asks what it needs next with
+ * gns_resolution_step(), fetches it (blocks by q from storage/DHT, DNS
+ * answers via c-ares) and hands it back with the supply functions.
+ * Revocations are looked up through a synchronous callback. */
+#ifndef GNS_RESOLVER_H
+#define GNS_RESOLVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "record.h"
+#include "rrblock.h"
+#include "zonekey.h"
+
+struct gns_resolution;
+
+struct gns_resolver_limits {
+  unsigned max_depth;        /* delegations + redirects followed; default 16 */
+  unsigned max_records;      /* per answer; default 256 */
+  size_t max_answer_bytes;   /* default 64 KiB */
+};
+
+/* Synchronous hooks into the driver. */
+struct gns_resolver_hooks {
+  /* True if zk is revoked (locally stored, verified, not stale). */
+  bool (*is_revoked)(void *userdata, const struct gns_zone_key *zk);
+  void *userdata;
+};
+
+enum gns_step_kind {
+  GNS_STEP_NEED_BLOCK, /* fetch the block for need.q; then supply_block */
+  GNS_STEP_NEED_DNS,   /* query need.dns_name/type at need.dns_servers; then supply_dns */
+  GNS_STEP_DONE,       /* records are ready: gns_resolution_result() */
+  GNS_STEP_FAILED,     /* gns_resolution_error() says why */
+};
+
+struct gns_step {
+  enum gns_step_kind kind;
+  /* NEED_BLOCK */
+  uint8_t q[GNS_Q_LEN];
+  /* NEED_DNS: ASCII (IDNA-converted) name and server IP address strings */
+  const char *dns_name;
+  uint16_t dns_type;
+  const char *const *dns_servers;
+  size_t n_dns_servers;
+};
+
+/* Errors reported by gns_resolution_error() (negative errno style):
+ *   -ENOENT      NoSuchName (name or record does not exist)
+ *   -EINVAL      InvalidName
+ *   -EKEYREVOKED ZoneRevoked
+ *   -EPROTONOSUPPORT CriticalRecordUnsupported
+ *   -ELOOP       ResolutionLoop (depth or loop limit)
+ *   -EIO         storage/DNS failure
+ *   -E2BIG       answer too large */
+
+/* Start resolving name (the labels left of the start zone, dot separated,
+ * "" for the apex) in start zone zk, for record type type (0 = any).
+ * Labels are UTF-8; they are NFC-normalised here. */
+int gns_resolution_new(const struct gns_zone_key *zk, const char *name, uint32_t type,
+                       const struct gns_resolver_limits *limits,
+                       const struct gns_resolver_hooks *hooks, struct gns_resolution **out);
+void gns_resolution_free(struct gns_resolution *r);
+
+/* What to do next, at time now (microseconds since the epoch). Pointers in
+ * *step stay valid until the next call into r. */
+int gns_resolution_step(struct gns_resolution *r, uint64_t now, struct gns_step *step);
+
+/* Hand back the block for the q of the last NEED_BLOCK step; block == NULL
+ * means none was found. The resolver verifies it (q, expiry, signature);
+ * a bad block returns -EBADMSG and the step stays NEED_BLOCK so the driver
+ * may try another source. */
+int gns_resolution_supply_block(struct gns_resolution *r, const uint8_t *block, size_t len,
+                                uint64_t now);
+
+/* Hand back DNS answer records (data in DNS RDATA form, which is the GNS
+ * form for DNS types), rcode 0 on success or -ENOENT/-EIO. */
+int gns_resolution_supply_dns(struct gns_resolution *r, int error, const struct gns_record *rd,
+                              size_t n);
+
+/* Result of a DONE resolution. Pointers valid until gns_resolution_free. */
+int gns_resolution_result(const struct gns_resolution *r, const struct gns_record **rd, size_t *n);
+/* Canonical name from LEHO or the final name after REDIRECT/CNAME; NULL if none. */
+const char *gns_resolution_canonical_name(const struct gns_resolution *r);
+/* zTLD-encoded key of the zone that answered. */
+const struct gns_zone_key *gns_resolution_answer_zone(const struct gns_resolution *r);
+int gns_resolution_error(const struct gns_resolution *r);
+
+/* Start zone determination: RFC 9498 section 7.1. */
+struct gns_suffix_map {
+  const char *suffix; /* e.g. "example" or "pin.gns.alt"-less form "pin" */
+  struct gns_zone_key zk;
+};
+/* name is the part before ".gns.alt". Tries a zTLD at the right end
+ * (possibly split over labels), then the longest matching suffix.
+ * On success *rest gets the length of the remaining left part (without
+ * the separating dot). -ENOENT if no start zone; -EINVAL if two suffixes
+ * of equal length match (configuration error). */
+int gns_start_zone_find(const char *name, size_t len, const struct gns_suffix_map *maps,
+                        size_t n_maps, struct gns_zone_key *zk, size_t *rest);
+
+#endif

@@ -1,0 +1,1 @@
+# core/revocation area: append to libgnscore_la_SOURCES, UNIT_TESTS, check_PROGRAMS

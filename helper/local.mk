@@ -1,0 +1,1 @@
+# helper: see Makefile.am

@@ -1,0 +1,1 @@
+# nss: see Makefile.am
