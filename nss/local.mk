@@ -1,1 +1,30 @@
-# nss: see Makefile.am
+# nss/: libnss_gns.so.2, the glibc NSS module (DESIGN.md "NSS behaviour").
+#
+# The pure parts (name policy, request/reply, buffer layout) and the
+# varlink client are a convenience library so that the module and the unit
+# tests link the same objects; gnsctl may list nss/varlink-client.c too.
+noinst_LTLIBRARIES += nss/libnssgns.la
+nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/varlink-client.c nss/varlink-client.h
+nss_libnssgns_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+nss_libnssgns_la_LIBADD = $(JSONC_LIBS) $(UNISTRING_LIBS)
+
+# -version-info 2:0:0 gives the soname glibc dlopens: libnss_gns.so.2.
+lib_LTLIBRARIES += nss/libnss_gns.la
+nss_libnss_gns_la_SOURCES = nss/nss-gns.c
+nss_libnss_gns_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+nss_libnss_gns_la_LIBADD = nss/libnssgns.la
+nss_libnss_gns_la_LDFLAGS = -module -version-info 2:0:0 -no-undefined -shared \
+	-Wl,--version-script=$(srcdir)/nss/nss-gns.sym -Wl,-z,relro -Wl,-z,now
+EXTRA_nss_libnss_gns_la_DEPENDENCIES = $(srcdir)/nss/nss-gns.sym
+EXTRA_DIST += nss/nss-gns.sym
+
+# glibc loads libnss_gns.so.2 by name: the libtool archive and the
+# development symlink have no user. (A hook target per area, so other
+# fragments can hang their own on install-exec-hook.)
+install-exec-hook: install-exec-hook-nss
+install-exec-hook-nss:
+	rm -f $(DESTDIR)$(libdir)/libnss_gns.la $(DESTDIR)$(libdir)/libnss_gns.so
+uninstall-hook: uninstall-hook-nss
+uninstall-hook-nss:
+	rm -f $(DESTDIR)$(libdir)/libnss_gns.so.2 $(DESTDIR)$(libdir)/libnss_gns.so.2.0.0
+.PHONY: install-exec-hook-nss uninstall-hook-nss
