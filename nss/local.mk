@@ -28,3 +28,13 @@ uninstall-hook: uninstall-hook-nss
 uninstall-hook-nss:
 	rm -f $(DESTDIR)$(libdir)/libnss_gns.so.2 $(DESTDIR)$(libdir)/libnss_gns.so.2.0.0
 .PHONY: install-exec-hook-nss uninstall-hook-nss
+
+# Unit tests of the pure parts and of the varlink client.
+UNIT_TESTS += tests/test-nss-hostent tests/test-varlink-client
+check_PROGRAMS += tests/test-nss-hostent tests/test-varlink-client
+tests_test_nss_hostent_SOURCES = tests/test-nss-hostent.c
+tests_test_nss_hostent_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+tests_test_nss_hostent_LDADD = nss/libnssgns.la $(JSONC_LIBS)
+tests_test_varlink_client_SOURCES = tests/test-varlink-client.c
+tests_test_varlink_client_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+tests_test_varlink_client_LDADD = nss/libnssgns.la $(JSONC_LIBS)
