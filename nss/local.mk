@@ -38,3 +38,10 @@ tests_test_nss_hostent_LDADD = nss/libnssgns.la $(JSONC_LIBS)
 tests_test_varlink_client_SOURCES = tests/test-varlink-client.c
 tests_test_varlink_client_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 tests_test_varlink_client_LDADD = nss/libnssgns.la $(JSONC_LIBS)
+
+# The module as glibc sees it: a driver that dlopens it and calls every
+# entry point, a fake gnsd for every reply shape (no root, no gnsd needed).
+check_PROGRAMS += tests/nss-driver
+tests_nss_driver_SOURCES = tests/nss-driver.c
+TESTS += tests/nss-module.sh
+EXTRA_DIST += tests/nss-module.sh tests/nss-lib.sh tests/nss-fake-gnsd.py
