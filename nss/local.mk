@@ -45,3 +45,12 @@ check_PROGRAMS += tests/nss-driver
 tests_nss_driver_SOURCES = tests/nss-driver.c
 TESTS += tests/nss-module.sh
 EXTRA_DIST += tests/nss-module.sh tests/nss-lib.sh tests/nss-fake-gnsd.py
+
+# End to end, as root in private mount+net namespaces (exit 77 otherwise):
+# getent, curl, ping, python and a 16-thread program through glibc.
+check_PROGRAMS += tests/nss-threads
+tests_nss_threads_SOURCES = tests/nss-threads.c
+tests_nss_threads_LDADD = -lpthread
+TESTS += tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh
+EXTRA_DIST += tests/nss-e2e.sh tests/nss-e2e-lib.sh tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh \
+	tests/varlink-call.py tests/dns-listener.py

@@ -11,7 +11,10 @@ top_builddir=$(cd "$top_builddir" && pwd)
 MODULE=$top_builddir/nss/.libs/libnss_gns.so.2
 DRIVER=$top_builddir/tests/nss-driver
 FAKE_GNSD=$top_srcdir/tests/nss-fake-gnsd.py
-PYTHON=${PYTHON:-python3}
+# The system python starts fastest and uses the system glibc.
+if [ -z "${PYTHON:-}" ]; then
+  if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+fi
 
 failures=0
 checks=0
@@ -70,6 +73,7 @@ wait_for_socket() { # PATH [TRIES of 50 ms]
 # start_fake_gnsd SOCKET LOG: sets FAKE_PID.
 start_fake_gnsd() {
   command -v "$PYTHON" >/dev/null || skip "python3 is needed for the fake gnsd"
+  rm -f "$1"
   "$PYTHON" "$FAKE_GNSD" "$1" --log "$2" &
   FAKE_PID=$!
   wait_for_socket "$1" || { fail "fake gnsd did not start"; return 1; }
