@@ -4,3 +4,7 @@ UNIT_TESTS += tests/test-revocation
 check_PROGRAMS += tests/test-revocation
 tests_test_revocation_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 tests_test_revocation_LDADD = $(GNSCORE_TEST_LIBS)
+BENCHES += bench/bench-revocation
+noinst_PROGRAMS += bench/bench-revocation
+bench_bench_revocation_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+bench_bench_revocation_LDADD = $(GNSCORE_TEST_LIBS)
