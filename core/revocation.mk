@@ -8,3 +8,4 @@ BENCHES += bench/bench-revocation
 noinst_PROGRAMS += bench/bench-revocation
 bench_bench_revocation_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 bench_bench_revocation_LDADD = $(GNSCORE_TEST_LIBS)
+FUZZ_TARGETS += revocation
