@@ -116,7 +116,7 @@ int main(int argc, char **argv) {
   double per_hash = (now_s() - t0) / n1;
   printf("revocation pow candidate (Argon2id t=3 m=1MiB): %.2f ms\n", per_hash * 1e3);
 
-  double r1 = run_rate(1, 128), rn = run_rate(0, 256);
+  double r1 = run_rate(1, 200), rn = run_rate(0, 400);
   printf("revocation pow_run, 1 thread:   %.0f candidates/s\n", r1);
   printf("revocation pow_run, all cores:  %.0f candidates/s (x%.2f)\n", rn, rn / r1);
 
