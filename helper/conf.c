@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf.h"
+#include "ztld.h"
 
 #define GNUNET_DHT_SOCKET_NAME "gnunet-service-dht.sock"
 #define MAX_DEPTH_LIMIT 64u
@@ -200,9 +201,11 @@ static int add_start_zone(struct parser *ps, const char *key, const char *value)
   if (gnsd_suffix_normalize(key, suffix, sizeof suffix) < 0)
     return fail(ps, "start zone suffix \"%s\" is not a domain name suffix", key);
   if (!*value) return fail(ps, "start zone \"%s\" has no zTLD", key);
-  for (const char *q = value; *q; q++)
-    if (!isalnum((unsigned char)*q))
-      return fail(ps, "start zone \"%s\": \"%s\" is not a zTLD", key, value);
+  struct gns_zone_key zk;
+  int r = gns_ztld_decode(value, strlen(value), &zk);
+  if (r == -EPROTONOSUPPORT)
+    return fail(ps, "start zone \"%s\": zTLD \"%s\" has an unsupported zone type", key, value);
+  if (r < 0) return fail(ps, "start zone \"%s\": \"%s\" is not a zTLD", key, value);
   for (size_t i = 0; i < c->n_start_zones; i++) {
     /* RFC 9498, 7.1: equal-length suffix matches are ambiguous; after
      * normalisation, equal length and overlapping means identical. */
@@ -217,6 +220,7 @@ static int add_start_zone(struct parser *ps, const char *key, const char *value)
   struct gnsd_conf_start_zone *z = &c->start_zones[c->n_start_zones];
   z->suffix = strdup(suffix);
   z->ztld = strdup(value);
+  z->zk = zk;
   z->line = ps->line;
   if (!z->suffix || !z->ztld) {
     free(z->suffix);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "zonekey.h"
 
 #define GNSD_CONF_ERR_MAX 512
 #define GNSD_SUFFIX_MAX 253
@@ -17,10 +18,11 @@ enum gnsd_dht_backend {
 };
 
 /* A [start-zones] entry: suffix (without ".gns.alt", lower-cased ASCII,
- * no trailing dot) -> zTLD (as written; decoded by the user). */
+ * no trailing dot) -> zone key (the zTLD as written, and decoded). */
 struct gnsd_conf_start_zone {
   char *suffix;
   char *ztld;
+  struct gns_zone_key zk;
   unsigned line;
 };
 

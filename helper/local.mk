@@ -4,6 +4,7 @@ noinst_LTLIBRARIES += libgnsd.la
 libgnsd_la_SOURCES = \
 	helper/log.c helper/log.h \
 	helper/varlink.c helper/varlink.h \
+	helper/conf.c helper/conf.h \
 	helper/interfaces.h \
 	helper/storage.h
 nodist_libgnsd_la_SOURCES = helper/interfaces.c
@@ -32,3 +33,7 @@ UNIT_TESTS += tests/test-varlink
 check_PROGRAMS += tests/test-varlink
 tests_test_varlink_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_varlink_LDADD = $(GNSD_LIBS)
+UNIT_TESTS += tests/test-conf
+check_PROGRAMS += tests/test-conf
+tests_test_conf_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_conf_LDADD = $(GNSD_LIBS)
