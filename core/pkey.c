@@ -163,6 +163,11 @@ int gns_pkey_verify(const uint8_t zkey[32], const uint8_t *msg, size_t len,
   gcry_sexp_t pub = NULL, data = NULL, sigexp = NULL;
   int r = -EBADMSG;
 
+  /* The key comes from the network (ZKEY' of an RRBLOCK). libgcrypt 1.10
+   * aborts the process on some invalid points (e.g. the all-zero
+   * encoding, of order 4), so only canonical points of the prime-order
+   * subgroup get that far; no honest key is anything else. */
+  if (!crypto_core_ed25519_is_valid_point(zkey)) return -EBADMSG;
   /* libgcrypt decodes the 32-byte EdDSA point encoding of q for the
    * Ed25519 curve. */
   if (gcry_sexp_build(&pub, NULL, "(public-key(ecc(curve \"Ed25519\")(q %b)))", 32, zkey) != 0 ||
