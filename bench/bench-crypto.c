@@ -17,32 +17,30 @@
 
 /* RFC 9498, Appendix D.3: the revocation "Proof" messages (difficulty 5
  * plus 2 epochs), signed by the PKEY and EDKEY example zones. */
-static const char pkey_proof[] =
-    "0005ff1c56e4b2680000395d1827c000380b54aa7016aca2380b54aa7016ad62"
-    "380b54aa7016af3e380b54aa7016af93380b54aa7016b0bf380b54aa7016b0ee"
-    "380b54aa7016b1c9380b54aa7016b1e5380b54aa7016b278380b54aa7016b2b2"
-    "380b54aa7016b2d6380b54aa7016b2e4380b54aa7016b32c380b54aa7016b35a"
-    "380b54aa7016b39d380b54aa7016b3c0380b54aa7016b3dd380b54aa7016b3f4"
-    "380b54aa7016b442380b54aa7016b476380b54aa7016b48c380b54aa7016b4a4"
-    "380b54aa7016b4c9380b54aa7016b4f0380b54aa7016b4f7380b54aa7016b579"
-    "380b54aa7016b634380b54aa7016b68e380b54aa7016b7b4380b54aa7016b87e"
-    "380b54aa7016b8f8380b54aa7016b92a000100002ca223e879ecc4bbdeb5da17"
-    "319281d63b2e3b6955f1c3775c804a98d5f8ddaa08caffde3c6df145f7e07981"
-    "1537b2b0422d5e1fb2019781eca261d1f9d8ea810abc2f33477f04e3648111be"
-    "71c248821ad604f494e74d0bf511d2c162772e81";
-static const char edkey_proof[] =
-    "0005ff1c573542bd0000395d1827c000584c933cb0992a08584c933cb0992df7"
-    "584c933cb0992e21584c933cb0992e2a584c933cb0992e53584c933cb0992e8e"
-    "584c933cb0992f13584c933cb0992f2d584c933cb0992f3c584c933cb0992f41"
-    "584c933cb0992ffd584c933cb0993033584c933cb0993082584c933cb09930a2"
-    "584c933cb09930e1584c933cb09931ce584c933cb09931de584c933cb0993212"
-    "584c933cb099324e584c933cb099329f584c933cb0993331584c933cb0993387"
-    "584c933cb099338c584c933cb09933e5584c933cb09933f3584c933cb0993426"
-    "584c933cb0993430584c933cb0993468584c933cb0993488584c933cb099348a"
-    "584c933cb099354c584c933cb09935bd000100143cf4b924032022f0dc505814"
-    "53b85d93b047b63d446c5845cb48445ddb96688f04ae26f763565ab7aaab0171"
-    "724f3ca8bcc51a98b7d4c92ea33cd9344ca8b63e04533abf1a3c054916b3682c"
-    "5ca8cb4dd0f84c3b77487aac6ece38480ba9d500";
+static const char pkey_proof[] = "0005ff1c56e4b2680000395d1827c000380b54aa7016aca2380b54aa7016ad62"
+                                 "380b54aa7016af3e380b54aa7016af93380b54aa7016b0bf380b54aa7016b0ee"
+                                 "380b54aa7016b1c9380b54aa7016b1e5380b54aa7016b278380b54aa7016b2b2"
+                                 "380b54aa7016b2d6380b54aa7016b2e4380b54aa7016b32c380b54aa7016b35a"
+                                 "380b54aa7016b39d380b54aa7016b3c0380b54aa7016b3dd380b54aa7016b3f4"
+                                 "380b54aa7016b442380b54aa7016b476380b54aa7016b48c380b54aa7016b4a4"
+                                 "380b54aa7016b4c9380b54aa7016b4f0380b54aa7016b4f7380b54aa7016b579"
+                                 "380b54aa7016b634380b54aa7016b68e380b54aa7016b7b4380b54aa7016b87e"
+                                 "380b54aa7016b8f8380b54aa7016b92a000100002ca223e879ecc4bbdeb5da17"
+                                 "319281d63b2e3b6955f1c3775c804a98d5f8ddaa08caffde3c6df145f7e07981"
+                                 "1537b2b0422d5e1fb2019781eca261d1f9d8ea810abc2f33477f04e3648111be"
+                                 "71c248821ad604f494e74d0bf511d2c162772e81";
+static const char edkey_proof[] = "0005ff1c573542bd0000395d1827c000584c933cb0992a08584c933cb0992df7"
+                                  "584c933cb0992e21584c933cb0992e2a584c933cb0992e53584c933cb0992e8e"
+                                  "584c933cb0992f13584c933cb0992f2d584c933cb0992f3c584c933cb0992f41"
+                                  "584c933cb0992ffd584c933cb0993033584c933cb0993082584c933cb09930a2"
+                                  "584c933cb09930e1584c933cb09931ce584c933cb09931de584c933cb0993212"
+                                  "584c933cb099324e584c933cb099329f584c933cb0993331584c933cb0993387"
+                                  "584c933cb099338c584c933cb09933e5584c933cb09933f3584c933cb0993426"
+                                  "584c933cb0993430584c933cb0993468584c933cb0993488584c933cb099348a"
+                                  "584c933cb099354c584c933cb09935bd000100143cf4b924032022f0dc505814"
+                                  "53b85d93b047b63d446c5845cb48445ddb96688f04ae26f763565ab7aaab0171"
+                                  "724f3ca8bcc51a98b7d4c92ea33cd9344ca8b63e04533abf1a3c054916b3682c"
+                                  "5ca8cb4dd0f84c3b77487aac6ece38480ba9d500";
 
 struct ctx {
   uint32_t ztype;
@@ -99,7 +97,8 @@ static int op_check_decrypt(void *p) {
   uint8_t *rd = NULL;
   size_t n;
   int r = gns_rrblock_verify(c->block, c->block_len, c->q, 0);
-  if (r == 0) r = gns_rrblock_decrypt(c->block, c->block_len, &c->zk, c->label, c->label_len, &rd, &n);
+  if (r == 0)
+    r = gns_rrblock_decrypt(c->block, c->block_len, &c->zk, c->label, c->label_len, &rd, &n);
   free(rd);
   return r;
 }
@@ -118,8 +117,8 @@ static int op_open(void *p) {
 static int op_revocation_verify(void *p) {
   struct ctx *c = p;
   uint64_t expires;
-  return gns_revocation_verify(c->revocation, sizeof c->revocation, 5,
-                               gns_get_u64(c->revocation), NULL, &expires);
+  return gns_revocation_verify(c->revocation, sizeof c->revocation, 5, gns_get_u64(c->revocation),
+                               NULL, &expires);
 }
 
 static int hex_to(const char *hex, uint8_t *out, size_t len) {
@@ -137,7 +136,8 @@ static int setup(struct ctx *c, uint32_t ztype) {
   c->ztype = ztype;
   c->label = (const uint8_t *)"www";
   c->label_len = 3;
-  for (size_t i = 0; i < RDATA_LEN; i++) c->rdata[i] = (uint8_t)i;
+  for (size_t i = 0; i < RDATA_LEN; i++)
+    c->rdata[i] = (uint8_t)i;
   int r = gns_zone_priv_generate(ztype, &c->priv);
   if (r == 0) r = gns_zone_priv_public(&c->priv, &c->zk);
   if (r == 0) r = gns_zone_key_derive(&c->zk, c->label, c->label_len, &c->derived);
@@ -181,8 +181,10 @@ static const struct {
 int main(int argc, char **argv) {
   double seconds = 0.25;
   const char *env = getenv("BENCH_SECONDS");
-  if (argc > 1) seconds = atof(argv[1]);
-  else if (env) seconds = atof(env);
+  if (argc > 1)
+    seconds = atof(argv[1]);
+  else if (env)
+    seconds = atof(env);
   if (!(seconds > 0)) seconds = 0.25;
 
   static struct ctx c[2];

@@ -93,8 +93,10 @@ int crypto_floor_print(FILE *f, size_t rdata_len, double seconds) {
     struct crypto_floor cf;
     int r = crypto_floor_measure(types[i].ztype, rdata_len, seconds, &cf);
     if (r != 0) return r;
-    fprintf(f, "crypto floor %s: %8.1f us/label check+decrypt, %8.1f us/label with q (%zu-byte RDATA)\n",
-            types[i].name, cf.check_decrypt_us, cf.open_us, rdata_len);
+    fprintf(
+        f,
+        "crypto floor %s: %8.1f us/label check+decrypt, %8.1f us/label with q (%zu-byte RDATA)\n",
+        types[i].name, cf.check_decrypt_us, cf.open_us, rdata_len);
   }
   return 0;
 }

@@ -119,8 +119,8 @@ fail:
 }
 
 int gns_rrblock_create(const struct gns_zone_priv *priv, const uint8_t *label, size_t label_len,
-                       const struct gns_record *rd, size_t n, uint64_t expiration,
-                       uint8_t **out, size_t *out_len) {
+                       const struct gns_record *rd, size_t n, uint64_t expiration, uint8_t **out,
+                       size_t *out_len) {
   size_t size = 0, written = 0;
   if (!gns_ztype_supported(priv->ztype)) return -EPROTONOSUPPORT;
   /* RFC 9498, 6.2: RDATA (padded to a power of two unless it is a
@@ -139,8 +139,7 @@ int gns_rrblock_create(const struct gns_zone_priv *priv, const uint8_t *label, s
   return r;
 }
 
-int gns_rrblock_verify(const uint8_t *block, size_t len, const uint8_t q[GNS_Q_LEN],
-                       uint64_t now) {
+int gns_rrblock_verify(const uint8_t *block, size_t len, const uint8_t q[GNS_Q_LEN], uint64_t now) {
   uint32_t ztype;
   size_t bdata_len, msg_len = 0;
   int r = check_shape(block, len, &ztype, &bdata_len);

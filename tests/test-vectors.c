@@ -18,7 +18,9 @@ struct bytes {
   size_t n;
 };
 
-static void hex(struct bytes *out, const char *s) { out->n = check_hex(s, out->b, sizeof out->b); }
+static void hex(struct bytes *out, const char *s) {
+  out->n = check_hex(s, out->b, sizeof out->b);
+}
 
 static void run(const struct rfc9498_vector *v) {
   struct bytes d, zid, label, rdata, iv, k, q, zkdf, nonce, dprime, bdata, rrblock;
@@ -97,8 +99,8 @@ static void run(const struct rfc9498_vector *v) {
 
   /* The whole RRBLOCK. */
   CHECK_INT(gns_rrblock_expiration(rrblock.b, rrblock.n), v->expiration);
-  CHECK_INT(gns_rrblock_create_from_rdata(&priv, label.b, label.n, rdata.b, rdata.n,
-                                          v->expiration, &p, &n),
+  CHECK_INT(gns_rrblock_create_from_rdata(&priv, label.b, label.n, rdata.b, rdata.n, v->expiration,
+                                          &p, &n),
             0);
   if (p) {
     CHECK_INT(n, rrblock.n);
@@ -117,9 +119,8 @@ static void run(const struct rfc9498_vector *v) {
     free(p);
     p = NULL;
   }
-  CHECK_INT(gns_rrblock_open(rrblock.b, rrblock.n, &zk, label.b, label.n, v->expiration - 1, &p,
-                             &n),
-            0);
+  CHECK_INT(
+      gns_rrblock_open(rrblock.b, rrblock.n, &zk, label.b, label.n, v->expiration - 1, &p, &n), 0);
   if (p) {
     CHECK_INT(n, rdata.n);
     CHECK_MEM(p, rdata.b, rdata.n < n ? rdata.n : n);
@@ -151,16 +152,28 @@ static const uint8_t deleg[32] = {0x21, 0xe3, 0xb3, 0x0f, 0xf9, 0x3b, 0xc6, 0xd3
                                   0xc7, 0x48, 0xd2, 0x59, 0xd0, 0xa0, 0x28, 0x4d, 0xbe, 0x84};
 static const uint8_t aaaa[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef};
 static const struct gns_record set_deleg[] = {
-    {.expiration = 8143584694000000u, .type = GNS_TYPE_PKEY, .flags = GNS_RF_CRITICAL,
-     .data_len = 32, .data = deleg},
+    {.expiration = 8143584694000000u,
+     .type = GNS_TYPE_PKEY,
+     .flags = GNS_RF_CRITICAL,
+     .data_len = 32,
+     .data = deleg},
 };
 static const struct gns_record set_three[] = {
-    {.expiration = 8143584694000000u, .type = GNS_TYPE_AAAA, .flags = 0, .data_len = 16,
+    {.expiration = 8143584694000000u,
+     .type = GNS_TYPE_AAAA,
+     .flags = 0,
+     .data_len = 16,
      .data = aaaa},
-    {.expiration = 17999736901000000u, .type = GNS_TYPE_NICK, .flags = 0, .data_len = 6,
+    {.expiration = 17999736901000000u,
+     .type = GNS_TYPE_NICK,
+     .flags = 0,
+     .data_len = 6,
      .data = (const uint8_t *)"\xe6\x84\x9b\xe7\xa7\xb0"},
-    {.expiration = 11464693629000000u, .type = GNS_TYPE_TXT, .flags = GNS_RF_SUPPLEMENTAL,
-     .data_len = 11, .data = (const uint8_t *)"Hello World"},
+    {.expiration = 11464693629000000u,
+     .type = GNS_TYPE_TXT,
+     .flags = GNS_RF_SUPPLEMENTAL,
+     .data_len = 11,
+     .data = (const uint8_t *)"Hello World"},
 };
 
 static void run_records(const struct rfc9498_vector *v, const struct gns_record *rd, size_t n) {
@@ -183,13 +196,13 @@ static void run_records(const struct rfc9498_vector *v, const struct gns_record 
   /* Relative expirations must have been resolved by the caller. */
   struct gns_record rel = rd[0];
   rel.flags |= GNS_RF_RELATIVE_EXPIRATION;
-  CHECK_INT(gns_rrblock_create(&priv, label.b, label.n, &rel, 1, v->expiration, &p, &len),
-            -EINVAL);
+  CHECK_INT(gns_rrblock_create(&priv, label.b, label.n, &rel, 1, v->expiration, &p, &len), -EINVAL);
   gns_zone_priv_wipe(&priv);
 }
 
 int main(void) {
-  for (size_t i = 0; i < GNS_ARRAY_SIZE(rfc9498_vectors); i++) run(&rfc9498_vectors[i]);
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(rfc9498_vectors); i++)
+    run(&rfc9498_vectors[i]);
   run_records(&rfc9498_vectors[0], set_deleg, 1);
   run_records(&rfc9498_vectors[1], set_three, 3);
   run_records(&rfc9498_vectors[2], set_deleg, 1);
