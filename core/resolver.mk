@@ -1,1 +1,2 @@
-# core/resolver area: append to libgnscore_la_SOURCES, UNIT_TESTS, check_PROGRAMS
+# core/resolver area: the resolution state machine (RFC 9498, section 7).
+libgnscore_la_SOURCES += core/resolver.c
