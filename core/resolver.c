@@ -14,6 +14,8 @@
 #include <string.h>
 #include <idn2.h>
 #include "gns-util.h"
+#include "base32gns.h"
+#include "dnsname.h"
 #include "label.h"
 #include "resolver.h"
 #include "rrtype.h"
@@ -221,22 +223,17 @@ static int to_dns_name(struct gns_resolution *r, const char *utf8, char **out) {
   size_t len = strlen(utf8);
   while (len && utf8[len - 1] == '.') len--;
   if (len == 0) return -EINVAL;
-  char *tmp = strndup(utf8, len);
-  if (!tmp) return -ENOMEM;
-  char *ascii = NULL;
-  if (is_ascii(tmp)) {
-    ascii = tmp;
-    tmp = NULL;
-  } else {
+  char *ascii = strndup(utf8, len);
+  if (!ascii) return -ENOMEM;
+  if (!is_ascii(ascii)) {
     char *idn = NULL;
-    int rc = idn2_to_ascii_8z(tmp, &idn, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-    free(tmp);
+    int rc = idn2_to_ascii_8z(ascii, &idn, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+    free(ascii);
     if (rc != IDN2_OK) return -EINVAL;
     ascii = strdup(idn);
     idn2_free(idn);
     if (!ascii) return -ENOMEM;
   }
-  free(tmp);
   if (strlen(ascii) > DNS_NAME_MAX) {
     free(ascii);
     return -EINVAL;
@@ -290,72 +287,11 @@ static int service_label(const char *l, const struct named_number *tab, size_t n
 
 /* ---- record data ----------------------------------------------------- */
 
-/* A NUL-terminated UTF-8 string record (REDIRECT NAME, RFC 9498, 5.2.1).
- * GNUnet 0.19.3 publishes it without the terminating NUL; accept both. */
-static int data_string(const uint8_t *d, size_t len, const char **s, size_t *slen) {
-  if (len > 0 && d[len - 1] == 0) len--;
-  if (len == 0 || memchr(d, 0, len)) return -EBADMSG;
-  *s = (const char *)d;
-  *slen = len;
-  return 0;
-}
-
-/* A DNS wire-format name (uncompressed) into dotted text. */
-static int wire_name(const uint8_t *d, size_t len, size_t *off, char *out, size_t cap) {
-  size_t o = 0, i = *off;
-  for (;;) {
-    if (i >= len) return -EBADMSG;
-    uint8_t l = d[i++];
-    if (l == 0) break;
-    if (l > 63 || i + l > len) return -EBADMSG;
-    if (o + l + 2 > cap) return -EBADMSG;
-    if (o) out[o++] = '.';
-    for (uint8_t k = 0; k < l; k++) {
-      if (d[i + k] == 0 || d[i + k] == '.') return -EBADMSG;
-      out[o++] = (char)d[i + k];
-    }
-    i += l;
-  }
-  if (o == 0) return -EBADMSG;
-  out[o] = '\0';
-  *off = i;
-  return 0;
-}
-
-/* One zero-terminated string at d[*off]. */
-static int c_string(const uint8_t *d, size_t len, size_t *off, char *out, size_t cap) {
-  const uint8_t *z = memchr(d + *off, 0, len - *off);
-  if (!z) return -EBADMSG;
-  size_t n = (size_t)(z - (d + *off));
-  if (n == 0 || n + 1 > cap) return -EBADMSG;
-  memcpy(out, d + *off, n);
-  out[n] = '\0';
-  *off += n + 1;
-  return 0;
-}
-
-/* GNS2DNS DATA: NAME and DNS SERVER NAME (RFC 9498, 5.2.2), both
- * zero-terminated strings; GNUnet 0.19.3 writes them as DNS wire-format
- * names instead. A wire name starts with a length byte (< 64, so never a
- * printable first character of a sane name when < 0x20... but digits
- * 0x30-0x3f are both), so try the RFC form first when the first byte is
- * printable and the data holds two NUL-terminated strings. */
-static int data_gns2dns(const uint8_t *d, size_t len, char *name, size_t ncap, char *server,
-                        size_t scap) {
-  if (len < 2) return -EBADMSG;
-  size_t off = 0;
-  if (d[0] >= 0x20) {
-    if (c_string(d, len, &off, name, ncap) == 0 && c_string(d, len, &off, server, scap) == 0 &&
-        off == len)
-      return 0;
-    off = 0;
-  }
-  if (wire_name(d, len, &off, name, ncap) < 0) return -EBADMSG;
-  size_t save = off;
-  if (wire_name(d, len, &off, server, scap) == 0 && off == len) return 0;
-  off = save;
-  if (c_string(d, len, &off, server, scap) == 0 && off == len) return 0;
-  return -EBADMSG;
+/* REDIRECT NAME (RFC 9498, 5.2.1) and LEHO (5.3.1) strings go through
+ * rrtype.h's accessors, which accept GNUnet 0.19.3's variants too. */
+static int data_string(uint32_t type, const uint8_t *d, size_t len, char *out, size_t cap) {
+  return type == GNS_TYPE_REDIRECT ? gns_rrtype_parse_redirect(d, len, out, cap)
+                                   : gns_rrtype_parse_string(d, len, out, cap);
 }
 
 /* ---- zones and loop detection ---------------------------------------- */
@@ -477,10 +413,9 @@ static void finish(struct gns_resolution *r, const struct gns_record *rd, size_t
   /* LEHO is the canonical (legacy) name of the result: RFC 9498, 5.3.1. */
   for (size_t i = 0; i < k; i++) {
     if (out[i].type != GNS_TYPE_LEHO) continue;
-    const char *s;
-    size_t slen;
-    if (data_string(out[i].data, out[i].data_len, &s, &slen) == 0) {
-      r->canon = arena_strndup(r, s, slen);
+    char s[GNS_NAME_MAX * 2 + 2];
+    if (data_string(GNS_TYPE_LEHO, out[i].data, out[i].data_len, s, sizeof(s)) == 0) {
+      r->canon = arena_strndup(r, s, strlen(s));
       break;
     }
   }
@@ -497,7 +432,7 @@ static void need_dns(struct gns_resolution *r, enum dns_purpose purpose, char *n
                      uint16_t type) {
   r->dns_purpose = purpose;
   r->dns_name = name;
-  r->dns_type = type;
+  if (purpose == DNS_FINAL) r->dns_type = type; /* server lookups are always A+AAAA */
   r->st = ST_NEED_DNS;
 }
 
@@ -767,8 +702,8 @@ static bool is_ip_literal(const char *s) {
 
 /* RFC 9498, 7.3.2: GNS2DNS processing. */
 static void start_gns2dns(struct gns_resolution *r, const struct gns_record *rd, size_t n) {
-  char dnsname[DNS_NAME_MAX + 2], first[DNS_NAME_MAX + 2] = "";
-  char server[DNS_NAME_MAX + 2];
+  char dnsname[GNS_NAME_MAX * 2 + 2], first[GNS_NAME_MAX * 2 + 2] = "";
+  char server[GNS_NAME_MAX * 2 + 2];
   uint16_t qt;
   int rc = count_step(r);
   if (rc < 0) {
@@ -784,8 +719,8 @@ static void start_gns2dns(struct gns_resolution *r, const struct gns_record *rd,
   r->n_servers = 0;
   for (size_t i = 0; i < n; i++) {
     if (rd[i].type != GNS_TYPE_GNS2DNS || (rd[i].flags & GNS_RF_SUPPLEMENTAL)) continue;
-    if (data_gns2dns(rd[i].data, rd[i].data_len, dnsname, sizeof(dnsname), server,
-                     sizeof(server)) < 0) {
+    if (gns_rrtype_parse_gns2dns(rd[i].data, rd[i].data_len, dnsname, sizeof(dnsname), server,
+                                 sizeof(server)) < 0) {
       fail(r, -EBADMSG);
       return;
     }
@@ -871,13 +806,19 @@ static bool unbox(struct gns_resolution *r, const struct gns_record *rd, size_t 
   }
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    if (rd[i].type != GNS_TYPE_BOX || rd[i].data_len < 8) continue;
-    uint16_t proto = gns_get_u16(rd[i].data), svc = gns_get_u16(rd[i].data + 2);
+    uint16_t proto, svc;
+    uint32_t type;
+    const uint8_t *inner;
+    size_t inner_len;
+    if (rd[i].type != GNS_TYPE_BOX ||
+        gns_rrtype_parse_box(rd[i].data, rd[i].data_len, &proto, &svc, &type, &inner,
+                             &inner_len) < 0)
+      continue;
     if (proto != r->box_proto || svc != r->box_svc) continue;
     out[k] = rd[i];
-    out[k].type = gns_get_u32(rd[i].data + 4);
-    out[k].data = rd[i].data + 8;
-    out[k].data_len = (uint16_t)(rd[i].data_len - 8);
+    out[k].type = type;
+    out[k].data = inner;
+    out[k].data_len = (uint16_t)inner_len;
     k++;
   }
   if (k == 0) return false;
@@ -894,6 +835,21 @@ static bool record_type_supported(uint32_t type) {
  * lives in arena memory. */
 static void process(struct gns_resolution *r, struct gns_record *rd, size_t n, uint64_t now) {
   n = gns_records_filter_live(rd, n, now);
+  /* 7.3.4: several delegations under one label are refused "except if
+   * some are shadow records". A shadow delegation of another zone type
+   * (a key roll-over PKEY -> EDKEY) survives the per-type SHADOW filter,
+   * so drop shadow delegations while an active one exists. */
+  bool active_deleg = false;
+  for (size_t i = 0; i < n; i++)
+    if (gns_rrtype_is_delegation(rd[i].type) && !(rd[i].flags & GNS_RF_SHADOW) &&
+        !(rd[i].flags & GNS_RF_SUPPLEMENTAL))
+      active_deleg = true;
+  if (active_deleg) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+      if (!(gns_rrtype_is_delegation(rd[i].type) && (rd[i].flags & GNS_RF_SHADOW))) rd[k++] = rd[i];
+    n = k;
+  }
   size_t nonsupp = 0, n_redirect = 0, n_g2d = 0, n_deleg = 0, n_cname = 0;
   const struct gns_record *only = NULL;
   for (size_t i = 0; i < n; i++) {
@@ -932,13 +888,12 @@ static void process(struct gns_resolution *r, struct gns_record *rd, size_t n, u
       finish(r, rd, n);
       return;
     }
-    const char *s;
-    size_t slen;
-    if (data_string(only->data, only->data_len, &s, &slen) < 0) {
+    char s[GNS_NAME_MAX * 2 + 2];
+    if (data_string(GNS_TYPE_REDIRECT, only->data, only->data_len, s, sizeof(s)) < 0) {
       fail(r, -EBADMSG);
       return;
     }
-    follow_name(r, s, slen);
+    follow_name(r, s, strlen(s));
     return;
   }
   /* Case 2: GNS2DNS records (DS records may accompany them). */
@@ -988,9 +943,9 @@ static void process(struct gns_resolution *r, struct gns_record *rd, size_t n, u
   }
   /* A single CNAME at the end of the name (GNUnet follows these too). */
   if (at_end && nonsupp == 1 && n_cname == 1 && r->type != GNS_TYPE_CNAME) {
-    char buf[DNS_NAME_MAX + 2];
+    char buf[GNS_DNSNAME_TEXT_MAX + 1];
     size_t off = 0;
-    if (wire_name(only->data, only->data_len, &off, buf, sizeof(buf)) < 0) {
+    if (gns_dnsname_from_wire(only->data, only->data_len, &off, buf, sizeof(buf)) < 0) {
       fail(r, -EBADMSG);
       return;
     }
@@ -1271,6 +1226,14 @@ unsigned gns_resolution_depth(const struct gns_resolution *r) { return r ? r->de
 
 /* ---- start zones ------------------------------------------------------ */
 
+/* True if a label begins with the Base32GNS of a supported ztype. */
+static bool ztype_prefix(const char *label, size_t len) {
+  uint8_t head[8];
+  size_t m = 0;
+  if (len < 8 || gns_base32_decode(label, 8, head, sizeof(head), &m) != 0 || m < 4) return false;
+  return gns_ztype_supported(gns_get_u32(head));
+}
+
 int gns_start_zone_find(const char *name, size_t len, const struct gns_suffix_map *maps,
                         size_t n_maps, struct gns_zone_key *zk, size_t *rest) {
   if (!name || !zk || !rest) return -EINVAL;
@@ -1287,7 +1250,11 @@ int gns_start_zone_find(const char *name, size_t len, const struct gns_suffix_ma
     *rest = left ? left - 1 : 0;
     return 0;
   }
-  if (rc != -ENOENT) return -EINVAL; /* a ztype, but no valid zTLD */
+  /* "If a valid ztype can be found in the rightmost label, the
+   * implementation MUST try to synthesize and decode the zTLD ... If the
+   * zTLD cannot be synthesized or decoded, the resolution of the name
+   * fails". */
+  if (rc != -ENOENT || ztype_prefix(nl.label[nl.n - 1], nl.len[nl.n - 1])) return -EINVAL;
   /* "If multiple suffixes match the name to resolve, the longest
    * matching suffix MUST be used. The suffix length of two results MUST
    * NOT be equal." */
