@@ -14,3 +14,7 @@ UNIT_TESTS += tests/test-label
 check_PROGRAMS += tests/test-label
 tests_test_label_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 tests_test_label_LDADD = $(GNSCORE_TEST_LIBS)
+UNIT_TESTS += tests/test-rrtype
+check_PROGRAMS += tests/test-rrtype
+tests_test_rrtype_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+tests_test_rrtype_LDADD = $(GNSCORE_TEST_LIBS)
