@@ -51,6 +51,6 @@ EXTRA_DIST += tests/nss-module.sh tests/nss-lib.sh tests/nss-fake-gnsd.py
 check_PROGRAMS += tests/nss-threads
 tests_nss_threads_SOURCES = tests/nss-threads.c
 tests_nss_threads_LDADD = -lpthread
-TESTS += tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh
-EXTRA_DIST += tests/nss-e2e.sh tests/nss-e2e-lib.sh tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh \
+TESTS += tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh tests/nss-e2e-gnsd-failures.sh
+EXTRA_DIST += tests/nss-e2e.sh tests/nss-e2e-lib.sh tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh tests/nss-e2e-gnsd-failures.sh \
 	tests/varlink-call.py tests/dns-listener.py
