@@ -32,4 +32,4 @@ start_backend >/dev/null
 [ "$NSS_E2E_BACKEND" = fake ] &&
   echo "bench-nss: backend is the Python fake gnsd (helper/gnsd not built): GNS figures measure it, not gnsd"
 echo "bench-nss: backend $NSS_E2E_BACKEND, $(nproc) CPUs, module $MODULE_TARGET"
-"$top_builddir/bench/bench-nss" "v4.$ZONE" filehost.test "${1:-20000}"
+"$top_builddir/bench/bench-nss" "v4.$ZONE" filehost.test "missing.$ZONE" "${1:-20000}"
