@@ -105,10 +105,16 @@ static void test_basics(void) {
   CHECK_INT(nz, 2);
 
   /* records */
-  struct gns_record a = {.expiration = UINT64_MAX, .type = 1, .flags = GNS_RF_PRIVATE,
-                         .data_len = 4, .data = (const uint8_t *)"\xc0\x00\x02\x01"};
-  struct gns_record t = {.expiration = 5, .type = 16, .flags = GNS_RF_RELATIVE_EXPIRATION,
-                         .data_len = 0, .data = NULL};
+  struct gns_record a = {.expiration = UINT64_MAX,
+                         .type = 1,
+                         .flags = GNS_RF_PRIVATE,
+                         .data_len = 4,
+                         .data = (const uint8_t *)"\xc0\x00\x02\x01"};
+  struct gns_record t = {.expiration = 5,
+                         .type = 16,
+                         .flags = GNS_RF_RELATIVE_EXPIRATION,
+                         .data_len = 0,
+                         .data = NULL};
   CHECK_INT(gnsd_store_record_add(s, id, "www", &a), 0);
   CHECK_INT(gnsd_store_record_add(s, id, "@", &t), 0);
   CHECK_INT(gnsd_store_record_add(s, id, "www", &t), 0);
@@ -124,11 +130,13 @@ static void test_basics(void) {
   CHECK_INT(gnsd_store_zone_count_records(s, id, &count), 0);
   CHECK_INT(count, 3);
   int64_t deleted = 0;
-  CHECK_INT(gnsd_store_record_delete(s, id, "www", 1, (const uint8_t *)"\xc0\x00\x02\x02", 4,
-                                     &deleted), 0);
+  CHECK_INT(
+      gnsd_store_record_delete(s, id, "www", 1, (const uint8_t *)"\xc0\x00\x02\x02", 4, &deleted),
+      0);
   CHECK_INT(deleted, 0); /* other value */
-  CHECK_INT(gnsd_store_record_delete(s, id, "www", 1, (const uint8_t *)"\xc0\x00\x02\x01", 4,
-                                     &deleted), 0);
+  CHECK_INT(
+      gnsd_store_record_delete(s, id, "www", 1, (const uint8_t *)"\xc0\x00\x02\x01", 4, &deleted),
+      0);
   CHECK_INT(deleted, 1);
   CHECK_INT(gnsd_store_record_delete(s, id, "www", 0, NULL, 0, &deleted), 0);
   CHECK_INT(deleted, 1);
@@ -157,14 +165,18 @@ static void test_basics(void) {
   memset(q2, 2, sizeof q2);
   uint8_t *b = NULL;
   size_t len = 0;
-  CHECK_INT(gnsd_store_block_put(s, q1, (const uint8_t *)"remote-old", 10, 100, GNSD_BLOCK_REMOTE), 0);
-  CHECK_INT(gnsd_store_block_put(s, q1, (const uint8_t *)"remote-new!", 11, 200, GNSD_BLOCK_REMOTE), 0);
-  CHECK_INT(gnsd_store_block_put(s, q1, (const uint8_t *)"remote-stale", 12, 150, GNSD_BLOCK_REMOTE), 0);
+  CHECK_INT(gnsd_store_block_put(s, q1, (const uint8_t *)"remote-old", 10, 100, GNSD_BLOCK_REMOTE),
+            0);
+  CHECK_INT(gnsd_store_block_put(s, q1, (const uint8_t *)"remote-new!", 11, 200, GNSD_BLOCK_REMOTE),
+            0);
+  CHECK_INT(
+      gnsd_store_block_put(s, q1, (const uint8_t *)"remote-stale", 12, 150, GNSD_BLOCK_REMOTE), 0);
   CHECK_INT(gnsd_store_block_get(s, q1, 50, &b, &len), 0);
   CHECK_INT(len, 11);
   free(b);
   CHECK_INT(gnsd_store_block_put(s, q1, (const uint8_t *)"local", 5, 120, GNSD_BLOCK_LOCAL), 0);
-  CHECK_INT(gnsd_store_block_put(s, q1, (const uint8_t *)"remote-newest", 13, 900, GNSD_BLOCK_REMOTE), 0);
+  CHECK_INT(
+      gnsd_store_block_put(s, q1, (const uint8_t *)"remote-newest", 13, 900, GNSD_BLOCK_REMOTE), 0);
   CHECK_INT(gnsd_store_block_get(s, q1, 50, &b, &len), 0);
   CHECK_INT(len, 5);
   CHECK_MEM(b, "local", 5);
@@ -172,7 +184,8 @@ static void test_basics(void) {
   CHECK_INT(gnsd_store_block_get(s, q1, 120, &b, &len), -ENOENT); /* expired at now */
   CHECK_INT(gnsd_store_block_get(s, q2, 0, &b, &len), -ENOENT);
   CHECK_INT(gnsd_store_block_put(s, q2, (const uint8_t *)"x", 0, 1, GNSD_BLOCK_LOCAL), -EINVAL);
-  CHECK_INT(gnsd_store_block_put(s, q2, (const uint8_t *)"forever", 7, UINT64_MAX, GNSD_BLOCK_LOCAL), 0);
+  CHECK_INT(
+      gnsd_store_block_put(s, q2, (const uint8_t *)"forever", 7, UINT64_MAX, GNSD_BLOCK_LOCAL), 0);
   int64_t gone = 0;
   CHECK_INT(gnsd_store_block_expire(s, 500, &gone), 0);
   CHECK_INT(gone, 1);
@@ -264,7 +277,8 @@ static void test_corrupt(void) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   CHECK(fd >= 0);
   char junk[8192];
-  for (size_t i = 0; i < sizeof junk; i++) junk[i] = (char)(i * 7 + 3);
+  for (size_t i = 0; i < sizeof junk; i++)
+    junk[i] = (char)(i * 7 + 3);
   CHECK_INT(write(fd, junk, sizeof junk), (long long)sizeof junk);
   close(fd);
   struct gnsd_store *s = NULL;

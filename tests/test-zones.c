@@ -47,7 +47,9 @@ static int fake_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *
   memcpy(fake_q, q, 64);
   return 0;
 }
-static void fake_free(struct gnsd_backend *b) { (void)b; }
+static void fake_free(struct gnsd_backend *b) {
+  (void)b;
+}
 static const struct gnsd_backend_ops fake_ops = {
     .name = "fake", .get = fake_get, .put = fake_put, .free = fake_free};
 static struct gnsd_backend fake = {.ops = &fake_ops};
@@ -86,7 +88,8 @@ static json_object *call(const char *method, const char *params, char *error, si
 static void call_ok(const char *method, const char *params) {
   char err[256];
   json_object *p = call(method, params, err, sizeof err);
-  if (err[0]) fprintf(stderr, "%s(%s): %s %s\n", method, params, err, json_object_to_json_string(p));
+  if (err[0])
+    fprintf(stderr, "%s(%s): %s %s\n", method, params, err, json_object_to_json_string(p));
   CHECK_STR(err, "");
   json_object_put(p);
 }
@@ -166,7 +169,8 @@ static void test_publish(void) {
   /* 3/4 into the TXT record's 1.6 s lifetime the timer publishes again */
   uint64_t until = mono_ms() + 2500;
   unsigned puts = fake_puts;
-  while (mono_ms() < until && fake_puts == puts) sd_event_run(d.event, 50000);
+  while (mono_ms() < until && fake_puts == puts)
+    sd_event_run(d.event, 50000);
   CHECK(fake_puts > puts);
   uint64_t exp2 = 0;
   now = gnsd_now(&d);
@@ -203,25 +207,24 @@ static void test_revocation(void) {
   struct gns_zone_priv priv;
   CHECK_INT(gns_zone_priv_from_bytes(GNS_ZTYPE_PKEY, dkey, 32, &priv), 0);
   uint8_t proof[GNS_REVOCATION_LEN];
-  size_t plen = check_hex(
-      "00 05 ff 1c 56 e4 b2 68 00 00 39 5d 18 27 c0 00"
-      "38 0b 54 aa 70 16 ac a2 38 0b 54 aa 70 16 ad 62 38 0b 54 aa 70 16 af 3e"
-      "38 0b 54 aa 70 16 af 93 38 0b 54 aa 70 16 b0 bf 38 0b 54 aa 70 16 b0 ee"
-      "38 0b 54 aa 70 16 b1 c9 38 0b 54 aa 70 16 b1 e5 38 0b 54 aa 70 16 b2 78"
-      "38 0b 54 aa 70 16 b2 b2 38 0b 54 aa 70 16 b2 d6 38 0b 54 aa 70 16 b2 e4"
-      "38 0b 54 aa 70 16 b3 2c 38 0b 54 aa 70 16 b3 5a 38 0b 54 aa 70 16 b3 9d"
-      "38 0b 54 aa 70 16 b3 c0 38 0b 54 aa 70 16 b3 dd 38 0b 54 aa 70 16 b3 f4"
-      "38 0b 54 aa 70 16 b4 42 38 0b 54 aa 70 16 b4 76 38 0b 54 aa 70 16 b4 8c"
-      "38 0b 54 aa 70 16 b4 a4 38 0b 54 aa 70 16 b4 c9 38 0b 54 aa 70 16 b4 f0"
-      "38 0b 54 aa 70 16 b4 f7 38 0b 54 aa 70 16 b5 79 38 0b 54 aa 70 16 b6 34"
-      "38 0b 54 aa 70 16 b6 8e 38 0b 54 aa 70 16 b7 b4 38 0b 54 aa 70 16 b8 7e"
-      "38 0b 54 aa 70 16 b8 f8 38 0b 54 aa 70 16 b9 2a"
-      "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69"
-      "55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa"
-      "08 ca ff de 3c 6d f1 45 f7 e0 79 81 15 37 b2 b0 42 2d 5e 1f b2 01 97 81"
-      "ec a2 61 d1 f9 d8 ea 81 0a bc 2f 33 47 7f 04 e3 64 81 11 be 71 c2 48 82"
-      "1a d6 04 f4 94 e7 4d 0b f5 11 d2 c1 62 77 2e 81",
-      proof, sizeof proof);
+  size_t plen = check_hex("00 05 ff 1c 56 e4 b2 68 00 00 39 5d 18 27 c0 00"
+                          "38 0b 54 aa 70 16 ac a2 38 0b 54 aa 70 16 ad 62 38 0b 54 aa 70 16 af 3e"
+                          "38 0b 54 aa 70 16 af 93 38 0b 54 aa 70 16 b0 bf 38 0b 54 aa 70 16 b0 ee"
+                          "38 0b 54 aa 70 16 b1 c9 38 0b 54 aa 70 16 b1 e5 38 0b 54 aa 70 16 b2 78"
+                          "38 0b 54 aa 70 16 b2 b2 38 0b 54 aa 70 16 b2 d6 38 0b 54 aa 70 16 b2 e4"
+                          "38 0b 54 aa 70 16 b3 2c 38 0b 54 aa 70 16 b3 5a 38 0b 54 aa 70 16 b3 9d"
+                          "38 0b 54 aa 70 16 b3 c0 38 0b 54 aa 70 16 b3 dd 38 0b 54 aa 70 16 b3 f4"
+                          "38 0b 54 aa 70 16 b4 42 38 0b 54 aa 70 16 b4 76 38 0b 54 aa 70 16 b4 8c"
+                          "38 0b 54 aa 70 16 b4 a4 38 0b 54 aa 70 16 b4 c9 38 0b 54 aa 70 16 b4 f0"
+                          "38 0b 54 aa 70 16 b4 f7 38 0b 54 aa 70 16 b5 79 38 0b 54 aa 70 16 b6 34"
+                          "38 0b 54 aa 70 16 b6 8e 38 0b 54 aa 70 16 b7 b4 38 0b 54 aa 70 16 b8 7e"
+                          "38 0b 54 aa 70 16 b8 f8 38 0b 54 aa 70 16 b9 2a"
+                          "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69"
+                          "55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa"
+                          "08 ca ff de 3c 6d f1 45 f7 e0 79 81 15 37 b2 b0 42 2d 5e 1f b2 01 97 81"
+                          "ec a2 61 d1 f9 d8 ea 81 0a bc 2f 33 47 7f 04 e3 64 81 11 be 71 c2 48 82"
+                          "1a d6 04 f4 94 e7 4d 0b f5 11 d2 c1 62 77 2e 81",
+                          proof, sizeof proof);
   CHECK_INT(plen, GNS_REVOCATION_LEN);
   uint64_t ts = gns_get_u64(proof), pows[GNS_REVOCATION_Z];
   /* hand them over shuffled: gnsd sorts */
