@@ -179,9 +179,18 @@ static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_objec
                          int depth) {
   const struct spec *sp = spec_of(type);
   json_object *o = json_object_new_object();
+  char *text = NULL;
   int r = 0;
   if (!o) return -ENOMEM;
-  if (!sp) {
+  /* Data without a typed text (rrtype.c prints it in the RFC 3597 form)
+   * is exported as {"data": hex}, like an unknown type. */
+  r = gns_rrtype_to_text(type, d, len, &text);
+  if (r < 0) {
+    json_object_put(o);
+    return r;
+  }
+  bool generic = strncmp(text, "\\# ", 3) == 0;
+  if (!sp || generic) {
     char *h;
     r = hex_string(d, len, &h);
     if (r == 0) {
@@ -221,11 +230,9 @@ static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_objec
     }
     json_object_put(in);
   } else {
-    char *text = NULL;
-    r = gns_rrtype_to_text(type, d, len, &text);
-    if (r == 0) r = fields_from_text(sp, text, o);
-    free(text);
+    r = fields_from_text(sp, text, o);
   }
+  free(text);
   if (r < 0) {
     json_object_put(o);
     return r;
@@ -453,15 +460,17 @@ static int rdata_from_json(uint32_t type, json_object *rdata, const char *path, 
     return fail(e, "rdata", "%s: must be an object", path);
   const struct spec *sp = spec_of(type);
   /* Unknown members are typos more often than extensions: refuse them. */
+  bool has_data = json_object_object_get_ex(rdata, "data", NULL);
   json_object_object_foreach(rdata, key, val) {
     (void)val;
-    bool known = false;
-    if (!sp) known = strcmp(key, "data") == 0;
+    bool known = strcmp(key, "data") == 0;
     for (size_t i = 0; sp && i < sp->n; i++)
       if (strcmp(key, sp->f[i].name) == 0) known = true;
     if (!known) return fail(e, "rdata", "%s.%s: unknown field for this record type", path, key);
+    if (has_data && strcmp(key, "data") != 0)
+      return fail(e, "rdata", "%s.data: cannot be combined with \"%s\"", path, key);
   }
-  if (!sp) {
+  if (!sp || has_data) {
     /* Unknown type: {"data": hex}, turned into RFC 3597 generic text. */
     json_object *m;
     const char *s;

@@ -413,6 +413,7 @@ static int get_dns_name(struct sbuf *s, const uint8_t *d, size_t len, size_t *of
 }
 
 static bool valid_utf8_text(const uint8_t *d, size_t n) {
+  if (n == 0) return true;
   return !memchr(d, 0, n) && u8_check(d, n) == NULL;
 }
 
@@ -420,7 +421,8 @@ static bool valid_utf8_text(const uint8_t *d, size_t n) {
  * non-empty labels of at most 63 bytes, at most 253 bytes. */
 static bool valid_gns_name(const char *t, size_t n) {
   struct gns_name_labels l;
-  return valid_utf8_text((const uint8_t *)t, n) && gns_name_split(t, n, &l) == 0;
+  return valid_utf8_text((const uint8_t *)t, n) && looks_like_text((const uint8_t *)t, n) &&
+         gns_name_split(t, n, &l) == 0;
 }
 
 static void trim(const char **t, size_t *n) {
@@ -506,7 +508,7 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
   {
     const char *q = text;
     skip_ws(&q);
-    if (q[0] == '\\' && q[1] == '#' && (q[2] == '\0' || is_ws(q[2]))) {
+    if (q[0] == '\\' && q[1] == '#' && is_ws(q[2])) {
       int r = generic_from_text(q + 2, b, why);
       if (r < 0) return r;
       if (b->err) return b->err;
@@ -786,11 +788,12 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
     }
     size_t nl = (size_t)(at - t), sl = n - nl - 1;
     if (nl > 1 && t[nl - 1] == '.') nl--;
-    if (!valid_gns_name(t, nl)) {
+    if (!valid_gns_name(t, nl) || t[nl - 1] == '.') {
       *why = "GNS2DNS: malformed DNS name before \"@\"";
       return -EINVAL;
     }
-    if (sl == 0 || !valid_utf8_text((const uint8_t *)at + 1, sl) || memchr(at + 1, '@', sl)) {
+    if (sl == 0 || !valid_utf8_text((const uint8_t *)at + 1, sl) ||
+        !looks_like_text((const uint8_t *)at + 1, sl) || memchr(at + 1, '@', sl)) {
       *why = "GNS2DNS: malformed DNS server after \"@\"";
       return -EINVAL;
     }
@@ -1016,12 +1019,40 @@ static int to_text(uint32_t type, const uint8_t *d, size_t len, struct sbuf *s, 
   }
 }
 
+/* The type's own presentation text (no generic fallback). */
+static int render(uint32_t type, const uint8_t *data, size_t len, struct sbuf *s) {
+  sb_put(s, "", 0);
+  int r = to_text(type, data, len, s, 0);
+  if (r == 0 && s->err) r = s->err;
+  return r;
+}
+
 int gns_rrtype_to_text(uint32_t type, const uint8_t *data, size_t len, char **out) {
   if (!out || (!data && len)) return -EINVAL;
   struct sbuf s = {0};
-  sb_put(&s, "", 0);
-  int r = to_text(type, data, len, &s, 0);
-  if (r == 0 && s.err) r = s.err;
+  int r = render(type, data, len, &s);
+  if (r == 0 && gns_rrtype_known(type)) {
+    /* Whatever we print must read back. Text that starts like the generic
+     * form (a TXT of "\# 1 61") would be read as one, and some decodable
+     * data has no typed text (a REDIRECT with control characters, a NICK
+     * that is not NFC): print those generically (RFC 3597). */
+    const char *q = s.p;
+    while (is_ws(*q)) q++;
+    bool generic = q[0] == '\\' && q[1] == '#' && is_ws(q[2]);
+    if (!generic) {
+      const char *why;
+      struct obuf b = {0};
+      int pr = from_text(type, s.p, &b, &why, 0);
+      if (pr == -ENOMEM || b.err == -ENOMEM) r = -ENOMEM;
+      generic = pr < 0 || b.err;
+      free(b.p);
+    }
+    if (r == 0 && generic) {
+      s.len = 0;
+      generic_to_text(data, len, &s);
+      if (s.err) r = s.err;
+    }
+  }
   if (r < 0) {
     free(s.p);
     return r;
@@ -1033,8 +1064,8 @@ int gns_rrtype_to_text(uint32_t type, const uint8_t *data, size_t len, char **ou
 int gns_rrtype_check(uint32_t type, const uint8_t *data, size_t len) {
   if (!data && len) return -EINVAL;
   if (!gns_rrtype_known(type)) return 0;
-  char *t = NULL;
-  int r = gns_rrtype_to_text(type, data, len, &t);
-  free(t);
+  struct sbuf s = {0};
+  int r = render(type, data, len, &s);
+  free(s.p);
   return r == -ENOMEM ? r : r < 0 ? -EBADMSG : 0;
 }

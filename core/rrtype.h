@@ -25,7 +25,12 @@ int gns_rrtype_from_text(uint32_t type, const char *text, uint8_t **out, size_t 
                          const char **why);
 
 /* Binary -> presentation text (malloc'ed, NUL-terminated). -EBADMSG on
- * malformed binary data. */
+ * malformed binary data. The text always parses back with
+ * gns_rrtype_from_text: data that decodes but has no typed text that
+ * reads back (a REDIRECT with control characters, a TXT starting with
+ * "\# ") and unknown types are printed in the RFC 3597 generic form
+ * "\# <length> <hex>", which from_text accepts for every type (for known
+ * types the bytes are kept exactly, after gns_rrtype_check). */
 int gns_rrtype_to_text(uint32_t type, const uint8_t *data, size_t len, char **out);
 
 /* Validate binary record data of a known type (-EBADMSG if malformed;

@@ -224,6 +224,13 @@ static void test_record_input(void) {
       {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"},\"colour\":\"red\"}",
        NULL, -EINVAL, NULL, 0, 0, "unknown member \"colour\""},
       {"[1]", NULL, -EINVAL, NULL, 0, 0, "must be an object"},
+      /* {"data": hex} works for known types too, and is validated */
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"data\":\"c0000201\"}}", NULL, 0, "a",
+       GNS_RF_RELATIVE_EXPIRATION, 3600000000u, NULL},
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"data\":\"c00002\"}}", NULL, -EINVAL, NULL,
+       0, 0, "rdata.data: generic form: data is not valid for this record type"},
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"data\":\"c0000201\",\"address\":\"1.2.3.4\"}}",
+       NULL, -EINVAL, NULL, 0, 0, "cannot be combined"},
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
     json_object *o = json_tokener_parse(cases[i].json);
@@ -368,10 +375,20 @@ static void test_export_errors(void) {
   CHECK(o == NULL);
   rd = (struct gns_record){1, GNS_TYPE_VPN, 0, 0, NULL};
   uint8_t vpn[64] = {0};
-  memcpy(vpn + 34, "a b", 4); /* service with a space: not representable */
+  memcpy(vpn + 34, "a b", 4); /* service with a space: no typed form */
   rd.data = vpn;
   rd.data_len = 38;
-  CHECK_INT(gns_rpp_record_to_json("a", &rd, &o), -EBADMSG);
+  CHECK_INT(gns_rpp_record_to_json("a", &rd, &o), 0);
+  json_object *rdata = NULL;
+  if (o && json_object_object_get_ex(o, "rdata", &rdata))
+    CHECK_STR(plain(rdata), "{\"data\":\"00000000000000000000000000000000000000000000000000000000"
+                            "00000000000061206200\"}");
+  struct gns_rpp_record back;
+  CHECK_INT(gns_rpp_record_from_json(o, NULL, &back, NULL), 0);
+  CHECK_INT(back.rd.data_len, 38);
+  if (back.rd.data_len == 38) CHECK_MEM(back.rd.data, vpn, 38);
+  gns_rpp_record_clear(&back);
+  json_object_put(o);
 }
 
 int main(void) {

@@ -125,6 +125,11 @@ static const struct {
     {GNS_TYPE_A, "\\# 4 c0000201", "c0000201", "192.0.2.1"},
     {12345, "\\# 3 abcdef", "abcdef", NULL},
     {12345, "\\# 0", "", NULL},
+    /* "\#" not followed by white space is not the generic form */
+    {GNS_TYPE_NS, "\\#.", "025c2300", "\\#"},
+    /* data whose text would read as the generic form is printed generically */
+    {GNS_TYPE_TXT, "\\# 3 5c2320", "5c2320", NULL},
+    {GNS_TYPE_TXT, "\\# 5 5c23202078", "5c23202078", NULL},
 };
 
 static void test_good(void) {
@@ -210,6 +215,10 @@ static const struct {
     {GNS_TYPE_GNS2DNS, "example.org@", "DNS server"},
     {GNS_TYPE_GNS2DNS, "a..b@192.0.2.1", "DNS name"},
     {GNS_TYPE_GNS2DNS, "example.org@a b", "DNS server"},
+    {GNS_TYPE_GNS2DNS, "exa\x0cmple.org@192.0.2.1", "DNS name"}, /* found by fuzz-rrtext */
+    {GNS_TYPE_GNS2DNS, "example.org@192.0.2.1\x7f", "DNS server"},
+    {GNS_TYPE_GNS2DNS, "example.org..@192.0.2.1", "DNS name"}, /* found by fuzz-rrtext */
+    {GNS_TYPE_REDIRECT, "www\x01.+", "REDIRECT"},
     {GNS_TYPE_REDIRECT, "", "REDIRECT"},
     {GNS_TYPE_REDIRECT, "a..+", "REDIRECT"},
     {GNS_TYPE_BOX, "6 443", "record type"},
@@ -299,6 +308,37 @@ static void test_bad_bin(void) {
     CHECK(text == NULL);
     CHECK_INT(gns_rrtype_check(bad_bin[i].type, d, n), -EBADMSG);
     free(text);
+  }
+  /* Decodable data without a typed text that reads back is printed in
+   * the generic form, which does read back (found by fuzz-rrtext). */
+  static const struct {
+    uint32_t type;
+    const char *hex, *text;
+  } generic[] = {
+      {GNS_TYPE_REDIRECT, "610100", "\\# 3 610100"},      /* control character */
+      {GNS_TYPE_TXT, "5c232031203631", "\\# 7 5c232031203631"}, /* TXT "\# 1 61" */
+  };
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(generic); i++) {
+    if (!generic[i].text) continue;
+    uint8_t d[64], *bin = NULL;
+    size_t n = check_hex(generic[i].hex, d, sizeof d), bl = 0;
+    char *t = NULL;
+    CHECK_INT(gns_rrtype_check(generic[i].type, d, n), 0);
+    CHECK_INT(gns_rrtype_to_text(generic[i].type, d, n, &t), 0);
+    if (t) CHECK_STR(t, generic[i].text);
+    CHECK_INT(gns_rrtype_from_text(generic[i].type, t ? t : "", &bin, &bl, NULL), 0);
+    CHECK_INT(bl, n);
+    if (bin && bl == n) CHECK_MEM(bin, d, n);
+    free(bin);
+    free(t);
+  }
+  {
+    /* a NICK that is not NFC ("cafe" + U+0301) */
+    const uint8_t nick[] = {'c', 'a', 'f', 'e', 0xcc, 0x81};
+    char *t = NULL;
+    CHECK_INT(gns_rrtype_to_text(GNS_TYPE_NICK, nick, sizeof nick, &t), 0);
+    if (t) CHECK_STR(t, "\\# 6 63616665cc81");
+    free(t);
   }
   /* Unknown types are opaque: always valid, printed generically. */
   char *text = NULL;
