@@ -71,8 +71,7 @@ int gns_rrtype_parse_vpn(const uint8_t *data, size_t len, uint16_t *proto,
 
 /* Builders for the RFC forms (out is malloc'ed; caller frees). */
 int gns_rrtype_build_redirect(const char *name, uint8_t **out, size_t *out_len);
-int gns_rrtype_build_gns2dns(const char *name, const char *server, uint8_t **out,
-                             size_t *out_len);
+int gns_rrtype_build_gns2dns(const char *name, const char *server, uint8_t **out, size_t *out_len);
 int gns_rrtype_build_box(uint16_t proto, uint16_t svc, uint32_t type, const uint8_t *inner,
                          size_t inner_len, uint8_t **out, size_t *out_len);
 

@@ -16,15 +16,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (gns_rdata_parse(data, size, rd, MAXREC, &n) != 0) return 0;
   uint64_t now = size >= 8 ? gns_get_u64(data) : 0;
   (void)gns_rdata_block_expiration(rd, n, now);
-  for (size_t i = 0; i < n; i++) rd[i].flags &= (uint16_t)~GNS_RF_LOCAL_ONLY;
+  for (size_t i = 0; i < n; i++)
+    rd[i].flags &= (uint16_t)~GNS_RF_LOCAL_ONLY;
   if (gns_rdata_serialize(rd, n, out, sizeof out, &len) == 0) {
     size_t want = 0;
     if (gns_rdata_size(rd, n, &want) != 0 || want != len) abort();
     if (gns_rdata_parse(out, len, back, MAXREC, &m) != 0) abort();
     /* a record whose header is all zero ends the set: compare up to it */
     size_t k = 0;
-    while (k < n && !(rd[k].expiration == 0 && rd[k].data_len == 0 && rd[k].flags == 0 &&
-                      rd[k].type == 0))
+    while (k < n &&
+           !(rd[k].expiration == 0 && rd[k].data_len == 0 && rd[k].flags == 0 && rd[k].type == 0))
       k++;
     if (m != k) abort();
     for (size_t i = 0; i < m; i++)
