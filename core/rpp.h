@@ -19,7 +19,7 @@ int gns_rpp_record_to_json(const char *name, const struct gns_record *rd, json_o
  * field at fault (static string). origin is the zone name used to make
  * absolute names relative (may be NULL). */
 struct gns_rpp_record {
-  char name[256];     /* label, "@" for apex */
+  char name[256];       /* label, "@" for apex */
   struct gns_record rd; /* rd.data is malloc'ed (owned) */
 };
 int gns_rpp_record_from_json(json_object *obj, const char *origin, struct gns_rpp_record *out,
