@@ -50,3 +50,4 @@ check_PROGRAMS += tests/test-dns
 TESTS += tests/test-dns
 tests_test_dns_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_dns_LDADD = $(GNSD_LIBS)
+libgnsd_la_SOURCES += helper/resolve.c helper/resolve.h
