@@ -51,3 +51,7 @@ TESTS += tests/test-dns
 tests_test_dns_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_dns_LDADD = $(GNSD_LIBS)
 libgnsd_la_SOURCES += helper/resolve.c helper/resolve.h
+UNIT_TESTS += tests/test-resolve
+check_PROGRAMS += tests/test-resolve
+tests_test_resolve_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_resolve_LDADD = $(GNSD_LIBS)
