@@ -5,6 +5,10 @@ libgnsd_la_SOURCES = \
 	helper/log.c helper/log.h \
 	helper/varlink.c helper/varlink.h \
 	helper/conf.c helper/conf.h \
+	helper/store.c helper/store.h \
+	helper/zones.c helper/zones.h \
+	helper/resolve.c helper/resolve.h \
+	helper/gnsd.h \
 	helper/interfaces.h \
 	helper/storage.h
 nodist_libgnsd_la_SOURCES = helper/interfaces.c
@@ -13,6 +17,11 @@ GNSD_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) $(
 GNSD_LIBS = libgnsd.la libgnscore.la $(SYSTEMD_LIBS) $(SQLITE_LIBS) $(JSONC_LIBS) \
 	$(SODIUM_LIBS) $(CARES_LIBS)
 libgnsd_la_CFLAGS = $(GNSD_CFLAGS)
+
+sbin_PROGRAMS += helper/gnsd
+helper_gnsd_SOURCES = helper/gnsd.c
+helper_gnsd_CFLAGS = $(GNSD_CFLAGS)
+helper_gnsd_LDADD = $(GNSD_LIBS)
 
 # The interface descriptions served by GetInterfaceDescription are the
 # contract files themselves, embedded at build time.
@@ -50,7 +59,6 @@ check_PROGRAMS += tests/test-dns
 TESTS += tests/test-dns
 tests_test_dns_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_dns_LDADD = $(GNSD_LIBS)
-libgnsd_la_SOURCES += helper/resolve.c helper/resolve.h
 UNIT_TESTS += tests/test-resolve
 check_PROGRAMS += tests/test-resolve
 tests_test_resolve_CFLAGS = $(GNSD_TEST_CFLAGS)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include "cache.h"
 #include "dns.h"
+#include "gnsd.h"
 #include "gns-util.h"
 #include "interfaces.h"
 #include "label.h"
@@ -19,6 +20,8 @@
 #include "rpp.h"
 #include "rrblock.h"
 #include "rrtype.h"
+#include "store.h"
+#include "zones.h"
 #include "ztld.h"
 
 #define KEY_BLOCK 'B'
@@ -70,10 +73,11 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
-  /* start zones: [start-zones] first, then local zones not configured
-   * otherwise; every suffix string owned */
-  struct gns_suffix_map *conf_maps, *local_maps, *maps;
-  size_t n_conf, n_local, n_maps;
+  /* start zones: a function (zones.c), else [start-zones] (owned) */
+  gnsd_start_zones_fn start_zones;
+  void *start_zones_ud;
+  struct gns_suffix_map *conf_maps;
+  size_t n_conf;
   struct varlink_interface iface;
   struct req *reqs;
   unsigned pending;
@@ -100,40 +104,6 @@ static void maps_free(struct gns_suffix_map *m, size_t n) {
   free(m);
 }
 
-static int maps_copy(const struct gns_suffix_map *in, size_t n, struct gns_suffix_map **out) {
-  struct gns_suffix_map *m = calloc(n + 1, sizeof(*m));
-  if (!m) return -ENOMEM;
-  for (size_t i = 0; i < n; i++) {
-    m[i].zk = in[i].zk;
-    m[i].suffix = strdup(in[i].suffix);
-    if (!m[i].suffix) {
-      maps_free(m, i);
-      return -ENOMEM;
-    }
-  }
-  *out = m;
-  return 0;
-}
-
-/* CONFIG.md: "Each local zone is a start zone under <zonename>.gns.alt
- * unless configured otherwise": a configured suffix hides a local one. */
-static int maps_rebuild(struct gnsd_resolve *R) {
-  struct gns_suffix_map *m = calloc(R->n_conf + R->n_local + 1, sizeof(*m));
-  if (!m) return -ENOMEM;
-  size_t k = 0;
-  for (size_t i = 0; i < R->n_conf; i++) m[k++] = R->conf_maps[i];
-  for (size_t i = 0; i < R->n_local; i++) {
-    bool hidden = false;
-    for (size_t j = 0; j < R->n_conf && !hidden; j++)
-      hidden = strcasecmp(R->conf_maps[j].suffix, R->local_maps[i].suffix) == 0;
-    if (!hidden) m[k++] = R->local_maps[i];
-  }
-  free(R->maps); /* shallow: the strings belong to conf_maps/local_maps */
-  R->maps = m;
-  R->n_maps = k;
-  return 0;
-}
-
 static int set_conf_maps(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   struct gns_suffix_map *m = calloc(conf->n_start_zones + 1, sizeof(*m));
   if (!m) return -ENOMEM;
@@ -148,19 +118,23 @@ static int set_conf_maps(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   maps_free(R->conf_maps, R->n_conf);
   R->conf_maps = m;
   R->n_conf = conf->n_start_zones;
-  return maps_rebuild(R);
+  return 0;
 }
 
-int gnsd_resolve_set_local_start_zones(struct gnsd_resolve *R, const struct gns_suffix_map *maps,
-                                       size_t n) {
-  struct gns_suffix_map *m;
-  int rc = maps_copy(maps, n, &m);
-  if (rc < 0) return rc;
-  maps_free(R->local_maps, R->n_local);
-  R->local_maps = m;
-  R->n_local = n;
-  gnsd_resolve_invalidate(R);
-  return maps_rebuild(R);
+static void get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
+  if (R->start_zones) {
+    /* on a store failure the function still returns the configured ones */
+    R->start_zones(R->start_zones_ud, maps, n);
+    return;
+  }
+  *maps = R->conf_maps;
+  *n = R->n_conf;
+}
+
+void gnsd_resolve_set_start_zones(struct gnsd_resolve *R, gnsd_start_zones_fn fn, void *userdata) {
+  R->start_zones = fn;
+  R->start_zones_ud = userdata;
+  gnsd_resolve_flush(R);
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -608,9 +582,12 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
     }
   }
   /* RFC 9498, 7.1: the start zone */
+  const struct gns_suffix_map *maps = NULL;
+  size_t n_maps = 0;
+  get_maps(R, &maps, &n_maps);
   struct gns_zone_key zk;
   size_t rest;
-  int rc = gns_start_zone_find(name, plen, R->maps, R->n_maps, &zk, &rest);
+  int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
   if (rc == -ENOENT) {
     cache_negative(R, key, klen);
     varlink_call_error(call, ERR("NoSuchName"), NULL);
@@ -643,7 +620,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   }
   struct gns_resolver_limits lim = {.max_depth = R->max_depth};
   struct gns_resolver_hooks hooks = {
-      .is_revoked = hook_revoked, .userdata = R, .maps = R->maps, .n_maps = R->n_maps};
+      .is_revoked = hook_revoked, .userdata = R, .maps = maps, .n_maps = n_maps};
   rc = gns_resolution_new(&zk, rel, type, &lim, &hooks, &q->res);
   free(rel);
   if (rc < 0) {
@@ -709,7 +686,7 @@ static const struct varlink_method methods[] = {
     {NULL, NULL},
 };
 
-/* ---- setup ---------------------------------------------------------------- */
+/* ---- the engine ------------------------------------------------------------- */
 
 static void apply_conf(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   R->timeout_us = conf->resolver_timeout_us ? conf->resolver_timeout_us : 5000000u;
@@ -753,17 +730,15 @@ void gnsd_resolve_free(struct gnsd_resolve *R) {
   }
   gnsd_dns_free(R->dns);
   gnsd_cache_free(R->cache);
-  free(R->maps);
   maps_free(R->conf_maps, R->n_conf);
-  maps_free(R->local_maps, R->n_local);
-  sd_event_unref(R->ev);
+  if (R->ev) sd_event_unref(R->ev);
   free(R);
 }
 
-void gnsd_resolve_reconfigure(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
+void gnsd_resolve_configure(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   apply_conf(R, conf);
   if (set_conf_maps(R, conf) < 0) log_error("resolve: out of memory reloading start zones");
-  gnsd_resolve_invalidate(R);
+  gnsd_resolve_flush(R);
 }
 
 void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *const *backends,
@@ -771,51 +746,109 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   R->n_backends = 0;
   for (size_t i = 0; i < n && R->n_backends < MAX_BACKENDS; i++)
     if (backends[i]) R->backends[R->n_backends++] = backends[i];
+  /* a GET on a backend that went away will never call back: stop
+   * waiting for it and let the request go on with the next backend */
+  for (struct req *q = R->reqs; q; q = q->next) {
+    if (!q->get_active || q->get_done) continue;
+    bool present = false;
+    for (size_t i = 0; i < R->n_backends && !present; i++) present = R->backends[i] == q->cur;
+    if (present) continue;
+    q->get = NULL;
+    q->get_done = true;
+    if (q->bidx > R->n_backends) q->bidx = R->n_backends;
+    kick(q);
+  }
 }
 
 void gnsd_resolve_set_revocation_check(struct gnsd_resolve *R, gnsd_revoked_fn fn,
                                        void *userdata) {
   R->revoked = fn;
   R->revoked_ud = userdata;
-  gnsd_resolve_invalidate(R);
+  gnsd_resolve_flush(R);
 }
 
-void gnsd_resolve_invalidate(struct gnsd_resolve *R) { gnsd_cache_clear(R->cache); }
+void gnsd_resolve_flush(struct gnsd_resolve *R) { gnsd_cache_clear(R->cache); }
 
 int gnsd_resolve_add_interface(struct gnsd_resolve *R, struct varlink_server *s) {
   return varlink_server_add_interface(s, &R->iface);
 }
 
-void gnsd_resolve_status(struct gnsd_resolve *R, json_object *out) {
-  json_object_object_add(out, "requests", json_object_new_int64((int64_t)R->st.requests));
-  json_object_object_add(out, "cacheHits", json_object_new_int64((int64_t)R->st.cache_hits));
-  json_object_object_add(out, "negativeHits",
-                         json_object_new_int64((int64_t)R->st.negative_hits));
-  json_object_object_add(out, "blocks", json_object_new_int64((int64_t)R->st.blocks));
-  json_object_object_add(out, "blockCacheHits",
-                         json_object_new_int64((int64_t)R->st.block_cache_hits));
-  json_object_object_add(out, "badBlocks", json_object_new_int64((int64_t)R->st.bad_blocks));
-  json_object_object_add(out, "dnsQueries", json_object_new_int64((int64_t)R->st.dns_queries));
-  json_object_object_add(out, "timeouts", json_object_new_int64((int64_t)R->st.timeouts));
-  json_object_object_add(out, "failures", json_object_new_int64((int64_t)R->st.failures));
-  json_object_object_add(out, "pending", json_object_new_int64(R->pending));
+static void add_int(json_object *o, const char *k, uint64_t v) {
+  json_object_object_add(o, k, json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v));
+}
+
+void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
+  add_int(out, "requests", R->st.requests);
+  add_int(out, "cacheHits", R->st.cache_hits);
+  add_int(out, "negativeHits", R->st.negative_hits);
+  add_int(out, "blocks", R->st.blocks);
+  add_int(out, "blockCacheHits", R->st.block_cache_hits);
+  add_int(out, "badBlocks", R->st.bad_blocks);
+  add_int(out, "dnsQueries", R->st.dns_queries);
+  add_int(out, "timeouts", R->st.timeouts);
+  add_int(out, "failures", R->st.failures);
+  add_int(out, "pending", R->pending);
   struct gnsd_cache_stats cs;
   gnsd_cache_get_stats(R->cache, &cs);
-  json_object *c = json_object_new_object();
-  json_object_object_add(c, "entries", json_object_new_int64((int64_t)cs.entries));
-  json_object_object_add(c, "bytes", json_object_new_int64((int64_t)cs.bytes));
-  json_object_object_add(c, "limit", json_object_new_int64((int64_t)cs.limit));
-  json_object_object_add(c, "hits", json_object_new_int64((int64_t)cs.hits));
-  json_object_object_add(c, "misses", json_object_new_int64((int64_t)cs.misses));
-  json_object_object_add(c, "evictions", json_object_new_int64((int64_t)cs.evictions));
-  json_object_object_add(out, "cache", c);
+  add_int(out, "entries", cs.entries);
+  add_int(out, "bytes", cs.bytes);
+  add_int(out, "limit", cs.limit);
+  add_int(out, "evictions", cs.evictions);
   struct gnsd_dns_stats ds;
   gnsd_dns_get_stats(R->dns, &ds);
   json_object *d = json_object_new_object();
-  json_object_object_add(d, "queries", json_object_new_int64((int64_t)ds.queries));
-  json_object_object_add(d, "answers", json_object_new_int64((int64_t)ds.answers));
-  json_object_object_add(d, "nxdomain", json_object_new_int64((int64_t)ds.nxdomain));
-  json_object_object_add(d, "failures", json_object_new_int64((int64_t)ds.failures));
-  json_object_object_add(d, "timeouts", json_object_new_int64((int64_t)ds.timeouts));
+  add_int(d, "queries", ds.queries);
+  add_int(d, "answers", ds.answers);
+  add_int(d, "nxdomain", ds.nxdomain);
+  add_int(d, "failures", ds.failures);
+  add_int(d, "timeouts", ds.timeouts);
+  add_int(d, "referrals", ds.referrals);
   json_object_object_add(out, "dns", d);
+}
+
+/* ---- the daemon glue -------------------------------------------------------- */
+
+static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64_t now) {
+  struct gnsd *d = userdata;
+  return gnsd_store_is_revoked(d->store, zk, now);
+}
+
+static int daemon_start_zones(void *userdata, const struct gns_suffix_map **maps, size_t *n) {
+  struct gnsd *d = userdata;
+  return gnsd_zones_start_zones(d->zones, maps, n);
+}
+
+int gnsd_resolve_init(struct gnsd *d) {
+  struct gnsd_resolve *R;
+  int rc = gnsd_resolve_new(d->event, &d->conf, &R);
+  if (rc < 0) return rc;
+  gnsd_resolve_set_backends(R, d->backends, d->n_backends);
+  gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
+  if (d->zones) gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
+  rc = gnsd_resolve_add_interface(R, d->resolve_server);
+  if (rc < 0) {
+    gnsd_resolve_free(R);
+    return rc;
+  }
+  d->resolve = R;
+  return 0;
+}
+
+void gnsd_resolve_reload(struct gnsd *d) {
+  if (!d->resolve) return;
+  gnsd_resolve_configure(d->resolve, &d->conf);
+  gnsd_resolve_set_backends(d->resolve, d->backends, d->n_backends);
+}
+
+void gnsd_resolve_status(struct gnsd *d, json_object *cache) {
+  if (d->resolve) gnsd_resolve_stats(d->resolve, cache);
+}
+
+void gnsd_resolve_done(struct gnsd *d) {
+  gnsd_resolve_free(d->resolve);
+  d->resolve = NULL;
+}
+
+void gnsd_resolve_invalidate(struct gnsd *d) {
+  if (d && d->resolve) gnsd_resolve_flush(d->resolve);
 }

@@ -420,26 +420,58 @@ static bool type_matches(json_object *v, enum varlink_type t) {
   return false;
 }
 
-int varlink_call_check_params(struct varlink_call *call, json_object *params,
-                              const struct varlink_field *fields) {
+static const char *type_reason(enum varlink_type t) {
+  switch (t) {
+  case VARLINK_STRING: return "must be a string";
+  case VARLINK_INT: return "must be an integer";
+  case VARLINK_BOOL: return "must be true or false";
+  case VARLINK_ARRAY: return "must be an array";
+  case VARLINK_OBJECT: return "must be an object";
+  case VARLINK_ANY: break;
+  }
+  return "has the wrong type";
+}
+
+int varlink_params_validate(json_object *params, const struct varlink_field *fields,
+                            const char **field, const char **reason) {
+  if (!params || !json_object_is_type(params, json_type_object)) {
+    *field = "parameters";
+    *reason = "must be an object";
+    return -EINVAL;
+  }
   json_object_object_foreach(params, key, val) {
     (void)val;
     const struct varlink_field *f = fields;
     while (f->name && strcmp(f->name, key) != 0) f++;
     if (!f->name) {
-      varlink_call_error_invalid_parameter(call, key);
+      *field = key;
+      *reason = "unknown parameter";
       return -EINVAL;
     }
   }
   for (const struct varlink_field *f = fields; f->name; f++) {
     json_object *v = NULL;
     bool present = json_object_object_get_ex(params, f->name, &v) && v != NULL;
-    if ((!present && !f->optional) || (present && !type_matches(v, f->type))) {
-      varlink_call_error_invalid_parameter(call, f->name);
+    if (!present && !f->optional) {
+      *field = f->name;
+      *reason = "missing";
+      return -EINVAL;
+    }
+    if (present && !type_matches(v, f->type)) {
+      *field = f->name;
+      *reason = type_reason(f->type);
       return -EINVAL;
     }
   }
   return 0;
+}
+
+int varlink_call_check_params(struct varlink_call *call, json_object *params,
+                              const struct varlink_field *fields) {
+  const char *field, *reason;
+  int r = varlink_params_validate(params, fields, &field, &reason);
+  if (r < 0) varlink_call_error_invalid_parameter(call, field);
+  return r;
 }
 
 json_object *varlink_param(json_object *params, const char *name) {

@@ -172,6 +172,12 @@ struct varlink_field {
 int varlink_call_check_params(struct varlink_call *call, json_object *params,
                               const struct varlink_field *fields);
 
+/* The same check without replying: on mismatch returns -EINVAL with the
+ * field name and a static reason ("missing", "must be a string", "unknown
+ * parameter", ...) so that a method can reply with its own error type. */
+int varlink_params_validate(json_object *params, const struct varlink_field *fields,
+                            const char **field, const char **reason);
+
 /* Helpers for checked params: the field's value or NULL/default if absent
  * or null. */
 const char *varlink_param_string(json_object *params, const char *name);

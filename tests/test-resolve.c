@@ -118,6 +118,8 @@ static int mem_fire(sd_event_source *s, uint64_t usec, void *userdata) {
   return 0;
 }
 
+static struct mem_get *last_get;
+
 static int mem_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb, void *ud,
                    struct gnsd_get **handle) {
   struct mem *m = (struct mem *)b;
@@ -137,6 +139,7 @@ static int mem_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb
   sd_event_now(ev, CLOCK_MONOTONIC, &t);
   sd_event_add_time(ev, &g->src, CLOCK_MONOTONIC, t + m->delay_ms * 1000u, 1000, mem_fire, g);
   m->active++;
+  last_get = g;
   *handle = (struct gnsd_get *)g;
   return 0;
 }
@@ -257,7 +260,7 @@ static void addresses(json_object *o, char *out, size_t cap) {
 
 static int64_t status_int(const char *k) {
   json_object *o = json_object_new_object(), *v;
-  gnsd_resolve_status(R, o);
+  gnsd_resolve_stats(R, o);
   int64_t r = json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : -1;
   json_object_put(o);
   return r;
@@ -270,6 +273,16 @@ static bool is_revoked(void *ud, const struct gns_zone_key *zk, uint64_t now) {
   (void)ud;
   (void)now;
   return revoked_key && gns_zone_key_equal(revoked_key, zk);
+}
+
+static int start_zones(void *ud, const struct gns_suffix_map **maps, size_t *n) {
+  (void)ud;
+  static struct gns_suffix_map local[1];
+  local[0].suffix = "home";
+  local[0].zk = z_home.pub;
+  *maps = local;
+  *n = 1;
+  return 0;
 }
 
 static void publish(struct mem *m, const struct tzone *z, const char *label,
@@ -299,8 +312,7 @@ int main(void) {
   struct gnsd_backend *bk[] = {&store.b, &dht.b};
   gnsd_resolve_set_backends(R, bk, 2);
   gnsd_resolve_set_revocation_check(R, is_revoked, NULL);
-  struct gns_suffix_map local[] = {{"home", z_home.pub}};
-  CHECK_INT(gnsd_resolve_set_local_start_zones(R, local, 1), 0);
+  gnsd_resolve_set_start_zones(R, start_zones, NULL);
 
   uint8_t a1[4] = {192, 0, 2, 1}, a2[4] = {192, 0, 2, 2}, a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
   struct gns_record www[] = {rec(GNS_TYPE_A, a1, 4, 0), rec(GNS_TYPE_AAAA, a6, 16, 0)};
@@ -398,7 +410,7 @@ int main(void) {
   CHECK_STR(error_of(o), "alt.gns.Resolve.InvalidName");
   json_object_put(o);
   revoked_key = &z_sub.pub;
-  gnsd_resolve_invalidate(R);
+  gnsd_resolve_flush(R);
   o = call(fd, hostname("deep.sub.home.gns.alt", 0));
   CHECK_STR(error_of(o), "alt.gns.Resolve.ZoneRevoked");
   json_object_put(o);
@@ -444,7 +456,7 @@ int main(void) {
   json_object_put(o);
 
   /* a bad block before the good one, in the other backend */
-  gnsd_resolve_invalidate(R);
+  gnsd_resolve_flush(R);
   size_t blen;
   uint8_t q[GNS_Q_LEN];
   uint8_t *good = make_block(&z_home, "late", &v4only, 1, &blen, q);
@@ -461,7 +473,7 @@ int main(void) {
   CHECK_INT(status_int("badBlocks"), bad + 1);
 
   /* 64 concurrent requests on 8 connections, through the async backend */
-  gnsd_resolve_invalidate(R);
+  gnsd_resolve_flush(R);
   int fds[8];
   for (int i = 0; i < 8; i++) fds[i] = client();
   for (int i = 0; i < 64; i++) send_msg(fds[i % 8], hostname("deep.sub.home.gns.alt", i % 2 ? 2 : 0));
@@ -478,7 +490,7 @@ int main(void) {
   CHECK_INT(ok, 64);
 
   /* storage failure and the deadline */
-  gnsd_resolve_invalidate(R);
+  gnsd_resolve_flush(R);
   store.fail = -EIO;
   dht.fail = -EIO;
   o = call(fd, hostname("www.home.gns.alt", 0));
@@ -491,6 +503,20 @@ int main(void) {
   CHECK_STR(error_of(o), "alt.gns.Resolve.TimedOut");
   json_object_put(o);
   CHECK_INT(dht.active, 0); /* the pending GET was cancelled */
+  /* the DHT backend goes away (SIGHUP) while a request waits for it */
+  send_msg(fd, hostname("other3.sub.home.gns.alt", 0));
+  for (int i = 0; i < 5; i++) sd_event_run(ev, 1000);
+  CHECK_INT(dht.active, 1);
+  /* its owner frees it, and with it the pending GET */
+  dht.active = 0;
+  sd_event_source_disable_unref(last_get->src);
+  free(last_get);
+  gnsd_resolve_set_backends(R, bk, 1);
+  o = NULL;
+  CHECK_INT(collect(fd, 1, &o, 1000), 1);
+  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
+  json_object_put(o);
+  gnsd_resolve_set_backends(R, bk, 2);
   /* a client that goes away mid-request */
   int gone = client();
   send_msg(gone, hostname("other2.sub.home.gns.alt", 0));
