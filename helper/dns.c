@@ -314,6 +314,20 @@ static void take_record(struct gnsd_dns_query *q, ns_msg *msg, ns_rr *rr, uint64
   }
   const uint8_t *data = rd;
   size_t len = rdlen;
+  if (type == ns_t_txt) {
+    /* GNS keeps TXT as the plain text (RFC 9498, D.2 vector 2, as in
+     * GNUnet): join DNS's character-strings */
+    size_t i = 0;
+    while (i < rdlen) {
+      size_t l = rd[i++];
+      if (i + l > rdlen || o + l > sizeof(buf)) return;
+      memcpy(buf + o, rd + i, l);
+      o += l;
+      i += l;
+    }
+    data = buf;
+    len = o;
+  }
   if (names) {
     const unsigned char *p = rd, *end = rd + rdlen;
     if ((size_t)(end - p) < fixed) return;

@@ -3,8 +3,8 @@
  * 9498, 7.3.1 and 7.3.2): c-ares driven by sd-event through its
  * socket-state callback. gnsd never resolves through NSS (that would call
  * back into libnss_gns). Answers come back as gns_records whose data is
- * the record's RDATA with names uncompressed (the GNS form of DNS types)
- * and whose expiration is now + TTL.
+ * the record's RDATA with names uncompressed and TXT character-strings
+ * joined (the GNS form of DNS types), and whose expiration is now + TTL.
  *
  * Test hooks (environment, read by gnsd_dns_new): GNSD_DNS_PORT sends
  * every query to that port instead of 53; GNSD_RESOLV_CONF replaces

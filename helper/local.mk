@@ -67,3 +67,7 @@ check_PROGRAMS += tests/test-dns
 TESTS += tests/test-dns
 tests_test_dns_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_dns_LDADD = $(GNSD_LIBS)
+UNIT_TESTS += tests/test-resolve
+check_PROGRAMS += tests/test-resolve
+tests_test_resolve_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_resolve_LDADD = $(GNSD_LIBS)
