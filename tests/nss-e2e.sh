@@ -43,8 +43,10 @@ out=$(getent hosts "www.$ZONE")
 expect_line "$out" "^::1 +www\.$ZONE\$" "getent hosts (gethostbyname2 AF_INET6)"
 out=$(getent hosts "v4.$ZONE")
 expect_line "$out" "^127\.0\.0\.1 +v4\.$ZONE\$" "getent hosts falls back to AF_INET"
-out=$(getent ahosts "WWW.${ZONE^^}.")
-expect_line "$out" '^127\.0\.0\.1 +STREAM' "upper case with a trailing dot"
+# The suffix and the zone are case-insensitive, labels are not (GNS
+# labels are key derivation input): upper-case all but the label.
+out=$(getent ahosts "www.${ZONE^^}.")
+expect_line "$out" '^127\.0\.0\.1 +STREAM' "upper-case zone and suffix with a trailing dot"
 if [ "$LEHO_OK" = 1 ]; then
   out=$(getent ahosts "leho.$ZONE")
   expect_line "$(head -n1 <<<"$out")" '^127\.0\.0\.1 +STREAM legacy\.example\.com$' "LEHO is the canonical name"
