@@ -11,5 +11,7 @@ bench_bench_crypto_LDADD = $(GNSCORE_TEST_LIBS)
 # sets up the namespace; needs root, says "skipped" otherwise).
 noinst_PROGRAMS += bench/bench-nss
 bench_bench_nss_SOURCES = bench/bench-nss.c
+noinst_PROGRAMS += bench/nss-floor-server
+bench_nss_floor_server_SOURCES = bench/nss-floor-server.c
 BENCHES += bench/run-nss.sh
 EXTRA_DIST += bench/run-nss.sh
