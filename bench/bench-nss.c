@@ -112,10 +112,11 @@ int main(int argc, char **argv) {
   for (int k = 0; k < KINDS; k++) {
     if (k == 1 || !usable[k]) continue;
     double ratio = s[k].p50 / s[1].p50;
-    printf("ratio %s/files: p50 %.2fx, p99 %.2fx, throughput %.2fx (goal: p50 <= 3x) %s\n",
-           src[k], ratio, s[k].p99 / s[1].p99, s[1].per_sec / s[k].per_sec,
+    printf("ratio %s/files: p50 %.2fx, p99 %.2fx, throughput %.2fx (goal: p50 <= 3x) %s\n", src[k],
+           ratio, s[k].p99 / s[1].p99, s[1].per_sec / s[k].per_sec,
            ratio <= 3.0 ? "MET" : "NOT MET");
   }
-  for (int k = 0; k < KINDS; k++) free(lat[k]);
+  for (int k = 0; k < KINDS; k++)
+    free(lat[k]);
   return 0;
 }

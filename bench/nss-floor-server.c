@@ -12,8 +12,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char found[] = "{\"parameters\":{\"addresses\":[{\"family\":2,\"address\":[127,0,0,1]}],"
-                            "\"name\":\"floor.gns.alt\"}}";
+static const char found[] =
+    "{\"parameters\":{\"addresses\":[{\"family\":2,\"address\":[127,0,0,1]}],"
+    "\"name\":\"floor.gns.alt\"}}";
 static const char missing[] = "{\"error\":\"alt.gns.Resolve.NoSuchName\",\"parameters\":{}}";
 
 int main(int argc, char **argv) {

@@ -196,7 +196,9 @@ int gns_varlink_recv(struct gns_varlink *v, uint64_t deadline, const char **msg,
   }
 }
 
-int gns_varlink_fd(const struct gns_varlink *v) { return v->fd; }
+int gns_varlink_fd(const struct gns_varlink *v) {
+  return v->fd;
+}
 
 void gns_varlink_free(struct gns_varlink *v) {
   if (!v) return;
