@@ -36,8 +36,9 @@ static int method_resolve_hostname(struct varlink_call *call, json_object *param
 
 static int method_resolve_records(struct varlink_call *call, json_object *params, void *ud) {
   (void)ud;
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false}, {"type", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
+                                                {"type", VARLINK_STRING, true},
+                                                {NULL, VARLINK_ANY, false}};
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   return reply_lookup(call, params);
 }
@@ -59,15 +60,11 @@ int gnsd_resolve_init(struct gnsd *d) {
   return varlink_server_add_interface(d->resolve_server, &resolve_interface);
 }
 
-void gnsd_resolve_reload(struct gnsd *d) {
-  (void)d;
-}
+void gnsd_resolve_reload(struct gnsd *d) { (void)d; }
 
 void gnsd_resolve_status(struct gnsd *d, json_object *cache) {
   (void)d;
   json_object_object_add(cache, "state", json_object_new_string("placeholder"));
 }
 
-void gnsd_resolve_done(struct gnsd *d) {
-  (void)d;
-}
+void gnsd_resolve_done(struct gnsd *d) { (void)d; }
