@@ -1051,6 +1051,15 @@ int gns_rrtype_to_text(uint32_t type, const uint8_t *data, size_t len, char **ou
       int pr = from_text(type, s.p, &b, &why, 0);
       if (pr == -ENOMEM || b.err == -ENOMEM) r = -ENOMEM;
       generic = pr < 0 || b.err;
+      if (!generic) {
+        /* ... and read back as data that prints the same: a REDIRECT of
+         * "\r\"" would lose its white space to trimming. */
+        struct sbuf again = {0};
+        int rr = render(type, b.p, b.len, &again);
+        if (rr == -ENOMEM) r = -ENOMEM;
+        generic = rr < 0 || strcmp(again.p, s.p) != 0;
+        free(again.p);
+      }
       free(b.p);
     }
     if (r == 0 && generic) {

@@ -333,7 +333,8 @@ static void test_bad_bin(void) {
     uint32_t type;
     const char *hex, *text;
   } generic[] = {
-      {GNS_TYPE_REDIRECT, "610100", "\\# 3 610100"},            /* control character */
+      {GNS_TYPE_REDIRECT, "610100", "\\# 3 610100"}, /* control character */
+      {GNS_TYPE_REDIRECT, "0d22", "\\# 2 0d22"},     /* white space that trimming would lose */
       {GNS_TYPE_TXT, "5c232031203631", "\\# 7 5c232031203631"}, /* TXT "\# 1 61" */
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(generic); i++) {
