@@ -21,7 +21,7 @@ EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.sock
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
 	debian/nss-gns-nsswitch debian/libnss-gns.install debian/libnss-gns.postinst \
 	debian/libnss-gns.prerm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm \
-	debian/libnss-gns.lintian-overrides debian/gnsd.lintian-overrides
+	debian/libnss-gns.lintian-overrides
 
 # Build the .debs from a clean copy of this tree, install them into a
 # debootstrapped bookworm, resolve and ping a GNS name there, purge.
