@@ -20,7 +20,7 @@ EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.sock
 	tools/check-deb tools/quickstart \
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
 	debian/nss-gns-nsswitch debian/libnss-gns.install debian/libnss-gns.postinst \
-	debian/libnss-gns.prerm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm \
+	debian/libnss-gns.prerm debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm \
 	debian/libnss-gns.lintian-overrides
 
 # Build the .debs from a clean copy of this tree, install them into a
