@@ -81,10 +81,14 @@ static void usage(FILE *f) {
         f);
 }
 
-static int usage_error(const char *fmt, const char *arg) {
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   fputs("gnsctl: ", stderr);
-  fprintf(stderr, fmt, arg ? arg : "");
+  vfprintf(stderr, fmt, ap);
   fputs(" (see gnsctl --help)\n", stderr);
+  va_end(ap);
   return EXIT_USAGE;
 }
 
@@ -215,12 +219,12 @@ static void print_zone(const struct ctl *c, json_object *zone) {
 }
 
 static int cmd_zone(struct ctl *c, int argc, char **argv) {
-  if (argc < 1) return usage_error("zone: missing subcommand", NULL);
+  if (argc < 1) return usage_error("zone: missing subcommand");
   const char *sub = argv[0];
   json_object *reply = NULL;
   int r;
   if (!strcmp(sub, "create")) {
-    if (argc != 2) return usage_error("usage: gnsctl zone create NAME [--type pkey|edkey]", NULL);
+    if (argc != 2) return usage_error("usage: gnsctl zone create NAME [--type pkey|edkey]");
     const char *type = c->type ? c->type : "pkey";
     if (strcasecmp(type, "pkey") && strcasecmp(type, "edkey"))
       return usage_error("--type must be pkey or edkey, not '%s'", type);
@@ -232,7 +236,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     if (c->json) print_json(reply);
     else printf("%s\n", jstr(zone, "ztld"));
   } else if (!strcmp(sub, "list")) {
-    if (argc != 1) return usage_error("usage: gnsctl zone list", NULL);
+    if (argc != 1) return usage_error("usage: gnsctl zone list");
     if ((r = call(c, "alt.gns.Zone", "ListZones", NULL, &reply, "zone list"))) return r;
     if (c->json) print_json(reply);
     else {
@@ -252,7 +256,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
       ctl_table_free(t);
     }
   } else if (!strcmp(sub, "show")) {
-    if (argc != 2) return usage_error("usage: gnsctl zone show NAME", NULL);
+    if (argc != 2) return usage_error("usage: gnsctl zone show NAME");
     if ((r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     json_object *zone;
@@ -260,12 +264,12 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     if (c->json) print_json(reply);
     else print_zone(c, zone);
   } else if (!strcmp(sub, "delete")) {
-    if (argc != 2) return usage_error("usage: gnsctl zone delete NAME", NULL);
+    if (argc != 2) return usage_error("usage: gnsctl zone delete NAME");
     if ((r = call(c, "alt.gns.Zone", "DeleteZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(sub, "export-key")) {
-    if (argc != 2) return usage_error("usage: gnsctl zone export-key NAME", NULL);
+    if (argc != 2) return usage_error("usage: gnsctl zone export-key NAME");
     if (isatty(STDOUT_FILENO))
       fputs("gnsctl: warning: this is the zone's private key; whoever has it controls the zone.\n"
             "gnsctl: store it offline; redirect the output into a file readable only by you.\n",
@@ -288,7 +292,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
       key = strtok_r(NULL, " \t\r\n", &save);
       if (!type || !key) return fail("expected \"TYPE KEY\" on standard input");
     } else
-      return usage_error("usage: gnsctl zone import-key NAME [TYPE KEY]", NULL);
+      return usage_error("usage: gnsctl zone import-key NAME [TYPE KEY]");
     json_object *p = obj1("name", jnew_str(argv[1]));
     json_object_object_add(p, "type", jnew_str(type));
     json_object_object_add(p, "key", jnew_str(key));
@@ -342,7 +346,7 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
     return 0;
   }
   if (!strcmp(c->expire, "never")) {
-    if (c->relative) return usage_error("--relative needs a duration, not 'never'", NULL);
+    if (c->relative) return usage_error("--relative needs a duration, not 'never'");
     *out = -1; /* absent = never */
     return 0;
   }
@@ -369,12 +373,12 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
 }
 
 static int cmd_record(struct ctl *c, int argc, char **argv) {
-  if (argc < 1) return usage_error("record: missing subcommand", NULL);
+  if (argc < 1) return usage_error("record: missing subcommand");
   const char *sub = argv[0];
   json_object *reply = NULL;
   int r;
   if (!strcmp(sub, "add")) {
-    if (argc < 5) return usage_error("usage: gnsctl record add ZONE LABEL TYPE VALUE [--expire ...]", NULL);
+    if (argc < 5) return usage_error("usage: gnsctl record add ZONE LABEL TYPE VALUE [--expire ...]");
     uint32_t type;
     if (gns_rrtype_from_name(argv[3], &type) < 0) return usage_error("unknown record type '%s'", argv[3]);
     char *value = join_args(argc, argv, 4);
@@ -389,7 +393,7 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
       return EXIT_USAGE;
     }
     free(bin);
-    int64_t exp;
+    int64_t exp = -1;
     if ((r = parse_expiration(c, &exp))) {
       free(value);
       return r;
@@ -405,7 +409,7 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     if ((r = call(c, "alt.gns.Zone", "AddRecord", p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(sub, "list")) {
-    if (argc != 2 && argc != 3) return usage_error("usage: gnsctl record list ZONE [LABEL]", NULL);
+    if (argc != 2 && argc != 3) return usage_error("usage: gnsctl record list ZONE [LABEL]");
     json_object *p = obj1("zone", jnew_str(argv[1]));
     if (argc == 3) json_object_object_add(p, "label", jnew_str(argv[2]));
     if ((r = call(c, "alt.gns.Zone", "ListRecords", p, &reply, argv[1]))) return r;
@@ -440,7 +444,7 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
       ctl_table_free(t);
     }
   } else if (!strcmp(sub, "delete")) {
-    if (argc < 3) return usage_error("usage: gnsctl record delete ZONE LABEL [TYPE [VALUE]]", NULL);
+    if (argc < 3) return usage_error("usage: gnsctl record delete ZONE LABEL [TYPE [VALUE]]");
     json_object *p = obj1("zone", jnew_str(argv[1]));
     json_object_object_add(p, "label", jnew_str(argv[2]));
     if (argc >= 4) {
@@ -495,8 +499,80 @@ static char *read_all(FILE *f, size_t max, size_t *len) {
   return NULL;
 }
 
+/* ZoneRecord flags <-> record flag bits. */
+static const struct {
+  uint16_t bit;
+  const char *name;
+} flag_names[] = {{GNS_RF_CRITICAL, "critical"},
+                  {GNS_RF_SHADOW, "shadow"},
+                  {GNS_RF_SUPPLEMENTAL, "supplemental"},
+                  {GNS_RF_PRIVATE, "private"},
+                  {GNS_RF_RELATIVE_EXPIRATION, "relative"}};
+
+/* A ZoneRecord (alt.gns.Zone) from a parsed record; NULL if the data has
+ * no presentation text. */
+static json_object *zone_record_from(const struct gns_rpp_record *rr) {
+  char *value = NULL;
+  if (gns_rrtype_to_text(rr->rd.type, rr->rd.data, rr->rd.data_len, &value) < 0) return NULL;
+  json_object *zr = obj1("label", jnew_str(rr->name));
+  char tbuf[16];
+  const char *tn = gns_rrtype_name(rr->rd.type);
+  if (!tn) {
+    snprintf(tbuf, sizeof tbuf, "%u", rr->rd.type);
+    tn = tbuf;
+  }
+  json_object_object_add(zr, "type", jnew_str(tn));
+  json_object_object_add(zr, "value", jnew_str(value));
+  free(value);
+  json_object *fl = json_object_new_array();
+  for (size_t k = 0; k < GNS_ARRAY_SIZE(flag_names); k++)
+    if (rr->rd.flags & flag_names[k].bit) json_object_array_add(fl, jnew_str(flag_names[k].name));
+  json_object_object_add(zr, "flags", fl);
+  if (rr->rd.expiration != UINT64_MAX)
+    json_object_object_add(zr, "expiration", json_object_new_int64((int64_t)rr->rd.expiration));
+  return zr;
+}
+
+/* The reverse, for export. rr->rd.data is malloc'ed on success. */
+static int zone_record_to(json_object *rec, struct gns_rpp_record *rr, const char **why) {
+  uint32_t type;
+  memset(rr, 0, sizeof *rr);
+  const char *label = jstr(rec, "label"), *tname = jstr(rec, "type"), *value = jstr(rec, "value");
+  if (!label || !tname || !value) {
+    *why = "gnsd sent a record without label, type or value";
+    return -EBADMSG;
+  }
+  if (gns_rrtype_from_name(tname, &type) < 0) {
+    *why = "unknown record type";
+    return -EINVAL;
+  }
+  snprintf(rr->name, sizeof rr->name, "%s", label);
+  uint8_t *bin = NULL;
+  size_t bin_len = 0;
+  if (gns_rrtype_from_text(type, value, &bin, &bin_len, why) < 0) return -EINVAL;
+  if (bin_len > UINT16_MAX) {
+    free(bin);
+    *why = "record data too large";
+    return -E2BIG;
+  }
+  rr->rd.type = type;
+  rr->rd.data = bin;
+  rr->rd.data_len = (uint16_t)bin_len;
+  rr->rd.expiration = UINT64_MAX;
+  json_object *ev, *fl;
+  if (json_object_object_get_ex(rec, "expiration", &ev) && ev)
+    rr->rd.expiration = (uint64_t)json_object_get_int64(ev);
+  if (json_object_object_get_ex(rec, "flags", &fl) && fl)
+    for (size_t k = 0; k < json_object_array_length(fl); k++) {
+      const char *f = json_object_get_string(json_object_array_get_idx(fl, k));
+      for (size_t i = 0; f && i < GNS_ARRAY_SIZE(flag_names); i++)
+        if (!strcmp(f, flag_names[i].name)) rr->rd.flags |= flag_names[i].bit;
+    }
+  return 0;
+}
+
 static int cmd_import(struct ctl *c, int argc, char **argv) {
-  if (argc != 3) return usage_error("usage: gnsctl import ZONE FILE|- [--replace]", NULL);
+  if (argc != 3) return usage_error("usage: gnsctl import ZONE FILE|- [--replace]");
   const char *zone = argv[1], *file = argv[2];
   FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
   if (!f) return fail("cannot open %s: %s", file, strerror(errno));
@@ -506,98 +582,31 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
   if (f != stdin) fclose(f);
   if (!text) return fail("cannot read %s: %s", file, strerror(err));
 
-  json_tokener *tok = json_tokener_new();
-  json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
-  enum json_tokener_error jerr = json_tokener_get_error(tok);
-  size_t off = json_tokener_get_parse_end(tok);
-  json_tokener_free(tok);
-  if (!doc || jerr != json_tokener_success) {
-    free(text);
-    return fail("%s: not JSON (at byte %zu: %s)", file, off, json_tokener_error_desc(jerr));
-  }
-  free(text);
-
-  json_object *records = NULL, *dns = NULL;
-  if (!json_object_object_get_ex(doc, "dns", &dns) || !json_object_object_get_ex(dns, "records", &records) ||
-      !json_object_is_type(records, json_type_array)) {
-    json_object_put(doc);
-    return fail("%s: expected {\"dns\": {\"records\": [...]}} (draft-simmen-rpp-dns-data)", file);
-  }
-  /* dns.controls.ttl: the default relative expiration in seconds */
-  int64_t default_ttl = -1;
-  json_object *controls, *ttl;
-  if (json_object_object_get_ex(dns, "controls", &controls) &&
-      json_object_object_get_ex(controls, "ttl", &ttl)) {
-    errno = 0;
-    default_ttl = json_object_get_int64(ttl);
-    if (default_ttl <= 0 || errno) {
-      json_object_put(doc);
-      return fail("%s: dns.controls.ttl: must be a positive number of seconds", file);
-    }
-  }
-
   /* Convert everything first: a bad record stops the import before gnsd
    * sees anything, and gnsd applies the whole set in one transaction. */
+  struct gns_rpp_record *recs = NULL;
+  size_t n = 0;
+  char why[256];
+  int r = gns_rpp_document_parse(text, len, zone, &recs, &n, why, sizeof why);
+  free(text);
+  if (r < 0) return fail("%s: %s", file, why);
   json_object *out = json_object_new_array();
-  size_t n = json_object_array_length(records);
   for (size_t i = 0; i < n; i++) {
-    struct gns_rpp_record rr;
-    const char *why = NULL;
-    json_object *jr = json_object_array_get_idx(records, i);
-    if (gns_rpp_record_from_json(jr, zone, &rr, &why) < 0) {
+    json_object *zr = zone_record_from(&recs[i]);
+    if (!zr) {
       json_object_put(out);
-      json_object_put(doc);
-      const char *nm = json_object_is_type(jr, json_type_object) ? jstr(jr, "name") : NULL;
-      return fail("%s: record %zu%s%s%s: %s", file, i + 1, nm ? " (" : "", nm ? nm : "", nm ? ")" : "",
-                  why ? why : "invalid");
+      gns_rpp_records_free(recs, n);
+      return fail("%s: record %zu: rdata: has no presentation form", file, i);
     }
-    char *value = NULL;
-    if (gns_rrtype_to_text(rr.rd.type, rr.rd.data, rr.rd.data_len, &value) < 0) {
-      free((void *)rr.rd.data);
-      json_object_put(out);
-      json_object_put(doc);
-      return fail("%s: record %zu (%s): rdata: cannot be represented", file, i + 1, rr.name);
-    }
-    json_object *zr = obj1("label", jnew_str(rr.name));
-    const char *tn = gns_rrtype_name(rr.rd.type);
-    char tbuf[16];
-    if (!tn) {
-      snprintf(tbuf, sizeof tbuf, "%u", rr.rd.type);
-      tn = tbuf;
-    }
-    json_object_object_add(zr, "type", jnew_str(tn));
-    json_object_object_add(zr, "value", jnew_str(value));
-    free(value);
-    json_object *fl = json_object_new_array();
-    static const struct {
-      uint16_t bit;
-      const char *name;
-    } fmap[] = {{GNS_RF_CRITICAL, "critical"},
-                {GNS_RF_SHADOW, "shadow"},
-                {GNS_RF_SUPPLEMENTAL, "supplemental"},
-                {GNS_RF_PRIVATE, "private"},
-                {GNS_RF_RELATIVE_EXPIRATION, "relative"}};
-    uint16_t flags = rr.rd.flags;
-    uint64_t exp = rr.rd.expiration;
-    if (exp == 0 && default_ttl > 0) { /* no per-record expiration: use the zone's TTL */
-      flags |= GNS_RF_RELATIVE_EXPIRATION;
-      exp = (uint64_t)default_ttl * 1000000ull;
-    }
-    for (size_t k = 0; k < GNS_ARRAY_SIZE(fmap); k++)
-      if (flags & fmap[k].bit) json_object_array_add(fl, jnew_str(fmap[k].name));
-    json_object_object_add(zr, "flags", fl);
-    if (exp != 0 && exp != UINT64_MAX) json_object_object_add(zr, "expiration", json_object_new_int64((int64_t)exp));
     json_object_array_add(out, zr);
-    free((void *)rr.rd.data);
   }
-  json_object_put(doc);
+  gns_rpp_records_free(recs, n);
 
   json_object *p = obj1("zone", jnew_str(zone));
   json_object_object_add(p, "records", out);
   if (c->replace) json_object_object_add(p, "replace", json_object_new_boolean(1));
   json_object *reply = NULL;
-  int r = call(c, "alt.gns.Zone", "ImportRecords", p, &reply, zone);
-  if (r) return r;
+  if ((r = call(c, "alt.gns.Zone", "ImportRecords", p, &reply, zone))) return r;
   if (c->json) print_json(reply);
   else printf("imported %" PRId64 " record(s) into %s\n", jint(reply, "imported", 0), zone);
   json_object_put(reply);
@@ -605,58 +614,28 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
 }
 
 static int cmd_export(struct ctl *c, int argc, char **argv) {
-  if (argc != 2) return usage_error("usage: gnsctl export ZONE", NULL);
-  json_object *reply = NULL;
+  if (argc != 2) return usage_error("usage: gnsctl export ZONE");
+  json_object *reply = NULL, *list;
   int r = call(c, "alt.gns.Zone", "ListRecords", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
-  json_object *recs, *out = json_object_new_array();
-  json_object_object_get_ex(reply, "records", &recs);
-  for (size_t i = 0; recs && i < json_object_array_length(recs); i++) {
-    json_object *rec = json_object_array_get_idx(recs, i), *fl, *ev;
-    uint32_t type;
-    if (gns_rrtype_from_name(jstr(rec, "type"), &type) < 0) {
-      r = fail("record %zu: unknown type %s", i + 1, jstr(rec, "type"));
-      break;
-    }
-    uint8_t *bin = NULL;
-    size_t bin_len = 0;
+  size_t n = json_object_object_get_ex(reply, "records", &list) && list ? json_object_array_length(list) : 0;
+  struct gns_rpp_record *recs = calloc(n ? n : 1, sizeof *recs);
+  if (!recs) {
+    json_object_put(reply);
+    return fail("out of memory");
+  }
+  for (size_t i = 0; i < n && r == 0; i++) {
     const char *why = NULL;
-    if (gns_rrtype_from_text(type, jstr(rec, "value"), &bin, &bin_len, &why) < 0) {
-      r = fail("record %zu (%s %s): %s", i + 1, jstr(rec, "label"), jstr(rec, "type"), why ? why : "invalid");
-      break;
-    }
-    struct gns_record rd = {.type = type, .data = bin, .data_len = (uint16_t)bin_len,
-                            .expiration = UINT64_MAX};
-    if (json_object_object_get_ex(rec, "expiration", &ev) && ev)
-      rd.expiration = (uint64_t)json_object_get_int64(ev);
-    if (json_object_object_get_ex(rec, "flags", &fl) && fl)
-      for (size_t k = 0; k < json_object_array_length(fl); k++) {
-        const char *f = json_object_get_string(json_object_array_get_idx(fl, k));
-        if (!strcmp(f, "critical")) rd.flags |= GNS_RF_CRITICAL;
-        else if (!strcmp(f, "shadow")) rd.flags |= GNS_RF_SHADOW;
-        else if (!strcmp(f, "supplemental")) rd.flags |= GNS_RF_SUPPLEMENTAL;
-        else if (!strcmp(f, "private")) rd.flags |= GNS_RF_PRIVATE;
-        else if (!strcmp(f, "relative")) rd.flags |= GNS_RF_RELATIVE_EXPIRATION;
-      }
-    json_object *jr = NULL;
-    int e = gns_rpp_record_to_json(jstr(rec, "label"), &rd, &jr);
-    free(bin);
-    if (e < 0) {
-      r = fail("record %zu (%s %s): cannot be exported: %s", i + 1, jstr(rec, "label"), jstr(rec, "type"),
-               strerror(-e));
-      break;
-    }
-    json_object_array_add(out, jr);
+    if (zone_record_to(json_object_array_get_idx(list, i), &recs[i], &why) < 0)
+      r = fail("record %zu: %s", i, why ? why : "invalid");
   }
-  json_object_put(reply);
-  if (r) {
-    json_object_put(out);
-    return r;
-  }
-  json_object *doc = obj1("dns", obj1("records", out));
-  print_json(doc);
+  json_object *doc = NULL;
+  if (r == 0 && gns_rpp_document_to_json(argv[1], recs, n, &doc) < 0) r = fail("cannot build the RPP JSON document");
+  if (r == 0) print_json(doc);
   json_object_put(doc);
-  return 0;
+  gns_rpp_records_free(recs, n);
+  json_object_put(reply);
+  return r;
 }
 
 /* ---- resolve ---------------------------------------------------------------- */
@@ -668,7 +647,7 @@ static uint64_t mono_usec(void) {
 }
 
 static int cmd_resolve(struct ctl *c, int argc, char **argv) {
-  if (argc != 2) return usage_error("usage: gnsctl resolve NAME [--type TYPE]", NULL);
+  if (argc != 2) return usage_error("usage: gnsctl resolve NAME [--type TYPE]");
   json_object *p = obj1("name", jnew_str(argv[1]));
   if (c->type) {
     uint32_t type;
@@ -703,7 +682,7 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
       const char *why;
       if (gns_rpp_record_from_json(rec, NULL, &rr, &why) == 0) {
         if (gns_rrtype_to_text(rr.rd.type, rr.rd.data, rr.rd.data_len, &text) == 0) shown = text;
-        free((void *)rr.rd.data);
+        gns_rpp_record_clear(&rr);
       }
       if (!shown && json_object_object_get_ex(rec, "rdata", &rdata))
         shown = json_object_to_json_string_ext(rdata, JSON_C_TO_STRING_PLAIN);
@@ -724,17 +703,17 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
 /* ---- start zones ------------------------------------------------------------ */
 
 static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
-  if (argc < 1) return usage_error("start-zone: missing subcommand", NULL);
+  if (argc < 1) return usage_error("start-zone: missing subcommand");
   json_object *reply = NULL;
   int r;
   if (!strcmp(argv[0], "add")) {
-    if (argc != 3) return usage_error("usage: gnsctl start-zone add SUFFIX ZTLD|ZONE", NULL);
+    if (argc != 3) return usage_error("usage: gnsctl start-zone add SUFFIX ZTLD|ZONE");
     json_object *p = obj1("suffix", jnew_str(argv[1]));
     json_object_object_add(p, "zone", jnew_str(argv[2]));
     if ((r = call(c, "alt.gns.Zone", "AddStartZone", p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(argv[0], "list")) {
-    if (argc != 1) return usage_error("usage: gnsctl start-zone list", NULL);
+    if (argc != 1) return usage_error("usage: gnsctl start-zone list");
     if ((r = call(c, "alt.gns.Zone", "ListStartZones", NULL, &reply, "start-zone list"))) return r;
     if (c->json) print_json(reply);
     else {
@@ -751,7 +730,7 @@ static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
       ctl_table_free(t);
     }
   } else if (!strcmp(argv[0], "remove")) {
-    if (argc != 2) return usage_error("usage: gnsctl start-zone remove SUFFIX", NULL);
+    if (argc != 2) return usage_error("usage: gnsctl start-zone remove SUFFIX");
     if ((r = call(c, "alt.gns.Zone", "RemoveStartZone", obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
@@ -820,8 +799,8 @@ static int state_path(const struct ctl *c, const char *ztld, char *buf, size_t c
       *s = '/';
     }
   if (mkdir(dir, 0700) < 0 && errno != EEXIST) return -errno;
-  snprintf(buf, cap, "%s/revoke-%s.state", dir, ztld);
-  return 0;
+  int w = snprintf(buf, cap, "%s/revoke-%s.state", dir, ztld);
+  return w < 0 || (size_t)w >= cap ? -ENAMETOOLONG : 0;
 }
 
 static int save_state(const char *path, const struct gns_revocation_state *st) {
@@ -839,7 +818,7 @@ static int save_state(const char *path, const struct gns_revocation_state *st) {
 }
 
 static int cmd_revoke(struct ctl *c, int argc, char **argv) {
-  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE", NULL);
+  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE");
   json_object *reply = NULL, *zone;
   int r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
@@ -916,7 +895,7 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
 
 static int cmd_revocation(struct ctl *c, int argc, char **argv) {
   if (argc != 2 || strcmp(argv[0], "show"))
-    return usage_error("usage: gnsctl revocation show ZTLD|ZONE", NULL);
+    return usage_error("usage: gnsctl revocation show ZTLD|ZONE");
   json_object *reply = NULL;
   int r = call(c, "alt.gns.Zone", "GetRevocation", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
@@ -945,7 +924,7 @@ static void print_object_lines(json_object *o, const char *indent) {
 
 static int cmd_status(struct ctl *c, int argc, char **argv) {
   (void)argv;
-  if (argc != 1) return usage_error("usage: gnsctl status", NULL);
+  if (argc != 1) return usage_error("usage: gnsctl status");
   json_object *reply = NULL;
   int r = call(c, "alt.gns.Zone", "GetStatistics", NULL, &reply, "status");
   if (r) return r;
@@ -1049,10 +1028,10 @@ int main(int argc, char **argv) {
   bool record_opts = c.expire || c.relative || c.shadow || c.supplemental || c.private_ || c.critical;
   bool is_record_add = !strcmp(cmd, "record") && n > 1 && !strcmp(a[1], "add");
   if (record_opts && !is_record_add)
-    return usage_error("--expire/--relative/--shadow/--supplemental/--private/--critical go with 'record add'", NULL);
+    return usage_error("--expire/--relative/--shadow/--supplemental/--private/--critical go with 'record add'");
   if (c.type && !(!strcmp(cmd, "resolve") || (!strcmp(cmd, "zone") && n > 1 && !strcmp(a[1], "create"))))
-    return usage_error("--type goes with 'resolve' and 'zone create'", NULL);
-  if (c.replace && strcmp(cmd, "import")) return usage_error("--replace goes with 'import'", NULL);
+    return usage_error("--type goes with 'resolve' and 'zone create'");
+  if (c.replace && strcmp(cmd, "import")) return usage_error("--replace goes with 'import'");
 
   if (!strcmp(cmd, "zone")) return cmd_zone(&c, n - 1, a + 1);
   if (!strcmp(cmd, "record")) return cmd_record(&c, n - 1, a + 1);
