@@ -123,8 +123,16 @@ static int report_error(const char *error, json_object *params, const char *what
   if (!strcmp(short_name, "InvalidParameter")) {
     const char *p = json_object_object_get_ex(params, "parameter", &v) ? json_object_get_string(v) : "?";
     const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : "invalid";
-    if (json_object_object_get_ex(params, "index", &v) && json_object_is_type(v, json_type_int))
-      return fail("record %d: %s: %s", json_object_get_int(v) + 1, p, why);
+    if (json_object_object_get_ex(params, "index", &v) && json_object_is_type(v, json_type_int)) {
+      /* "records[3].value" -> "value": the index is said once */
+      const char *field = p;
+      if (!strncmp(field, "records[", 8) && strchr(field, ']')) {
+        field = strchr(field, ']') + 1;
+        if (*field == '.') field++;
+      }
+      if (*field) return fail("record %d: %s: %s", json_object_get_int(v), field, why);
+      return fail("record %d: %s", json_object_get_int(v), why);
+    }
     return fail("invalid %s: %s", p, why);
   }
   if (!strcmp(short_name, "NoSuchName")) return fail("%s: no such name", what);
@@ -1018,10 +1026,7 @@ int main(int argc, char **argv) {
   c.colour = !c.json && ctl_want_colour(stdout);
   int n = argc - optind;
   char **a = argv + optind;
-  if (n < 1) {
-    usage(stderr);
-    return EXIT_USAGE;
-  }
+  if (n < 1) return usage_error("missing command");
   const char *cmd = a[0];
 
   /* Reject options that mean nothing for the command instead of ignoring them. */
