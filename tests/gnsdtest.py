@@ -41,7 +41,11 @@ class Client:
     def recv(self):
         """One reply as a dict; None at EOF."""
         while b"\0" not in self.buf:
-            chunk = self.sock.recv(65536)
+            try:
+                chunk = self.sock.recv(65536)
+            except ConnectionResetError:
+                # closed with our unread request still queued: also EOF
+                chunk = b""
             if not chunk:
                 return None
             self.buf += chunk
