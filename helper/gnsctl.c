@@ -688,7 +688,12 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
       const char *shown = NULL;
       struct gns_rpp_record rr;
       const char *why;
-      if (gns_rpp_record_from_json(rec, NULL, &rr, &why) == 0) {
+      /* The record's name is the whole GNS name; parse it as the apex of
+       * a nameless origin to get at the data. */
+      json_object *copy = NULL;
+      if (json_object_deep_copy(rec, &copy, NULL) == 0)
+        json_object_object_add(copy, "name", jnew_str("@"));
+      if (copy && gns_rpp_record_from_json(copy, NULL, &rr, &why) == 0) {
         if (gns_rrtype_to_text(rr.rd.type, rr.rd.data, rr.rd.data_len, &text) == 0) shown = text;
         gns_rpp_record_clear(&rr);
       }
@@ -697,6 +702,7 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
       const char *row[] = {jstr(rec, "name"), jstr(rec, "type"), exp, shown};
       ctl_table_add(t, row);
       free(text);
+      json_object_put(copy);
     }
     ctl_table_print(t, stdout, c->colour);
     ctl_table_free(t);

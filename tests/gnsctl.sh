@@ -205,8 +205,11 @@ if G resolve www.demo.gns.alt >"$T/out" 2>"$T/err"; then
   out=$(cat "$T/out")
   contains "$out" "127.0.0.1"
   contains "$out" "zone"
-  expect 0 resolve www.demo.gns.alt --type A
+  contains "$out" "by resolution"
+  expect 0 resolve www.demo.gns.alt
   contains "$out" "from cache"
+  expect 0 resolve _443._tcp.www.demo.gns.alt --type TLSA
+  contains "$out" "3 1 1 0123456789abcdef"
   expect 0 --json resolve www.demo.gns.alt
   contains "$out" "took_usec"
   expect 1 resolve nosuch.demo.gns.alt
