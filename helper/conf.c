@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf.h"
+#include "revocation.h"
 #include "ztld.h"
 
 #define GNUNET_DHT_SOCKET_NAME "gnunet-service-dht.sock"
@@ -22,6 +23,7 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   memset(c, 0, sizeof *c);
   c->resolver_timeout_us = 5 * US_PER_S;
   c->max_depth = 16;
+  c->revocation_difficulty = GNS_REVOCATION_D;
   c->dns_timeout_us = 2 * US_PER_S;
   c->cache_memory = 16u * 1024 * 1024;
   c->negative_ttl_us = 30 * US_PER_S;
@@ -274,6 +276,16 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
       c->max_depth = (unsigned)d;
       return 0;
     }
+  } else if (strcmp(section, "revocation") == 0) {
+    if (strcmp(key, "difficulty") == 0) {
+      char *end;
+      errno = 0;
+      unsigned long d = strtoul(v, &end, 10);
+      if (!isdigit((unsigned char)*v) || *end || errno || d < 1 || d > GNS_REVOCATION_MAX_ZEROS)
+        return fail(ps, "difficulty: \"%s\" is not a number from 1 to %u", v, GNS_REVOCATION_MAX_ZEROS);
+      c->revocation_difficulty = (unsigned)d;
+      return 0;
+    }
   } else if (strcmp(section, "cache") == 0) {
     if (strcmp(key, "memory") == 0) return set_size(ps, key, v, &c->cache_memory);
     if (strcmp(key, "negative-ttl") == 0) return set_duration(ps, key, v, &c->negative_ttl_us);
@@ -327,7 +339,8 @@ int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const cha
       *end = '\0';
       char *name = trim(s + 1);
       if (strcmp(name, "resolver") != 0 && strcmp(name, "cache") != 0 && strcmp(name, "dht") != 0 &&
-          strcmp(name, "publish") != 0 && strcmp(name, "start-zones") != 0)
+          strcmp(name, "publish") != 0 && strcmp(name, "revocation") != 0 &&
+          strcmp(name, "start-zones") != 0)
         return fail(&ps, "unknown section [%s]", name);
       snprintf(section, sizeof section, "%s", name);
       continue;

@@ -40,6 +40,8 @@ struct gnsd_conf {
   /* [publish] */
   uint64_t publish_interval_us;
   uint64_t record_lifetime_us;
+  /* [revocation] difficulty D of RFC 9498, 4.2: 22 in use; tests lower it */
+  unsigned revocation_difficulty;
   /* [start-zones] */
   struct gnsd_conf_start_zone *start_zones;
   size_t n_start_zones;

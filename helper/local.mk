@@ -71,3 +71,5 @@ UNIT_TESTS += tests/test-resolve
 check_PROGRAMS += tests/test-resolve
 tests_test_resolve_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_resolve_LDADD = $(GNSD_LIBS)
+
+include helper/gnsctl.mk

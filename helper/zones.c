@@ -1415,7 +1415,7 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
   uint8_t msg[GNS_REVOCATION_LEN];
   uint64_t expires = 0;
   const char *why = NULL;
-  int r = gnsd_zones_make_revocation(&zone.priv, (uint64_t)ts, pows, GNS_REVOCATION_D,
+  int r = gnsd_zones_make_revocation(&zone.priv, (uint64_t)ts, pows, z->d->conf.revocation_difficulty,
                                      gnsd_now(z->d), msg, &expires, &why);
   gns_zone_priv_wipe(&zone.priv);
   if (r == -ENOMEM) return r;

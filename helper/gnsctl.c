@@ -1,0 +1,1061 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gnsctl: manage gnsd's zones, records, start zones and revocations, and
+ * look names up, over varlink (alt.gns.Zone and alt.gns.Resolve).
+ * Exit codes: 0 success, 1 failure, 2 usage. --json prints the varlink
+ * reply parameters unchanged, so the JSON output is exactly the interface
+ * documented in alt.gns.Zone.varlink / alt.gns.Resolve.varlink. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "ctl-output.h"
+#include "gns-util.h"
+#include "record.h"
+#include "revocation.h"
+#include "rpp.h"
+#include "rrtype.h"
+#include "varlink-client.h"
+#include "version.h"
+#include "zonekey.h"
+#include "ztld.h"
+
+#define EXIT_USAGE 2
+#define CALL_TIMEOUT_USEC (30ull * 1000000)
+
+struct ctl {
+  const char *runtime_dir;
+  bool json;
+  bool colour;
+  /* record and zone options */
+  const char *type;
+  const char *expire;
+  bool relative, shadow, supplemental, private_, critical;
+  bool replace;
+  unsigned difficulty;
+  const char *state_file;
+};
+
+static void usage(FILE *f) {
+  fputs("Usage: gnsctl [--runtime-dir DIR] [--json] COMMAND ...\n"
+        "\n"
+        "Zones:\n"
+        "  zone create NAME [--type pkey|edkey]   create a local zone, print its zTLD\n"
+        "  zone list | zone show NAME | zone delete NAME\n"
+        "  zone export-key NAME                   print the private key (backup)\n"
+        "  zone import-key NAME [TYPE KEY]        import a private key (or read TYPE KEY from stdin)\n"
+        "Records:\n"
+        "  record add ZONE LABEL TYPE VALUE [--expire DURATION|DATE|never] [--relative]\n"
+        "             [--shadow] [--supplemental] [--private] [--critical]\n"
+        "  record list ZONE [LABEL]\n"
+        "  record delete ZONE LABEL [TYPE [VALUE]]\n"
+        "  import ZONE FILE|- [--replace]         RPP JSON records into ZONE (all or nothing)\n"
+        "  export ZONE                            RPP JSON of ZONE's records\n"
+        "Lookups:\n"
+        "  resolve NAME [--type TYPE]\n"
+        "Start zones:\n"
+        "  start-zone add SUFFIX ZTLD|ZONE | start-zone list | start-zone remove SUFFIX\n"
+        "Revocation:\n"
+        "  revoke ZONE                            compute the proof of work (resumable), revoke\n"
+        "  revocation show ZTLD|ZONE\n"
+        "Daemon:\n"
+        "  status\n"
+        "\n"
+        "Options: --runtime-dir DIR (or $GNSD_RUNTIME_DIR, default " GNSD_RUNTIME_DIR "),\n"
+        "         --json, --help, --version. See gnsctl(1).\n",
+        f);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("gnsctl: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputs(" (see gnsctl --help)\n", stderr);
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("gnsctl: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return EXIT_FAILURE;
+}
+
+/* ---- talking to gnsd ---------------------------------------------------- */
+
+static const char *socket_path(const struct ctl *c, const char *iface, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s/%s", c->runtime_dir, iface);
+  return buf;
+}
+
+/* Turn a varlink error into one line that says what is wrong. */
+static int report_error(const char *error, json_object *params, const char *what) {
+  const char *short_name = strrchr(error, '.');
+  short_name = short_name ? short_name + 1 : error;
+  json_object *v;
+  const char *name = json_object_object_get_ex(params, "name", &v) ? json_object_get_string(v) : what;
+  if (!strcmp(short_name, "NoSuchZone")) return fail("no zone named '%s'", name ? name : "");
+  if (!strcmp(short_name, "ZoneExists")) return fail("a zone named '%s' exists already", name ? name : "");
+  if (!strcmp(short_name, "PermissionDenied"))
+    return fail("permission denied: managing gnsd needs root or the gnsd group");
+  if (!strcmp(short_name, "InvalidParameter")) {
+    const char *p = json_object_object_get_ex(params, "parameter", &v) ? json_object_get_string(v) : "?";
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : "invalid";
+    if (json_object_object_get_ex(params, "index", &v) && json_object_is_type(v, json_type_int)) {
+      /* "records[3].value" -> "value": the index is said once */
+      const char *field = p;
+      if (!strncmp(field, "records[", 8) && strchr(field, ']')) {
+        field = strchr(field, ']') + 1;
+        if (*field == '.') field++;
+      }
+      if (*field) return fail("record %d: %s: %s", json_object_get_int(v), field, why);
+      return fail("record %d: %s", json_object_get_int(v), why);
+    }
+    return fail("invalid %s: %s", p, why);
+  }
+  if (!strcmp(short_name, "NoSuchName")) return fail("%s: no such name", what);
+  if (!strcmp(short_name, "NotGNS")) return fail("%s: not a GNS name (names end in .gns.alt)", what);
+  if (!strcmp(short_name, "InvalidName")) {
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
+    return fail("%s: invalid name%s%s", what, why ? ": " : "", why ? why : "");
+  }
+  if (!strcmp(short_name, "ZoneRevoked")) return fail("%s: the zone is revoked", what);
+  if (!strcmp(short_name, "CriticalRecordUnsupported"))
+    return fail("%s: a critical record of an unsupported type stops resolution", what);
+  if (!strcmp(short_name, "StorageUnavailable")) return fail("gnsd's storage is unavailable");
+  if (!strcmp(short_name, "TimedOut")) return fail("%s: resolution timed out", what);
+  if (!strcmp(short_name, "ResolutionLoop")) return fail("%s: resolution loop or too deep", what);
+  const char *js = json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
+  return fail("%s: %s %s", what, error, js);
+}
+
+/* Call iface.method; on success *reply is the parameters object (owned by
+ * the caller). On failure prints one line and returns 1. params is consumed. */
+static int call(const struct ctl *c, const char *iface, const char *method, json_object *params,
+                json_object **reply, const char *what) {
+  char path[PATH_MAX], full[256];
+  socket_path(c, iface, path, sizeof path);
+  snprintf(full, sizeof full, "%s.%s", iface, method);
+  uint64_t deadline = gns_varlink_now() + CALL_TIMEOUT_USEC;
+  struct gns_varlink *v = NULL;
+  json_object *whole = NULL;
+  int r = gns_varlink_connect(path, 16u << 20, deadline, &v);
+  if (r == 0) r = gns_varlink_call(v, full, params, deadline, &whole);
+  gns_varlink_free(v);
+  json_object_put(params);
+  if (r < 0) {
+    if (r == -ENOENT || r == -ECONNREFUSED)
+      return fail("cannot reach gnsd at %s: %s (is gnsd running?)", path, strerror(-r));
+    if (r == -EACCES || r == -EPERM)
+      return fail("cannot connect to %s: permission denied (root or the gnsd group)", path);
+    if (r == -ETIMEDOUT) return fail("gnsd did not answer within %llus", CALL_TIMEOUT_USEC / 1000000);
+    return fail("talking to gnsd at %s: %s", path, strerror(-r));
+  }
+  json_object *rp = NULL;
+  if (json_object_object_get_ex(whole, "parameters", &rp) && rp) json_object_get(rp);
+  else rp = NULL;
+  const char *error = gns_varlink_reply_error(whole);
+  if (error) {
+    if (!rp) rp = json_object_new_object();
+    int ret = report_error(error, rp, what);
+    json_object_put(rp);
+    json_object_put(whole);
+    return ret;
+  }
+  json_object_put(whole);
+  if (!rp) rp = json_object_new_object();
+  *reply = rp;
+  return 0;
+}
+
+static void print_json(json_object *o) {
+  puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                             JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static const char *jstr(json_object *o, const char *key) {
+  json_object *v;
+  return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+static int64_t jint(json_object *o, const char *key, int64_t dflt) {
+  json_object *v;
+  return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : dflt;
+}
+static bool jbool(json_object *o, const char *key) {
+  json_object *v;
+  return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+/* ---- zones ---------------------------------------------------------------- */
+
+static json_object *obj1(const char *k, json_object *v) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, k, v);
+  return o;
+}
+static json_object *jnew_str(const char *s) { return json_object_new_string(s); }
+
+static void print_zone(const struct ctl *c, json_object *zone) {
+  char n[32];
+  printf("Name:    %s\nType:    %s\nzTLD:    %s\nRecords: %s\nRevoked: %s\n", jstr(zone, "name"),
+         jstr(zone, "type"), jstr(zone, "ztld"),
+         (snprintf(n, sizeof n, "%" PRId64, jint(zone, "records", 0)), n),
+         jbool(zone, "revoked") ? "yes" : "no");
+  (void)c;
+}
+
+static int cmd_zone(struct ctl *c, int argc, char **argv) {
+  if (argc < 1) return usage_error("zone: missing subcommand");
+  const char *sub = argv[0];
+  json_object *reply = NULL;
+  int r;
+  if (!strcmp(sub, "create")) {
+    if (argc != 2) return usage_error("usage: gnsctl zone create NAME [--type pkey|edkey]");
+    const char *type = c->type ? c->type : "pkey";
+    if (strcasecmp(type, "pkey") && strcasecmp(type, "edkey"))
+      return usage_error("--type must be pkey or edkey, not '%s'", type);
+    json_object *p = obj1("name", jnew_str(argv[1]));
+    json_object_object_add(p, "type", jnew_str(type));
+    if ((r = call(c, "alt.gns.Zone", "CreateZone", p, &reply, argv[1]))) return r;
+    json_object *zone;
+    json_object_object_get_ex(reply, "zone", &zone);
+    if (c->json) print_json(reply);
+    else printf("%s\n", jstr(zone, "ztld"));
+  } else if (!strcmp(sub, "list")) {
+    if (argc != 1) return usage_error("usage: gnsctl zone list");
+    if ((r = call(c, "alt.gns.Zone", "ListZones", NULL, &reply, "zone list"))) return r;
+    if (c->json) print_json(reply);
+    else {
+      static const char *const hdr[] = {"NAME", "TYPE", "RECORDS", "REVOKED", "ZTLD"};
+      struct ctl_table *t = ctl_table_new(5, hdr);
+      json_object *zones;
+      json_object_object_get_ex(reply, "zones", &zones);
+      for (size_t i = 0; zones && i < json_object_array_length(zones); i++) {
+        json_object *z = json_object_array_get_idx(zones, i);
+        char n[32];
+        snprintf(n, sizeof n, "%" PRId64, jint(z, "records", 0));
+        const char *row[] = {jstr(z, "name"), jstr(z, "type"), n,
+                             jbool(z, "revoked") ? "yes" : "no", jstr(z, "ztld")};
+        ctl_table_add(t, row);
+      }
+      ctl_table_print(t, stdout, c->colour);
+      ctl_table_free(t);
+    }
+  } else if (!strcmp(sub, "show")) {
+    if (argc != 2) return usage_error("usage: gnsctl zone show NAME");
+    if ((r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+      return r;
+    json_object *zone;
+    json_object_object_get_ex(reply, "zone", &zone);
+    if (c->json) print_json(reply);
+    else print_zone(c, zone);
+  } else if (!strcmp(sub, "delete")) {
+    if (argc != 2) return usage_error("usage: gnsctl zone delete NAME");
+    if ((r = call(c, "alt.gns.Zone", "DeleteZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+      return r;
+    if (c->json) print_json(reply);
+  } else if (!strcmp(sub, "export-key")) {
+    if (argc != 2) return usage_error("usage: gnsctl zone export-key NAME");
+    if (isatty(STDOUT_FILENO))
+      fputs("gnsctl: warning: this is the zone's private key; whoever has it controls the zone.\n"
+            "gnsctl: store it offline; redirect the output into a file readable only by you.\n",
+            stderr);
+    if ((r = call(c, "alt.gns.Zone", "ExportKey", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+      return r;
+    if (c->json) print_json(reply);
+    else printf("%s %s\n", jstr(reply, "type"), jstr(reply, "key"));
+  } else if (!strcmp(sub, "import-key")) {
+    char line[512], *type = NULL, *key = NULL;
+    if (argc == 4) {
+      type = argv[2];
+      key = argv[3];
+    } else if (argc == 2) {
+      if (isatty(STDIN_FILENO))
+        fputs("gnsctl: warning: the key you paste is a secret; enter \"TYPE KEY\":\n", stderr);
+      if (!fgets(line, sizeof line, stdin)) return fail("no key on standard input");
+      char *save = NULL;
+      type = strtok_r(line, " \t\r\n", &save);
+      key = strtok_r(NULL, " \t\r\n", &save);
+      if (!type || !key) return fail("expected \"TYPE KEY\" on standard input");
+    } else
+      return usage_error("usage: gnsctl zone import-key NAME [TYPE KEY]");
+    json_object *p = obj1("name", jnew_str(argv[1]));
+    json_object_object_add(p, "type", jnew_str(type));
+    json_object_object_add(p, "key", jnew_str(key));
+    sodium_memzero(line, sizeof line);
+    if ((r = call(c, "alt.gns.Zone", "ImportKey", p, &reply, argv[1]))) return r;
+    json_object *zone;
+    json_object_object_get_ex(reply, "zone", &zone);
+    if (c->json) print_json(reply);
+    else printf("%s\n", jstr(zone, "ztld"));
+  } else
+    return usage_error("unknown zone subcommand '%s'", sub);
+  json_object_put(reply);
+  return 0;
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+static json_object *flags_array(const struct ctl *c) {
+  json_object *a = json_object_new_array();
+  if (c->critical) json_object_array_add(a, jnew_str("critical"));
+  if (c->shadow) json_object_array_add(a, jnew_str("shadow"));
+  if (c->supplemental) json_object_array_add(a, jnew_str("supplemental"));
+  if (c->private_) json_object_array_add(a, jnew_str("private"));
+  if (c->relative) json_object_array_add(a, jnew_str("relative"));
+  return a;
+}
+
+/* Join argv[from..] with single spaces, so that `record add z mail MX 10
+ * mx.example.com` works without quoting. */
+static char *join_args(int argc, char **argv, int from) {
+  size_t len = 1;
+  for (int i = from; i < argc; i++) len += strlen(argv[i]) + 1;
+  char *s = malloc(len);
+  if (!s) return NULL;
+  s[0] = '\0';
+  for (int i = from; i < argc; i++) {
+    if (i > from) strcat(s, " ");
+    strcat(s, argv[i]);
+  }
+  return s;
+}
+
+/* Default when --expire is absent: relative, one day, like a DNS TTL. */
+#define DEFAULT_RELATIVE_EXPIRATION (86400ull * 1000000)
+
+static int parse_expiration(struct ctl *c, int64_t *out) {
+  unsigned long long us;
+  if (!c->expire) {
+    c->relative = true;
+    *out = (int64_t)DEFAULT_RELATIVE_EXPIRATION;
+    return 0;
+  }
+  if (!strcmp(c->expire, "never")) {
+    if (c->relative) return usage_error("--relative needs a duration, not 'never'");
+    *out = -1; /* absent = never */
+    return 0;
+  }
+  if (ctl_parse_duration(c->expire, &us) == 0) {
+    if (us > INT64_MAX) return usage_error("--expire '%s' is too long", c->expire);
+    if (c->relative) {
+      *out = (int64_t)us;
+    } else {
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      unsigned long long now = (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+      if (us > (unsigned long long)INT64_MAX - now) return usage_error("--expire '%s' is too long", c->expire);
+      *out = (int64_t)(now + us);
+    }
+    return 0;
+  }
+  if (ctl_parse_date(c->expire, &us) == 0) {
+    if (c->relative) return usage_error("--relative needs a duration, not a date ('%s')", c->expire);
+    *out = (int64_t)us;
+    return 0;
+  }
+  return usage_error("--expire takes a duration (90s, 5m, 2h, 7d, 1w), a date (YYYY-MM-DD[ HH:MM[:SS]], UTC) or never, not '%s'",
+                     c->expire);
+}
+
+static int cmd_record(struct ctl *c, int argc, char **argv) {
+  if (argc < 1) return usage_error("record: missing subcommand");
+  const char *sub = argv[0];
+  json_object *reply = NULL;
+  int r;
+  if (!strcmp(sub, "add")) {
+    if (argc < 5) return usage_error("usage: gnsctl record add ZONE LABEL TYPE VALUE [--expire ...]");
+    uint32_t type;
+    if (gns_rrtype_from_name(argv[3], &type) < 0) return usage_error("unknown record type '%s'", argv[3]);
+    char *value = join_args(argc, argv, 4);
+    if (!value) return fail("out of memory");
+    /* Check the value here so the message can say why it is wrong. */
+    uint8_t *bin = NULL;
+    size_t bin_len = 0;
+    const char *why = NULL;
+    if (gns_rrtype_from_text(type, value, &bin, &bin_len, &why) < 0) {
+      fprintf(stderr, "gnsctl: invalid %s value '%s': %s\n", argv[3], value, why ? why : "malformed");
+      free(value);
+      return EXIT_USAGE;
+    }
+    free(bin);
+    int64_t exp = -1;
+    if ((r = parse_expiration(c, &exp))) {
+      free(value);
+      return r;
+    }
+    json_object *rec = obj1("label", jnew_str(argv[2]));
+    json_object_object_add(rec, "type", jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : argv[3]));
+    json_object_object_add(rec, "value", jnew_str(value));
+    if (exp >= 0) json_object_object_add(rec, "expiration", json_object_new_int64(exp));
+    json_object_object_add(rec, "flags", flags_array(c));
+    json_object *p = obj1("zone", jnew_str(argv[1]));
+    json_object_object_add(p, "record", rec);
+    free(value);
+    if ((r = call(c, "alt.gns.Zone", "AddRecord", p, &reply, argv[1]))) return r;
+    if (c->json) print_json(reply);
+  } else if (!strcmp(sub, "list")) {
+    if (argc != 2 && argc != 3) return usage_error("usage: gnsctl record list ZONE [LABEL]");
+    json_object *p = obj1("zone", jnew_str(argv[1]));
+    if (argc == 3) json_object_object_add(p, "label", jnew_str(argv[2]));
+    if ((r = call(c, "alt.gns.Zone", "ListRecords", p, &reply, argv[1]))) return r;
+    if (c->json) print_json(reply);
+    else {
+      static const char *const hdr[] = {"LABEL", "TYPE", "EXPIRES", "FLAGS", "VALUE"};
+      struct ctl_table *t = ctl_table_new(5, hdr);
+      json_object *recs;
+      json_object_object_get_ex(reply, "records", &recs);
+      for (size_t i = 0; recs && i < json_object_array_length(recs); i++) {
+        json_object *rec = json_object_array_get_idx(recs, i), *fl, *ev;
+        char flags[128] = "", exp[64];
+        bool relative = false;
+        if (json_object_object_get_ex(rec, "flags", &fl) && fl)
+          for (size_t k = 0; k < json_object_array_length(fl); k++) {
+            const char *f = json_object_get_string(json_object_array_get_idx(fl, k));
+            if (!strcmp(f, "relative")) relative = true;
+            if (flags[0]) strncat(flags, ",", sizeof flags - strlen(flags) - 1);
+            strncat(flags, f, sizeof flags - strlen(flags) - 1);
+          }
+        if (!json_object_object_get_ex(rec, "expiration", &ev) || !ev)
+          snprintf(exp, sizeof exp, "never");
+        else if (relative)
+          ctl_format_duration((unsigned long long)json_object_get_int64(ev), exp, sizeof exp);
+        else
+          ctl_format_time((unsigned long long)json_object_get_int64(ev), exp, sizeof exp);
+        const char *row[] = {jstr(rec, "label"), jstr(rec, "type"), exp, flags[0] ? flags : "-",
+                             jstr(rec, "value")};
+        ctl_table_add(t, row);
+      }
+      ctl_table_print(t, stdout, c->colour);
+      ctl_table_free(t);
+    }
+  } else if (!strcmp(sub, "delete")) {
+    if (argc < 3) return usage_error("usage: gnsctl record delete ZONE LABEL [TYPE [VALUE]]");
+    json_object *p = obj1("zone", jnew_str(argv[1]));
+    json_object_object_add(p, "label", jnew_str(argv[2]));
+    if (argc >= 4) {
+      uint32_t type;
+      if (gns_rrtype_from_name(argv[3], &type) < 0) return usage_error("unknown record type '%s'", argv[3]);
+      json_object_object_add(p, "type", jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : argv[3]));
+    }
+    if (argc >= 5) {
+      char *value = join_args(argc, argv, 4);
+      json_object_object_add(p, "value", jnew_str(value));
+      free(value);
+    }
+    if ((r = call(c, "alt.gns.Zone", "DeleteRecords", p, &reply, argv[1]))) return r;
+    if (c->json) print_json(reply);
+    else if (jint(reply, "deleted", 0) == 0) {
+      json_object_put(reply);
+      return fail("no matching record in zone '%s'", argv[1]);
+    }
+  } else
+    return usage_error("unknown record subcommand '%s'", sub);
+  json_object_put(reply);
+  return 0;
+}
+
+/* ---- RPP JSON import/export ---------------------------------------------- */
+
+static char *read_all(FILE *f, size_t max, size_t *len) {
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (n + 1 >= cap) {
+      if (cap >= max) {
+        free(buf);
+        errno = EFBIG;
+        return NULL;
+      }
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) break;
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f)) break;
+      buf[n] = '\0';
+      *len = n;
+      return buf;
+    }
+  }
+  free(buf);
+  return NULL;
+}
+
+/* ZoneRecord flags <-> record flag bits. */
+static const struct {
+  uint16_t bit;
+  const char *name;
+} flag_names[] = {{GNS_RF_CRITICAL, "critical"},
+                  {GNS_RF_SHADOW, "shadow"},
+                  {GNS_RF_SUPPLEMENTAL, "supplemental"},
+                  {GNS_RF_PRIVATE, "private"},
+                  {GNS_RF_RELATIVE_EXPIRATION, "relative"}};
+
+/* A ZoneRecord (alt.gns.Zone) from a parsed record; NULL if the data has
+ * no presentation text. */
+static json_object *zone_record_from(const struct gns_rpp_record *rr) {
+  char *value = NULL;
+  if (gns_rrtype_to_text(rr->rd.type, rr->rd.data, rr->rd.data_len, &value) < 0) return NULL;
+  json_object *zr = obj1("label", jnew_str(rr->name));
+  char tbuf[16];
+  const char *tn = gns_rrtype_name(rr->rd.type);
+  if (!tn) {
+    snprintf(tbuf, sizeof tbuf, "%u", rr->rd.type);
+    tn = tbuf;
+  }
+  json_object_object_add(zr, "type", jnew_str(tn));
+  json_object_object_add(zr, "value", jnew_str(value));
+  free(value);
+  json_object *fl = json_object_new_array();
+  for (size_t k = 0; k < GNS_ARRAY_SIZE(flag_names); k++)
+    if (rr->rd.flags & flag_names[k].bit) json_object_array_add(fl, jnew_str(flag_names[k].name));
+  json_object_object_add(zr, "flags", fl);
+  if (rr->rd.expiration != UINT64_MAX)
+    json_object_object_add(zr, "expiration", json_object_new_int64((int64_t)rr->rd.expiration));
+  return zr;
+}
+
+/* The reverse, for export. rr->rd.data is malloc'ed on success. */
+static int zone_record_to(json_object *rec, struct gns_rpp_record *rr, const char **why) {
+  uint32_t type;
+  memset(rr, 0, sizeof *rr);
+  const char *label = jstr(rec, "label"), *tname = jstr(rec, "type"), *value = jstr(rec, "value");
+  if (!label || !tname || !value) {
+    *why = "gnsd sent a record without label, type or value";
+    return -EBADMSG;
+  }
+  if (gns_rrtype_from_name(tname, &type) < 0) {
+    *why = "unknown record type";
+    return -EINVAL;
+  }
+  snprintf(rr->name, sizeof rr->name, "%s", label);
+  uint8_t *bin = NULL;
+  size_t bin_len = 0;
+  if (gns_rrtype_from_text(type, value, &bin, &bin_len, why) < 0) return -EINVAL;
+  if (bin_len > UINT16_MAX) {
+    free(bin);
+    *why = "record data too large";
+    return -E2BIG;
+  }
+  rr->rd.type = type;
+  rr->rd.data = bin;
+  rr->rd.data_len = (uint16_t)bin_len;
+  rr->rd.expiration = UINT64_MAX;
+  json_object *ev, *fl;
+  if (json_object_object_get_ex(rec, "expiration", &ev) && ev)
+    rr->rd.expiration = (uint64_t)json_object_get_int64(ev);
+  if (json_object_object_get_ex(rec, "flags", &fl) && fl)
+    for (size_t k = 0; k < json_object_array_length(fl); k++) {
+      const char *f = json_object_get_string(json_object_array_get_idx(fl, k));
+      for (size_t i = 0; f && i < GNS_ARRAY_SIZE(flag_names); i++)
+        if (!strcmp(f, flag_names[i].name)) rr->rd.flags |= flag_names[i].bit;
+    }
+  return 0;
+}
+
+static int cmd_import(struct ctl *c, int argc, char **argv) {
+  if (argc != 3) return usage_error("usage: gnsctl import ZONE FILE|- [--replace]");
+  const char *zone = argv[1], *file = argv[2];
+  FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+  if (!f) return fail("cannot open %s: %s", file, strerror(errno));
+  size_t len = 0;
+  char *text = read_all(f, 64u << 20, &len);
+  int err = errno;
+  if (f != stdin) fclose(f);
+  if (!text) return fail("cannot read %s: %s", file, strerror(err));
+
+  /* Convert everything first: a bad record stops the import before gnsd
+   * sees anything, and gnsd applies the whole set in one transaction. */
+  struct gns_rpp_record *recs = NULL;
+  size_t n = 0;
+  char why[256];
+  int r = gns_rpp_document_parse(text, len, zone, &recs, &n, why, sizeof why);
+  free(text);
+  if (r < 0) return fail("%s: %s", file, why);
+  json_object *out = json_object_new_array();
+  for (size_t i = 0; i < n; i++) {
+    json_object *zr = zone_record_from(&recs[i]);
+    if (!zr) {
+      json_object_put(out);
+      gns_rpp_records_free(recs, n);
+      return fail("%s: record %zu: rdata: has no presentation form", file, i);
+    }
+    json_object_array_add(out, zr);
+  }
+  gns_rpp_records_free(recs, n);
+
+  json_object *p = obj1("zone", jnew_str(zone));
+  json_object_object_add(p, "records", out);
+  if (c->replace) json_object_object_add(p, "replace", json_object_new_boolean(1));
+  json_object *reply = NULL;
+  if ((r = call(c, "alt.gns.Zone", "ImportRecords", p, &reply, zone))) return r;
+  if (c->json) print_json(reply);
+  else printf("imported %" PRId64 " record(s) into %s\n", jint(reply, "imported", 0), zone);
+  json_object_put(reply);
+  return 0;
+}
+
+static int cmd_export(struct ctl *c, int argc, char **argv) {
+  if (argc != 2) return usage_error("usage: gnsctl export ZONE");
+  json_object *reply = NULL, *list;
+  int r = call(c, "alt.gns.Zone", "ListRecords", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  if (r) return r;
+  size_t n = json_object_object_get_ex(reply, "records", &list) && list ? json_object_array_length(list) : 0;
+  struct gns_rpp_record *recs = calloc(n ? n : 1, sizeof *recs);
+  if (!recs) {
+    json_object_put(reply);
+    return fail("out of memory");
+  }
+  for (size_t i = 0; i < n && r == 0; i++) {
+    const char *why = NULL;
+    if (zone_record_to(json_object_array_get_idx(list, i), &recs[i], &why) < 0)
+      r = fail("record %zu: %s", i, why ? why : "invalid");
+  }
+  json_object *doc = NULL;
+  if (r == 0 && gns_rpp_document_to_json(argv[1], recs, n, &doc) < 0) r = fail("cannot build the RPP JSON document");
+  if (r == 0) print_json(doc);
+  json_object_put(doc);
+  gns_rpp_records_free(recs, n);
+  json_object_put(reply);
+  return r;
+}
+
+/* ---- resolve ---------------------------------------------------------------- */
+
+static uint64_t mono_usec(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int cmd_resolve(struct ctl *c, int argc, char **argv) {
+  if (argc != 2) return usage_error("usage: gnsctl resolve NAME [--type TYPE]");
+  json_object *p = obj1("name", jnew_str(argv[1]));
+  if (c->type) {
+    uint32_t type;
+    if (gns_rrtype_from_name(c->type, &type) < 0) {
+      json_object_put(p);
+      return usage_error("unknown record type '%s'", c->type);
+    }
+    json_object_object_add(p, "type", jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : c->type));
+  }
+  json_object *reply = NULL;
+  uint64_t t0 = mono_usec();
+  int r = call(c, "alt.gns.Resolve", "ResolveRecords", p, &reply, argv[1]);
+  uint64_t took = mono_usec() - t0;
+  if (r) return r;
+  if (c->json) {
+    json_object_object_add(reply, "took_usec", json_object_new_int64((int64_t)took));
+    print_json(reply);
+  } else {
+    json_object *recs;
+    json_object_object_get_ex(reply, "records", &recs);
+    static const char *const hdr[] = {"NAME", "TYPE", "EXPIRES", "DATA"};
+    struct ctl_table *t = ctl_table_new(4, hdr);
+    for (size_t i = 0; recs && i < json_object_array_length(recs); i++) {
+      json_object *rec = json_object_array_get_idx(recs, i), *rdata, *ev;
+      char exp[64] = "-";
+      if (json_object_object_get_ex(rec, "expiration", &ev) && ev)
+        ctl_format_time((unsigned long long)json_object_get_int64(ev), exp, sizeof exp);
+      /* Show rdata as the presentation text when it converts, else as JSON. */
+      char *text = NULL;
+      const char *shown = NULL;
+      struct gns_rpp_record rr;
+      const char *why;
+      /* The record's name is the whole GNS name; parse it as the apex of
+       * a nameless origin to get at the data. */
+      json_object *copy = NULL;
+      if (json_object_deep_copy(rec, &copy, NULL) == 0)
+        json_object_object_add(copy, "name", jnew_str("@"));
+      if (copy && gns_rpp_record_from_json(copy, NULL, &rr, &why) == 0) {
+        if (gns_rrtype_to_text(rr.rd.type, rr.rd.data, rr.rd.data_len, &text) == 0) shown = text;
+        gns_rpp_record_clear(&rr);
+      }
+      if (!shown && json_object_object_get_ex(rec, "rdata", &rdata))
+        shown = json_object_to_json_string_ext(rdata, JSON_C_TO_STRING_PLAIN);
+      const char *row[] = {jstr(rec, "name"), jstr(rec, "type"), exp, shown};
+      ctl_table_add(t, row);
+      free(text);
+      json_object_put(copy);
+    }
+    ctl_table_print(t, stdout, c->colour);
+    ctl_table_free(t);
+    char d[32];
+    printf("\n-- zone %s, %s, answered %s\n", jstr(reply, "zone") ? jstr(reply, "zone") : "?",
+           ctl_format_duration(took, d, sizeof d), jbool(reply, "cached") ? "from cache" : "by resolution");
+  }
+  json_object_put(reply);
+  return 0;
+}
+
+/* ---- start zones ------------------------------------------------------------ */
+
+static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
+  if (argc < 1) return usage_error("start-zone: missing subcommand");
+  json_object *reply = NULL;
+  int r;
+  if (!strcmp(argv[0], "add")) {
+    if (argc != 3) return usage_error("usage: gnsctl start-zone add SUFFIX ZTLD|ZONE");
+    json_object *p = obj1("suffix", jnew_str(argv[1]));
+    json_object_object_add(p, "zone", jnew_str(argv[2]));
+    if ((r = call(c, "alt.gns.Zone", "AddStartZone", p, &reply, argv[1]))) return r;
+    if (c->json) print_json(reply);
+  } else if (!strcmp(argv[0], "list")) {
+    if (argc != 1) return usage_error("usage: gnsctl start-zone list");
+    if ((r = call(c, "alt.gns.Zone", "ListStartZones", NULL, &reply, "start-zone list"))) return r;
+    if (c->json) print_json(reply);
+    else {
+      static const char *const hdr[] = {"SUFFIX", "ZONE", "ZTLD"};
+      struct ctl_table *t = ctl_table_new(3, hdr);
+      json_object *zs;
+      json_object_object_get_ex(reply, "startZones", &zs);
+      for (size_t i = 0; zs && i < json_object_array_length(zs); i++) {
+        json_object *z = json_object_array_get_idx(zs, i);
+        const char *row[] = {jstr(z, "suffix"), jstr(z, "zone"), jstr(z, "ztld")};
+        ctl_table_add(t, row);
+      }
+      ctl_table_print(t, stdout, c->colour);
+      ctl_table_free(t);
+    }
+  } else if (!strcmp(argv[0], "remove")) {
+    if (argc != 2) return usage_error("usage: gnsctl start-zone remove SUFFIX");
+    if ((r = call(c, "alt.gns.Zone", "RemoveStartZone", obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
+      return r;
+    if (c->json) print_json(reply);
+  } else
+    return usage_error("unknown start-zone subcommand '%s'", argv[0]);
+  json_object_put(reply);
+  return 0;
+}
+
+/* ---- revocation ------------------------------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+static void on_interrupt(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+struct progress {
+  bool tty;
+  uint64_t start_usec, start_tried;
+  uint64_t expected; /* rough number of candidates the difficulty needs */
+  uint64_t last_print;
+};
+
+static int progress_cb(void *userdata, uint64_t tried, unsigned found, double avg) {
+  struct progress *p = userdata;
+  if (interrupted) return 1;
+  uint64_t now = mono_usec();
+  if (now - p->last_print < 250000) return 0;
+  p->last_print = now;
+  double rate = (double)(tried - p->start_tried) / ((double)(now - p->start_usec) / 1e6 + 1e-9);
+  double frac = p->expected ? (double)tried / (double)p->expected : 0;
+  if (frac > 0.99) frac = 0.99;
+  char eta[32] = "?";
+  if (rate > 0 && p->expected > tried)
+    ctl_format_duration((unsigned long long)((double)(p->expected - tried) / rate * 1e6), eta, sizeof eta);
+  if (p->tty) {
+    char bar[31];
+    int fill = (int)(frac * 30);
+    for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r[%s] %3d%%  %u/%u found, avg %.2f bits, %.0f/s, about %s left   ", bar,
+            (int)(frac * 100), found, GNS_REVOCATION_Z, avg, rate, eta);
+  }
+  return 0;
+}
+
+static int state_path(const struct ctl *c, const char *ztld, char *buf, size_t cap) {
+  if (c->state_file) {
+    snprintf(buf, cap, "%s", c->state_file);
+    return 0;
+  }
+  const char *base = getenv("XDG_STATE_HOME");
+  char dir[PATH_MAX];
+  if (base && *base) snprintf(dir, sizeof dir, "%s/gnsctl", base);
+  else {
+    const char *home = getenv("HOME");
+    if (!home || !*home) return -ENOENT;
+    snprintf(dir, sizeof dir, "%s/.local/state/gnsctl", home);
+  }
+  /* mkdir -p, one level at a time */
+  for (char *s = dir + 1; *s; s++)
+    if (*s == '/') {
+      *s = '\0';
+      mkdir(dir, 0700);
+      *s = '/';
+    }
+  if (mkdir(dir, 0700) < 0 && errno != EEXIST) return -errno;
+  int w = snprintf(buf, cap, "%s/revoke-%s.state", dir, ztld);
+  return w < 0 || (size_t)w >= cap ? -ENAMETOOLONG : 0;
+}
+
+static int save_state(const char *path, const struct gns_revocation_state *st) {
+  uint8_t buf[GNS_REVOCATION_STATE_LEN];
+  char tmp[PATH_MAX + 8];
+  gns_revocation_state_to_bytes(st, buf);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return -errno;
+  ssize_t w = write(fd, buf, sizeof buf);
+  int e = (w == (ssize_t)sizeof buf && fsync(fd) == 0) ? 0 : -EIO;
+  close(fd);
+  if (e == 0 && rename(tmp, path) < 0) e = -errno;
+  return e;
+}
+
+static int cmd_revoke(struct ctl *c, int argc, char **argv) {
+  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE");
+  json_object *reply = NULL, *zone;
+  int r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1]);
+  if (r) return r;
+  json_object_object_get_ex(reply, "zone", &zone);
+  char ztld[GNS_ZTLD_MAX];
+  snprintf(ztld, sizeof ztld, "%s", jstr(zone, "ztld") ? jstr(zone, "ztld") : "");
+  bool revoked = jbool(zone, "revoked");
+  json_object_put(reply);
+  if (revoked) return fail("zone '%s' is revoked already", argv[1]);
+  struct gns_zone_key zk;
+  if (gns_ztld_decode(ztld, strlen(ztld), &zk) < 0) return fail("gnsd sent an invalid zTLD '%s'", ztld);
+
+  char path[PATH_MAX];
+  if ((r = state_path(c, ztld, path, sizeof path)) < 0)
+    return fail("cannot find a place for the resumable state (set XDG_STATE_HOME): %s", strerror(-r));
+  struct gns_revocation_state st;
+  bool resumed = false;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    uint8_t buf[GNS_REVOCATION_STATE_LEN + 1];
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    if (n > 0 && gns_revocation_state_from_bytes(buf, (size_t)n, &st) == 0 && gns_zone_key_equal(&st.zk, &zk) &&
+        st.difficulty == c->difficulty)
+      resumed = true;
+    else
+      fprintf(stderr, "gnsctl: ignoring unusable saved state %s\n", path);
+  }
+  if (!resumed) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gns_revocation_state_init(&st, &zk, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
+                              c->difficulty);
+  }
+  fprintf(stderr, "gnsctl: %s the proof of work for zone '%s' (difficulty %u, all cores); Ctrl-C saves and stops.\n",
+          resumed ? "resuming" : "computing", argv[1], c->difficulty);
+
+  struct sigaction sa = {.sa_handler = on_interrupt};
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  struct progress pr = {.tty = isatty(STDERR_FILENO) == 1, .start_usec = mono_usec(), .start_tried = st.tried};
+  /* The top Z of N candidates average about log2(N/Z) + 1.4 zero bits. */
+  double need = (double)GNS_REVOCATION_Z * __builtin_powi(2.0, (int)c->difficulty) / 2.6;
+  pr.expected = need > 1e18 ? (uint64_t)1e18 : (uint64_t)need;
+  r = gns_revocation_pow_run(&st, 0, progress_cb, &pr);
+  if (pr.tty) fputc('\n', stderr);
+  int se = save_state(path, &st);
+  if (r == -ECANCELED) {
+    if (se < 0) return fail("interrupted, and saving the state to %s failed: %s", path, strerror(-se));
+    return fail("interrupted; progress saved in %s; run the same command again to resume", path);
+  }
+  if (r < 0) return fail("proof of work failed: %s", strerror(-r));
+
+  json_object *pows = json_object_new_array();
+  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
+    char num[24];
+    snprintf(num, sizeof num, "%" PRIu64, st.best[i]);
+    json_object_array_add(pows, jnew_str(num));
+  }
+  json_object *p = obj1("zone", jnew_str(argv[1]));
+  json_object_object_add(p, "timestamp", json_object_new_int64((int64_t)st.timestamp));
+  json_object_object_add(p, "pows", pows);
+  if ((r = call(c, "alt.gns.Zone", "Revoke", p, &reply, argv[1]))) return r;
+  unlink(path);
+  if (c->json) print_json(reply);
+  else {
+    char t[64];
+    printf("zone '%s' revoked; the revocation is valid until %s\n", argv[1],
+           ctl_format_time((unsigned long long)jint(reply, "expires", 0), t, sizeof t));
+  }
+  json_object_put(reply);
+  return 0;
+}
+
+static int cmd_revocation(struct ctl *c, int argc, char **argv) {
+  if (argc != 2 || strcmp(argv[0], "show"))
+    return usage_error("usage: gnsctl revocation show ZTLD|ZONE");
+  json_object *reply = NULL;
+  int r = call(c, "alt.gns.Zone", "GetRevocation", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  if (r) return r;
+  if (c->json) print_json(reply);
+  else if (!jbool(reply, "revoked"))
+    printf("%s: not revoked\n", argv[1]);
+  else {
+    char t1[64], t2[64];
+    printf("%s: revoked at %s, valid until %s\n", argv[1],
+           ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
+           ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+  }
+  json_object_put(reply);
+  return 0;
+}
+
+/* ---- status ----------------------------------------------------------------- */
+
+static void print_object_lines(json_object *o, const char *indent) {
+  json_object_object_foreach(o, key, val) {
+    printf("%s%-18s %s\n", indent, key,
+           json_object_is_type(val, json_type_string) ? json_object_get_string(val)
+                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+  }
+}
+
+static int cmd_status(struct ctl *c, int argc, char **argv) {
+  (void)argv;
+  if (argc != 1) return usage_error("usage: gnsctl status");
+  json_object *reply = NULL;
+  int r = call(c, "alt.gns.Zone", "GetStatistics", NULL, &reply, "status");
+  if (r) return r;
+  if (c->json) print_json(reply);
+  else {
+    char up[32];
+    printf("gnsd %s, up %s\n", jstr(reply, "version") ? jstr(reply, "version") : "?",
+           ctl_format_duration((unsigned long long)jint(reply, "uptime", 0), up, sizeof up));
+    json_object *v;
+    if (json_object_object_get_ex(reply, "backends", &v) && v) {
+      puts("\nBackends:");
+      for (size_t i = 0; i < json_object_array_length(v); i++) {
+        json_object *b = json_object_array_get_idx(v, i);
+        printf("  %s: %s\n", jstr(b, "name") ? jstr(b, "name") : "?", jstr(b, "state") ? jstr(b, "state") : "?");
+        print_object_lines(b, "    ");
+      }
+    }
+    if (json_object_object_get_ex(reply, "cache", &v) && v) {
+      puts("\nCache:");
+      print_object_lines(v, "  ");
+    }
+    if (json_object_object_get_ex(reply, "store", &v) && v) {
+      puts("\nStore:");
+      print_object_lines(v, "  ");
+    }
+    if (json_object_object_get_ex(reply, "published", &v) && v && json_object_array_length(v)) {
+      puts("\nPublished:");
+      for (size_t i = 0; i < json_object_array_length(v); i++) print_object_lines(json_object_array_get_idx(v, i), "  ");
+    }
+  }
+  json_object_put(reply);
+  return 0;
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+enum { OPT_RUNTIME_DIR = 256, OPT_JSON, OPT_TYPE, OPT_EXPIRE, OPT_RELATIVE, OPT_SHADOW, OPT_SUPPLEMENTAL,
+       OPT_PRIVATE, OPT_CRITICAL, OPT_REPLACE, OPT_DIFFICULTY, OPT_STATE_FILE, OPT_HELP, OPT_VERSION };
+
+int main(int argc, char **argv) {
+  struct ctl c = {.difficulty = GNS_REVOCATION_D};
+  const char *env = getenv("GNSD_RUNTIME_DIR");
+  c.runtime_dir = env && *env ? env : GNSD_RUNTIME_DIR;
+  static const struct option opts[] = {
+      {"runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR},
+      {"json", no_argument, NULL, OPT_JSON},
+      {"type", required_argument, NULL, OPT_TYPE},
+      {"expire", required_argument, NULL, OPT_EXPIRE},
+      {"relative", no_argument, NULL, OPT_RELATIVE},
+      {"shadow", no_argument, NULL, OPT_SHADOW},
+      {"supplemental", no_argument, NULL, OPT_SUPPLEMENTAL},
+      {"private", no_argument, NULL, OPT_PRIVATE},
+      {"critical", no_argument, NULL, OPT_CRITICAL},
+      {"replace", no_argument, NULL, OPT_REPLACE},
+      {"difficulty", required_argument, NULL, OPT_DIFFICULTY},
+      {"state-file", required_argument, NULL, OPT_STATE_FILE},
+      {"help", no_argument, NULL, OPT_HELP},
+      {"version", no_argument, NULL, OPT_VERSION},
+      {NULL, 0, NULL, 0}};
+  int opt;
+  /* Options may stand anywhere (GNU permutation); "--" ends them so that
+   * values starting with '-' can be given. */
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (opt) {
+    case OPT_RUNTIME_DIR: c.runtime_dir = optarg; break;
+    case OPT_JSON: c.json = true; break;
+    case OPT_TYPE: c.type = optarg; break;
+    case OPT_EXPIRE: c.expire = optarg; break;
+    case OPT_RELATIVE: c.relative = true; break;
+    case OPT_SHADOW: c.shadow = true; break;
+    case OPT_SUPPLEMENTAL: c.supplemental = true; break;
+    case OPT_PRIVATE: c.private_ = true; break;
+    case OPT_CRITICAL: c.critical = true; break;
+    case OPT_REPLACE: c.replace = true; break;
+    case OPT_DIFFICULTY: {
+      char *end;
+      unsigned long d = strtoul(optarg, &end, 10);
+      if (*end || d == 0 || d > 64) return usage_error("--difficulty takes a number from 1 to 64, not '%s'", optarg);
+      c.difficulty = (unsigned)d;
+      break;
+    }
+    case OPT_STATE_FILE: c.state_file = optarg; break;
+    case 'h':
+    case OPT_HELP: usage(stdout); return 0;
+    case OPT_VERSION: printf("gnsctl %s\n", gns_version()); return 0;
+    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+    default: return usage_error("unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  c.colour = !c.json && ctl_want_colour(stdout);
+  int n = argc - optind;
+  char **a = argv + optind;
+  if (n < 1) return usage_error("missing command");
+  const char *cmd = a[0];
+
+  /* Reject options that mean nothing for the command instead of ignoring them. */
+  bool record_opts = c.expire || c.relative || c.shadow || c.supplemental || c.private_ || c.critical;
+  bool is_record_add = !strcmp(cmd, "record") && n > 1 && !strcmp(a[1], "add");
+  if (record_opts && !is_record_add)
+    return usage_error("--expire/--relative/--shadow/--supplemental/--private/--critical go with 'record add'");
+  if (c.type && !(!strcmp(cmd, "resolve") || (!strcmp(cmd, "zone") && n > 1 && !strcmp(a[1], "create"))))
+    return usage_error("--type goes with 'resolve' and 'zone create'");
+  if (c.replace && strcmp(cmd, "import")) return usage_error("--replace goes with 'import'");
+
+  if (!strcmp(cmd, "zone")) return cmd_zone(&c, n - 1, a + 1);
+  if (!strcmp(cmd, "record")) return cmd_record(&c, n - 1, a + 1);
+  if (!strcmp(cmd, "import")) return cmd_import(&c, n, a);
+  if (!strcmp(cmd, "export")) return cmd_export(&c, n, a);
+  if (!strcmp(cmd, "resolve")) return cmd_resolve(&c, n, a);
+  if (!strcmp(cmd, "start-zone")) return cmd_start_zone(&c, n - 1, a + 1);
+  if (!strcmp(cmd, "revoke")) return cmd_revoke(&c, n, a);
+  if (!strcmp(cmd, "revocation")) return cmd_revocation(&c, n - 1, a + 1);
+  if (!strcmp(cmd, "status")) return cmd_status(&c, n, a);
+  if (!strcmp(cmd, "help")) {
+    usage(stdout);
+    return 0;
+  }
+  return usage_error("unknown command '%s'", cmd);
+}
