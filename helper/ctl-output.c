@@ -97,7 +97,7 @@ bool ctl_want_colour(FILE *f) {
 }
 
 const char *ctl_format_time(unsigned long long usec, char *buf, size_t cap) {
-  if (usec == UINT64_MAX) {
+  if (usec >= (unsigned long long)INT64_MAX) { /* gnsctl's "never" */
     snprintf(buf, cap, "never");
     return buf;
   }

@@ -22,8 +22,8 @@ void ctl_table_free(struct ctl_table *t);
 /* Colour is used only when f is a terminal and NO_COLOR is unset. */
 bool ctl_want_colour(FILE *f);
 
-/* "2026-11-25 15:20:00 UTC" for microseconds since the epoch; "never" for
- * UINT64_MAX. buf needs 32 bytes. */
+/* "2026-11-25 15:20:00 UTC" for microseconds since the epoch; "never" from
+ * INT64_MAX on. buf needs 32 bytes. */
 const char *ctl_format_time(unsigned long long usec, char *buf, size_t cap);
 /* "1d 2h", "5m", "250ms" for a duration in microseconds. */
 const char *ctl_format_duration(unsigned long long usec, char *buf, size_t cap);

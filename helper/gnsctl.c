@@ -343,19 +343,17 @@ static char *join_args(int argc, char **argv, int from) {
   return s;
 }
 
-/* Default when --expire is absent: relative, one day, like a DNS TTL. */
-#define DEFAULT_RELATIVE_EXPIRATION (86400ull * 1000000)
-
 static int parse_expiration(struct ctl *c, int64_t *out) {
   unsigned long long us;
   if (!c->expire) {
-    c->relative = true;
-    *out = (int64_t)DEFAULT_RELATIVE_EXPIRATION;
+    /* gnsd applies [publish] record-lifetime, relative to each publication */
+    if (c->relative) return usage_error("--relative needs --expire DURATION");
+    *out = -1;
     return 0;
   }
   if (!strcmp(c->expire, "never")) {
     if (c->relative) return usage_error("--relative needs a duration, not 'never'");
-    *out = -1; /* absent = never */
+    *out = INT64_MAX; /* the end of time that JSON's int64 can carry */
     return 0;
   }
   if (ctl_parse_duration(c->expire, &us) == 0) {
