@@ -425,8 +425,10 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
           take_record(q, &msg, &rr, now);
       char glue[MAX_GLUE][INET6_ADDRSTRLEN];
       size_t n_glue = 0;
-      if (q->n == before && q->use_servers && s->hops < MAX_HOPS) n_glue = referral(&msg, glue);
-      if (n_glue) {
+      if (q->n == before && q->use_servers) n_glue = referral(&msg, glue);
+      if (n_glue && s->hops >= MAX_HOPS) {
+        q->n_err++; /* referral loop */
+      } else if (n_glue) {
         /* RFC 9498, 7.3.2: the GNS2DNS servers may be authoritative only;
          * "the GNS resolver MUST support recursive DNS resolution". */
         const char *srv[MAX_GLUE];
