@@ -108,8 +108,22 @@ static int on_referral_query(sd_event_source *s, int fd, uint32_t revents, void 
   const uint8_t auth[] = {0xc0, 0x0c, 0, 2, 0, 1, 0, 0, 1, 44, 0, 5, 2, 'n', 's', 0xc0, 0x0c};
   memcpy(m + o, auth, sizeof(auth));
   o += sizeof(auth);
-  const uint8_t glue[] = {
-      (uint8_t)(0xc0 | (ns_at >> 8)), (uint8_t)ns_at, 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 127, 0, 0, 1};
+  const uint8_t glue[] = {(uint8_t)(0xc0 | (ns_at >> 8)),
+                          (uint8_t)ns_at,
+                          0,
+                          1,
+                          0,
+                          1,
+                          0,
+                          0,
+                          1,
+                          44,
+                          0,
+                          4,
+                          glue_ip[0],
+                          glue_ip[1],
+                          glue_ip[2],
+                          glue_ip[3]};
   memcpy(m + o, glue, sizeof(glue));
   o += sizeof(glue);
   sendto(fd, m, o, 0, (struct sockaddr *)&from, fl);
