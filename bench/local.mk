@@ -13,3 +13,12 @@ BENCHES += bench/bench-resolve
 bench_bench_resolve_SOURCES = bench/bench-resolve.c bench/crypto-floor.c bench/crypto-floor.h
 bench_bench_resolve_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(JSONC_CFLAGS)
 bench_bench_resolve_LDADD = $(GNSCORE_TEST_LIBS) $(JSONC_LIBS) -lpthread
+
+# NSS: getaddrinfo through libnss_gns.so.2 vs through files (run-nss.sh
+# sets up the namespace; needs root, says "skipped" otherwise).
+noinst_PROGRAMS += bench/bench-nss
+bench_bench_nss_SOURCES = bench/bench-nss.c
+noinst_PROGRAMS += bench/nss-floor-server
+bench_nss_floor_server_SOURCES = bench/nss-floor-server.c
+BENCHES += bench/run-nss.sh
+EXTRA_DIST += bench/run-nss.sh
