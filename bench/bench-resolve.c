@@ -116,8 +116,10 @@ static json_object *call(struct conn *c, const char *method, json_object *params
     json_object_put(r);
     return NULL;
   }
-  if (json_object_object_get_ex(r, "parameters", &p)) json_object_get(p);
-  else p = json_object_new_object();
+  if (json_object_object_get_ex(r, "parameters", &p))
+    json_object_get(p);
+  else
+    p = json_object_new_object();
   json_object_put(r);
   return p;
 }
@@ -125,7 +127,8 @@ static json_object *call(struct conn *c, const char *method, json_object *params
 /* ---- gnsd ---------------------------------------------------------------- */
 
 static int gnsd_start(const char *bin, const char *conf_text, struct gnsd_proc *g) {
-  snprintf(g->dir, sizeof(g->dir), "%s/bench-resolve.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  snprintf(g->dir, sizeof(g->dir), "%s/bench-resolve.XXXXXX",
+           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (!mkdtemp(g->dir)) return -errno;
   char conf[300], run[300], state[300], log[300];
   snprintf(conf, sizeof(conf), "%s/gnsd.conf", g->dir);
@@ -185,7 +188,8 @@ static int setup_chain(struct conn *zc, const char *type, unsigned d, char *name
     json_object_object_add(p, "name", json_object_new_string(zn));
     json_object_object_add(p, "type", json_object_new_string(type));
     json_object *r = call(zc, "alt.gns.Zone.CreateZone", p), *z, *zt;
-    if (!r || !json_object_object_get_ex(r, "zone", &z) || !json_object_object_get_ex(z, "ztld", &zt))
+    if (!r || !json_object_object_get_ex(r, "zone", &z) ||
+        !json_object_object_get_ex(z, "ztld", &zt))
       return -EIO;
     snprintf(ztld[i], sizeof(ztld[i]), "%s", json_object_get_string(zt));
     json_object_put(r);
@@ -196,7 +200,8 @@ static int setup_chain(struct conn *zc, const char *type, unsigned d, char *name
     json_object *rec = json_object_new_object();
     if (i < d) {
       json_object_object_add(rec, "label", json_object_new_string("n"));
-      json_object_object_add(rec, "type", json_object_new_string(strcmp(type, "edkey") == 0 ? "EDKEY" : "PKEY"));
+      json_object_object_add(rec, "type",
+                             json_object_new_string(strcmp(type, "edkey") == 0 ? "EDKEY" : "PKEY"));
       json_object_object_add(rec, "value", json_object_new_string(ztld[i + 1]));
     } else {
       json_object_object_add(rec, "label", json_object_new_string("www"));
@@ -211,7 +216,8 @@ static int setup_chain(struct conn *zc, const char *type, unsigned d, char *name
     json_object_put(r);
   }
   size_t o = (size_t)snprintf(name, cap, "www");
-  for (unsigned i = 0; i < d; i++) o += (size_t)snprintf(name + o, cap - o, ".n");
+  for (unsigned i = 0; i < d; i++)
+    o += (size_t)snprintf(name + o, cap - o, ".n");
   snprintf(name + o, cap - o, ".b%s%uz0.gns.alt", type, d);
   return 0;
 }
@@ -242,8 +248,9 @@ static void *work(void *arg) {
   for (;;) {
     double t0 = now_s();
     if (t0 >= end) break;
-    if (conn_send(&c, w->request, w->request_len) < 0 || conn_recv(&c, reply, sizeof(reply), &len) < 0 ||
-        strstr(reply, "\"error\"") || !strstr(reply, "[192,0,2,1]")) {
+    if (conn_send(&c, w->request, w->request_len) < 0 ||
+        conn_recv(&c, reply, sizeof(reply), &len) < 0 || strstr(reply, "\"error\"") ||
+        !strstr(reply, "[192,0,2,1]")) {
       w->error = -EBADMSG;
       break;
     }
@@ -271,10 +278,11 @@ struct result {
 static int measure(const char *sock, const char *name, unsigned clients, double seconds,
                    struct result *res) {
   char req[1024];
-  int n = snprintf(req, sizeof(req),
-                   "{\"method\":\"alt.gns.Resolve.ResolveHostname\",\"parameters\":{\"name\":\"%s\","
-                   "\"family\":2}}",
-                   name);
+  int n =
+      snprintf(req, sizeof(req),
+               "{\"method\":\"alt.gns.Resolve.ResolveHostname\",\"parameters\":{\"name\":\"%s\","
+               "\"family\":2}}",
+               name);
   struct worker w[64];
   memset(w, 0, sizeof(w));
   /* warm up (fills the caches where they are on) */
@@ -292,7 +300,8 @@ static int measure(const char *sock, const char *name, unsigned clients, double 
   close(c.fd);
   double t0 = now_s();
   for (unsigned i = 0; i < clients; i++) {
-    w[i] = (struct worker){.sock = sock, .request = req, .request_len = (size_t)n + 1, .seconds = seconds};
+    w[i] = (struct worker){
+        .sock = sock, .request = req, .request_len = (size_t)n + 1, .seconds = seconds};
     pthread_create(&w[i].th, NULL, work, &w[i]);
   }
   size_t total = 0;
@@ -404,7 +413,8 @@ int main(int argc, char **argv) {
       if (rc1.ops < worst_cached) worst_cached = rc1.ops;
       if (ratio > worst_ratio) worst_ratio = ratio;
     }
-  printf("\ngoal cached >= 50000/s: worst %.0f/s, ratio %.2f\n", worst_cached, worst_cached / 50000.0);
+  printf("\ngoal cached >= 50000/s: worst %.0f/s, ratio %.2f\n", worst_cached,
+         worst_cached / 50000.0);
   printf("goal uncached <= 1.5 x crypto floor (with q) per label: worst %.2f x\n", worst_ratio);
 out:
   gnsd_stop(&cached);

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,8 +37,7 @@ static pid_t start_dnsmasq(const char *bin, int port) {
           "--pid-file=", "--user=root", portarg, "--local=/example.com/",
           "--host-record=www.example.com,192.0.2.1,2001:db8::1",
           "--host-record=mail.example.com,192.0.2.25", "--cname=alias.example.com,www.example.com",
-          "--txt-record=txt.example.com,hello world",
-          "--mx-host=example.com,mail.example.com,10",
+          "--txt-record=txt.example.com,hello world", "--mx-host=example.com,mail.example.com,10",
           "--srv-host=_xmpp._tcp.example.com,xmpp.example.com,5222,1,2", "--local-ttl=300",
           (char *)NULL);
     _exit(127);
@@ -69,7 +69,8 @@ static void on_result(void *userdata, int error, const struct gns_record *rd, si
 static sd_event *ev;
 
 static void wait_for(bool *done, unsigned ms) {
-  for (unsigned i = 0; i < ms / 10 && !*done; i++) sd_event_run(ev, 10000);
+  for (unsigned i = 0; i < ms / 10 && !*done; i++)
+    sd_event_run(ev, 10000);
 }
 
 static void query(struct gnsd_dns *d, const char *name, uint16_t type, const char *server,
@@ -80,6 +81,53 @@ static void query(struct gnsd_dns *d, const char *name, uint16_t type, const cha
   CHECK(!r->done); /* never completes synchronously */
   wait_for(&r->done, 5000);
   CHECK(r->done);
+}
+
+/* A name server that only ever refers: every query gets a referral to
+ * "ns.<qname>" with glue 127.0.0.1 (where dnsmasq answers), as an
+ * authoritative parent would. Test scaffolding for the referral path. */
+static int on_referral_query(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+  (void)s;
+  (void)revents;
+  const uint8_t *glue_ip = userdata;
+  uint8_t m[512];
+  struct sockaddr_storage from;
+  socklen_t fl = sizeof(from);
+  ssize_t n = recvfrom(fd, m, sizeof(m), 0, (struct sockaddr *)&from, &fl);
+  if (n < 17) return 0;
+  size_t o = 12;
+  while (o < (size_t)n && m[o])
+    o += (size_t)m[o] + 1;
+  o += 5; /* root label, QTYPE, QCLASS */
+  if (o > (size_t)n || o + 40 > sizeof(m)) return 0;
+  m[2] = (uint8_t)(0x80 | (m[2] & 0x01)); /* QR, RD as asked; not authoritative */
+  m[3] = 0;
+  const uint8_t counts[8] = {0, 1, 0, 0, 0, 1, 0, 1};
+  memcpy(m + 4, counts, sizeof(counts));
+  size_t ns_at = o + 12;
+  const uint8_t auth[] = {0xc0, 0x0c, 0, 2, 0, 1, 0, 0, 1, 44, 0, 5, 2, 'n', 's', 0xc0, 0x0c};
+  memcpy(m + o, auth, sizeof(auth));
+  o += sizeof(auth);
+  const uint8_t glue[] = {(uint8_t)(0xc0 | (ns_at >> 8)),
+                          (uint8_t)ns_at,
+                          0,
+                          1,
+                          0,
+                          1,
+                          0,
+                          0,
+                          1,
+                          44,
+                          0,
+                          4,
+                          glue_ip[0],
+                          glue_ip[1],
+                          glue_ip[2],
+                          glue_ip[3]};
+  memcpy(m + o, glue, sizeof(glue));
+  o += sizeof(glue);
+  sendto(fd, m, o, 0, (struct sockaddr *)&from, fl);
+  return 0;
 }
 
 static bool has(const struct result *r, uint32_t type, const void *data, size_t len) {
@@ -144,10 +192,18 @@ int main(void) {
   /* MX and SRV: names uncompressed in wire format */
   query(d, "example.com", 15, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
-  CHECK(has(&r, 15, "\x00\x0a\x04mail\x07" "example\x03" "com\x00", 20));
+  CHECK(has(&r, 15,
+            "\x00\x0a\x04mail\x07"
+            "example\x03"
+            "com\x00",
+            20));
   query(d, "_xmpp._tcp.example.com", 33, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
-  CHECK(has(&r, 33, "\x00\x01\x00\x02\x14\x66\x04xmpp\x07" "example\x03" "com\x00", 24));
+  CHECK(has(&r, 33,
+            "\x00\x01\x00\x02\x14\x66\x04xmpp\x07"
+            "example\x03"
+            "com\x00",
+            24));
   /* CNAME: asked for A, only the A records of the chain come back */
   query(d, "alias.example.com", 1, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
@@ -155,7 +211,11 @@ int main(void) {
   CHECK(has(&r, 1, a, 4));
   query(d, "alias.example.com", 5, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
-  CHECK(has(&r, 5, "\x03www\x07" "example\x03" "com\x00", 17));
+  CHECK(has(&r, 5,
+            "\x03www\x07"
+            "example\x03"
+            "com\x00",
+            17));
   /* NOERROR without data, NXDOMAIN */
   query(d, "mail.example.com", 28, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
@@ -164,8 +224,31 @@ int main(void) {
   CHECK_INT(r.error, -ENOENT);
   query(d, "nx.example.com", 0, "127.0.0.1", &r);
   CHECK_INT(r.error, -ENOENT);
-  /* a server that does not answer */
+  /* RFC 9498, 7.3.2: referrals from an authoritative-only server are
+   * followed to the server with the answer */
+  int rfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in ra = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  inet_pton(AF_INET, "127.0.0.2", &ra.sin_addr);
+  if (rfd < 0 || bind(rfd, (struct sockaddr *)&ra, sizeof(ra)) < 0) abort();
+  sd_event_source *rsrc;
+  static uint8_t glue_ip[4] = {127, 0, 0, 1};
+  CHECK_INT(sd_event_add_io(ev, &rsrc, rfd, EPOLLIN, on_referral_query, glue_ip), 0);
   query(d, "www.example.com", 1, "127.0.0.2", &r);
+  CHECK_INT(r.error, 0);
+  CHECK(has(&r, 1, a, 4));
+  struct gnsd_dns_stats rst;
+  gnsd_dns_get_stats(d, &rst);
+  CHECK_INT(rst.referrals, 1);
+  /* a server that refers to itself: bounded */
+  glue_ip[3] = 2;
+  query(d, "www.example.com", 1, "127.0.0.2", &r);
+  CHECK_INT(r.error, -EIO);
+  gnsd_dns_get_stats(d, &rst);
+  CHECK_INT(rst.referrals, 9);
+  sd_event_source_disable_unref(rsrc);
+  close(rfd);
+  /* a server that does not answer */
+  query(d, "www.example.com", 1, "127.0.0.3", &r);
   CHECK(r.error == -EIO || r.error == -ETIMEDOUT);
   /* bad server strings */
   const char *bad[] = {"not-an-ip"};
@@ -185,17 +268,19 @@ int main(void) {
   static struct result many[100];
   memset(many, 0, sizeof(many));
   for (int i = 0; i < 100; i++)
-    CHECK_INT(gnsd_dns_query(d, i % 2 ? "www.example.com" : "mail.example.com", 1, i % 3 ? lo : NULL,
-                             i % 3 ? 1 : 0, on_result, &many[i], NULL),
+    CHECK_INT(gnsd_dns_query(d, i % 2 ? "www.example.com" : "mail.example.com", 1,
+                             i % 3 ? lo : NULL, i % 3 ? 1 : 0, on_result, &many[i], NULL),
               0);
   for (int k = 0; k < 500; k++) {
     bool all = true;
-    for (int i = 0; i < 100; i++) all = all && many[i].done;
+    for (int i = 0; i < 100; i++)
+      all = all && many[i].done;
     if (all) break;
     sd_event_run(ev, 10000);
   }
   unsigned ok = 0;
-  for (int i = 0; i < 100; i++) ok += many[i].done && many[i].error == 0 && many[i].n == 1;
+  for (int i = 0; i < 100; i++)
+    ok += many[i].done && many[i].error == 0 && many[i].n == 1;
   CHECK_INT(ok, 100);
   /* queries pending at free time are dropped quietly */
   memset(&rc, 0, sizeof(rc));
