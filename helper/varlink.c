@@ -74,7 +74,8 @@ struct varlink_call {
   struct varlink_call *prev, *next; /* in conn's ordered queue or oneway list */
   char *method;
   bool oneway, more, completed, in_queue;
-  struct buf out; /* replies not yet handed to the connection */
+  struct buf out;   /* replies not yet handed to the connection */
+  bool cred_loaded; /* cred is the peer's (else unknown until asked) */
   struct ucred cred;
   varlink_cancel_fn cancel;
   void *cancel_userdata;
@@ -86,6 +87,10 @@ struct varlink_conn {
   int fd;
   sd_event_source *io, *defer;
   uint32_t io_events;
+  /* Peer credentials, read on first use (conn_load_cred): a server
+   * whose interfaces never ask for them (alt.gns.Resolve) spends no
+   * syscall on them. */
+  bool cred_loaded;
   struct ucred cred;
   gid_t *groups;
   size_t n_groups;
@@ -109,6 +114,12 @@ struct varlink_server {
   sd_event_source *listen_src, *retry_timer;
   struct varlink_conn *conns;
   unsigned n_conns, max_conns, max_pending;
+  /* Some interface authorizes calls: read credentials at accept time. */
+  bool want_cred;
+  /* Accept until EAGAIN (see on_listen), and the loop iteration of the
+   * last accept. */
+  bool accept_burst;
+  uint64_t accept_iteration;
   size_t max_message;
   json_tokener *tok;
   struct varlink_server_stats stats;
@@ -150,6 +161,10 @@ static void conn_flush_queue(struct varlink_conn *c);
 static int conn_write(struct varlink_conn *c);
 
 static bool conn_can_dispatch(const struct varlink_conn *c);
+static void read_peer_groups(struct varlink_conn *c);
+static void conn_read(struct varlink_conn *c, bool hup);
+static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata);
+static int on_conn_defer(sd_event_source *src, void *userdata);
 static bool conn_has_unscanned(const struct varlink_conn *c);
 
 static void conn_ref(struct varlink_conn *c) {
@@ -273,12 +288,58 @@ static void conn_flush_queue(struct varlink_conn *c) {
   }
 }
 
+/* Does the call want its replies? */
+static bool call_listens(const struct varlink_call *call) {
+  return call->conn && !call->oneway && !call->conn->dead;
+}
+
+static int call_emitted(struct varlink_call *call, int r, bool final);
+
 /* Queue msg (consumed) as output of call; finish it if final. */
 static int call_emit(struct varlink_call *call, json_object *msg, bool final) {
   int r = 0;
-  struct varlink_conn *c = call->conn;
-  if (msg && c && !call->oneway && !c->dead) r = serialize(&call->out, msg);
+  if (msg && call_listens(call)) r = serialize(&call->out, msg);
   json_object_put(msg);
+  return call_emitted(call, r, final);
+}
+
+/* An error name that needs no escaping in a JSON string (a varlink
+ * interface-qualified name always qualifies). */
+static bool plain_name(const char *name) {
+  if (!*name) return false;
+  for (const char *p = name; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+          *p == '.' || *p == '_'))
+      return false;
+  return true;
+}
+
+/* The final reply {"error":error,"parameters":params} or, without error,
+ * {"parameters":params}, from text: no JSON objects built or printed. */
+static int call_emit_text(struct varlink_call *call, const char *error, const char *params,
+                          size_t len) {
+  int r = 0;
+  if (call_listens(call)) {
+    struct buf *b = &call->out;
+    size_t el = error ? strlen(error) : 0;
+    r = buf_reserve(b, len + el + 32);
+    if (r == 0) {
+      if (error) {
+        buf_append(b, "{\"error\":\"", 10);
+        buf_append(b, error, el);
+        buf_append(b, "\",\"parameters\":", 15);
+      } else {
+        buf_append(b, "{\"parameters\":", 14);
+      }
+      buf_append(b, params, len);
+      buf_append(b, "}", 2); /* and the NUL terminator */
+    }
+  }
+  return call_emitted(call, r, true);
+}
+
+static int call_emitted(struct varlink_call *call, int r, bool final) {
+  struct varlink_conn *c = call->conn;
   if (!final) {
     if (c && call == c->head) {
       conn_flush_queue(c);
@@ -343,12 +404,19 @@ int varlink_call_notify(struct varlink_call *call, json_object *params) {
   return call_emit(call, msg, false);
 }
 
+int varlink_call_reply_json(struct varlink_call *call, const char *params_json, size_t len) {
+  if (!call || call->completed) return -EINVAL;
+  return call_emit_text(call, NULL, params_json, len);
+}
+
 int varlink_call_error(struct varlink_call *call, const char *error, json_object *params) {
   if (!call || call->completed) {
     json_object_put(params);
     return -EINVAL;
   }
   if (call->conn) call->conn->server->stats.errors++;
+  /* The common error, a name and no parameters, needs no JSON objects. */
+  if (!params && plain_name(error)) return call_emit_text(call, error, "{}", 2);
   json_object *msg = json_object_new_object();
   if (!msg) {
     json_object_put(params);
@@ -375,14 +443,37 @@ bool varlink_call_oneway(const struct varlink_call *call) {
 bool varlink_call_more(const struct varlink_call *call) {
   return call->more;
 }
-const struct ucred *varlink_call_peer(const struct varlink_call *call) {
+/* SO_PEERCRED is what the peer was at connect() time, so reading it
+ * late gives the same answer as reading it at accept. */
+static void conn_load_cred(struct varlink_conn *c) {
+  if (c->cred_loaded) return;
+  c->cred_loaded = true;
+  socklen_t len = sizeof c->cred;
+  if (c->fd < 0 || getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
+    /* Unknown peer: treat as the least privileged user. */
+    c->cred = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+    return;
+  }
+  read_peer_groups(c);
+}
+
+static void call_load_cred(struct varlink_call *call) {
+  if (call->cred_loaded || !call->conn) return;
+  conn_load_cred(call->conn);
+  call->cred = call->conn->cred;
+  call->cred_loaded = true;
+}
+
+const struct ucred *varlink_call_peer(struct varlink_call *call) {
+  call_load_cred(call);
   return &call->cred;
 }
 bool varlink_call_orphaned(const struct varlink_call *call) {
   return call->conn == NULL;
 }
 
-bool varlink_call_peer_in_group(const struct varlink_call *call, gid_t gid) {
+bool varlink_call_peer_in_group(struct varlink_call *call, gid_t gid) {
+  call_load_cred(call);
   if (call->cred.gid == gid) return true;
   if (!call->conn) return false;
   for (size_t i = 0; i < call->conn->n_groups; i++)
@@ -407,7 +498,12 @@ static struct varlink_call *call_new(struct varlink_conn *c, const char *method,
   call->conn = c;
   call->oneway = oneway;
   call->more = more && !oneway;
-  call->cred = c->cred;
+  /* An orphan can no longer ask its connection: it keeps what was read. */
+  call->cred = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+  if (c->cred_loaded) {
+    call->cred = c->cred;
+    call->cred_loaded = true;
+  }
   if (oneway) {
     call->next = c->oneway;
     if (c->oneway) c->oneway->prev = call;
@@ -822,7 +918,10 @@ static int conn_write(struct varlink_conn *c) {
   return 0;
 }
 
-static void conn_read(struct varlink_conn *c) {
+/* Read what the socket has. A read that does not fill the buffer means
+ * the socket is drained (the loop says when more comes), unless the peer
+ * hung up: then read on to the EOF now instead of in another round. */
+static void conn_read(struct varlink_conn *c, bool hup) {
   struct varlink_server *s = c->server;
   for (int i = 0; i < READS_PER_WAKEUP && conn_want_read(c); i++) {
     /* Never hold more than one maximal message plus one chunk. */
@@ -845,6 +944,7 @@ static void conn_read(struct varlink_conn *c) {
       break;
     }
     c->rbuf.len += (size_t)n;
+    if ((size_t)n < READ_CHUNK && !hup) break;
   }
   conn_process_input(c);
 }
@@ -855,7 +955,7 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
   struct varlink_conn *c = userdata;
   conn_ref(c);
   if (revents & EPOLLOUT) conn_write(c);
-  if (!c->dead && (revents & EPOLLIN)) conn_read(c);
+  if (!c->dead && (revents & EPOLLIN)) conn_read(c, revents & (EPOLLHUP | EPOLLRDHUP));
   if (!c->dead && (revents & (EPOLLERR | EPOLLHUP)) && !(revents & EPOLLIN)) {
     /* Peer is gone in both directions: nothing can be delivered. */
     conn_close(c);
@@ -891,23 +991,23 @@ static void read_peer_groups(struct varlink_conn *c) {
   }
 }
 
-int varlink_server_add_connection(struct varlink_server *s, int fd) {
+/* A new connection on fd; nonblocking says whether it already is (an
+ * accept4 with SOCK_NONBLOCK), sparing two fcntl calls. */
+static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonblocking) {
   struct varlink_conn *c = calloc(1, sizeof *c);
   if (!c) {
     close(fd);
-    return -ENOMEM;
+    errno = ENOMEM;
+    return NULL;
   }
   c->server = s;
   c->fd = fd;
   c->refs = 1;
-  int fl = fcntl(fd, F_GETFL);
-  if (fl >= 0) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-  socklen_t len = sizeof c->cred;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
-    /* Unknown peer: treat as the least privileged user. */
-    c->cred = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+  if (!nonblocking) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && !(fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
   }
-  read_peer_groups(c);
+  if (s->want_cred) conn_load_cred(c);
   int r = sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c);
   if (r >= 0) r = sd_event_add_defer(s->event, &c->defer, on_conn_defer, c);
   if (r < 0) {
@@ -915,7 +1015,8 @@ int varlink_server_add_connection(struct varlink_server *s, int fd) {
     close(fd);
     free(c->groups);
     free(c);
-    return r;
+    errno = -r;
+    return NULL;
   }
   sd_event_source_set_enabled(c->defer, SD_EVENT_OFF);
   c->io_events = EPOLLIN;
@@ -924,7 +1025,11 @@ int varlink_server_add_connection(struct varlink_server *s, int fd) {
   s->conns = c;
   s->n_conns++;
   s->stats.connections++;
-  return 0;
+  return c;
+}
+
+int varlink_server_add_connection(struct varlink_server *s, int fd) {
+  return conn_add(s, fd, false) ? 0 : -errno;
 }
 
 static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata) {
@@ -936,10 +1041,22 @@ static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata) {
   return 0;
 }
 
+/* Accepting: a client connects and sends its request at once, so the
+ * request is normally waiting by the time we accept; read it right away
+ * instead of waiting for the next epoll round. Accept one connection per
+ * wakeup unless connections keep arriving on consecutive loop iterations
+ * (a backlog): then accept until EAGAIN. An idle server so never pays
+ * for an accept that finds nothing, a busy one never pays for a loop
+ * iteration per connection. */
 static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
   (void)revents;
   struct varlink_server *s = userdata;
-  for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+  uint64_t iteration = 0;
+  sd_event_get_iteration(s->event, &iteration);
+  if (!s->accept_burst && s->accept_iteration + 1 == iteration) s->accept_burst = true;
+  s->accept_iteration = iteration;
+  int max = s->accept_burst ? ACCEPTS_PER_WAKEUP : 1;
+  for (int i = 0; i < max; i++) {
     if (s->n_conns >= s->max_conns) {
       /* Wait in the backlog until a connection ends. */
       sd_event_source_set_enabled(src, SD_EVENT_OFF);
@@ -948,7 +1065,11 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
     int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (cfd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EAGAIN) return 0;
+      if (errno == EAGAIN) {
+        /* The backlog is drained: a burst of one is no burst. */
+        if (i <= 1) s->accept_burst = false;
+        return 0;
+      }
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
         log_warning("varlink: accept: %s; pausing for 250ms", strerror(errno));
         sd_event_source_set_enabled(src, SD_EVENT_OFF);
@@ -962,8 +1083,15 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
       log_error("varlink: accept: %s", strerror(errno));
       return 0;
     }
-    int r = varlink_server_add_connection(s, cfd);
-    if (r < 0) log_error("varlink: cannot add connection: %s", strerror(-r));
+    struct varlink_conn *c = conn_add(s, cfd, true);
+    if (!c) {
+      log_error("varlink: cannot add connection: %s", strerror(errno));
+      continue;
+    }
+    conn_ref(c);
+    conn_read(c, false);
+    if (!c->dead) conn_update_events(c);
+    conn_unref(c);
   }
   return 0;
 }
@@ -1052,6 +1180,7 @@ int varlink_server_add_interface(struct varlink_server *s, const struct varlink_
     return -EEXIST;
   if (s->n_ifaces >= MAX_INTERFACES) return -ENOSPC;
   s->ifaces[s->n_ifaces++] = iface;
+  if (iface->authorize) s->want_cred = true;
   return 0;
 }
 

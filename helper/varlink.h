@@ -120,6 +120,11 @@ void varlink_server_get_stats(const struct varlink_server *s, struct varlink_ser
  * (json_object_put by the server). Returns 0, or a negative errno if the
  * reply could not be queued (the call is completed anyway). */
 int varlink_call_reply(struct varlink_call *call, json_object *params);
+/* varlink_call_reply with the parameters already serialised, for replies
+ * that are kept as text (gnsd's answer cache): params_json[0..len) must be
+ * one JSON object, without NUL; it is sent as it is (the caller vouches
+ * for it), so no JSON object is built or printed per call. */
+int varlink_call_reply_json(struct varlink_call *call, const char *params_json, size_t len);
 /* Send an intermediate reply ("continues": true) to a call made with
  * "more": true. -EINVAL if the call did not ask for more. Does not
  * complete the call. */
@@ -134,11 +139,16 @@ const char *varlink_call_method(const struct varlink_call *call);
 bool varlink_call_oneway(const struct varlink_call *call);
 bool varlink_call_more(const struct varlink_call *call);
 
-/* Credentials of the peer (SO_PEERCRED at accept time). */
-const struct ucred *varlink_call_peer(const struct varlink_call *call);
+/* Credentials of the peer (SO_PEERCRED: what it was at connect time).
+ * A server with an interface that has an authorize function reads them
+ * at accept; any other reads them on first use, so that serving a call
+ * that never asks costs no syscall. An orphaned call knows them only if
+ * they were read before it became one; otherwise it reports the unknown
+ * peer (uid and gid -1). */
+const struct ucred *varlink_call_peer(struct varlink_call *call);
 /* True if gid is the peer's primary group or one of its supplementary
  * groups (SO_PEERGROUPS). */
-bool varlink_call_peer_in_group(const struct varlink_call *call, gid_t gid);
+bool varlink_call_peer_in_group(struct varlink_call *call, gid_t gid);
 
 /* A call whose connection went away before it completed is an orphan:
  * its replies are dropped, but the method still completes it (that frees

@@ -99,9 +99,28 @@ static int m_typed(struct varlink_call *call, json_object *params, void *ud) {
   return varlink_call_reply(call, NULL), 0;
 }
 
+/* Text(): a reply given as serialised JSON, sent as it is. */
+static int m_text(struct varlink_call *call, json_object *params, void *ud) {
+  (void)params;
+  (void)ud;
+  static const char text[] = "{\"a\":[1,2],\"s\":\"x/y\"}";
+  return varlink_call_reply_json(call, text, sizeof text - 1), 0;
+}
+
+/* Peer(): the peer's uid and whether our gid is one of its groups. */
+static int m_peer(struct varlink_call *call, json_object *params, void *ud) {
+  (void)params;
+  (void)ud;
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "uid", json_object_new_int64((int64_t)varlink_call_peer(call)->uid));
+  json_object_object_add(p, "inGroup",
+                         json_object_new_boolean(varlink_call_peer_in_group(call, getgid())));
+  return varlink_call_reply(call, p), 0;
+}
+
 static const struct varlink_method test_methods[] = {
-    {"Echo", m_echo}, {"Later", m_later}, {"Stream", m_stream},
-    {"Fail", m_fail}, {"Typed", m_typed}, {NULL, NULL},
+    {"Echo", m_echo},   {"Later", m_later}, {"Stream", m_stream}, {"Fail", m_fail},
+    {"Typed", m_typed}, {"Text", m_text},   {"Peer", m_peer},     {NULL, NULL},
 };
 
 static const struct varlink_interface test_iface = {
@@ -523,6 +542,107 @@ static void test_limits(void) {
   unlink(sa.sun_path);
 }
 
+/* Replies made from text, and errors without parameters, are exactly
+ * what json-c would print for the same message. */
+static void test_text_replies(void) {
+  int fd = connect_client();
+  send_msg(fd, "{\"method\":\"org.example.test.Text\"}");
+  send_msg(fd, "{\"method\":\"org.example.test.Fail\"}");
+  send_msg(fd, "{\"method\":\"org.example.test.Text\",\"oneway\":true}");
+  send_msg(fd, "{\"method\":\"org.example.test.Echo\"}");
+  struct replies r;
+  collect(fd, 3, &r);
+  CHECK_INT(r.count, 3);
+  static const char want[] = "{\"parameters\":{\"a\":[1,2],\"s\":\"x/y\"}}\0"
+                             "{\"error\":\"org.example.test.Failed\",\"parameters\":{}}\0"
+                             "{\"parameters\":{}}\0";
+  CHECK_INT(r.len, sizeof want - 1);
+  CHECK(r.len == sizeof want - 1 && memcmp(r.buf, want, r.len) == 0);
+  replies_free(&r);
+  close(fd);
+}
+
+/* Credentials: read at accept on a server with an authorizing interface
+ * (srv), on first use on one without (s2 in test_accept); the same
+ * answer either way. */
+static void test_peer(struct varlink_server *s, int fd) {
+  (void)s;
+  send_msg(fd, "{\"method\":\"org.example.test.Peer\"}");
+  struct replies r;
+  collect(fd, 1, &r);
+  CHECK_INT(r.count, 1);
+  CHECK_INT(int_at(r.msg[0], "parameters", "uid"), (int64_t)getuid());
+  json_object *p = NULL, *g = NULL;
+  json_object_object_get_ex(r.msg[0], "parameters", &p);
+  CHECK(json_object_object_get_ex(p, "inGroup", &g) && json_object_get_boolean(g));
+  replies_free(&r);
+}
+
+/* The accept path reads the request at once when it is there, waits for
+ * it when it is not, and drains a backlog of many connections. */
+static void test_accept(void) {
+  struct varlink_server *s2 = NULL;
+  CHECK_INT(varlink_server_new(ev, NULL, &s2), 0);
+  CHECK_INT(varlink_server_add_interface(s2, &test_iface), 0);
+  int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof sa.sun_path, "/tmp/test-varlink-a-%d.sock", (int)getpid());
+  unlink(sa.sun_path);
+  CHECK_INT(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  CHECK_INT(listen(lfd, 64), 0);
+  CHECK_INT(varlink_server_listen_fd(s2, lfd), 0);
+
+  /* connected, request only later */
+  int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK_INT(connect(c, (struct sockaddr *)&sa, sizeof sa), 0);
+  run_for(20);
+  CHECK_INT(varlink_server_connections(s2), 1);
+  send_msg(c, "{\"method\":\"org.example.test.Echo\",\"parameters\":{\"n\":1}}");
+  struct replies r;
+  collect(c, 1, &r);
+  CHECK_INT(r.count, 1);
+  CHECK_INT(int_at(r.msg[0], "parameters", "n"), 1);
+  replies_free(&r);
+  test_peer(s2, c);
+  close(c);
+
+  /* 40 connections, each with its request (and half of them half-closed),
+   * all waiting before the server runs */
+  enum { N = 40 };
+  int cs[N];
+  for (int i = 0; i < N; i++) {
+    cs[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    CHECK_INT(connect(cs[i], (struct sockaddr *)&sa, sizeof sa), 0);
+    char req[128];
+    snprintf(req, sizeof req, "{\"method\":\"org.example.test.Echo\",\"parameters\":{\"n\":%d}}",
+             i);
+    send_msg(cs[i], req);
+    if (i % 2) shutdown(cs[i], SHUT_WR);
+  }
+  for (int i = 0; i < N; i++) {
+    collect(cs[i], 1, &r);
+    CHECK_INT(r.count, 1);
+    CHECK_INT(int_at(r.msg[0], "parameters", "n"), i);
+    replies_free(&r);
+  }
+  /* the half-closed ones are closed by the server once answered */
+  for (int i = 1; i < N; i += 2) {
+    collect(cs[i], 2, &r);
+    CHECK(r.eof);
+    replies_free(&r);
+  }
+  CHECK_INT(varlink_server_connections(s2), N / 2);
+  for (int i = 0; i < N; i++)
+    close(cs[i]);
+  run_for(20);
+  CHECK_INT(varlink_server_connections(s2), 0);
+  struct varlink_server_stats st;
+  varlink_server_get_stats(s2, &st);
+  CHECK_INT(st.connections, N + 1);
+  varlink_server_free(s2);
+  unlink(sa.sun_path);
+}
+
 int main(void) {
   gnsd_log_init("test-varlink", LOG_WARNING);
   static const struct varlink_server_info info = {"nss-gns", "test", "0",
@@ -540,6 +660,11 @@ int main(void) {
   test_half_close();
   test_never_reads();
   test_limits();
+  test_text_replies();
+  int fd = connect_client();
+  test_peer(srv, fd);
+  close(fd);
+  test_accept();
   struct varlink_server_stats st;
   varlink_server_get_stats(srv, &st);
   CHECK(st.calls > 40);
