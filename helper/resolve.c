@@ -29,6 +29,9 @@
 #define KEY_RECORDS 'R'
 #define ANSWER_POSITIVE 'P'
 #define ANSWER_NEGATIVE 'N'
+/* A positive answer is cached as the text of its reply parameters,
+ * printed as the varlink server prints replies. */
+#define ANSWER_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 /* Answers are kept until their earliest record expires, but no longer
  * than a day: revocations published elsewhere reach us through
  * resolution, not through the cache. */
@@ -331,10 +334,6 @@ static void finish_ok(struct req *q) {
   json_object *reply = NULL;
   if (q->records) {
     reply = records_json(q->name, rd, n, gns_resolution_answer_zone(q->res));
-    const char *text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
-    /* kept with its NUL for json_tokener_parse on a hit */
-    if (text) gnsd_cache_put(R->cache, q->key, q->klen, text, strlen(text) + 1, exp, now);
-    json_object_object_add(reply, "cached", json_object_new_boolean(0));
   } else {
     uint8_t *v;
     size_t vl;
@@ -342,14 +341,44 @@ static void finish_ok(struct req *q) {
       finish_error(q, -ENOMEM);
       return;
     }
-    gnsd_cache_put(R->cache, q->key, q->klen, v, vl, exp, now);
     reply = hostname_reply(v, vl, q->name);
     free(v);
   }
+  /* The answer is kept as the reply's text: a hit sends it as it is. */
+  size_t tl = 0;
+  const char *text =
+      reply ? json_object_to_json_string_length(reply, ANSWER_JSON_FLAGS, &tl) : NULL;
+  if (!text) {
+    json_object_put(reply);
+    finish_error(q, -ENOMEM);
+    return;
+  }
+  gnsd_cache_put(R->cache, q->key, q->klen, text, tl, exp, now);
+  if (q->records) json_object_object_add(reply, "cached", json_object_new_boolean(0));
   struct varlink_call *call = q->call;
   q->call = NULL;
   req_free(q);
   varlink_call_reply(call, reply);
+}
+
+/* A cached positive answer (the reply parameters as JSON text), sent
+ * without building or printing JSON objects. ResolveRecords says that it
+ * came from the cache: "cached": true goes in before the closing brace.
+ * Returns false if the entry is not a JSON object's text. */
+static bool reply_cached(struct varlink_call *call, bool records, const char *v, size_t vl) {
+  if (vl < 2 || v[0] != '{' || v[vl - 1] != '}') return false;
+  if (!records) return varlink_call_reply_json(call, v, vl), true;
+  static const char flag[] = ",\"cached\":true}";
+  char *t = malloc(vl - 1 + sizeof flag);
+  if (!t) return false;
+  memcpy(t, v, vl - 1);
+  memcpy(t + vl - 1, flag, sizeof flag);
+  /* {} has no member yet: no comma before the flag */
+  size_t skip = vl == 2 ? 1 : 0;
+  if (skip) memmove(t + 1, t + 2, sizeof flag - 1);
+  varlink_call_reply_json(call, t, vl - 1 + sizeof flag - 1 - skip);
+  free(t);
+  return true;
 }
 
 /* ---- the driver loop --------------------------------------------------------- */
@@ -571,16 +600,8 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       varlink_call_error(call, ERR("NoSuchName"), NULL);
       return 0;
     }
-    json_object *reply = NULL;
-    if (records) {
-      if (vl && b[vl - 1] == '\0') reply = json_tokener_parse(v);
-    } else {
-      reply = hostname_reply(v, vl, name);
-    }
-    if (reply) {
+    if (reply_cached(call, records, v, vl)) {
       R->st.cache_hits++;
-      if (records) json_object_object_add(reply, "cached", json_object_new_boolean(1));
-      varlink_call_reply(call, reply);
       return 0;
     }
   }

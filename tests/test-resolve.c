@@ -349,7 +349,7 @@ int main(void) {
   o = call(fd, hostname("www.home.gns.alt", AF_INET));
   addresses(o, addrs, sizeof(addrs));
   CHECK_STR(addrs, "192.0.2.1");
-  json_object_put(o);
+  json_object *resolved4 = o;
   /* the second resolution found both blocks in the block cache */
   CHECK_INT(status_int("blockCacheHits"), 1);
   o = call(fd, hostname("v4.home.gns.alt", AF_INET6));
@@ -362,6 +362,9 @@ int main(void) {
   o = call(fd, hostname("www.home.gns.alt", AF_INET));
   addresses(o, addrs, sizeof(addrs));
   CHECK_STR(addrs, "192.0.2.1");
+  /* the cached reply (kept as text) says what the resolved one said */
+  CHECK(json_object_equal(o, resolved4));
+  json_object_put(resolved4);
   json_object_put(o);
   CHECK_INT(store.gets, gets);
   CHECK_INT(status_int("blockCacheHits"), bch);
@@ -447,10 +450,19 @@ int main(void) {
       saw_aaaa = strcmp(json_object_get_string(addr), "2001:db8::1") == 0;
   }
   CHECK(saw_aaaa);
-  json_object_put(o);
+  json_object *resolved = o;
   o = call(fd, rr);
+  CHECK(json_object_is_type(param(o, "cached"), json_type_boolean));
   CHECK(json_object_get_boolean(param(o, "cached")));
   CHECK_INT(json_object_array_length(param(o, "records")), 2);
+  /* apart from "cached", the cached reply is the resolved one */
+  json_object *p1 = NULL, *p2 = NULL;
+  json_object_object_get_ex(resolved, "parameters", &p1);
+  json_object_object_get_ex(o, "parameters", &p2);
+  json_object_object_del(p1, "cached");
+  json_object_object_del(p2, "cached");
+  CHECK(p1 && p2 && json_object_equal(p1, p2));
+  json_object_put(resolved);
   json_object_put(o);
   o = call(fd, "{\"method\":\"alt.gns.Resolve.ResolveRecords\",\"parameters\":{\"name\":"
                "\"www.home.gns.alt\",\"type\":\"NOPE\"}}");
