@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdalign.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -59,45 +60,34 @@ enum gns_hostent_name_class gns_hostent_classify(const char *name, size_t *len) 
 
 /* ---- the varlink exchange --------------------------------------------- */
 
-/* json_object_object_add leaves the value with the caller when it fails;
- * this puts it either way, so the callers need no bookkeeping. */
-static int add(json_object *o, const char *key, json_object *val) {
-  if (!val) return -ENOMEM;
-  if (json_object_object_add(o, key, val) < 0) {
-    json_object_put(val);
-    return -ENOMEM;
-  }
-  return 0;
-}
-
 int gns_hostent_request(const char *name, size_t len, int family, char **out, size_t *outlen) {
-  json_object *root = json_object_new_object();
-  json_object *params = json_object_new_object();
-  int r = -ENOMEM;
-
+  /* Only the name varies: json-c writes it as a JSON string (quotes,
+   * escapes), the rest is constant text, which saves building and
+   * printing five JSON objects per lookup. */
+  static const char head[] = "{\"method\":\"alt.gns.Resolve.ResolveHostname\","
+                             "\"parameters\":{\"name\":";
   *out = NULL;
-  if (!root || !params || len > INT_MAX) goto done;
-  if (add(params, "name", json_object_new_string_len(name, (int)len)) < 0 ||
-      add(params, "family", json_object_new_int(family)) < 0 ||
-      add(root, "method", json_object_new_string("alt.gns.Resolve.ResolveHostname")) < 0)
-    goto done;
-  r = add(root, "parameters", params);
-  params = NULL;
-  if (r < 0) goto done;
-
-  r = -ENOMEM;
-  size_t slen = 0;
-  const char *s = json_object_to_json_string_length(
-      root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &slen);
-  if (!s) goto done;
-  *out = malloc(slen + 1);
-  if (!*out) goto done;
-  memcpy(*out, s, slen + 1);
-  *outlen = slen;
+  if (len > INT_MAX) return -ENOMEM;
+  json_object *jname = json_object_new_string_len(name, (int)len);
+  if (!jname) return -ENOMEM;
+  int r = -ENOMEM;
+  size_t nlen = 0;
+  const char *quoted = json_object_to_json_string_length(
+      jname, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &nlen);
+  char tail[32];
+  int tlen = snprintf(tail, sizeof tail, ",\"family\":%d}}", family);
+  if (!quoted || tlen < 0 || (size_t)tlen >= sizeof tail) goto done;
+  size_t total = sizeof head - 1 + nlen + (size_t)tlen;
+  char *req = malloc(total + 1);
+  if (!req) goto done;
+  memcpy(req, head, sizeof head - 1);
+  memcpy(req + sizeof head - 1, quoted, nlen);
+  memcpy(req + sizeof head - 1 + nlen, tail, (size_t)tlen + 1);
+  *out = req;
+  *outlen = total;
   r = 0;
 done:
-  json_object_put(params);
-  json_object_put(root);
+  json_object_put(jname);
   return r;
 }
 
