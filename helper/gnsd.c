@@ -336,6 +336,7 @@ int main(int argc, char **argv) {
       (r = varlink_server_new(d.event, &server_info, &d.zone_server)) < 0)
     goto out;
   varlink_server_set_max_message(d.resolve_server, GNSD_RESOLVE_MAX_MESSAGE);
+  varlink_server_set_idle_timeout(d.resolve_server, GNSD_RESOLVE_IDLE_USEC);
   varlink_server_set_max_message(d.zone_server, GNSD_ZONE_MAX_MESSAGE);
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);

@@ -23,6 +23,11 @@ struct varlink_server;
 /* Request size limits per socket: name lookups are small; zone imports
  * may carry many records. */
 #define GNSD_RESOLVE_MAX_MESSAGE (64u * 1024)
+/* Programs keep their connection to alt.gns.Resolve between lookups
+ * (nss/conn-cache.h); one unused this long (up to twice this) is closed,
+ * so that the connections held are those of programs that resolved
+ * recently. */
+#define GNSD_RESOLVE_IDLE_USEC (60ull * 1000000u)
 #define GNSD_ZONE_MAX_MESSAGE (8u * 1024 * 1024)
 
 struct gnsd {

@@ -103,6 +103,7 @@ struct varlink_conn {
   unsigned n_pending;
   unsigned refs;
   bool dead, read_eof, close_after_flush, dispatching;
+  bool active; /* read something since the last idle sweep */
 };
 
 struct varlink_server {
@@ -112,6 +113,10 @@ struct varlink_server {
   size_t n_ifaces;
   int listen_fd;
   sd_event_source *listen_src, *retry_timer;
+  /* Idle connections: closed after idle_usec to 2 * idle_usec without a
+   * request (0 = never); the sweep timer runs while connections exist. */
+  uint64_t idle_usec;
+  sd_event_source *idle_timer;
   struct varlink_conn *conns;
   unsigned n_conns, max_conns, max_pending;
   /* Some interface authorizes calls: read credentials at accept time. */
@@ -165,6 +170,7 @@ static void read_peer_groups(struct varlink_conn *c);
 static void conn_read(struct varlink_conn *c, bool hup);
 static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata);
 static int on_conn_defer(sd_event_source *src, void *userdata);
+static void idle_timer_start(struct varlink_server *s);
 static bool conn_has_unscanned(const struct varlink_conn *c);
 
 static void conn_ref(struct varlink_conn *c) {
@@ -944,6 +950,7 @@ static void conn_read(struct varlink_conn *c, bool hup) {
       break;
     }
     c->rbuf.len += (size_t)n;
+    c->active = true;
     if ((size_t)n < READ_CHUNK && !hup) break;
   }
   conn_process_input(c);
@@ -991,6 +998,58 @@ static void read_peer_groups(struct varlink_conn *c) {
   }
 }
 
+/* Nothing owed, nothing buffered: closing it loses nothing. A client
+ * that sends just then sees EPIPE or ECONNRESET and connects again (the
+ * NSS module retries once on a fresh connection). */
+static bool conn_quiescent(const struct varlink_conn *c) {
+  return !c->head && !c->oneway && c->wpos == c->wbuf.len && c->rbuf.len == 0;
+}
+
+/* Every idle_usec: close the connections that read nothing during a whole
+ * period. No work per request beyond setting c->active. Processes keep a
+ * connection to alt.gns.Resolve between lookups (nss/conn-cache.h); this
+ * bounds how many a host holds open to those that resolved recently. */
+static int on_idle_timer(sd_event_source *src, uint64_t usec, void *userdata) {
+  struct varlink_server *s = userdata;
+  struct varlink_conn *next;
+  for (struct varlink_conn *c = s->conns; c; c = next) {
+    next = c->next;
+    if (!c->active && conn_quiescent(c))
+      conn_close(c);
+    else
+      c->active = false;
+  }
+  /* Stop ticking once there is nothing to watch; conn_add restarts it. */
+  if (s->n_conns == 0) return sd_event_source_set_enabled(src, SD_EVENT_OFF), 0;
+  sd_event_source_set_time(src, usec + s->idle_usec);
+  return 0;
+}
+
+static void idle_timer_start(struct varlink_server *s) {
+  if (!s->idle_usec) return;
+  int on = SD_EVENT_OFF;
+  if (s->idle_timer && sd_event_source_get_enabled(s->idle_timer, &on) >= 0 && on != SD_EVENT_OFF)
+    return;
+  uint64_t now = 0;
+  sd_event_now(s->event, CLOCK_MONOTONIC, &now);
+  if (!s->idle_timer) {
+    if (sd_event_add_time(s->event, &s->idle_timer, CLOCK_MONOTONIC, now + s->idle_usec,
+                          s->idle_usec / 10, on_idle_timer, s) < 0)
+      s->idle_timer = NULL;
+    else /* not one-shot: each tick sets the next */
+      sd_event_source_set_enabled(s->idle_timer, SD_EVENT_ON);
+    return;
+  }
+  sd_event_source_set_time(s->idle_timer, now + s->idle_usec);
+  sd_event_source_set_enabled(s->idle_timer, SD_EVENT_ON);
+}
+
+void varlink_server_set_idle_timeout(struct varlink_server *s, uint64_t usec) {
+  s->idle_usec = usec;
+  if (s->idle_timer) s->idle_timer = sd_event_source_disable_unref(s->idle_timer);
+  if (usec && s->n_conns) idle_timer_start(s);
+}
+
 /* A new connection on fd; nonblocking says whether it already is (an
  * accept4 with SOCK_NONBLOCK), sparing two fcntl calls. */
 static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonblocking) {
@@ -1025,6 +1084,8 @@ static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonb
   s->conns = c;
   s->n_conns++;
   s->stats.connections++;
+  c->active = true;
+  idle_timer_start(s);
   return c;
 }
 
@@ -1131,6 +1192,7 @@ void varlink_server_stop_listening(struct varlink_server *s) {
 void varlink_server_free(struct varlink_server *s) {
   if (!s) return;
   varlink_server_stop_listening(s);
+  if (s->idle_timer) s->idle_timer = sd_event_source_disable_unref(s->idle_timer);
   while (s->conns)
     conn_close(s->conns);
   json_tokener_free(s->tok);

@@ -93,6 +93,12 @@ void varlink_server_set_max_connections(struct varlink_server *s, unsigned max);
 /* Calls in progress per connection before its input is paused. */
 void varlink_server_set_max_pending(struct varlink_server *s, unsigned max);
 
+/* Close connections that sent nothing for usec (checked every usec, so
+ * after usec to 2 * usec) and owe nothing. 0 (the default) = never. For
+ * a socket whose clients keep connections between calls and reconnect
+ * when they find them closed (the NSS module on alt.gns.Resolve). */
+void varlink_server_set_idle_timeout(struct varlink_server *s, uint64_t usec);
+
 /* Register an interface. -EEXIST if the name is taken, -EINVAL if the
  * description does not start with "interface NAME" (after comments). */
 int varlink_server_add_interface(struct varlink_server *s, const struct varlink_interface *iface);

@@ -643,6 +643,70 @@ static void test_accept(void) {
   unlink(sa.sun_path);
 }
 
+static bool peer_closed(int fd) {
+  char c;
+  return recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+}
+
+/* Idle connections close after one to two idle periods; one that talks,
+ * or that waits for a reply, stays. */
+static void test_idle(void) {
+  struct varlink_server *s3 = NULL;
+  CHECK_INT(varlink_server_new(ev, NULL, &s3), 0);
+  CHECK_INT(varlink_server_add_interface(s3, &test_iface), 0);
+  varlink_server_set_idle_timeout(s3, 100000);
+  int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof sa.sun_path, "/tmp/test-varlink-i-%d.sock", (int)getpid());
+  unlink(sa.sun_path);
+  CHECK_INT(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  CHECK_INT(listen(lfd, 16), 0);
+  CHECK_INT(varlink_server_listen_fd(s3, lfd), 0);
+  int idle = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int busy = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int waiting = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK_INT(connect(idle, (struct sockaddr *)&sa, sizeof sa), 0);
+  CHECK_INT(connect(busy, (struct sockaddr *)&sa, sizeof sa), 0);
+  CHECK_INT(connect(waiting, (struct sockaddr *)&sa, sizeof sa), 0);
+  run_for(10);
+  CHECK_INT(varlink_server_connections(s3), 3);
+  send_msg(waiting, "{\"method\":\"org.example.test.Later\",\"parameters\":{\"delay\":400}}");
+  uint64_t t0 = mono_ms();
+  struct replies r;
+  while (mono_ms() - t0 < 350) {
+    send_msg(busy, "{\"method\":\"org.example.test.Echo\"}");
+    collect(busy, 1, &r);
+    CHECK_INT(r.count, 1);
+    replies_free(&r);
+    run_for(40);
+  }
+  CHECK(peer_closed(idle));
+  CHECK(!peer_closed(busy));
+  CHECK(!peer_closed(waiting));
+  CHECK_INT(varlink_server_connections(s3), 2);
+  collect(waiting, 1, &r);
+  CHECK_INT(r.count, 1);
+  replies_free(&r);
+  run_for(300);
+  CHECK(peer_closed(waiting));
+  CHECK(peer_closed(busy));
+  CHECK_INT(varlink_server_connections(s3), 0);
+  /* with no connection left the sweep stops; a new one starts it again */
+  int late = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  run_for(250);
+  CHECK_INT(connect(late, (struct sockaddr *)&sa, sizeof sa), 0);
+  run_for(10);
+  CHECK_INT(varlink_server_connections(s3), 1);
+  run_for(300);
+  CHECK(peer_closed(late));
+  close(idle);
+  close(busy);
+  close(waiting);
+  close(late);
+  varlink_server_free(s3);
+  unlink(sa.sun_path);
+}
+
 int main(void) {
   gnsd_log_init("test-varlink", LOG_WARNING);
   static const struct varlink_server_info info = {"nss-gns", "test", "0",
@@ -665,6 +729,7 @@ int main(void) {
   test_peer(srv, fd);
   close(fd);
   test_accept();
+  test_idle();
   struct varlink_server_stats st;
   varlink_server_get_stats(srv, &st);
   CHECK(st.calls > 40);
