@@ -4,7 +4,8 @@
 # varlink client are a convenience library so that the module and the unit
 # tests link the same objects; gnsctl may list nss/varlink-client.c too.
 noinst_LTLIBRARIES += nss/libnssgns.la
-nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/varlink-client.c nss/varlink-client.h
+nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/varlink-client.c nss/varlink-client.h \
+	nss/conn-cache.c nss/conn-cache.h
 nss_libnssgns_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 nss_libnssgns_la_LIBADD = $(JSONC_LIBS) $(UNISTRING_LIBS)
 
@@ -48,6 +49,15 @@ check_PROGRAMS += tests/nss-driver
 tests_nss_driver_SOURCES = tests/nss-driver.c
 TESTS += tests/nss-module.sh
 EXTRA_DIST += tests/nss-module.sh tests/nss-lib.sh tests/nss-fake-gnsd.py
+
+# The kept connection (nss/conn-cache.h) against a server of the test's
+# own: fork, close_range, dup2, restarts, late replies, threads, dlclose.
+check_PROGRAMS += tests/nss-conn-cache
+tests_nss_conn_cache_SOURCES = tests/nss-conn-cache.c
+tests_nss_conn_cache_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
+tests_nss_conn_cache_LDADD = -lpthread
+TESTS += tests/nss-conn-cache.sh
+EXTRA_DIST += tests/nss-conn-cache.sh
 
 # End to end, as root in private mount+net namespaces (exit 77 otherwise):
 # getent, curl, ping, python and a 16-thread program through glibc.

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libnss_gns.so.2: the glibc entry points. Thin glue: the name policy,
  * the reply parser and the buffer layout are in hostent.c, the socket in
- * varlink-client.c. One connection to gnsd per lookup and no state kept
- * between calls, so the module is thread-safe and fork-safe by having
- * nothing to share; it starts no threads and installs no signal handlers.
+ * varlink-client.c, the connection kept between lookups (and the rules
+ * that make keeping it safe after fork, close_range and dup2) in
+ * conn-cache.c. It starts no threads and installs no signal handlers.
  *
  * DESIGN.md "NSS behaviour": a name outside .gns.alt gets UNAVAIL before
  * any syscall; a .gns.alt name gets SUCCESS, NOTFOUND or TRYAGAIN, never
@@ -14,9 +14,11 @@
 #include <errno.h>
 #include <netdb.h>
 #include <nss.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 
+#include "conn-cache.h"
 #include "hostent.h"
 #include "varlink-client.h"
 
@@ -24,6 +26,10 @@
 
 /* The whole lookup, connect to reply, must finish within this. */
 #define GNS_NSS_DEADLINE_USEC (5u * 1000000u)
+/* On the kept connection the wait for a reply is one blocking recv() of
+ * at most this, when that ends before the deadline (it does unless the
+ * lookup already waited 100 ms, to connect), else a poll(). */
+#define GNS_NSS_BLOCK_USEC (GNS_NSS_DEADLINE_USEC - 100000u)
 #define GNS_NSS_DEFAULT_SOCKET GNSD_RUNTIME_DIR "/alt.gns.Resolve"
 
 GNS_NSS_EXPORT enum nss_status _nss_gns_gethostbyname4_r(const char *name,
@@ -41,14 +47,24 @@ GNS_NSS_EXPORT enum nss_status _nss_gns_gethostbyname_r(const char *name, struct
                                                         char *buffer, size_t buflen, int *errnop,
                                                         int *h_errnop);
 
+/* One exchange on the lease's connection: request out, reply parsed. */
+static int exchange(struct gns_conn_lease *l, const char *req, size_t req_len, int family,
+                    uint64_t deadline, struct gns_hostent_reply *reply) {
+  const char *msg;
+  size_t msg_len;
+  int r = gns_varlink_send(l->v, req, req_len, deadline);
+  if (r < 0) return r;
+  r = gns_varlink_recv(l->v, deadline, &msg, &msg_len);
+  if (r < 0) return r;
+  return gns_hostent_reply_parse((const uint8_t *)msg, msg_len, family, reply);
+}
+
 /* Asks gnsd. Returns 0 with a parsed reply, or a negative errno for a
  * failure to get one (no gnsd, deadline passed, malformed reply). */
 static int ask_gnsd(const char *name, size_t len, int family, struct gns_hostent_reply *reply) {
   uint64_t deadline = gns_varlink_now() + GNS_NSS_DEADLINE_USEC;
-  struct gns_varlink *v = NULL;
   char *req = NULL;
-  size_t req_len, msg_len;
-  const char *msg;
+  size_t req_len;
 
   /* secure_getenv: a setuid or file-capability program must not be
    * pointed at a socket of the caller's choosing. */
@@ -56,16 +72,24 @@ static int ask_gnsd(const char *name, size_t len, int family, struct gns_hostent
   if (!path || !*path) path = GNS_NSS_DEFAULT_SOCKET;
 
   int r = gns_hostent_request(name, len, family, &req, &req_len);
-  if (r < 0) goto done;
-  r = gns_varlink_connect(path, GNS_HOSTENT_REPLY_MAX, deadline, &v);
-  if (r < 0) goto done;
-  r = gns_varlink_send(v, req, req_len, deadline);
-  if (r < 0) goto done;
-  r = gns_varlink_recv(v, deadline, &msg, &msg_len);
-  if (r < 0) goto done;
-  r = gns_hostent_reply_parse((const uint8_t *)msg, msg_len, family, reply);
-done:
-  gns_varlink_free(v);
+  if (r < 0) return r;
+  /* The lookup runs to its end (its deadline bounds it): a thread
+   * cancelled inside it would leave the kept connection locked with a
+   * reply on its way. */
+  int cancel_state;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+  for (int attempt = 0;; attempt++) {
+    struct gns_conn_lease l;
+    r = gns_conn_cache_acquire(path, GNS_HOSTENT_REPLY_MAX, GNS_NSS_BLOCK_USEC, deadline, &l);
+    if (r < 0) break;
+    r = exchange(&l, req, req_len, family, deadline, reply);
+    /* gnsd restarted or closed an idle connection: ask once more on a
+     * fresh one. */
+    bool retry = attempt == 0 && gns_conn_cache_stale(&l, r);
+    gns_conn_cache_release(&l, r >= 0);
+    if (!retry) break;
+  }
+  pthread_setcancelstate(cancel_state, NULL);
   free(req);
   return r;
 }

@@ -5,6 +5,7 @@
 #include "varlink-client.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <poll.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +22,9 @@
 struct gns_varlink {
   int fd;
   size_t max_message;
+  /* The socket's SO_RCVTIMEO when it was made blocking for replies
+   * (gns_varlink_block_replies), else 0. */
+  uint64_t block_usec;
   /* Received bytes: [0, consumed) is the message handed out last time,
    * [consumed, fill) what came after it. */
   char *buf;
@@ -81,6 +86,17 @@ int gns_varlink_connect(const char *path, size_t max_message, uint64_t deadline,
     free(v);
     return r;
   }
+  if (v->fd <= STDERR_FILENO) {
+    /* A program that closed stdin must not find gnsd there. */
+    int fd = fcntl(v->fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    if (fd < 0) {
+      r = -errno;
+      gns_varlink_free(v);
+      return r;
+    }
+    close(v->fd);
+    v->fd = fd;
+  }
 
   uint64_t backoff = 1;
   for (;;) {
@@ -122,6 +138,26 @@ int gns_varlink_send(struct gns_varlink *v, const char *msg, size_t len, uint64_
   static const char nul = 0;
   size_t total = len + 1, sent = 0;
 
+  /* A small message goes out as one send() from a copy that carries the
+   * NUL: cheaper than sendmsg() with two iovecs. */
+  char copy[1024];
+  if (total <= sizeof copy) {
+    memcpy(copy, msg, len);
+    copy[len] = 0;
+    while (sent < total) {
+      ssize_t n = send(v->fd, copy + sent, total - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) {
+        sent += (size_t)n;
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
+      int r = wait_fd(v->fd, POLLOUT, deadline);
+      if (r < 0) return r;
+    }
+    return 0;
+  }
+
   while (sent < total) {
     struct iovec iov[2];
     struct msghdr mh = {.msg_iov = iov};
@@ -158,6 +194,10 @@ int gns_varlink_recv(struct gns_varlink *v, uint64_t deadline, const char **msg,
    * never there the instant after a request, so a speculative recv() would
    * only add a syscall to every lookup. */
   bool drained = v->fill == 0;
+  /* At most one blocking recv per call: if it returns without data
+   * (timeout, signal, or the program made the socket non-blocking), the
+   * waits that follow are polls. */
+  bool may_block = v->block_usec != 0;
   size_t scanned = 0;
   for (;;) {
     char *end = v->fill > scanned ? memchr(v->buf + scanned, 0, v->fill - scanned) : NULL;
@@ -178,12 +218,20 @@ int gns_varlink_recv(struct gns_varlink *v, uint64_t deadline, const char **msg,
       v->buf = nb;
       v->cap = ncap;
     }
-    if (drained) {
-      int r = wait_fd(v->fd, POLLIN, deadline);
-      if (r < 0) return r;
-    }
     size_t space = v->cap - v->fill;
-    ssize_t n = recv(v->fd, v->buf + v->fill, space, MSG_DONTWAIT);
+    int flags = MSG_DONTWAIT;
+    if (drained) {
+      /* One blocking recv instead of poll and recv, when even its full
+       * timeout would end before the deadline. */
+      if (may_block && deadline > gns_varlink_now() + v->block_usec) {
+        flags = 0;
+        may_block = false;
+      } else {
+        int r = wait_fd(v->fd, POLLIN, deadline);
+        if (r < 0) return r;
+      }
+    }
+    ssize_t n = recv(v->fd, v->buf + v->fill, space, flags);
     if (n > 0) {
       v->fill += (size_t)n;
       drained = (size_t)n < space;
@@ -200,11 +248,32 @@ int gns_varlink_fd(const struct gns_varlink *v) {
   return v->fd;
 }
 
+int gns_varlink_block_replies(struct gns_varlink *v, uint64_t usec) {
+  struct timeval tv = {.tv_sec = (time_t)(usec / 1000000u),
+                       .tv_usec = (suseconds_t)(usec % 1000000u)};
+  if (usec == 0) return -EINVAL;
+  if (setsockopt(v->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) return -errno;
+  /* Sends stay non-blocking: they pass MSG_DONTWAIT. */
+  int fl = fcntl(v->fd, F_GETFL);
+  if (fl < 0 || fcntl(v->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) return -errno;
+  v->block_usec = usec;
+  return 0;
+}
+
+size_t gns_varlink_buffered(const struct gns_varlink *v) {
+  return v->fill - v->consumed;
+}
+
+void gns_varlink_forget(struct gns_varlink *v) {
+  if (!v) return;
+  free(v->buf);
+  free(v);
+}
+
 void gns_varlink_free(struct gns_varlink *v) {
   if (!v) return;
   if (v->fd >= 0) close(v->fd);
-  free(v->buf);
-  free(v);
+  gns_varlink_forget(v);
 }
 
 int gns_varlink_call(struct gns_varlink *v, const char *method, struct json_object *params,
