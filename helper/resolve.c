@@ -27,6 +27,9 @@
 #define KEY_BLOCK 'B'
 #define KEY_HOST 'H'
 #define KEY_RECORDS 'R'
+#define KEY_REQUEST 'Q'
+/* Longest request whose reply is remembered by its text. */
+#define REQUEST_MEMO_MAX 1024u
 #define ANSWER_POSITIVE 'P'
 #define ANSWER_NEGATIVE 'N'
 /* A positive answer is cached as the text of its reply parameters,
@@ -86,7 +89,7 @@ struct gnsd_resolve {
   unsigned pending;
   struct {
     uint64_t requests, cache_hits, negative_hits, blocks, block_cache_hits, bad_blocks, dns_queries,
-        timeouts, failures;
+        timeouts, failures, shortcut_hits;
   } st;
 };
 
@@ -361,22 +364,79 @@ static void finish_ok(struct req *q) {
   varlink_call_reply(call, reply);
 }
 
+/* The reply message to a request answered from the cache, kept under
+ * the request's exact text (KEY_REQUEST) until the answer expires: the
+ * next identical request is answered by the varlink server's shortcut
+ * without being parsed (answer_shortcut). Value: ANSWER_POSITIVE or
+ * ANSWER_NEGATIVE, then the message. */
+static void remember_reply(struct gnsd_resolve *R, const char *req, size_t req_len, char kind,
+                           const char *params, size_t params_len, uint64_t exp) {
+  static const char negative[] = "{\"error\":\"" ERR("NoSuchName") "\",\"parameters\":{}}";
+  if (!req || req_len > REQUEST_MEMO_MAX) return;
+  uint8_t key[1 + REQUEST_MEMO_MAX];
+  key[0] = KEY_REQUEST;
+  memcpy(key + 1, req, req_len);
+  size_t vl = kind == ANSWER_NEGATIVE ? 1 + sizeof negative - 1 : 1 + 14 + params_len + 1;
+  char *v = malloc(vl);
+  if (!v) return;
+  v[0] = kind;
+  if (kind == ANSWER_NEGATIVE) {
+    memcpy(v + 1, negative, sizeof negative - 1);
+  } else {
+    memcpy(v + 1, "{\"parameters\":", 14);
+    memcpy(v + 15, params, params_len);
+    v[vl - 1] = '}';
+  }
+  gnsd_cache_put(R->cache, key, 1 + req_len, v, vl, exp, now_rt(R));
+  free(v);
+}
+
+static bool answer_shortcut(void *userdata, const char *req, size_t len, const char **reply,
+                            size_t *reply_len, bool *error) {
+  struct gnsd_resolve *R = userdata;
+  if (len > REQUEST_MEMO_MAX) return false;
+  uint8_t key[1 + REQUEST_MEMO_MAX];
+  key[0] = KEY_REQUEST;
+  memcpy(key + 1, req, len);
+  const void *v;
+  size_t vl;
+  if (gnsd_cache_get(R->cache, key, 1 + len, now_rt(R), &v, &vl, NULL) < 0 || vl < 2) return false;
+  const char *m = v;
+  R->st.requests++;
+  R->st.shortcut_hits++;
+  *error = m[0] == ANSWER_NEGATIVE;
+  if (*error)
+    R->st.negative_hits++;
+  else
+    R->st.cache_hits++;
+  *reply = m + 1;
+  *reply_len = vl - 1;
+  return true;
+}
+
 /* A cached positive answer (the reply parameters as JSON text), sent
  * without building or printing JSON objects. ResolveRecords says that it
  * came from the cache: "cached": true goes in before the closing brace.
  * Returns false if the entry is not a JSON object's text. */
-static bool reply_cached(struct varlink_call *call, bool records, const char *v, size_t vl) {
+static bool reply_cached(struct gnsd_resolve *R, struct varlink_call *call, bool records,
+                         const char *v, size_t vl, uint64_t exp) {
   if (vl < 2 || v[0] != '{' || v[vl - 1] != '}') return false;
-  if (!records) return varlink_call_reply_json(call, v, vl), true;
+  size_t req_len = 0;
+  const char *req = varlink_call_request(call, &req_len);
   static const char flag[] = ",\"cached\":true}";
   char *t = malloc(vl - 1 + sizeof flag);
   if (!t) return false;
-  memcpy(t, v, vl - 1);
-  memcpy(t + vl - 1, flag, sizeof flag);
-  /* {} has no member yet: no comma before the flag */
-  size_t skip = vl == 2 ? 1 : 0;
-  if (skip) memmove(t + 1, t + 2, sizeof flag - 1);
-  varlink_call_reply_json(call, t, vl - 1 + sizeof flag - 1 - skip);
+  memcpy(t, v, vl);
+  size_t tl = vl;
+  if (records) {
+    memcpy(t + vl - 1, flag, sizeof flag);
+    tl = vl - 1 + sizeof flag - 1;
+    /* {} has no member yet: no comma before the flag */
+    if (vl == 2) memmove(t + 1, t + 2, tl-- - 1);
+  }
+  /* v may go with the next cache put: t is a copy. */
+  varlink_call_reply_json(call, t, tl);
+  remember_reply(R, req, req_len, ANSWER_POSITIVE, t, tl, exp);
   free(t);
   return true;
 }
@@ -593,14 +653,18 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
                            name, len);
   const void *v;
   size_t vl;
-  if (gnsd_cache_get(R->cache, key, klen, now_rt(R), &v, &vl, NULL) == 0) {
+  uint64_t exp;
+  if (gnsd_cache_get(R->cache, key, klen, now_rt(R), &v, &vl, &exp) == 0) {
     const uint8_t *b = v;
     if (vl >= 1 && b[0] == ANSWER_NEGATIVE) {
       R->st.negative_hits++;
+      size_t req_len = 0;
+      const char *req = varlink_call_request(call, &req_len);
       varlink_call_error(call, ERR("NoSuchName"), NULL);
+      remember_reply(R, req, req_len, ANSWER_NEGATIVE, NULL, 0, exp);
       return 0;
     }
-    if (reply_cached(call, records, v, vl)) {
+    if (reply_cached(R, call, records, v, vl, exp)) {
       R->st.cache_hits++;
       return 0;
     }
@@ -796,7 +860,11 @@ void gnsd_resolve_flush(struct gnsd_resolve *R) {
 }
 
 int gnsd_resolve_add_interface(struct gnsd_resolve *R, struct varlink_server *s) {
-  return varlink_server_add_interface(s, &R->iface);
+  int rc = varlink_server_add_interface(s, &R->iface);
+  /* Requests answered from the cache before are answered again without
+   * being parsed (remember_reply). */
+  if (rc == 0) varlink_server_set_shortcut(s, answer_shortcut, R);
+  return rc;
 }
 
 static void add_int(json_object *o, const char *k, uint64_t v) {
@@ -807,6 +875,7 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   add_int(out, "requests", R->st.requests);
   add_int(out, "cacheHits", R->st.cache_hits);
   add_int(out, "negativeHits", R->st.negative_hits);
+  add_int(out, "shortcutHits", R->st.shortcut_hits);
   add_int(out, "blocks", R->st.blocks);
   add_int(out, "blockCacheHits", R->st.block_cache_hits);
   add_int(out, "badBlocks", R->st.bad_blocks);

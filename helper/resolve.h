@@ -82,7 +82,8 @@ void gnsd_resolve_flush(struct gnsd_resolve *r);
 /* Register alt.gns.Resolve on a server. */
 int gnsd_resolve_add_interface(struct gnsd_resolve *r, struct varlink_server *s);
 
-/* Counters: {"requests", "cacheHits", "negativeHits", "blocks",
+/* Counters: {"requests", "cacheHits", "negativeHits", "shortcutHits"
+ * (those of the hits answered from the request's text, unparsed), "blocks",
  * "blockCacheHits", "badBlocks", "dnsQueries", "timeouts", "failures",
  * "pending", "entries", "bytes", "limit", "evictions", "dns": {...}}. */
 void gnsd_resolve_stats(struct gnsd_resolve *r, json_object *out);

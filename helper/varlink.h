@@ -99,6 +99,19 @@ void varlink_server_set_max_pending(struct varlink_server *s, unsigned max);
  * when they find them closed (the NSS module on alt.gns.Resolve). */
 void varlink_server_set_idle_timeout(struct varlink_server *s, uint64_t usec);
 
+/* A shortcut for requests answered before: fn gets each complete request
+ * (its exact bytes, without the NUL) before it is parsed, when no earlier
+ * call on the connection owes a reply. If it returns true, reply[0..len)
+ * (one whole varlink message without the NUL, valid until fn is called
+ * again or control returns to the loop) is the answer, counted as a
+ * call (and an error if *error): the request is neither parsed nor
+ * dispatched. For answers that depend on nothing but the request's
+ * bytes (gnsd's answer cache); fn learns them from
+ * varlink_call_request. NULL turns it off. */
+typedef bool (*varlink_shortcut_fn)(void *userdata, const char *request, size_t len,
+                                    const char **reply, size_t *reply_len, bool *error);
+void varlink_server_set_shortcut(struct varlink_server *s, varlink_shortcut_fn fn, void *userdata);
+
 /* Register an interface. -EEXIST if the name is taken, -EINVAL if the
  * description does not start with "interface NAME" (after comments). */
 int varlink_server_add_interface(struct varlink_server *s, const struct varlink_interface *iface);
@@ -139,6 +152,11 @@ int varlink_call_notify(struct varlink_call *call, json_object *params);
 int varlink_call_error(struct varlink_call *call, const char *error, json_object *params);
 /* org.varlink.service.InvalidParameter {"parameter": name}. */
 int varlink_call_error_invalid_parameter(struct varlink_call *call, const char *parameter);
+
+/* The exact text of the call's request (without the NUL) while its
+ * method runs, for a call that is neither oneway nor "more"; NULL
+ * otherwise (and once the method returned). */
+const char *varlink_call_request(const struct varlink_call *call, size_t *len);
 
 /* "alt.gns.Zone.CreateZone" */
 const char *varlink_call_method(const struct varlink_call *call);

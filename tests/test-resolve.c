@@ -428,6 +428,43 @@ int main(void) {
   CHECK_STR(error_of(o), "org.varlink.service.InvalidParameter");
   json_object_put(o);
 
+  /* The same request thrice: resolved, then a cache hit that remembers
+   * the reply by the request's text, then answered from that text
+   * without being parsed. The same reply each time; a flush forgets. */
+  char req[1024];
+  snprintf(req, sizeof req, "%s", hostname("www.home.gns.alt", AF_INET6));
+  int64_t sc = status_int("shortcutHits");
+  json_object *r1 = call(fd, req);
+  hits = status_int("cacheHits");
+  gets = store.gets;
+  json_object *r2 = call(fd, req);
+  CHECK_INT(status_int("shortcutHits"), sc);
+  json_object *r3 = call(fd, req);
+  CHECK_INT(status_int("shortcutHits"), sc + 1);
+  CHECK_INT(status_int("cacheHits"), hits + 2);
+  addresses(r3, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "2001:db8::1");
+  CHECK(json_object_equal(r1, r2) && json_object_equal(r2, r3));
+  json_object_put(r1);
+  json_object_put(r2);
+  json_object_put(r3);
+  CHECK_INT(store.gets, gets);
+  gnsd_resolve_flush(R);
+  o = call(fd, req);
+  addresses(o, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "2001:db8::1");
+  json_object_put(o);
+  CHECK(store.gets > gets); /* resolved again, not remembered */
+  CHECK_INT(status_int("shortcutHits"), sc + 1);
+  /* a negative answer too, as an error reply */
+  int64_t neg = status_int("negativeHits");
+  for (int i = 0; i < 3; i++) {
+    o = call(fd, hostname("gone.home.gns.alt", 0));
+    CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
+    json_object_put(o);
+  }
+  CHECK_INT(status_int("negativeHits"), neg + 2);
+  CHECK_INT(status_int("shortcutHits"), sc + 2);
   /* ResolveRecords */
   const char *rr = "{\"method\":\"alt.gns.Resolve.ResolveRecords\",\"parameters\":{\"name\":"
                    "\"www.home.gns.alt\",\"type\":\"AAAA\"}}";
@@ -452,6 +489,9 @@ int main(void) {
   CHECK(saw_aaaa);
   json_object *resolved = o;
   o = call(fd, rr);
+  json_object *again = call(fd, rr); /* from the remembered text */
+  CHECK(json_object_equal(o, again));
+  json_object_put(again);
   CHECK(json_object_is_type(param(o, "cached"), json_type_boolean));
   CHECK(json_object_get_boolean(param(o, "cached")));
   CHECK_INT(json_object_array_length(param(o, "records")), 2);

@@ -118,9 +118,20 @@ static int m_peer(struct varlink_call *call, json_object *params, void *ud) {
   return varlink_call_reply(call, p), 0;
 }
 
+static int m_request_text(struct varlink_call *call, json_object *params, void *ud) {
+  (void)params;
+  (void)ud;
+  size_t len = 0;
+  const char *t = varlink_call_request(call, &len);
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "text", t ? json_object_new_string_len(t, (int)len) : NULL);
+  return varlink_call_reply(call, p), 0;
+}
+
 static const struct varlink_method test_methods[] = {
     {"Echo", m_echo},   {"Later", m_later}, {"Stream", m_stream}, {"Fail", m_fail},
-    {"Typed", m_typed}, {"Text", m_text},   {"Peer", m_peer},     {NULL, NULL},
+    {"Typed", m_typed}, {"Text", m_text},   {"Peer", m_peer},     {"RequestText", m_request_text},
+    {NULL, NULL},
 };
 
 static const struct varlink_interface test_iface = {
@@ -542,6 +553,76 @@ static void test_limits(void) {
   unlink(sa.sun_path);
 }
 
+/* The shortcut answers a request it knows by its text, without parsing
+ * it, but never ahead of a call that still owes its reply. */
+static int shortcut_used;
+static bool short_fn(void *ud, const char *req, size_t len, const char **reply, size_t *reply_len,
+                     bool *error) {
+  (void)ud;
+  static const char known[] = "{\"method\":\"org.example.test.Known\"}";
+  static const char answer[] = "{\"parameters\":{\"short\":true}}";
+  static const char bad[] = "{\"method\":\"org.example.test.KnownBad\"}";
+  static const char error_answer[] = "{\"error\":\"org.example.test.Bad\",\"parameters\":{}}";
+  if (len == sizeof known - 1 && memcmp(req, known, len) == 0) {
+    *reply = answer;
+    *reply_len = sizeof answer - 1;
+  } else if (len == sizeof bad - 1 && memcmp(req, bad, len) == 0) {
+    *reply = error_answer;
+    *reply_len = sizeof error_answer - 1;
+    *error = true;
+  } else {
+    return false;
+  }
+  shortcut_used++;
+  return true;
+}
+
+static void test_shortcut(void) {
+  struct varlink_server_stats st0, st1;
+  varlink_server_get_stats(srv, &st0);
+  varlink_server_set_shortcut(srv, short_fn, NULL);
+  int fd = connect_client();
+  /* a call in progress first: the known request waits its turn */
+  static const char two[] =
+      "{\"method\":\"org.example.test.Later\",\"parameters\":{\"delay\":30,\"tag\":1}}\0"
+      "{\"method\":\"org.example.test.Known\"}";
+  send_all(fd, two, sizeof two); /* both NULs */
+  struct replies r;
+  collect(fd, 2, &r);
+  CHECK_INT(r.count, 2);
+  CHECK_INT(int_at(r.msg[0], "parameters", "tag"), 1);
+  json_object *p = NULL, *v = NULL;
+  json_object_object_get_ex(r.msg[1], "error", &v);
+  CHECK(v != NULL); /* dispatched (no method Known), not short-cut */
+  replies_free(&r);
+  CHECK_INT(shortcut_used, 0);
+  /* nothing pending: answered from the text */
+  send_msg(fd, "{\"method\":\"org.example.test.Known\"}");
+  send_msg(fd, "{\"method\":\"org.example.test.KnownBad\"}");
+  collect(fd, 2, &r);
+  CHECK_INT(r.count, 2);
+  json_object_object_get_ex(r.msg[0], "parameters", &p);
+  CHECK(p && json_object_object_get_ex(p, "short", &v) && json_object_get_boolean(v));
+  CHECK_STR(str_at(r.msg[1], "error", NULL), "org.example.test.Bad");
+  replies_free(&r);
+  CHECK_INT(shortcut_used, 2);
+  varlink_server_get_stats(srv, &st1);
+  CHECK_INT(st1.calls - st0.calls, 4);
+  CHECK_INT(st1.errors - st0.errors, 2);
+  /* what a method sees of its request, plain or oneway */
+  static const char req[] = "{\"method\":\"org.example.test.RequestText\"}";
+  send_msg(fd, req);
+  collect(fd, 1, &r);
+  CHECK_STR(str_at(r.msg[0], "parameters", "text"), req);
+  replies_free(&r);
+  send_msg(fd, "{\"method\":\"org.example.test.RequestText\",\"more\":true}");
+  collect(fd, 1, &r);
+  CHECK(str_at(r.msg[0], "parameters", "text") == NULL);
+  replies_free(&r);
+  varlink_server_set_shortcut(srv, NULL, NULL);
+  close(fd);
+}
+
 /* Replies made from text, and errors without parameters, are exactly
  * what json-c would print for the same message. */
 static void test_text_replies(void) {
@@ -725,6 +806,7 @@ int main(void) {
   test_never_reads();
   test_limits();
   test_text_replies();
+  test_shortcut();
   int fd = connect_client();
   test_peer(srv, fd);
   close(fd);
