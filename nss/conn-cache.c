@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -33,7 +34,45 @@ static struct {
   ino_t ino;
   size_t max_message;
   char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+  /* the last reply and its parse (gns_conn_cache_remember) */
+  char *memo_text;
+  size_t memo_len;
+  int memo_tag;
+  void *memo_value;
+  void (*memo_free)(void *);
 } kept;
+
+static void memo_forget(void) {
+  if (kept.memo_value) kept.memo_free(kept.memo_value);
+  free(kept.memo_text);
+  kept.memo_text = NULL;
+  kept.memo_value = NULL;
+  kept.memo_len = 0;
+}
+
+const void *gns_conn_cache_recall(const struct gns_conn_lease *lease, const char *msg, size_t len,
+                                  int tag) {
+  if (!lease->kept || !kept.memo_value || kept.memo_len != len || kept.memo_tag != tag ||
+      memcmp(kept.memo_text, msg, len) != 0)
+    return NULL;
+  return kept.memo_value;
+}
+
+void gns_conn_cache_remember(const struct gns_conn_lease *lease, const char *msg, size_t len,
+                             int tag, void *value, void (*free_value)(void *)) {
+  char *text = lease->kept && len <= GNS_CONN_CACHE_MEMO_MAX ? malloc(len ? len : 1) : NULL;
+  if (!text) {
+    free_value(value);
+    return;
+  }
+  memcpy(text, msg, len);
+  memo_forget();
+  kept.memo_text = text;
+  kept.memo_len = len;
+  kept.memo_tag = tag;
+  kept.memo_value = value;
+  kept.memo_free = free_value;
+}
 
 /* Is the kept descriptor still the socket we connected? */
 static bool kept_fd_is_ours(void) {
@@ -154,6 +193,7 @@ bool gns_conn_cache_stale(const struct gns_conn_lease *lease, int r) {
  * module. A forked copy's connection is its parent's: left alone. */
 __attribute__((destructor)) static void conn_cache_fini(void) {
   if (pthread_mutex_trylock(&lock) != 0) return;
+  memo_forget();
   if (kept.mark) {
     if (*kept.mark == MARK && kept.pid == getpid()) kept_drop();
     munmap((void *)kept.mark, page_size());

@@ -68,4 +68,20 @@ void gns_conn_cache_release(struct gns_conn_lease *lease, bool ok);
  * ResolveHostname changes nothing, asking twice is harmless. */
 bool gns_conn_cache_stale(const struct gns_conn_lease *lease, int r);
 
+/* The kept connection also remembers the last reply it carried (up to
+ * GNS_CONN_CACHE_MEMO_MAX bytes) with what the caller made of it, its
+ * parse: a program that asks for the same name again gets the same bytes
+ * from gnsd, and parsing them again (json-c: some 25 allocations) would
+ * give the same result. tag says what else the parse depended on (the
+ * address family asked for). Only on a kept lease: the lock guards it. */
+#define GNS_CONN_CACHE_MEMO_MAX 1024u
+/* The value remembered for exactly these bytes and tag, or NULL. */
+const void *gns_conn_cache_recall(const struct gns_conn_lease *lease, const char *msg, size_t len,
+                                  int tag);
+/* Remember value (owned from now on, released with free_value) for these
+ * bytes and tag, in place of the last one; or release it at once if the
+ * lease is not the kept connection or the reply is too long. */
+void gns_conn_cache_remember(const struct gns_conn_lease *lease, const char *msg, size_t len,
+                             int tag, void *value, void (*free_value)(void *));
+
 #endif

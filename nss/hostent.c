@@ -234,6 +234,23 @@ void gns_hostent_reply_free(struct gns_hostent_reply *r) {
   memset(r, 0, sizeof *r);
 }
 
+int gns_hostent_reply_copy(const struct gns_hostent_reply *src, struct gns_hostent_reply *dst) {
+  *dst = *src;
+  dst->name = NULL;
+  dst->addresses = NULL;
+  if (src->name && !(dst->name = strdup(src->name))) goto nomem;
+  if (src->addresses) {
+    size_t n = src->n_addresses ? src->n_addresses : 1;
+    dst->addresses = malloc(n * sizeof *dst->addresses);
+    if (!dst->addresses) goto nomem;
+    memcpy(dst->addresses, src->addresses, n * sizeof *dst->addresses);
+  }
+  return 0;
+nomem:
+  gns_hostent_reply_free(dst);
+  return -ENOMEM;
+}
+
 /* ---- outcome to NSS status -------------------------------------------- */
 
 struct gns_hostent_status gns_hostent_status_for(enum gns_hostent_result res, int err) {

@@ -75,6 +75,9 @@ struct gns_hostent_reply {
 int gns_hostent_reply_parse(const uint8_t *buf, size_t len, int family,
                             struct gns_hostent_reply *out);
 void gns_hostent_reply_free(struct gns_hostent_reply *r);
+/* A deep copy of src into dst (release with gns_hostent_reply_free):
+ * 0 or -ENOMEM (dst then empty). */
+int gns_hostent_reply_copy(const struct gns_hostent_reply *src, struct gns_hostent_reply *dst);
 
 /* ---- outcome to NSS status -------------------------------------------- */
 

@@ -47,7 +47,13 @@ GNS_NSS_EXPORT enum nss_status _nss_gns_gethostbyname_r(const char *name, struct
                                                         char *buffer, size_t buflen, int *errnop,
                                                         int *h_errnop);
 
-/* One exchange on the lease's connection: request out, reply parsed. */
+static void reply_release(void *p) {
+  gns_hostent_reply_free(p);
+  free(p);
+}
+
+/* One exchange on the lease's connection: request out, reply parsed (or
+ * copied from the parse of the same bytes last time). */
 static int exchange(struct gns_conn_lease *l, const char *req, size_t req_len, int family,
                     uint64_t deadline, struct gns_hostent_reply *reply) {
   const char *msg;
@@ -56,7 +62,17 @@ static int exchange(struct gns_conn_lease *l, const char *req, size_t req_len, i
   if (r < 0) return r;
   r = gns_varlink_recv(l->v, deadline, &msg, &msg_len);
   if (r < 0) return r;
-  return gns_hostent_reply_parse((const uint8_t *)msg, msg_len, family, reply);
+  const struct gns_hostent_reply *known = gns_conn_cache_recall(l, msg, msg_len, family);
+  if (known) return gns_hostent_reply_copy(known, reply);
+  r = gns_hostent_reply_parse((const uint8_t *)msg, msg_len, family, reply);
+  if (r == 0 && l->kept) {
+    struct gns_hostent_reply *copy = malloc(sizeof *copy);
+    if (copy && gns_hostent_reply_copy(reply, copy) == 0)
+      gns_conn_cache_remember(l, msg, msg_len, family, copy, reply_release);
+    else
+      free(copy);
+  }
+  return r;
 }
 
 /* Asks gnsd. Returns 0 with a parsed reply, or a negative errno for a

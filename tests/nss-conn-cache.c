@@ -2,8 +2,8 @@
 /* nss-conn-cache MODULE: the connection libnss_gns.so.2 keeps between
  * lookups (nss/conn-cache.h), in the situations that make keeping one
  * dangerous: fork (also while another thread holds it), close_range and
- * closefrom, dup2 of a pipe or a socket onto its number, gnsd restarting or closing it, a
- * reply that comes too late, a program that changes its flags, another
+ * closefrom, its memory of the last reply, dup2 of a pipe or a socket onto its number, gnsd
+ * restarting or closing it, a reply that comes too late, a program that changes its flags, another
  * socket path, threads, dlclose.
  *
  * The module is dlopened and called as glibc calls it; GNSD_SOCKET points
@@ -37,7 +37,10 @@
 
 typedef enum nss_status fn4_t(const char *, struct gaih_addrtuple **, char *, size_t, int *, int *,
                               int32_t *);
+typedef enum nss_status fn3_t(const char *, int, struct hostent *, char *, size_t, int *, int *,
+                              int32_t *, char **);
 static fn4_t *fn4;
+static fn3_t *fn3;
 static char dir[64], path[128];
 static pid_t server_pid;
 static unsigned gen;
@@ -54,7 +57,7 @@ static uint64_t now_ms(void) {
 
 struct sconn {
   int fd;
-  unsigned id;
+  unsigned id, requests;
   char buf[4096];
   size_t len;
   uint64_t due; /* a delayed reply is waiting until then; 0 = none */
@@ -73,6 +76,8 @@ static bool serve_one(struct sconn *c, int *n, int i, unsigned g, const char *re
   const char *name = strstr(req, "\"name\":\"");
   name = name ? name + 8 : "";
   unsigned id = c[i].id;
+  /* "count": the answer changes with every request on the connection */
+  if (strncmp(name, "count.", 6) == 0) id = ++c[i].requests;
   c[i].rlen =
       (size_t)snprintf(c[i].reply, sizeof c[i].reply,
                        "{\"parameters\":{\"addresses\":[{\"family\":2,\"address\":[10,%u,%u,"
@@ -404,6 +409,30 @@ static void test_dup2(void) {
   close(rd);
 }
 
+/* The module reuses its parse of a reply only for the same bytes asked
+ * with the same family: an answer that changes is seen to change, and
+ * the same bytes to an AF_INET6 question are still refused. */
+static void test_same_reply(void) {
+  for (unsigned i = 1; i <= 3; i++) {
+    struct answer a = lookup("count.x.gns.alt");
+    CHECK_INT(a.status, NSS_STATUS_SUCCESS);
+    CHECK_INT(a.id, i);
+  }
+  struct answer a = lookup(NAME), b = lookup(NAME);
+  CHECK_INT(b.id, a.id);
+  char buf[1024];
+  struct hostent he;
+  int err = 0, herr = 0;
+  CHECK_INT(fn3(NAME, AF_INET, &he, buf, sizeof buf, &err, &herr, NULL, NULL), NSS_STATUS_SUCCESS);
+  CHECK_INT(fn3(NAME, AF_INET, &he, buf, sizeof buf, &err, &herr, NULL, NULL), NSS_STATUS_SUCCESS);
+  /* the server answers an IPv4 address whatever the question */
+  CHECK_INT(fn3(NAME, AF_INET6, &he, buf, sizeof buf, &err, &herr, NULL, NULL),
+            NSS_STATUS_TRYAGAIN);
+  CHECK_INT(err, EBADMSG);
+  struct answer c = lookup(NAME);
+  CHECK_INT(c.status, NSS_STATUS_SUCCESS);
+}
+
 /* gnsd restarts between lookups: the next lookup notices the dead
  * connection and succeeds on a fresh one; gnsd down is TRYAGAIN. */
 static void test_restart(void) {
@@ -539,13 +568,15 @@ int main(int argc, char **argv) {
   setenv("GNSD_SOCKET", path, 1);
   server_start();
   void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (!h || !(fn4 = (fn4_t *)dlsym(h, "_nss_gns_gethostbyname4_r"))) {
+  if (!h || !(fn4 = (fn4_t *)dlsym(h, "_nss_gns_gethostbyname4_r")) ||
+      !(fn3 = (fn3_t *)dlsym(h, "_nss_gns_gethostbyname3_r"))) {
     fprintf(stderr, "nss-conn-cache: %s\n", dlerror());
     return 1;
   }
   int fds0 = open_fds();
   test_reuse();
   CHECK_INT(open_fds(), fds0 + 1); /* the one kept descriptor */
+  test_same_reply();
   test_fork();
   test_fork_while_held();
   test_dup2();

@@ -148,6 +148,35 @@ static void test_request(void) {
   free(req);
 }
 
+/* ---- copy ------------------------------------------------------------ */
+
+static void test_reply_copy(void) {
+  static const char ok[] = "{\"parameters\":{\"addresses\":[{\"family\":2,\"address\":[10,0,0,1]},"
+                           "{\"family\":10,\"address\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}],"
+                           "\"name\":\"canon.example\"}}";
+  static const char err[] = "{\"error\":\"alt.gns.Resolve.NoSuchName\",\"parameters\":{}}";
+  struct gns_hostent_reply a, b;
+  CHECK_INT(gns_hostent_reply_parse((const uint8_t *)ok, sizeof ok - 1, AF_UNSPEC, &a), 0);
+  CHECK_INT(gns_hostent_reply_copy(&a, &b), 0);
+  CHECK(b.name != a.name && b.addresses != a.addresses);
+  gns_hostent_reply_free(&a); /* the copy owns its memory */
+  CHECK_STR(b.name, "canon.example");
+  CHECK_INT(b.n_addresses, 2);
+  CHECK_INT(b.outcome, GNS_HOSTENT_FOUND);
+  CHECK_INT(b.addresses[0].family, AF_INET);
+  CHECK_INT(b.addresses[0].addr[3], 1);
+  CHECK_INT(b.addresses[1].family, AF_INET6);
+  CHECK_INT(b.addresses[1].addr[15], 1);
+  gns_hostent_reply_free(&b);
+  CHECK_INT(gns_hostent_reply_parse((const uint8_t *)err, sizeof err - 1, AF_INET, &a), 0);
+  CHECK_INT(gns_hostent_reply_copy(&a, &b), 0);
+  CHECK_INT(b.outcome, a.outcome);
+  CHECK_INT(b.err, ENOENT);
+  CHECK(b.name == NULL && b.addresses == NULL);
+  gns_hostent_reply_free(&a);
+  gns_hostent_reply_free(&b);
+}
+
 /* ---- reply parser ----------------------------------------------------- */
 
 #define OKV4 "{\"family\":2,\"address\":[127,0,0,1]}"
@@ -644,6 +673,7 @@ static void test_converters(void) {
 int main(void) {
   test_classify();
   test_request();
+  test_reply_copy();
   test_reply_ok();
   test_reply_errors();
   test_reply_malformed();
