@@ -1,1 +1,2 @@
 # helper: see Makefile.am
+include helper/dht.mk
