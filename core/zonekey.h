@@ -32,11 +32,17 @@ struct gns_zone_priv {
   uint8_t d[32];
 };
 
-/* True if ztype is one we implement. */
-bool gns_ztype_supported(uint32_t ztype);
+/* True if ztype is one we implement. Inline so that code which only
+ * classifies zone types need not link the crypto libraries. */
+static inline bool gns_ztype_supported(uint32_t ztype) {
+  return ztype == GNS_ZTYPE_PKEY || ztype == GNS_ZTYPE_EDKEY;
+}
 
-/* Extra bytes that S-Encrypt adds to the plaintext (0 for PKEY, 16 for EDKEY). */
-size_t gns_zone_cipher_overhead(uint32_t ztype);
+/* Extra bytes that S-Encrypt adds to the plaintext (0 for PKEY, 16 for
+ * EDKEY: the Poly1305 tag, RFC 9498, 5.1.2). */
+static inline size_t gns_zone_cipher_overhead(uint32_t ztype) {
+  return ztype == GNS_ZTYPE_EDKEY ? 16u : 0u;
+}
 
 int gns_zone_priv_generate(uint32_t ztype, struct gns_zone_priv *out);
 int gns_zone_priv_from_bytes(uint32_t ztype, const uint8_t *d, size_t len, struct gns_zone_priv *out);
@@ -69,6 +75,11 @@ int gns_zone_sign_derived(const struct gns_zone_priv *priv, const uint8_t *label
                           const uint8_t *msg, size_t len, uint8_t sig[GNS_ZONE_SIG_LEN]);
 int gns_zone_derive_priv(const struct gns_zone_priv *priv, const uint8_t *label, size_t label_len,
                          uint8_t dprime_be[32]);
+/* EDKEY only, for tests: the derived signing nonce
+ * SHA-256(dh[32..63] || h) that RFC 9498, 5.1.2 prints.
+ * -EOPNOTSUPP for other zone types. */
+int gns_zone_derive_nonce(const struct gns_zone_priv *priv, const uint8_t *label, size_t label_len,
+                          uint8_t nonce[32]);
 
 /* S-Encrypt / S-Decrypt. out has room for len + gns_zone_cipher_overhead()
  * (encrypt) or len - overhead (decrypt). Decrypt returns -EBADMSG if the

@@ -9,6 +9,7 @@
 #include "zonekey.h"
 
 #define GNS_ZTLD_MAX 128 /* generous; a 36-byte zone id is 58 characters */
+#define GNS_ZTLD_LABEL_MAX 63 /* DNS label limit used for the split */
 
 /* zTLD string of zk, NUL-terminated. */
 int gns_ztld_encode(const struct gns_zone_key *zk, char *out, size_t cap);
@@ -26,5 +27,21 @@ int gns_ztld_decode(const char *s, size_t len, struct gns_zone_key *out);
  * rightmost label(s) are not a zTLD. */
 int gns_ztld_decode_labels(const char *const *labels, const size_t *lens, size_t n,
                            struct gns_zone_key *out, size_t *consumed);
+
+/* The split itself, for any string length (used by the two functions
+ * above and exposed so that it can be tested with zTLDs longer than the
+ * current zone types produce). s[0..len) is cut into chunks of 63
+ * characters from the left; the chunks are written right to left joined
+ * by '.', e.g. 130 characters give s[126..129].s[63..125].s[0..62].
+ * -ENOSPC if out (NUL-terminated) does not fit in cap. */
+int gns_ztld_split(const char *s, size_t len, char *out, size_t cap);
+
+/* Inverse of gns_ztld_split for a zTLD of total_len characters at the
+ * right end of labels[0..n): reads ceil(total_len/63) rightmost labels,
+ * each of which must have exactly the length the split gives it, into out
+ * (NUL-terminated). *consumed gets the number of labels used. -ENOENT if
+ * the labels do not have that shape, -ENOSPC if cap is too small. */
+int gns_ztld_join(const char *const *labels, const size_t *lens, size_t n, size_t total_len,
+                  char *out, size_t cap, size_t *consumed);
 
 #endif
