@@ -15,3 +15,15 @@ tests_test_dht_gnunet_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS
 	$(SODIUM_LIBS)
 TESTS += tests/dht-gnunet.sh
 EXTRA_DIST += tests/gnunet-peer.sh
+
+# bench: uncached lookups through the GNUnet DHT, next to gnunet-gns -u.
+noinst_PROGRAMS += bench/bench-dht-lookup
+bench_bench_dht_lookup_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(SYSTEMD_CFLAGS)
+bench_bench_dht_lookup_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS)
+BENCHES += bench/bench-gnunet
+EXTRA_DIST += bench/bench-gnunet.sh
+CLEANFILES += bench/bench-gnunet
+bench/bench-gnunet: $(srcdir)/bench/bench-gnunet.sh bench/bench-dht-lookup
+	$(AM_V_GEN)mkdir -p bench && \
+	{ echo '#!/bin/sh'; echo 'top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir); export top_srcdir top_builddir'; \
+	  sed 1d $(srcdir)/bench/bench-gnunet.sh; } >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
