@@ -1,24 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* GNUnet R5N DHT backend (DESIGN.md "Storage and the DHT").
  *
- * We speak the client protocol of gnunet-service-dht on its unix socket, as
- * GNUnet 0.19's src/dht/dht.h lays it out: every message starts with a
- * 16-bit size and a 16-bit type (big-endian, size includes the header).
- *   GET (143)      options, replication, block type, key (q), unique_id
- *   GET_STOP (144) reserved, unique_id, key
- *   PUT (142)      block type, options, replication, expiration, key, data
- *   RESULT (145)   block type, reserved, options, put path length, get path
- *                  length, unique_id, expiration, key, then [truncated
- *                  peer (32) if options has RO_TRUNCATED], put path, get
- *                  path (96 bytes per element), data
- * unique_id is opaque to the service: it echoes the 8 bytes back.
- *
- * The service may be restarted under us (or not be running yet): we
- * reconnect with a doubling backoff and re-send the GETs in flight. Every
- * block a RESULT carries is checked with gns_rrblock_verify against the
- * GET's q before the caller sees it; anything else is dropped and counted,
- * so a misbehaving peer (or service) costs us a counter, never a bad
- * answer. */
+ * We speak the client protocol of gnunet-service-dht on its unix socket
+ * (the messages: dht-msg.h). The service may be restarted under us (or not
+ * be running yet): we reconnect with a doubling backoff and re-send the
+ * GETs in flight. Every block a RESULT carries is checked with
+ * gns_rrblock_verify against the GET's q before the caller sees it;
+ * anything else is dropped and counted, so a misbehaving peer (or service)
+ * costs us a counter, never a bad answer. */
 #include "config.h"
 
 #include <errno.h>
@@ -161,27 +150,9 @@ static int send_msg(struct dht *d, const uint8_t *msg, size_t len) {
   return 0;
 }
 
-static void build_get(const struct gnsd_get *g, uint32_t replication, uint8_t m[GNSD_DHT_GET_LEN]) {
-  gns_put_u16(m, GNSD_DHT_GET_LEN);
-  gns_put_u16(m + 2, GNSD_DHT_MSG_GET);
-  gns_put_u32(m + 4, GNSD_DHT_RO_DEMULTIPLEX_EVERYWHERE);
-  gns_put_u32(m + 8, replication);
-  gns_put_u32(m + 12, GNSD_DHT_BLOCK_GNS);
-  memcpy(m + 16, g->q, GNS_Q_LEN);
-  memcpy(m + 80, g->uid, 8);
-}
-
-static void build_get_stop(const struct gnsd_get *g, uint8_t m[GNSD_DHT_GET_STOP_LEN]) {
-  gns_put_u16(m, GNSD_DHT_GET_STOP_LEN);
-  gns_put_u16(m + 2, GNSD_DHT_MSG_GET_STOP);
-  gns_put_u32(m + 4, 0);
-  memcpy(m + 8, g->uid, 8);
-  memcpy(m + 16, g->q, GNS_Q_LEN);
-}
-
 static void send_get(struct dht *d, struct gnsd_get *g) {
   uint8_t m[GNSD_DHT_GET_LEN];
-  build_get(g, d->t.get_replication, m);
+  gnsd_dht_build_get(m, g->q, g->uid, d->t.get_replication);
   if (send_msg(d, m, sizeof m) == 0 && d->state != ST_DISCONNECTED) g->sent = true;
 }
 
@@ -196,7 +167,7 @@ static void get_unlink(struct dht *d, struct gnsd_get *g) {
   g->timer = sd_event_source_disable_unref(g->timer);
   if (g->sent && d->state != ST_DISCONNECTED) {
     uint8_t m[GNSD_DHT_GET_STOP_LEN];
-    build_get_stop(g, m);
+    gnsd_dht_build_get_stop(m, g->q, g->uid);
     (void)send_msg(d, m, sizeof m);
   }
   g->sent = false;
@@ -246,78 +217,45 @@ static struct gnsd_get *find_get(struct dht *d, const uint8_t uid[8]) {
 }
 
 static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
+  struct gnsd_dht_result res;
   d->st.results++;
-  if (len < GNSD_DHT_RESULT_HDR_LEN) {
+  if (gnsd_dht_result_parse(m, len, &res) < 0) {
     d->st.drop_garbage++;
     return;
   }
-  uint32_t type = gns_get_u32(m + 4);
-  uint32_t options = gns_get_u32(m + 12);
-  uint64_t ppl = gns_get_u32(m + 16);
-  uint64_t gpl = gns_get_u32(m + 20);
-  const uint8_t *uid = m + 24;
-  const uint8_t *key = m + 40;
-  size_t off = GNSD_DHT_RESULT_HDR_LEN;
-  if (options & GNSD_DHT_RO_TRUNCATED) {
-    if (len - off < GNSD_DHT_PEER_ID_LEN) {
-      d->st.drop_garbage++;
-      return;
-    }
-    off += GNSD_DHT_PEER_ID_LEN;
-  }
-  /* The path lengths are 32-bit and peer-controlled: compare by division so
-   * nothing can overflow. We do not use the paths; a peer's signatures on
-   * them say nothing about the block, which we verify ourselves. */
-  if (ppl + gpl > (len - off) / GNSD_DHT_PATH_ELEM_LEN) {
-    d->st.drop_garbage++;
-    return;
-  }
-  off += (size_t)(ppl + gpl) * GNSD_DHT_PATH_ELEM_LEN;
-  const uint8_t *data = m + off;
-  size_t dlen = len - off;
-
-  struct gnsd_get *g = find_get(d, uid);
+  struct gnsd_get *g = find_get(d, res.uid);
   if (!g) {
     /* A late answer to a GET we stopped, or noise. */
     d->st.drop_unsolicited++;
     return;
   }
-  if (type != GNSD_DHT_BLOCK_GNS) {
+  switch (gnsd_dht_result_check(&res, g->q, d->t.max_block, now_real())) {
+  case GNSD_DHT_VALID:
+    break;
+  case GNSD_DHT_WRONG_TYPE:
     d->st.drop_wrong_type++;
     return;
-  }
-  if (memcmp(key, g->q, GNS_Q_LEN) != 0) {
+  case GNSD_DHT_WRONG_Q:
     d->st.drop_wrong_q++;
     return;
-  }
-  if (dlen > d->t.max_block) {
+  case GNSD_DHT_OVERSIZE:
     d->st.drop_oversize++;
     return;
-  }
-  /* RFC 9498, 6.1: SIZE is the length of the whole RRBLOCK. */
-  if (dlen < GNS_RRBLOCK_HEADER_LEN || gns_get_u32(data) != dlen) {
+  case GNSD_DHT_GARBAGE:
     d->st.drop_garbage++;
     return;
-  }
-  /* RFC 9498, 7.1: verify before use; q binds the block to the name we
-   * asked for, the signature to the zone, EXPIRATION to now. */
-  int r = gns_rrblock_verify(data, dlen, g->q, now_real());
-  switch (r) {
-  case 0:
-    break;
-  case -ESTALE:
+  case GNSD_DHT_EXPIRED:
     d->st.drop_expired++;
     return;
-  case -EPROTO:
-    d->st.drop_wrong_q++;
-    return;
-  case -EPROTONOSUPPORT:
+  case GNSD_DHT_UNSUPPORTED:
     d->st.drop_unsupported++;
     return;
   default:
     d->st.drop_bad_signature++;
     return;
   }
+  const uint8_t *data = res.data;
+  size_t dlen = res.data_len;
   uint64_t exp = gns_rrblock_expiration(data, dlen);
   if (g->best_exp && exp <= g->best_exp) {
     /* The same block again (e.g. re-sent after a reconnect) is harmless;
@@ -560,14 +498,7 @@ static int dht_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *b
   size_t ml = GNSD_DHT_PUT_HDR_LEN + len;
   uint8_t *m = malloc(ml);
   if (!m) return -ENOMEM;
-  gns_put_u16(m, (uint16_t)ml);
-  gns_put_u16(m + 2, GNSD_DHT_MSG_PUT);
-  gns_put_u32(m + 4, GNSD_DHT_BLOCK_GNS);
-  gns_put_u32(m + 8, GNSD_DHT_RO_DEMULTIPLEX_EVERYWHERE);
-  gns_put_u32(m + 12, d->t.put_replication);
-  gns_put_u64(m + 16, expiration);
-  memcpy(m + 24, q, GNS_Q_LEN);
-  memcpy(m + GNSD_DHT_PUT_HDR_LEN, block, len);
+  (void)gnsd_dht_build_put(m, ml, q, block, len, expiration, d->t.put_replication, &ml);
   int r = send_msg(d, m, ml);
   free(m);
   if (r < 0) {

@@ -8,29 +8,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "dht-msg.h"
 #include "storage.h"
-
-/* GNUnet message types (gnunet_protocols.h) and the block type of GNS
- * records (gnunet_block_types.h, GANA registry). */
-#define GNSD_DHT_MSG_PUT 142u
-#define GNSD_DHT_MSG_GET 143u
-#define GNSD_DHT_MSG_GET_STOP 144u
-#define GNSD_DHT_MSG_RESULT 145u
-#define GNSD_DHT_BLOCK_GNS 11u
-
-/* enum GNUNET_DHT_RouteOption */
-#define GNSD_DHT_RO_DEMULTIPLEX_EVERYWHERE 1u
-#define GNSD_DHT_RO_RECORD_ROUTE 2u
-#define GNSD_DHT_RO_TRUNCATED 8u
-
-/* Fixed message sizes (header included). */
-#define GNSD_DHT_GET_LEN 88u      /* hdr opts repl type key[64] uid[8] */
-#define GNSD_DHT_GET_STOP_LEN 80u /* hdr reserved uid[8] key[64] */
-#define GNSD_DHT_PUT_HDR_LEN 88u  /* hdr type opts repl exp key[64] */
-#define GNSD_DHT_RESULT_HDR_LEN 104u /* hdr type rsv opts ppl gpl uid exp key[64] */
-#define GNSD_DHT_PEER_ID_LEN 32u
-#define GNSD_DHT_PATH_ELEM_LEN 96u /* EdDSA signature (64) + peer identity (32) */
-#define GNSD_DHT_MSG_MAX 65535u
 
 struct gnsd_dht_gnunet_tuning {
   uint64_t get_timeout;     /* usec a GET may run without a valid block (0: default 10 s) */

@@ -1,6 +1,7 @@
 # GNUnet R5N DHT backend (helper/dht-gnunet.c), linked into gnsd and its tests.
 noinst_LTLIBRARIES += libgnsd-dht.la
-libgnsd_dht_la_SOURCES = helper/dht-gnunet.c helper/dht-gnunet.h helper/storage.h
+libgnsd_dht_la_SOURCES = helper/dht-gnunet.c helper/dht-gnunet.h helper/dht-msg.c helper/dht-msg.h \
+	helper/storage.h
 libgnsd_dht_la_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 libgnsd_dht_la_LIBADD = libgnscore.la $(SYSTEMD_LIBS) $(JSONC_LIBS) $(SODIUM_LIBS)
 
@@ -27,3 +28,6 @@ bench/bench-gnunet: $(srcdir)/bench/bench-gnunet.sh bench/bench-dht-lookup
 	$(AM_V_GEN)mkdir -p bench && \
 	{ echo '#!/bin/sh'; echo 'top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir); export top_srcdir top_builddir'; \
 	  sed 1d $(srcdir)/bench/bench-gnunet.sh; } >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+# Fuzz: RESULT messages (parser and verdict).
+FUZZ_TARGETS += dht-result
