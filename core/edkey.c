@@ -15,12 +15,15 @@
  * (tests/test-vectors.c fails if it is added). */
 static void reduce_h(uint8_t out[32], const uint8_t h[64]) {
   uint8_t wide[64];
-  for (size_t i = 0; i < 64; i++) wide[i] = h[63 - i];
+  for (size_t i = 0; i < 64; i++)
+    wide[i] = h[63 - i];
   crypto_core_ed25519_scalar_reduce(out, wide);
   sodium_memzero(wide, sizeof wide);
 }
 
-void gns_edkey_generate(uint8_t d[32]) { randombytes_buf(d, 32); }
+void gns_edkey_generate(uint8_t d[32]) {
+  randombytes_buf(d, 32);
+}
 
 int gns_edkey_public(const uint8_t d[32], uint8_t zkey[32]) {
   uint8_t sk[crypto_sign_SECRETKEYBYTES];
@@ -105,7 +108,8 @@ int gns_edkey_derive_priv(const uint8_t d[32], const uint8_t *label, size_t labe
   int r = derive(&k, d, label, label_len);
   if (r == 0) {
     if (dprime_be)
-      for (size_t i = 0; i < 32; i++) dprime_be[i] = k.dprime[31 - i];
+      for (size_t i = 0; i < 32; i++)
+        dprime_be[i] = k.dprime[31 - i];
     if (nonce) memcpy(nonce, k.nonce, 32);
   }
   sodium_memzero(&k, sizeof k);
@@ -175,8 +179,7 @@ int gns_edkey_symmetric_key(const uint8_t zkey[32], const uint8_t *label, size_t
   static const char ctx_key[] = "gns-xsalsa-ctx-key";
   static const char ctx_iv[] = "gns-xsalsa-ctx-iv";
   int r = gns_hkdf(key, 32, ctx_key, sizeof ctx_key - 1, zkey, 32, label, label_len, NULL, 0);
-  if (r == 0)
-    r = gns_hkdf(iv, 16, ctx_iv, sizeof ctx_iv - 1, zkey, 32, label, label_len, NULL, 0);
+  if (r == 0) r = gns_hkdf(iv, 16, ctx_iv, sizeof ctx_iv - 1, zkey, 32, label, label_len, NULL, 0);
   if (r != 0) {
     sodium_memzero(key, 32);
     return r;

@@ -22,8 +22,7 @@ int gns_edkey_derive_priv(const uint8_t d[32], const uint8_t *label, size_t labe
 int gns_edkey_sign(const uint8_t d[32], const uint8_t *msg, size_t len, uint8_t sig[64]);
 int gns_edkey_sign_derived(const uint8_t d[32], const uint8_t *label, size_t label_len,
                            const uint8_t *msg, size_t len, uint8_t sig[64]);
-int gns_edkey_verify(const uint8_t zkey[32], const uint8_t *msg, size_t len,
-                     const uint8_t sig[64]);
+int gns_edkey_verify(const uint8_t zkey[32], const uint8_t *msg, size_t len, const uint8_t sig[64]);
 int gns_edkey_symmetric_key(const uint8_t zkey[32], const uint8_t *label, size_t label_len,
                             uint64_t expiration, uint8_t key[32], uint8_t iv[GNS_EDKEY_IV_LEN]);
 /* out has len + 16 bytes: the tag, then the ciphertext. */

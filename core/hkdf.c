@@ -54,15 +54,13 @@ int gns_hkdf(uint8_t *out, size_t out_len, const void *salt, size_t salt_len, co
   return r;
 }
 
-int gns_hkdf_zkdf_h(uint8_t h[64], const uint8_t zkey[32], const uint8_t *label,
-                    size_t label_len) {
+int gns_hkdf_zkdf_h(uint8_t h[64], const uint8_t zkey[32], const uint8_t *label, size_t label_len) {
   /* RFC 9498, 5.1.1 and 5.1.2:
    *   PRK_h := HKDF-Extract("key-derivation", zkey)
    *   h := HKDF-Expand(PRK_h, label || "gns", 512 / 8) */
   static const char salt[] = "key-derivation";
   static const char ctx[] = "gns";
-  return gns_hkdf(h, 64, salt, sizeof salt - 1, zkey, 32, label, label_len, ctx,
-                  sizeof ctx - 1);
+  return gns_hkdf(h, 64, salt, sizeof salt - 1, zkey, 32, label, label_len, ctx, sizeof ctx - 1);
 }
 
 /* The once-flag is the only process state in core/, and it is invisible

@@ -27,8 +27,7 @@ int gns_hkdf(uint8_t *out, size_t out_len, const void *salt, size_t salt_len, co
 
 /* The 64-byte blinding factor h of ZKDF and SignDerived (both zone
  * types): HKDF("key-derivation", zkey, label || "gns"). */
-int gns_hkdf_zkdf_h(uint8_t h[64], const uint8_t zkey[32], const uint8_t *label,
-                    size_t label_len);
+int gns_hkdf_zkdf_h(uint8_t h[64], const uint8_t zkey[32], const uint8_t *label, size_t label_len);
 
 /* Initialise libsodium and libgcrypt once per process (thread-safe,
  * idempotent; leaves libgcrypt alone if the application set it up).

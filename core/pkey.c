@@ -14,13 +14,15 @@
 
 /* libsodium scalars are little-endian, the RFC's d is big-endian. */
 static void reverse32(uint8_t out[32], const uint8_t in[32]) {
-  for (size_t i = 0; i < 32; i++) out[i] = in[31 - i];
+  for (size_t i = 0; i < 32; i++)
+    out[i] = in[31 - i];
 }
 
 /* d mod L, little-endian. */
 static void scalar_of_d(uint8_t out[32], const uint8_t d[32]) {
   uint8_t wide[64] = {0};
-  for (size_t i = 0; i < 32; i++) wide[i] = d[31 - i];
+  for (size_t i = 0; i < 32; i++)
+    wide[i] = d[31 - i];
   crypto_core_ed25519_scalar_reduce(out, wide);
   sodium_memzero(wide, sizeof wide);
 }
@@ -32,7 +34,8 @@ static int blinding_scalar(uint8_t out[32], const uint8_t zkey[32], const uint8_
   uint8_t h[64], wide[64];
   int r = gns_hkdf_zkdf_h(h, zkey, label, label_len);
   if (r == 0) {
-    for (size_t i = 0; i < 64; i++) wide[i] = h[63 - i];
+    for (size_t i = 0; i < 64; i++)
+      wide[i] = h[63 - i];
     crypto_core_ed25519_scalar_reduce(out, wide);
   }
   sodium_memzero(h, sizeof h);
@@ -158,8 +161,7 @@ int gns_pkey_sign_derived(const uint8_t d[32], const uint8_t *label, size_t labe
   return r;
 }
 
-int gns_pkey_verify(const uint8_t zkey[32], const uint8_t *msg, size_t len,
-                    const uint8_t sig[64]) {
+int gns_pkey_verify(const uint8_t zkey[32], const uint8_t *msg, size_t len, const uint8_t sig[64]) {
   gcry_sexp_t pub = NULL, data = NULL, sigexp = NULL;
   int r = -EBADMSG;
 

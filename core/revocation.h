@@ -16,25 +16,66 @@
 #define GNS_SIGPURPOSE_REVOCATION 3u
 /* TIMESTAMP(8) TTL(8) POW(8*32) ZTYPE(4) ZKEY(32) SIG(64) */
 #define GNS_REVOCATION_LEN (8u + 8u + 8u * GNS_REVOCATION_Z + GNS_ZONE_ID_LEN + GNS_ZONE_SIG_LEN)
+/* SIZE(4) PURPOSE(4) TIMESTAMP(8) ZTYPE(4) ZKEY(32): what Sign() covers. */
+#define GNS_REVOCATION_SIGNED_LEN (4u + 4u + 8u + GNS_ZONE_ID_LEN)
+/* The hash is 64 bytes, so no POW scores more than 512 zero bits; a
+ * difficulty above that can never be met. */
+#define GNS_REVOCATION_MAX_ZEROS 512u
+/* The TTL that RFC 9498, 4.2 says SHOULD be used: EPOCH * 1.1. */
+#define GNS_REVOCATION_TTL_US (GNS_REVOCATION_EPOCH_US / 10u * 11u)
 
-/* Leading zero bits of Argon2id(POW||TIMESTAMP||ZTYPE||ZKEY). */
+/* Leading zero bits of Argon2id(POW||TIMESTAMP||ZTYPE||ZKEY). -ENOMEM if
+ * Argon2 could not allocate its memory. */
 int gns_revocation_pow_score(uint64_t pow, uint64_t timestamp, const struct gns_zone_key *zk,
                              unsigned *zeros);
 
+/* D': the average number of leading zeros of a set of Z POWs (RFC 9498,
+ * 4.2: a floating point value, never an integer). Costs Z Argon2id runs. */
+int gns_revocation_pow_average(uint64_t timestamp, const struct gns_zone_key *zk,
+                               const uint64_t pows[GNS_REVOCATION_Z], double *dprime);
+
+/* Validity period of a revocation whose POWs average dprime zeros, in
+ * microseconds: (D'-D+1) * EPOCH * 1.1 (rounded to the microsecond), or
+ * 0 if dprime < difficulty. */
+uint64_t gns_revocation_validity(double dprime, unsigned difficulty);
+
 /* Resumable PoW computation. The state is plain data: callers store it
- * (gns_revocation_state_to_bytes) and resume later. */
+ * (gns_revocation_state_to_bytes) and resume later.
+ *
+ * Candidates are tried in increasing order from next_pow (0 after init;
+ * callers may set another start before the first run). best[] holds the
+ * best POWs of all candidates tried so far, by decreasing zero count
+ * (ties keep the earlier candidate). The result does not depend on the
+ * number of threads nor on interruptions: it is the best Z POWs of the
+ * shortest run of candidates from the start whose best Z average at least
+ * the difficulty. */
 struct gns_revocation_state {
   struct gns_zone_key zk;
   uint64_t timestamp;
   unsigned difficulty;
-  uint64_t next_pow;                   /* next candidate to try */
-  uint64_t best[GNS_REVOCATION_Z];     /* best POWs found so far */
+  uint64_t next_pow;               /* next candidate to try */
+  uint64_t best[GNS_REVOCATION_Z]; /* best POWs found so far */
   unsigned best_zeros[GNS_REVOCATION_Z];
-  unsigned found;                       /* entries used in best */
+  unsigned found; /* entries used in best */
+  uint64_t tried; /* candidates tried, over all runs */
 };
 
 void gns_revocation_state_init(struct gns_revocation_state *st, const struct gns_zone_key *zk,
                                uint64_t timestamp, unsigned difficulty);
+
+/* Average zeros of best[] counted over Z entries (missing ones count 0),
+ * and whether that reaches the difficulty with all Z entries found. */
+double gns_revocation_state_average(const struct gns_revocation_state *st);
+bool gns_revocation_state_done(const struct gns_revocation_state *st);
+
+/* Fixed-size serialisation for saving and resuming. from_bytes checks the
+ * length, the format tag and every invariant of the state: -EBADMSG. */
+#define GNS_REVOCATION_STATE_LEN                                                                   \
+  (8u + GNS_ZONE_ID_LEN + 8u + 4u + 8u + 8u + 4u + 10u * GNS_REVOCATION_Z)
+int gns_revocation_state_to_bytes(const struct gns_revocation_state *st,
+                                  uint8_t out[GNS_REVOCATION_STATE_LEN]);
+int gns_revocation_state_from_bytes(const uint8_t *buf, size_t len,
+                                    struct gns_revocation_state *st);
 
 /* Progress callback: return non-zero to cancel. tried counts candidates. */
 typedef int (*gns_revocation_progress_fn)(void *userdata, uint64_t tried, unsigned found,
@@ -43,18 +84,45 @@ typedef int (*gns_revocation_progress_fn)(void *userdata, uint64_t tried, unsign
 /* Work until the set of Z POWs averages >= difficulty. threads = 0 means
  * all cores. Returns 0 when done, -ECANCELED if the callback cancelled
  * (state is resumable). Threads are used here only; core stays free of
- * global state. */
+ * global state. The callback runs in the calling thread, after each batch
+ * of finished candidates. Also -EINVAL (difficulty above 512), -ENOMEM,
+ * -EAGAIN (no thread could be started) and -EOVERFLOW (the 64-bit
+ * candidate space is exhausted); the state stays resumable in every case. */
 int gns_revocation_pow_run(struct gns_revocation_state *st, unsigned threads,
                            gns_revocation_progress_fn progress, void *userdata);
 
-/* Sign a finished state into the wire message (GNS_REVOCATION_LEN bytes). */
+/* SIZE|PURPOSE|TIMESTAMP|ZTYPE|ZKEY: the data that the signature covers. */
+int gns_revocation_signed_data(uint64_t timestamp, const struct gns_zone_key *zk,
+                               uint8_t out[GNS_REVOCATION_SIGNED_LEN]);
+
+/* Sign a finished state into the wire message (GNS_REVOCATION_LEN bytes),
+ * with TTL = GNS_REVOCATION_TTL_US. The POWs are recomputed first: -EINVAL
+ * if the state is not done, -EKEYREJECTED if priv is not the state's zone. */
 int gns_revocation_sign(const struct gns_revocation_state *st, const struct gns_zone_priv *priv,
                         uint8_t out[GNS_REVOCATION_LEN]);
+/* Same with a chosen TTL, at most (D'-D+1) * EPOCH * 1.1 (else -EINVAL). */
+int gns_revocation_sign_ttl(const struct gns_revocation_state *st, const struct gns_zone_priv *priv,
+                            uint64_t ttl, uint8_t out[GNS_REVOCATION_LEN]);
+
+/* The fields of a revocation message, unverified. */
+struct gns_revocation {
+  uint64_t timestamp;
+  uint64_t ttl; /* informational (RFC 9498, 4.2) */
+  uint64_t pow[GNS_REVOCATION_Z];
+  struct gns_zone_key zk;
+  uint8_t sig[GNS_ZONE_SIG_LEN];
+};
+
+/* Split a message into its fields: -EPROTONOSUPPORT for an unknown zone
+ * type, -EBADMSG for a wrong length or an invalid key. */
+int gns_revocation_parse(const uint8_t *msg, size_t len, struct gns_revocation *out);
 
 /* Verify a revocation message: signature, strictly increasing POWs,
  * average zeros D' (double) >= difficulty, and not stale at now.
  * On success *expires gets TIMESTAMP + (D'-D+1)*EPOCH*1.1 and zk the
- * revoked key. -EBADMSG, -ESTALE, -EPROTONOSUPPORT. */
+ * revoked key. -EBADMSG, -ESTALE, -EPROTONOSUPPORT. On -ESTALE zk and
+ * *expires are set too. zk and expires may be NULL. The TTL field is not
+ * checked: it is informational. */
 int gns_revocation_verify(const uint8_t *msg, size_t len, unsigned difficulty, uint64_t now,
                           struct gns_zone_key *zk, uint64_t *expires);
 

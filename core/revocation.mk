@@ -1,1 +1,11 @@
 # core/revocation area: append to libgnscore_la_SOURCES, UNIT_TESTS, check_PROGRAMS
+libgnscore_la_SOURCES += core/revocation.c
+UNIT_TESTS += tests/test-revocation
+check_PROGRAMS += tests/test-revocation
+tests_test_revocation_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+tests_test_revocation_LDADD = $(GNSCORE_TEST_LIBS)
+BENCHES += bench/bench-revocation
+noinst_PROGRAMS += bench/bench-revocation
+bench_bench_revocation_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+bench_bench_revocation_LDADD = $(GNSCORE_TEST_LIBS)
+FUZZ_TARGETS += revocation

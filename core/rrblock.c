@@ -118,8 +118,28 @@ fail:
   return r;
 }
 
-int gns_rrblock_verify(const uint8_t *block, size_t len, const uint8_t q[GNS_Q_LEN],
-                       uint64_t now) {
+int gns_rrblock_create(const struct gns_zone_priv *priv, const uint8_t *label, size_t label_len,
+                       const struct gns_record *rd, size_t n, uint64_t expiration, uint8_t **out,
+                       size_t *out_len) {
+  size_t size = 0, written = 0;
+  if (!gns_ztype_supported(priv->ztype)) return -EPROTONOSUPPORT;
+  /* RFC 9498, 6.2: RDATA (padded to a power of two unless it is a
+   * delegation-only set); the serialiser refuses relative expirations. */
+  int r = gns_rdata_size(rd, n, &size);
+  if (r != 0) return r;
+  uint8_t *rdata = malloc(size ? size : 1);
+  if (!rdata) return -ENOMEM;
+  r = gns_rdata_serialize(rd, n, rdata, size, &written);
+  if (r == 0)
+    r = gns_rrblock_create_from_rdata(priv, label, label_len, rdata, written, expiration, out,
+                                      out_len);
+  /* The plaintext of a private record set. */
+  sodium_memzero(rdata, size);
+  free(rdata);
+  return r;
+}
+
+int gns_rrblock_verify(const uint8_t *block, size_t len, const uint8_t q[GNS_Q_LEN], uint64_t now) {
   uint32_t ztype;
   size_t bdata_len, msg_len = 0;
   int r = check_shape(block, len, &ztype, &bdata_len);

@@ -20,8 +20,10 @@ int gns_zone_priv_generate(uint32_t ztype, struct gns_zone_priv *out) {
   int r = enter(ztype);
   if (r != 0) return r;
   out->ztype = ztype;
-  if (ztype == GNS_ZTYPE_PKEY) gns_pkey_generate(out->d);
-  else gns_edkey_generate(out->d);
+  if (ztype == GNS_ZTYPE_PKEY)
+    gns_pkey_generate(out->d);
+  else
+    gns_edkey_generate(out->d);
   return 0;
 }
 
@@ -47,7 +49,9 @@ int gns_zone_priv_public(const struct gns_zone_priv *priv, struct gns_zone_key *
                                        : gns_edkey_public(priv->d, out->key);
 }
 
-void gns_zone_priv_wipe(struct gns_zone_priv *priv) { sodium_memzero(priv, sizeof *priv); }
+void gns_zone_priv_wipe(struct gns_zone_priv *priv) {
+  sodium_memzero(priv, sizeof *priv);
+}
 
 int gns_zone_key_to_bytes(const struct gns_zone_key *zk, uint8_t out[GNS_ZONE_ID_LEN]) {
   if (!gns_ztype_supported(zk->ztype)) return -EPROTONOSUPPORT;

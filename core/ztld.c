@@ -89,8 +89,7 @@ int gns_ztld_decode_labels(const char *const *labels, const size_t *lens, size_t
    * characters, from which the ztype and hence the zTLD length follow.
    * 8 characters decode to 5 whole bytes without trailing-bit rules. */
   const char *right = labels[n - 1];
-  if (lens[n - 1] < 8 || gns_base32_decode(right, 8, head, sizeof head, &m) != 0)
-    return -ENOENT;
+  if (lens[n - 1] < 8 || gns_base32_decode(right, 8, head, sizeof head, &m) != 0) return -ENOENT;
   size_t total = ztld_len_of(gns_get_u32(head));
   if (total == 0 || total > GNS_ZTLD_MAX) return -ENOENT;
   if (gns_ztld_join(labels, lens, n, total, buf, sizeof buf, &used) != 0) return -ENOENT;

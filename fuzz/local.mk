@@ -11,6 +11,7 @@ EXTRA_DIST += fuzz
 
 fuzz/fuzz-%: $(srcdir)/fuzz/fuzz-%.c $(addprefix $(srcdir)/,$(FUZZ_CORE_SRCS))
 	@test -n "$(CLANG)" || { echo "make fuzz needs clang (tools/bootstrap-deps installs it)"; exit 1; }
+	@$(MKDIR_P) $(@D)
 	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(FUZZ_LIBS)
 
 fuzz: $(addprefix fuzz/fuzz-,$(FUZZ_TARGETS))
@@ -21,3 +22,4 @@ fuzz: $(addprefix fuzz/fuzz-,$(FUZZ_TARGETS))
 	    fuzz/work/$$t $(srcdir)/fuzz/corpus/$$t; \
 	done
 CLEANFILES += $(addprefix fuzz/fuzz-,$(FUZZ_TARGETS))
+FUZZ_TARGETS += ztld rrblock

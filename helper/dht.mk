@@ -31,3 +31,8 @@ bench/bench-gnunet: $(srcdir)/bench/bench-gnunet.sh bench/bench-dht-lookup
 
 # Fuzz: RESULT messages (parser and verdict).
 FUZZ_TARGETS += dht-result
+
+# gnsd itself: the objects go in directly (not through the archive) so
+# that they replace the weak placeholder gnsd.c has for a tree without
+# the backend; an archive member would never be pulled in for it.
+helper_gnsd_SOURCES += helper/dht-gnunet.c helper/dht-gnunet.h helper/dht-msg.c helper/dht-msg.h

@@ -34,10 +34,10 @@ static void load(struct vec *v, const struct rfc9498_vector *r) {
 /* Region of the byte at offset i and what a flipped bit there must give
  * (with q given; without q the derived key fails the signature). */
 static int expect_flip(size_t i, int with_q) {
-  if (i < 4) return -EBADMSG;          /* SIZE */
-  if (i < 8) return -EPROTONOSUPPORT;  /* ZONE TYPE */
+  if (i < 4) return -EBADMSG;                     /* SIZE */
+  if (i < 8) return -EPROTONOSUPPORT;             /* ZONE TYPE */
   if (i < 40) return with_q ? -EPROTO : -EBADMSG; /* ZKEY' */
-  return -EBADMSG;                     /* SIGNATURE, EXPIRATION, BDATA */
+  return -EBADMSG;                                /* SIGNATURE, EXPIRATION, BDATA */
 }
 
 static void test_flips(const struct vec *v) {
@@ -63,7 +63,8 @@ static void test_lengths(const struct vec *v) {
   uint8_t b[BUF + 16];
   size_t ov = gns_zone_cipher_overhead(v->zk.ztype);
   /* Truncated with SIZE left alone: SIZE disagrees with the buffer. */
-  for (size_t n = 0; n < v->len; n++) CHECK_INT(gns_rrblock_verify(v->block, n, v->q, 0), -EBADMSG);
+  for (size_t n = 0; n < v->len; n++)
+    CHECK_INT(gns_rrblock_verify(v->block, n, v->q, 0), -EBADMSG);
   /* Truncated with SIZE patched to match: below the header (plus tag) the
    * shape is wrong, above it the signature. */
   for (size_t n = 0; n < v->len; n++) {
@@ -75,9 +76,12 @@ static void test_lengths(const struct vec *v) {
     int got = gns_rrblock_query_of(b, n, q);
     CHECK_INT(got, n < GNS_RRBLOCK_HEADER_LEN + ov ? -EBADMSG : 0);
     got = gns_rrblock_decrypt(b, n, &v->zk, v->label, v->label_len, &p, &pl);
-    if (n < GNS_RRBLOCK_HEADER_LEN + ov) CHECK_INT(got, -EBADMSG);
-    else if (ov) CHECK_INT(got, -EBADMSG); /* tag no longer matches */
-    else CHECK_INT(got, 0);
+    if (n < GNS_RRBLOCK_HEADER_LEN + ov)
+      CHECK_INT(got, -EBADMSG);
+    else if (ov)
+      CHECK_INT(got, -EBADMSG); /* tag no longer matches */
+    else
+      CHECK_INT(got, 0);
     free(p);
     CHECK_INT(gns_rrblock_expiration(b, n), n >= GNS_RRBLOCK_HEADER_LEN ? v->exp : 0);
   }
@@ -171,7 +175,8 @@ static void test_roundtrip(uint32_t ztype) {
   uint8_t *b = NULL, *p = NULL, q[64];
   size_t n, pl;
 
-  for (size_t i = 0; i < sizeof rdata; i++) rdata[i] = (uint8_t)(i * 31 + 7);
+  for (size_t i = 0; i < sizeof rdata; i++)
+    rdata[i] = (uint8_t)(i * 31 + 7);
   CHECK_INT(gns_zone_priv_generate(ztype, &priv), 0);
   CHECK_INT(gns_zone_priv_public(&priv, &zk), 0);
   CHECK_INT(gns_rrblock_query(&zk, label, 3, q), 0);

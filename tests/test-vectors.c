@@ -6,6 +6,7 @@
 #include "check.h"
 #include "gns-util.h"
 #include "rfc9498-vectors.h"
+#include "record.h"
 #include "rrblock.h"
 #include "zonekey.h"
 #include "ztld.h"
@@ -17,7 +18,9 @@ struct bytes {
   size_t n;
 };
 
-static void hex(struct bytes *out, const char *s) { out->n = check_hex(s, out->b, sizeof out->b); }
+static void hex(struct bytes *out, const char *s) {
+  out->n = check_hex(s, out->b, sizeof out->b);
+}
 
 static void run(const struct rfc9498_vector *v) {
   struct bytes d, zid, label, rdata, iv, k, q, zkdf, nonce, dprime, bdata, rrblock;
@@ -96,8 +99,8 @@ static void run(const struct rfc9498_vector *v) {
 
   /* The whole RRBLOCK. */
   CHECK_INT(gns_rrblock_expiration(rrblock.b, rrblock.n), v->expiration);
-  CHECK_INT(gns_rrblock_create_from_rdata(&priv, label.b, label.n, rdata.b, rdata.n,
-                                          v->expiration, &p, &n),
+  CHECK_INT(gns_rrblock_create_from_rdata(&priv, label.b, label.n, rdata.b, rdata.n, v->expiration,
+                                          &p, &n),
             0);
   if (p) {
     CHECK_INT(n, rrblock.n);
@@ -116,9 +119,8 @@ static void run(const struct rfc9498_vector *v) {
     free(p);
     p = NULL;
   }
-  CHECK_INT(gns_rrblock_open(rrblock.b, rrblock.n, &zk, label.b, label.n, v->expiration - 1, &p,
-                             &n),
-            0);
+  CHECK_INT(
+      gns_rrblock_open(rrblock.b, rrblock.n, &zk, label.b, label.n, v->expiration - 1, &p, &n), 0);
   if (p) {
     CHECK_INT(n, rdata.n);
     CHECK_MEM(p, rdata.b, rdata.n < n ? rdata.n : n);
@@ -141,7 +143,69 @@ static void run(const struct rfc9498_vector *v) {
   gns_zone_priv_wipe(&priv);
 }
 
+/* The record sets the vectors print, as records: (1) and (3) hold one
+ * critical PKEY delegation; (2) and (4) an AAAA, a NICK and a
+ * supplemental TXT record. gns_rrblock_create must serialise them to the
+ * printed RDATA and so produce the printed RRBLOCK. */
+static const uint8_t deleg[32] = {0x21, 0xe3, 0xb3, 0x0f, 0xf9, 0x3b, 0xc6, 0xd3, 0x5a, 0xc8, 0xc6,
+                                  0xe0, 0xe1, 0x3a, 0xfd, 0xff, 0x79, 0x4c, 0xb7, 0xb4, 0x4b, 0xbb,
+                                  0xc7, 0x48, 0xd2, 0x59, 0xd0, 0xa0, 0x28, 0x4d, 0xbe, 0x84};
+static const uint8_t aaaa[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef};
+static const struct gns_record set_deleg[] = {
+    {.expiration = 8143584694000000u,
+     .type = GNS_TYPE_PKEY,
+     .flags = GNS_RF_CRITICAL,
+     .data_len = 32,
+     .data = deleg},
+};
+static const struct gns_record set_three[] = {
+    {.expiration = 8143584694000000u,
+     .type = GNS_TYPE_AAAA,
+     .flags = 0,
+     .data_len = 16,
+     .data = aaaa},
+    {.expiration = 17999736901000000u,
+     .type = GNS_TYPE_NICK,
+     .flags = 0,
+     .data_len = 6,
+     .data = (const uint8_t *)"\xe6\x84\x9b\xe7\xa7\xb0"},
+    {.expiration = 11464693629000000u,
+     .type = GNS_TYPE_TXT,
+     .flags = GNS_RF_SUPPLEMENTAL,
+     .data_len = 11,
+     .data = (const uint8_t *)"Hello World"},
+};
+
+static void run_records(const struct rfc9498_vector *v, const struct gns_record *rd, size_t n) {
+  struct bytes d, zid, label, rrblock;
+  struct gns_zone_priv priv;
+  uint8_t *p = NULL;
+  size_t len = 0;
+  hex(&d, v->d);
+  hex(&zid, v->zid);
+  hex(&label, v->label);
+  hex(&rrblock, v->rrblock);
+  CHECK_INT(gns_rdata_block_expiration(rd, n, 0), v->expiration);
+  CHECK_INT(gns_zone_priv_from_bytes(gns_get_u32(zid.b), d.b, d.n, &priv), 0);
+  CHECK_INT(gns_rrblock_create(&priv, label.b, label.n, rd, n, v->expiration, &p, &len), 0);
+  if (p) {
+    CHECK_INT(len, rrblock.n);
+    CHECK_MEM(p, rrblock.b, len < rrblock.n ? len : rrblock.n);
+    free(p);
+  }
+  /* Relative expirations must have been resolved by the caller. */
+  struct gns_record rel = rd[0];
+  rel.flags |= GNS_RF_RELATIVE_EXPIRATION;
+  CHECK_INT(gns_rrblock_create(&priv, label.b, label.n, &rel, 1, v->expiration, &p, &len), -EINVAL);
+  gns_zone_priv_wipe(&priv);
+}
+
 int main(void) {
-  for (size_t i = 0; i < GNS_ARRAY_SIZE(rfc9498_vectors); i++) run(&rfc9498_vectors[i]);
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(rfc9498_vectors); i++)
+    run(&rfc9498_vectors[i]);
+  run_records(&rfc9498_vectors[0], set_deleg, 1);
+  run_records(&rfc9498_vectors[1], set_three, 3);
+  run_records(&rfc9498_vectors[2], set_deleg, 1);
+  run_records(&rfc9498_vectors[3], set_three, 3);
   return check_done("test-vectors");
 }

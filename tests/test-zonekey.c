@@ -14,24 +14,24 @@
 static const struct {
   const char *d, *zid, *msg, *sig;
 } sign_vectors[] = {
-  {"6f ea 32 c0 5a f5 8b fa 97 95 53 d1 88 60 5f d5 7d 8b f9 cc 26 3b 78 d5 f7 47 8c 07 b9 98 "
-   "ed 70",
-   "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69 55 f1 c3 77 5c 80 "
-   "4a 98 d5 f8 dd aa",
-   "00 00 00 34 00 00 00 03 00 05 ff 1c 56 e4 b2 68 00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 "
-   "da 17 31 92 81 d6 3b 2e 3b 69 55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa",
-   "08 ca ff de 3c 6d f1 45 f7 e0 79 81 15 37 b2 b0 42 2d 5e 1f b2 01 97 81 ec a2 61 d1 f9 d8 "
-   "ea 81 0a bc 2f 33 47 7f 04 e3 64 81 11 be 71 c2 48 82 1a d6 04 f4 94 e7 4d 0b f5 11 d2 c1 "
-   "62 77 2e 81"},
-  {"5a f7 02 0e e1 91 60 32 88 32 35 2b bc 6a 68 a8 d7 1a 7c be 1b 92 99 69 a7 c6 6d 41 5a 0d "
-   "8f 65",
-   "00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d 44 6c 58 45 cb 48 "
-   "44 5d db 96 68 8f",
-   "00 00 00 34 00 00 00 03 00 05 ff 1c 57 35 42 bd 00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 "
-   "58 14 53 b8 5d 93 b0 47 b6 3d 44 6c 58 45 cb 48 44 5d db 96 68 8f",
-   "04 ae 26 f7 63 56 5a b7 aa ab 01 71 72 4f 3c a8 bc c5 1a 98 b7 d4 c9 2e a3 3c d9 34 4c a8 "
-   "b6 3e 04 53 3a bf 1a 3c 05 49 16 b3 68 2c 5c a8 cb 4d d0 f8 4c 3b 77 48 7a ac 6e ce 38 48 "
-   "0b a9 d5 00"},
+    {"6f ea 32 c0 5a f5 8b fa 97 95 53 d1 88 60 5f d5 7d 8b f9 cc 26 3b 78 d5 f7 47 8c 07 b9 98 "
+     "ed 70",
+     "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69 55 f1 c3 77 5c 80 "
+     "4a 98 d5 f8 dd aa",
+     "00 00 00 34 00 00 00 03 00 05 ff 1c 56 e4 b2 68 00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 "
+     "da 17 31 92 81 d6 3b 2e 3b 69 55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa",
+     "08 ca ff de 3c 6d f1 45 f7 e0 79 81 15 37 b2 b0 42 2d 5e 1f b2 01 97 81 ec a2 61 d1 f9 d8 "
+     "ea 81 0a bc 2f 33 47 7f 04 e3 64 81 11 be 71 c2 48 82 1a d6 04 f4 94 e7 4d 0b f5 11 d2 c1 "
+     "62 77 2e 81"},
+    {"5a f7 02 0e e1 91 60 32 88 32 35 2b bc 6a 68 a8 d7 1a 7c be 1b 92 99 69 a7 c6 6d 41 5a 0d "
+     "8f 65",
+     "00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d 44 6c 58 45 cb 48 "
+     "44 5d db 96 68 8f",
+     "00 00 00 34 00 00 00 03 00 05 ff 1c 57 35 42 bd 00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 "
+     "58 14 53 b8 5d 93 b0 47 b6 3d 44 6c 58 45 cb 48 44 5d db 96 68 8f",
+     "04 ae 26 f7 63 56 5a b7 aa ab 01 71 72 4f 3c a8 bc c5 1a 98 b7 d4 c9 2e a3 3c d9 34 4c a8 "
+     "b6 3e 04 53 3a bf 1a 3c 05 49 16 b3 68 2c 5c a8 cb 4d d0 f8 4c 3b 77 48 7a ac 6e ce 38 48 "
+     "0b a9 d5 00"},
 };
 
 static void test_sign_vectors(void) {
@@ -174,8 +174,10 @@ static void test_roundtrip(uint32_t ztype) {
     }
   }
   if (ztype == GNS_ZTYPE_EDKEY)
-    for (size_t n = 0; n < 16; n++) CHECK_INT(gns_zone_decrypt(&zk, label, 3, 42, ct, n, pt), -EBADMSG);
-  if (ztype == GNS_ZTYPE_PKEY) CHECK_INT(gns_zone_derive_nonce(&priv, label, 3, dprime), -EOPNOTSUPP);
+    for (size_t n = 0; n < 16; n++)
+      CHECK_INT(gns_zone_decrypt(&zk, label, 3, 42, ct, n, pt), -EBADMSG);
+  if (ztype == GNS_ZTYPE_PKEY)
+    CHECK_INT(gns_zone_derive_nonce(&priv, label, 3, dprime), -EOPNOTSUPP);
   gns_zone_priv_wipe(&priv);
   gns_zone_priv_wipe(&priv2);
 }
@@ -253,8 +255,10 @@ static void test_refusals(void) {
   for (uint32_t t = GNS_ZTYPE_PKEY; t <= GNS_ZTYPE_EDKEY; t += GNS_ZTYPE_EDKEY - GNS_ZTYPE_PKEY) {
     gns_put_u32(id, t);
     for (size_t i = 0; i < GNS_ARRAY_SIZE(bad_keys); i++) {
-      if (bad_keys[i]) check_hex(bad_keys[i], id + 4, 32);
-      else memcpy(id + 4, mixed, 32);
+      if (bad_keys[i])
+        check_hex(bad_keys[i], id + 4, 32);
+      else
+        memcpy(id + 4, mixed, 32);
       int r = gns_zone_key_from_bytes(id, sizeof id, &out);
       if (r != -EINVAL) fprintf(stderr, "bad key %zu\n", i);
       CHECK_INT(r, -EINVAL);

@@ -14,7 +14,8 @@ static const char ZTLD_EDKEY[] = "000G051WYJWJ80S04BRDRM2R2H9VGQCKP13VCFA4DHC4BJ
  * from i so that any misplaced chunk shows. */
 static void synth(char *s, size_t n) {
   static const char sym[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  for (size_t i = 0; i < n; i++) s[i] = sym[(i * 7 + i / 32) % 32];
+  for (size_t i = 0; i < n; i++)
+    s[i] = sym[(i * 7 + i / 32) % 32];
   s[n] = '\0';
 }
 
@@ -61,7 +62,8 @@ static void test_split_join(void) {
      * the zTLD. */
     size_t n = labels_of(got, labels, lens, 8);
     CHECK_INT(n, (len + 62) / 63);
-    for (size_t i = 0; i < n; i++) CHECK(lens[i] >= 1 && lens[i] <= 63);
+    for (size_t i = 0; i < n; i++)
+      CHECK(lens[i] >= 1 && lens[i] <= 63);
     CHECK(memcmp(labels[n - 1], s, lens[n - 1]) == 0);
     /* Exact room, one byte too little. */
     size_t need = strlen(want) + 1;
@@ -127,7 +129,8 @@ static void test_codec(void) {
     CHECK_STR(s, z);
 
     /* Lower case and the decoder's aliases (O for 0) decode the same. */
-    for (size_t j = 0; j < len; j++) t[j] = (char)(z[j] >= 'A' && z[j] <= 'Z' ? z[j] + 32 : z[j]);
+    for (size_t j = 0; j < len; j++)
+      t[j] = (char)(z[j] >= 'A' && z[j] <= 'Z' ? z[j] + 32 : z[j]);
     CHECK_INT(gns_ztld_decode(t, len, &zk2), 0);
     CHECK(gns_zone_key_equal(&zk, &zk2));
     memcpy(t, z, len);
@@ -152,7 +155,8 @@ static void test_codec(void) {
     t[len - 1] = z[len - 1] == 'W' ? 'X' : 'Z';
     CHECK_INT(gns_ztld_decode(t, len, &zk2), -EINVAL);
     /* Wrong lengths. */
-    for (size_t l = 0; l < len; l++) CHECK_INT(gns_ztld_decode(z, l, &zk2), -EINVAL);
+    for (size_t l = 0; l < len; l++)
+      CHECK_INT(gns_ztld_decode(z, l, &zk2), -EINVAL);
     memcpy(t, z, len);
     t[len] = '0';
     CHECK_INT(gns_ztld_decode(t, len + 1, &zk2), -EINVAL);

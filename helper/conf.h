@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* /etc/gnsd/gnsd.conf: the INI format of CONFIG.md. (Named conf.h, not
+ * config.h, because "config.h" is autoconf's header.) */
+#ifndef GNSD_CONF_H
+#define GNSD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "zonekey.h"
+
+#define GNSD_CONF_ERR_MAX 512
+#define GNSD_SUFFIX_MAX 253
+
+enum gnsd_dht_backend {
+  GNSD_DHT_NONE,
+  GNSD_DHT_GNUNET,
+};
+
+/* A [start-zones] entry: suffix (without ".gns.alt", lower-cased ASCII,
+ * no trailing dot) -> zone key (the zTLD as written, and decoded). */
+struct gnsd_conf_start_zone {
+  char *suffix;
+  char *ztld;
+  struct gns_zone_key zk;
+  unsigned line;
+};
+
+struct gnsd_conf {
+  /* [resolver] */
+  uint64_t resolver_timeout_us;
+  unsigned max_depth;
+  uint64_t dns_timeout_us;
+  /* [cache] */
+  uint64_t cache_memory;
+  uint64_t negative_ttl_us;
+  /* [dht] */
+  enum gnsd_dht_backend dht_backend;
+  char *gnunet_socket;
+  /* [publish] */
+  uint64_t publish_interval_us;
+  uint64_t record_lifetime_us;
+  /* [start-zones] */
+  struct gnsd_conf_start_zone *start_zones;
+  size_t n_start_zones;
+};
+
+/* Defaults of CONFIG.md. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
+int gnsd_conf_defaults(struct gnsd_conf *c);
+void gnsd_conf_free(struct gnsd_conf *c);
+
+/* Parse text into c (which must hold defaults). On error returns -EINVAL
+ * and writes "FILE:LINE: reason" to err. */
+int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const char *filename,
+                    char *err, size_t errlen);
+
+/* Defaults, then the file. A missing file is fine unless must_exist.
+ * Errors are "FILE:LINE: reason" or "FILE: strerror". */
+int gnsd_conf_load(struct gnsd_conf *c, const char *path, bool must_exist, char *err,
+                   size_t errlen);
+
+/* "500ms", "5s", "10m", "4h", "7d", "1w", "250us", "1h30m"; a bare number
+ * is seconds. -EINVAL if malformed, -ERANGE on overflow. */
+int gnsd_parse_duration(const char *s, uint64_t *usec);
+/* "512", "512K", "16M", "1G" (powers of 1024; "KiB"/"KB"/"B" accepted). */
+int gnsd_parse_size(const char *s, uint64_t *bytes);
+
+/* Canonical form of a start zone suffix: lower-case ASCII, no trailing
+ * dot, no ".gns.alt"; -EINVAL if it is empty or has empty labels. */
+int gnsd_suffix_normalize(const char *in, char *out, size_t cap);
+
+#endif

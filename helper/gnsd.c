@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gnsd: the GNS daemon. Options, sockets (own or socket-activated),
+ * signals, sd_notify, and the life cycle of the modules. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <systemd/sd-daemon.h>
+#include "gnsd.h"
+#include "log.h"
+#include "resolve.h"
+#include "store.h"
+#include "varlink.h"
+#include "version.h"
+#include "zones.h"
+
+/* The GNUnet DHT backend lives in helper/dht-gnunet.c. Until it is
+ * linked in (it must be listed in helper_gnsd_SOURCES so that its strong
+ * definition replaces this one), [dht] backend = gnunet reports this. */
+__attribute__((weak)) int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path,
+                                              struct gnsd_backend **out) {
+  (void)ev;
+  (void)socket_path;
+  (void)out;
+  return -EOPNOTSUPP;
+}
+
+static const struct varlink_server_info server_info = {
+    .vendor = "nss-gns",
+    .product = "gnsd",
+    .version = PACKAGE_VERSION,
+    .url = PACKAGE_URL,
+};
+
+struct socket_spec {
+  const char *name;
+  mode_t mode;
+  bool group_gnsd;
+};
+
+static const struct socket_spec socket_specs[2] = {
+    {GNSD_RESOLVE_SOCKET, 0666, false},
+    {GNSD_ZONE_SOCKET, 0660, true},
+};
+
+/* Sockets we bound (and so remove at exit). */
+static char *bound_paths[2];
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "Usage: gnsd [OPTION]...\n"
+          "GNS (RFC 9498) name resolution daemon for nss-gns.\n\n"
+          "  --runtime-dir DIR  sockets alt.gns.Resolve and alt.gns.Zone [%s]\n"
+          "  --state-dir DIR    the zone and block store gnsd.sqlite [%s]\n"
+          "  --config FILE      configuration [%s]\n"
+          "  --foreground       accepted for compatibility; gnsd never forks\n"
+          "  --version          print the version and exit\n"
+          "  --help             print this help and exit\n\n"
+          "Signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop.\n",
+          GNSD_RUNTIME_DIR, GNSD_STATE_DIR, GNSD_CONFIG_FILE);
+}
+
+/* --- sockets --- */
+
+static int make_dir(const char *dir, mode_t mode) {
+  if (mkdir(dir, mode) == 0 || errno == EEXIST) return 0;
+  return -errno;
+}
+
+/* Bind DIR/NAME. A stale socket file is replaced; a live one means
+ * another gnsd is running, which is an error. */
+static int bind_socket(const char *dir, const struct socket_spec *spec, gid_t gid, bool have_gid,
+                       int *out_fd, char **out_path) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  int n = snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%s", dir, spec->name);
+  if (n < 0 || (size_t)n >= sizeof sa.sun_path) {
+    log_error("socket path %s/%s is too long", dir, spec->name);
+    return -ENAMETOOLONG;
+  }
+  struct stat st;
+  if (lstat(sa.sun_path, &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      log_error("%s exists and is not a socket; not touching it", sa.sun_path);
+      return -EEXIST;
+    }
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
+      close(probe);
+      log_error("%s is in use: is another gnsd running?", sa.sun_path);
+      return -EADDRINUSE;
+    }
+    if (probe >= 0) close(probe);
+    if (unlink(sa.sun_path) < 0 && errno != ENOENT) {
+      log_error("cannot remove stale %s: %s", sa.sun_path, strerror(errno));
+      return -errno;
+    }
+  }
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -errno;
+  /* Never wider than the final mode, not even for an instant. */
+  mode_t old = umask(~spec->mode & 0777);
+  int r = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+  umask(old);
+  if (r < 0) {
+    r = -errno;
+    log_error("cannot bind %s: %s", sa.sun_path, strerror(errno));
+    close(fd);
+    return r;
+  }
+  if (spec->group_gnsd && have_gid && chown(sa.sun_path, (uid_t)-1, gid) < 0)
+    log_warning("cannot give %s to group gnsd: %s", sa.sun_path, strerror(errno));
+  if (chmod(sa.sun_path, spec->mode) < 0)
+    log_warning("cannot chmod %s: %s", sa.sun_path, strerror(errno));
+  if (listen(fd, SOMAXCONN) < 0) {
+    r = -errno;
+    close(fd);
+    unlink(sa.sun_path);
+    return r;
+  }
+  *out_fd = fd;
+  *out_path = strdup(sa.sun_path);
+  return 0;
+}
+
+/* fds[i] for socket_specs[i], from socket activation where present. */
+static int activated_sockets(int fds[2]) {
+  char **names = NULL;
+  int n = sd_listen_fds_with_names(1, &names);
+  if (n < 0) {
+    log_error("socket activation: %s", strerror(-n));
+    return n;
+  }
+  for (int i = 0; i < n; i++) {
+    int fd = SD_LISTEN_FDS_START + i;
+    const char *name = names && names[i] ? names[i] : "";
+    int slot = -1;
+    for (int k = 0; k < 2; k++)
+      if (strcmp(name, socket_specs[k].name) == 0) slot = k;
+    if (slot < 0 || fds[slot] >= 0 || sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
+      log_warning("ignoring passed file descriptor %d (\"%s\"): expected a listening unix "
+                  "socket named alt.gns.Resolve or alt.gns.Zone",
+                  fd, name);
+      close(fd);
+    } else {
+      fds[slot] = fd;
+      log_info("using socket-activated %s", name);
+    }
+    free(names ? names[i] : NULL);
+  }
+  free(names);
+  return 0;
+}
+
+/* --- configuration and backends --- */
+
+static void free_backends(struct gnsd *d) {
+  for (size_t i = 0; i < d->n_backends; i++) d->backends[i]->ops->free(d->backends[i]);
+  d->n_backends = 0;
+}
+
+static int setup_backends(struct gnsd *d) {
+  free_backends(d);
+  struct gnsd_backend *b = NULL;
+  int r = gnsd_store_backend_new(d->store, &b);
+  if (r < 0) return r;
+  d->backends[d->n_backends++] = b;
+  if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
+    r = gnsd_dht_gnunet_new(d->event, d->conf.gnunet_socket, &b);
+    if (r == 0) d->backends[d->n_backends++] = b;
+    else if (r == -EOPNOTSUPP) log_error("dht: the gnunet backend is not built into this gnsd");
+    else log_error("dht: cannot start the gnunet backend: %s", strerror(-r));
+  }
+  return 0;
+}
+
+static int count_zone(void *userdata, const struct gnsd_zone *z) {
+  (void)z;
+  (*(unsigned *)userdata)++;
+  return 0;
+}
+
+static void notify_status(struct gnsd *d, const char *state) {
+  unsigned zones = 0;
+  if (gnsd_store_available(d->store)) gnsd_store_zone_foreach(d->store, count_zone, &zones);
+  sd_notifyf(0, "%sSTATUS=%s: %u local zone%s, store %s, dht %s", state, "serving", zones,
+             zones == 1 ? "" : "s", gnsd_store_available(d->store) ? "ok" : "UNAVAILABLE",
+             d->n_backends > 1 ? d->backends[1]->ops->name : "none");
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+  (void)s;
+  (void)si;
+  struct gnsd *d = userdata;
+  sd_notify(0, "RELOADING=1\nSTATUS=reloading");
+  struct gnsd_conf conf;
+  char err[GNSD_CONF_ERR_MAX];
+  if (gnsd_conf_load(&conf, d->conf_path, d->conf_explicit, err, sizeof err) < 0) {
+    log_error("%s; keeping the old configuration", err);
+  } else {
+    bool dht_changed = conf.dht_backend != d->conf.dht_backend ||
+                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0;
+    gnsd_conf_free(&d->conf);
+    d->conf = conf;
+    if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
+      log_info("store: %s is available again", gnsd_store_path(d->store));
+    if (dht_changed) setup_backends(d);
+    gnsd_zones_reload(d->zones);
+    gnsd_resolve_reload(d);
+    log_info("configuration reloaded from %s", d->conf_path);
+  }
+  notify_status(d, "READY=1\n");
+  return 0;
+}
+
+static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+  (void)userdata;
+  log_info("%s received, shutting down", si->ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+  sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+  sd_event_exit(sd_event_source_get_event(s), 0);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  enum { OPT_RUNTIME = 256, OPT_STATE, OPT_CONFIG, OPT_FOREGROUND, OPT_VERSION, OPT_HELP };
+  static const struct option options[] = {
+      {"runtime-dir", required_argument, NULL, OPT_RUNTIME},
+      {"state-dir", required_argument, NULL, OPT_STATE},
+      {"config", required_argument, NULL, OPT_CONFIG},
+      {"foreground", no_argument, NULL, OPT_FOREGROUND},
+      {"version", no_argument, NULL, OPT_VERSION},
+      {"help", no_argument, NULL, OPT_HELP},
+      {NULL, 0, NULL, 0},
+  };
+  struct gnsd d = {.runtime_dir = GNSD_RUNTIME_DIR, .state_dir = GNSD_STATE_DIR,
+                   .conf_path = GNSD_CONFIG_FILE};
+  bool resolve_up = false;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    switch (c) {
+    case OPT_RUNTIME: d.runtime_dir = optarg; break;
+    case OPT_STATE: d.state_dir = optarg; break;
+    case OPT_CONFIG:
+      d.conf_path = optarg;
+      d.conf_explicit = true;
+      break;
+    case OPT_FOREGROUND: break;
+    case OPT_VERSION: printf("gnsd %s\n", gns_version()); return 0;
+    case 'h':
+    case OPT_HELP: usage(stdout); return 0;
+    default: usage(stderr); return 2;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "gnsd: unexpected argument \"%s\"\n", argv[optind]);
+    usage(stderr);
+    return 2;
+  }
+  const char *level = getenv("GNSD_LOG_LEVEL");
+  gnsd_log_init("gnsd", level && strcmp(level, "debug") == 0 ? LOG_DEBUG : LOG_INFO);
+
+  char err[GNSD_CONF_ERR_MAX];
+  if (gnsd_conf_load(&d.conf, d.conf_path, d.conf_explicit, err, sizeof err) < 0) {
+    /* CONFIG.md: one line "gnsd: FILE:LINE: reason", exit 1 */
+    fprintf(stderr, "gnsd: %s\n", err);
+    if (gnsd_log_to_journal()) log_error("%s", err);
+    return 1;
+  }
+
+  int ret = 1;
+  int fds[2] = {-1, -1};
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  int r = sd_event_default(&d.event);
+  if (r < 0) goto out;
+  sd_event_now(d.event, CLOCK_REALTIME, &d.started_realtime);
+  sd_event_now(d.event, CLOCK_MONOTONIC, &d.started_monotonic);
+  sd_event_add_signal(d.event, NULL, SIGTERM, on_terminate, &d);
+  sd_event_add_signal(d.event, NULL, SIGINT, on_terminate, &d);
+  sd_event_add_signal(d.event, NULL, SIGHUP, on_sighup, &d);
+
+  r = gnsd_store_open(d.state_dir, &d.store);
+  if (r < 0) goto out;
+  r = setup_backends(&d);
+  if (r < 0) goto out;
+
+  if ((r = varlink_server_new(d.event, &server_info, &d.resolve_server)) < 0 ||
+      (r = varlink_server_new(d.event, &server_info, &d.zone_server)) < 0)
+    goto out;
+  varlink_server_set_max_message(d.resolve_server, GNSD_RESOLVE_MAX_MESSAGE);
+  varlink_server_set_max_message(d.zone_server, GNSD_ZONE_MAX_MESSAGE);
+  /* management is a handful of admins, not every process */
+  varlink_server_set_max_connections(d.zone_server, 64);
+
+  if ((r = gnsd_zones_new(&d, &d.zones)) < 0) {
+    log_error("cannot set up alt.gns.Zone: %s", strerror(-r));
+    goto out;
+  }
+  if ((r = gnsd_resolve_init(&d)) < 0) {
+    log_error("cannot set up alt.gns.Resolve: %s", strerror(-r));
+    goto out;
+  }
+  resolve_up = true;
+
+  if (activated_sockets(fds) < 0) goto out;
+  struct group *g = getgrnam("gnsd");
+  if ((fds[0] < 0 || fds[1] < 0) && make_dir(d.runtime_dir, 0755) < 0) {
+    log_error("cannot create %s: %s", d.runtime_dir, strerror(errno));
+    goto out;
+  }
+  for (int i = 0; i < 2; i++) {
+    if (fds[i] >= 0) continue;
+    r = bind_socket(d.runtime_dir, &socket_specs[i], g ? g->gr_gid : 0, g != NULL, &fds[i],
+                    &bound_paths[i]);
+    if (r < 0) goto out;
+  }
+  if ((r = varlink_server_listen_fd(d.resolve_server, fds[0])) < 0) goto out;
+  fds[0] = -1;
+  if ((r = varlink_server_listen_fd(d.zone_server, fds[1])) < 0) goto out;
+  fds[1] = -1;
+
+  log_info("gnsd %s ready: runtime %s, state %s, config %s", gns_version(), d.runtime_dir,
+           d.state_dir, d.conf_path);
+  notify_status(&d, "READY=1\n");
+  r = sd_event_loop(d.event);
+  ret = r < 0 ? 1 : 0;
+  if (r < 0) log_error("event loop: %s", strerror(-r));
+
+out:
+  if (ret != 0 && r < 0 && r != -EADDRINUSE) log_error("startup failed: %s", strerror(-r));
+  if (resolve_up) gnsd_resolve_done(&d);
+  varlink_server_free(d.resolve_server);
+  varlink_server_free(d.zone_server);
+  gnsd_zones_free(d.zones);
+  free_backends(&d);
+  gnsd_store_close(d.store);
+  gnsd_conf_free(&d.conf);
+  for (int i = 0; i < 2; i++) {
+    if (fds[i] >= 0) close(fds[i]);
+    if (bound_paths[i]) unlink(bound_paths[i]);
+    free(bound_paths[i]);
+  }
+  sd_event_unref(d.event);
+  return ret;
+}

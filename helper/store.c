@@ -1,0 +1,924 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The embedded SQLite store. See store.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "gns-util.h"
+#include "log.h"
+#include "store.h"
+
+/* Statements are prepared once, on first use. */
+enum stmt_id {
+  ST_BEGIN,
+  ST_COMMIT,
+  ST_ROLLBACK,
+  ST_ZONE_ADD,
+  ST_ZONE_GET,
+  ST_ZONE_GET_BY_KEY,
+  ST_ZONE_LIST,
+  ST_ZONE_DELETE,
+  ST_ZONE_COUNT_RECORDS,
+  ST_RECORD_ADD,
+  ST_RECORD_LIST_ALL,
+  ST_RECORD_LIST_LABEL,
+  ST_RECORD_DELETE,
+  ST_RECORD_DELETE_ALL,
+  ST_BLOCK_PUT_LOCAL,
+  ST_BLOCK_PUT_REMOTE,
+  ST_BLOCK_GET,
+  ST_BLOCK_DELETE,
+  ST_BLOCK_EXPIRE,
+  ST_PUBLISHED_SET,
+  ST_PUBLISHED_DELETE,
+  ST_PUBLISHED_LIST,
+  ST_REVOCATION_PUT,
+  ST_REVOCATION_GET,
+  ST_START_ADD,
+  ST_START_REMOVE,
+  ST_START_LIST,
+  ST_COUNT,
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_ZONE_ADD] = "INSERT INTO zones(name, ztype, priv, pub, created) VALUES(?,?,?,?,?)",
+    [ST_ZONE_GET] = "SELECT id, name, ztype, priv, pub, created FROM zones WHERE name = ?",
+    [ST_ZONE_GET_BY_KEY] = "SELECT id, name, ztype, priv, pub, created FROM zones WHERE pub = ?",
+    [ST_ZONE_LIST] = "SELECT id, name, ztype, priv, pub, created FROM zones ORDER BY name",
+    [ST_ZONE_DELETE] = "DELETE FROM zones WHERE name = ?",
+    [ST_ZONE_COUNT_RECORDS] = "SELECT count(*) FROM records WHERE zone = ?",
+    [ST_RECORD_ADD] =
+        "INSERT INTO records(zone, label, type, flags, expiration, data) VALUES(?,?,?,?,?,?)",
+    [ST_RECORD_LIST_ALL] = "SELECT label, type, flags, expiration, data FROM records "
+                           "WHERE zone = ? ORDER BY label, id",
+    [ST_RECORD_LIST_LABEL] = "SELECT label, type, flags, expiration, data FROM records "
+                             "WHERE zone = ? AND label = ? ORDER BY id",
+    [ST_RECORD_DELETE] = "DELETE FROM records WHERE zone = ?1 AND label = ?2 "
+                         "AND (?3 = 0 OR type = ?3) AND (?4 IS NULL OR data = ?4)",
+    [ST_RECORD_DELETE_ALL] = "DELETE FROM records WHERE zone = ?",
+    [ST_BLOCK_PUT_LOCAL] = "INSERT OR REPLACE INTO blocks(q, expiration, block, origin, stored) "
+                           "VALUES(?,?,?,0,?)",
+    /* A remote copy never displaces our own block nor a newer copy. */
+    [ST_BLOCK_PUT_REMOTE] = "INSERT INTO blocks(q, expiration, block, origin, stored) "
+                            "VALUES(?1,?2,?3,1,?4) ON CONFLICT(q) DO UPDATE SET "
+                            "expiration = excluded.expiration, block = excluded.block, "
+                            "stored = excluded.stored "
+                            "WHERE blocks.origin = 1 AND blocks.expiration < excluded.expiration",
+    [ST_BLOCK_GET] = "SELECT block FROM blocks WHERE q = ? AND expiration > ?",
+    [ST_BLOCK_DELETE] = "DELETE FROM blocks WHERE q = ?",
+    [ST_BLOCK_EXPIRE] = "DELETE FROM blocks WHERE expiration <= ?",
+    [ST_PUBLISHED_SET] = "INSERT OR REPLACE INTO published(zone, label, q, expiration, "
+                         "published_at) VALUES(?,?,?,?,?)",
+    [ST_PUBLISHED_DELETE] = "DELETE FROM published WHERE zone = ? AND label = ?",
+    [ST_PUBLISHED_LIST] = "SELECT zone, label, q, expiration, published_at FROM published "
+                          "WHERE ?1 = 0 OR zone = ?1 ORDER BY zone, label",
+    [ST_REVOCATION_PUT] = "INSERT INTO revocations(zkey, timestamp, expires, message) "
+                          "VALUES(?1,?2,?3,?4) ON CONFLICT(zkey) DO UPDATE SET "
+                          "timestamp = excluded.timestamp, expires = excluded.expires, "
+                          "message = excluded.message "
+                          "WHERE revocations.expires < excluded.expires",
+    [ST_REVOCATION_GET] = "SELECT timestamp, expires, message FROM revocations WHERE zkey = ?",
+    [ST_START_ADD] = "INSERT INTO start_zones(suffix, zkey, zone) VALUES(?,?,?)",
+    [ST_START_REMOVE] = "DELETE FROM start_zones WHERE suffix = ?",
+    [ST_START_LIST] = "SELECT s.suffix, s.zkey, z.name FROM start_zones s "
+                      "LEFT JOIN zones z ON z.id = s.zone ORDER BY s.suffix",
+};
+
+/* Version 1. Keys are ztype||zkey (36 bytes) so that a zone is found by
+ * the identity the protocol uses. Expirations are microseconds since the
+ * epoch, clamped to INT64_MAX where SQL compares them. */
+static const char schema_v1[] =
+    "CREATE TABLE zones("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  ztype INTEGER NOT NULL,"
+    "  priv BLOB NOT NULL,"
+    "  pub BLOB NOT NULL UNIQUE,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE records("
+    "  id INTEGER PRIMARY KEY,"
+    "  zone INTEGER NOT NULL REFERENCES zones(id) ON DELETE CASCADE,"
+    "  label TEXT NOT NULL,"
+    "  type INTEGER NOT NULL,"
+    "  flags INTEGER NOT NULL,"
+    "  expiration INTEGER NOT NULL,"
+    "  data BLOB NOT NULL);"
+    "CREATE INDEX records_zone_label ON records(zone, label);"
+    "CREATE TABLE blocks("
+    "  q BLOB PRIMARY KEY,"
+    "  expiration INTEGER NOT NULL,"
+    "  block BLOB NOT NULL,"
+    "  origin INTEGER NOT NULL," /* 0 local, 1 remote */
+    "  stored INTEGER NOT NULL);"
+    "CREATE INDEX blocks_expiration ON blocks(expiration);"
+    "CREATE TABLE published("
+    "  zone INTEGER NOT NULL REFERENCES zones(id) ON DELETE CASCADE,"
+    "  label TEXT NOT NULL,"
+    "  q BLOB NOT NULL,"
+    "  expiration INTEGER NOT NULL,"
+    "  published_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(zone, label));"
+    "CREATE TABLE revocations("
+    "  zkey BLOB PRIMARY KEY,"
+    "  timestamp INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  message BLOB NOT NULL);"
+    "CREATE TABLE start_zones("
+    "  suffix TEXT PRIMARY KEY COLLATE NOCASE,"
+    "  zkey BLOB NOT NULL,"
+    "  zone INTEGER REFERENCES zones(id) ON DELETE CASCADE);"
+    "PRAGMA user_version = 1;";
+
+struct gnsd_store {
+  char *dir, *path;
+  sqlite3 *db;
+  sqlite3_stmt *stmt[ST_COUNT];
+  unsigned tx_depth;
+  bool tx_failed;
+  uint64_t gets, hits, puts, errors;
+};
+
+static int64_t clamp64(uint64_t v) { return v > INT64_MAX ? INT64_MAX : (int64_t)v; }
+
+static int db_error(struct gnsd_store *s, const char *what) {
+  s->errors++;
+  log_error("store: %s: %s", what, s->db ? sqlite3_errmsg(s->db) : "database unavailable");
+  return -EIO;
+}
+
+/* The statement, reset and with bindings cleared; NULL if unavailable. */
+static sqlite3_stmt *stmt(struct gnsd_store *s, enum stmt_id id) {
+  if (!s->db) return NULL;
+  if (!s->stmt[id]) {
+    if (sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
+                           NULL) != SQLITE_OK) {
+      db_error(s, "prepare");
+      return NULL;
+    }
+  }
+  sqlite3_reset(s->stmt[id]);
+  sqlite3_clear_bindings(s->stmt[id]);
+  return s->stmt[id];
+}
+
+/* Run a statement that returns no rows. */
+static int exec_stmt(struct gnsd_store *s, sqlite3_stmt *st, const char *what) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_CONSTRAINT) return -EEXIST;
+  if (rc != SQLITE_DONE) return db_error(s, what);
+  return 0;
+}
+
+static void close_db(struct gnsd_store *s) {
+  for (int i = 0; i < ST_COUNT; i++) {
+    sqlite3_finalize(s->stmt[i]);
+    s->stmt[i] = NULL;
+  }
+  if (s->db) sqlite3_close(s->db);
+  s->db = NULL;
+  s->tx_depth = 0;
+}
+
+static int open_db(struct gnsd_store *s) {
+  /* The state directory holds private keys: 0700, and warn if someone
+   * made it wider. */
+  if (mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
+    log_error("store: cannot create %s: %s", s->dir, strerror(errno));
+    return -EIO;
+  }
+  struct stat st;
+  if (stat(s->dir, &st) == 0 && (st.st_mode & 077))
+    log_warning("store: %s is accessible by others (mode %04o); it holds zone keys", s->dir,
+                (unsigned)(st.st_mode & 07777));
+  /* Create the file ourselves so that it is 0600 from the first byte;
+   * SQLite gives its -wal and -shm files the same mode. */
+  int fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    log_error("store: cannot open %s: %s", s->path, strerror(errno));
+    return -EIO;
+  }
+  if (fstat(fd, &st) == 0 && (st.st_mode & 077)) fchmod(fd, 0600);
+  close(fd);
+  if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK) {
+    db_error(s, "open");
+    close_db(s);
+    return -EIO;
+  }
+  sqlite3_extended_result_codes(s->db, 0);
+  sqlite3_busy_timeout(s->db, 1000);
+  char *err = NULL;
+  if (sqlite3_exec(s->db,
+                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                   "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+                   NULL, NULL, &err) != SQLITE_OK) {
+    log_error("store: %s: %s", s->path, err ? err : "cannot configure");
+    sqlite3_free(err);
+    close_db(s);
+    return -EIO;
+  }
+  sqlite3_stmt *v = NULL;
+  int version = -1;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &v, NULL) == SQLITE_OK &&
+      sqlite3_step(v) == SQLITE_ROW)
+    version = sqlite3_column_int(v, 0);
+  sqlite3_finalize(v);
+  if (version < 0) {
+    db_error(s, "reading the schema version");
+    close_db(s);
+    return -EIO;
+  }
+  if (version == 0) {
+    /* Fresh database: create the schema in one transaction. */
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, schema_v1, NULL, NULL, &err) != SQLITE_OK ||
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+      log_error("store: creating the schema: %s", err ? err : sqlite3_errmsg(s->db));
+      sqlite3_free(err);
+      close_db(s);
+      return -EIO;
+    }
+    log_info("store: created %s (schema %d)", s->path, GNSD_STORE_SCHEMA_VERSION);
+  } else if (version > GNSD_STORE_SCHEMA_VERSION) {
+    log_error("store: %s has schema %d, newer than this gnsd knows (%d)", s->path, version,
+              GNSD_STORE_SCHEMA_VERSION);
+    close_db(s);
+    return -EIO;
+  }
+  /* Prepare everything now so that a damaged schema shows at once. */
+  for (int i = 0; i < ST_COUNT; i++) {
+    if (!stmt(s, (enum stmt_id)i)) {
+      close_db(s);
+      return -EIO;
+    }
+  }
+  return 0;
+}
+
+int gnsd_store_open(const char *state_dir, struct gnsd_store **out) {
+  struct gnsd_store *s = calloc(1, sizeof *s);
+  if (!s) return -ENOMEM;
+  s->dir = strdup(state_dir);
+  if (s->dir && asprintf(&s->path, "%s/%s", state_dir, GNSD_STORE_FILE) < 0) s->path = NULL;
+  if (!s->dir || !s->path) {
+    free(s->dir);
+    free(s);
+    return -ENOMEM;
+  }
+  if (open_db(s) < 0) log_error("store: %s unavailable; zone management will fail", s->path);
+  *out = s;
+  return 0;
+}
+
+int gnsd_store_reopen(struct gnsd_store *s) {
+  if (s->db) return 0;
+  return open_db(s);
+}
+
+void gnsd_store_close(struct gnsd_store *s) {
+  if (!s) return;
+  close_db(s);
+  free(s->dir);
+  free(s->path);
+  free(s);
+}
+
+bool gnsd_store_available(const struct gnsd_store *s) { return s && s->db; }
+const char *gnsd_store_path(const struct gnsd_store *s) { return s->path; }
+
+/* --- transactions --- */
+
+int gnsd_store_begin(struct gnsd_store *s) {
+  if (s->tx_depth++ > 0) return 0;
+  s->tx_failed = false;
+  sqlite3_stmt *st = stmt(s, ST_BEGIN);
+  int r = st ? exec_stmt(s, st, "begin") : -EIO;
+  if (r < 0) s->tx_depth = 0;
+  return r;
+}
+
+int gnsd_store_commit(struct gnsd_store *s) {
+  if (s->tx_depth == 0) return -EINVAL;
+  if (--s->tx_depth > 0) return s->tx_failed ? -EIO : 0;
+  if (s->tx_failed) {
+    sqlite3_stmt *st = stmt(s, ST_ROLLBACK);
+    if (st) exec_stmt(s, st, "rollback");
+    return -EIO;
+  }
+  sqlite3_stmt *st = stmt(s, ST_COMMIT);
+  int r = st ? exec_stmt(s, st, "commit") : -EIO;
+  if (r < 0 && s->db && !sqlite3_get_autocommit(s->db)) {
+    st = stmt(s, ST_ROLLBACK);
+    if (st) exec_stmt(s, st, "rollback");
+  }
+  return r < 0 ? -EIO : 0;
+}
+
+void gnsd_store_rollback(struct gnsd_store *s) {
+  if (s->tx_depth == 0) return;
+  s->tx_failed = true;
+  if (--s->tx_depth > 0) return;
+  sqlite3_stmt *st = stmt(s, ST_ROLLBACK);
+  if (st) exec_stmt(s, st, "rollback");
+}
+
+/* --- zones --- */
+
+static int read_zone(struct gnsd_store *s, sqlite3_stmt *st, struct gnsd_zone *z) {
+  memset(z, 0, sizeof *z);
+  z->id = sqlite3_column_int64(st, 0);
+  const unsigned char *name = sqlite3_column_text(st, 1);
+  snprintf(z->name, sizeof z->name, "%s", name ? (const char *)name : "");
+  uint32_t ztype = (uint32_t)sqlite3_column_int64(st, 2);
+  const void *priv = sqlite3_column_blob(st, 3);
+  int priv_len = sqlite3_column_bytes(st, 3);
+  const void *pub = sqlite3_column_blob(st, 4);
+  int pub_len = sqlite3_column_bytes(st, 4);
+  z->created = (uint64_t)sqlite3_column_int64(st, 5);
+  if (!priv || priv_len != 32 || !pub ||
+      gns_zone_priv_from_bytes(ztype, priv, 32, &z->priv) < 0 ||
+      gns_zone_key_from_bytes(pub, (size_t)pub_len, &z->pub) < 0) {
+    gns_zone_priv_wipe(&z->priv);
+    s->errors++;
+    log_error("store: zone \"%s\" has a damaged key", z->name);
+    return -EIO;
+  }
+  return 0;
+}
+
+int gnsd_store_zone_add(struct gnsd_store *s, const char *name, const struct gns_zone_priv *priv,
+                        const struct gns_zone_key *pub, uint64_t now, int64_t *id) {
+  sqlite3_stmt *st = stmt(s, ST_ZONE_ADD);
+  if (!st) return -EIO;
+  uint8_t pubb[GNS_ZONE_ID_LEN];
+  if (gns_zone_key_to_bytes(pub, pubb) < 0) return -EINVAL;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, priv->ztype);
+  sqlite3_bind_blob(st, 3, priv->d, sizeof priv->d, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(st, 4, pubb, sizeof pubb, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 5, clamp64(now));
+  int r = exec_stmt(s, st, "adding a zone");
+  sqlite3_clear_bindings(st); /* drop SQLite's copy of the key */
+  if (r == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
+  return r;
+}
+
+static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int key_len,
+                    bool text, struct gnsd_zone *out) {
+  sqlite3_stmt *st = stmt(s, id);
+  if (!st) return -EIO;
+  if (text) sqlite3_bind_text(st, 1, key, key_len, SQLITE_TRANSIENT);
+  else sqlite3_bind_blob(st, 1, key, key_len, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st), r;
+  if (rc == SQLITE_ROW) r = read_zone(s, st, out);
+  else if (rc == SQLITE_DONE) r = -ENOENT;
+  else r = db_error(s, "reading a zone");
+  sqlite3_reset(st);
+  return r;
+}
+
+int gnsd_store_zone_get(struct gnsd_store *s, const char *name, struct gnsd_zone *out) {
+  return zone_get(s, ST_ZONE_GET, name, -1, true, out);
+}
+
+int gnsd_store_zone_get_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
+                               struct gnsd_zone *out) {
+  uint8_t b[GNS_ZONE_ID_LEN];
+  if (gns_zone_key_to_bytes(pub, b) < 0) return -EINVAL;
+  return zone_get(s, ST_ZONE_GET_BY_KEY, b, sizeof b, false, out);
+}
+
+int gnsd_store_zone_foreach(struct gnsd_store *s, gnsd_zone_cb cb, void *userdata) {
+  /* Collect first: callbacks may use the store (and so reset our
+   * statement) while we walk. */
+  sqlite3_stmt *st = stmt(s, ST_ZONE_LIST);
+  if (!st) return -EIO;
+  struct gnsd_zone *zones = NULL;
+  size_t n = 0, cap = 0;
+  int rc, r = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 16;
+      struct gnsd_zone *nz = calloc(ncap, sizeof *nz);
+      if (!nz) {
+        r = -ENOMEM;
+        break;
+      }
+      if (zones) {
+        memcpy(nz, zones, n * sizeof *zones);
+        sodium_memzero(zones, cap * sizeof *zones);
+        free(zones);
+      }
+      zones = nz;
+      cap = ncap;
+    }
+    r = read_zone(s, st, &zones[n]);
+    if (r < 0) break;
+    n++;
+  }
+  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing zones");
+  sqlite3_reset(st);
+  for (size_t i = 0; r == 0 && i < n; i++) r = cb(userdata, &zones[i]);
+  if (zones) {
+    sodium_memzero(zones, cap * sizeof *zones); /* private keys */
+    free(zones);
+  }
+  return r;
+}
+
+int gnsd_store_zone_delete(struct gnsd_store *s, const char *name) {
+  sqlite3_stmt *st = stmt(s, ST_ZONE_DELETE);
+  if (!st) return -EIO;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+  int r = exec_stmt(s, st, "deleting a zone");
+  if (r == 0 && sqlite3_changes(s->db) == 0) r = -ENOENT;
+  return r;
+}
+
+int gnsd_store_zone_count_records(struct gnsd_store *s, int64_t zone_id, int64_t *count) {
+  sqlite3_stmt *st = stmt(s, ST_ZONE_COUNT_RECORDS);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  int r = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) *count = sqlite3_column_int64(st, 0);
+  else r = db_error(s, "counting records");
+  sqlite3_reset(st);
+  return r;
+}
+
+/* --- records --- */
+
+int gnsd_store_record_add(struct gnsd_store *s, int64_t zone_id, const char *label,
+                          const struct gns_record *rd) {
+  sqlite3_stmt *st = stmt(s, ST_RECORD_ADD);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, rd->type);
+  sqlite3_bind_int64(st, 4, rd->flags);
+  sqlite3_bind_int64(st, 5, (int64_t)rd->expiration); /* bit pattern kept */
+  sqlite3_bind_blob(st, 6, rd->data ? (const void *)rd->data : (const void *)"", rd->data_len,
+                    SQLITE_TRANSIENT);
+  return exec_stmt(s, st, "adding a record");
+}
+
+struct record_row {
+  char *label;
+  struct gns_record rd;
+  uint8_t *data;
+};
+
+int gnsd_store_record_foreach(struct gnsd_store *s, int64_t zone_id, const char *label,
+                              gnsd_record_cb cb, void *userdata) {
+  sqlite3_stmt *st = stmt(s, label ? ST_RECORD_LIST_LABEL : ST_RECORD_LIST_ALL);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  if (label) sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+  struct record_row *rows = NULL;
+  size_t n = 0, cap = 0;
+  int rc, r = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 32;
+      struct record_row *nr = realloc(rows, ncap * sizeof *rows);
+      if (!nr) {
+        r = -ENOMEM;
+        break;
+      }
+      rows = nr;
+      cap = ncap;
+    }
+    struct record_row *row = &rows[n];
+    memset(row, 0, sizeof *row);
+    const unsigned char *l = sqlite3_column_text(st, 0);
+    int64_t type = sqlite3_column_int64(st, 1), flags = sqlite3_column_int64(st, 2);
+    const void *data = sqlite3_column_blob(st, 4);
+    int len = sqlite3_column_bytes(st, 4);
+    if (!l || type < 0 || type > UINT32_MAX || flags < 0 || flags > UINT16_MAX || len < 0 ||
+        len > UINT16_MAX) {
+      r = db_error(s, "damaged record");
+      break;
+    }
+    row->label = strdup((const char *)l);
+    row->data = malloc(len ? (size_t)len : 1);
+    if (!row->label || !row->data) {
+      free(row->label);
+      free(row->data);
+      r = -ENOMEM;
+      break;
+    }
+    if (len) memcpy(row->data, data, (size_t)len);
+    row->rd.type = (uint32_t)type;
+    row->rd.flags = (uint16_t)flags;
+    row->rd.expiration = (uint64_t)sqlite3_column_int64(st, 3);
+    row->rd.data_len = (uint16_t)len;
+    row->rd.data = row->data;
+    n++;
+  }
+  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing records");
+  sqlite3_reset(st);
+  for (size_t i = 0; r == 0 && i < n; i++) r = cb(userdata, rows[i].label, &rows[i].rd);
+  for (size_t i = 0; i < n; i++) {
+    free(rows[i].label);
+    free(rows[i].data);
+  }
+  free(rows);
+  return r;
+}
+
+int gnsd_store_record_delete(struct gnsd_store *s, int64_t zone_id, const char *label,
+                             uint32_t type, const uint8_t *data, size_t len, int64_t *deleted) {
+  sqlite3_stmt *st = stmt(s, ST_RECORD_DELETE);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, type);
+  if (data) sqlite3_bind_blob(st, 4, len ? (const void *)data : (const void *)"", (int)len,
+                              SQLITE_TRANSIENT);
+  int r = exec_stmt(s, st, "deleting records");
+  if (r == 0 && deleted) *deleted = sqlite3_changes(s->db);
+  return r;
+}
+
+int gnsd_store_record_delete_all(struct gnsd_store *s, int64_t zone_id, int64_t *deleted) {
+  sqlite3_stmt *st = stmt(s, ST_RECORD_DELETE_ALL);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  int r = exec_stmt(s, st, "deleting records");
+  if (r == 0 && deleted) *deleted = sqlite3_changes(s->db);
+  return r;
+}
+
+/* --- blocks --- */
+
+static uint64_t realtime_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+int gnsd_store_block_put(struct gnsd_store *s, const uint8_t q[64], const uint8_t *block,
+                         size_t len, uint64_t expiration, enum gnsd_block_origin origin) {
+  if (len == 0 || len > INT_MAX) return -EINVAL;
+  sqlite3_stmt *st = stmt(s, origin == GNSD_BLOCK_LOCAL ? ST_BLOCK_PUT_LOCAL : ST_BLOCK_PUT_REMOTE);
+  if (!st) return -EIO;
+  sqlite3_bind_blob(st, 1, q, 64, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, clamp64(expiration));
+  sqlite3_bind_blob(st, 3, block, (int)len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 4, clamp64(realtime_us()));
+  s->puts++;
+  return exec_stmt(s, st, "storing a block");
+}
+
+int gnsd_store_block_get(struct gnsd_store *s, const uint8_t q[64], uint64_t now, uint8_t **block,
+                         size_t *len) {
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_GET);
+  if (!st) return -EIO;
+  s->gets++;
+  sqlite3_bind_blob(st, 1, q, 64, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, clamp64(now));
+  int rc = sqlite3_step(st), r = -ENOENT;
+  if (rc == SQLITE_ROW) {
+    const void *b = sqlite3_column_blob(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    if (b && n > 0) {
+      *block = malloc((size_t)n);
+      if (*block) {
+        memcpy(*block, b, (size_t)n);
+        *len = (size_t)n;
+        s->hits++;
+        r = 0;
+      } else {
+        r = -ENOMEM;
+      }
+    }
+  } else if (rc != SQLITE_DONE) {
+    r = db_error(s, "reading a block");
+  }
+  sqlite3_reset(st);
+  return r;
+}
+
+int gnsd_store_block_delete(struct gnsd_store *s, const uint8_t q[64]) {
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_DELETE);
+  if (!st) return -EIO;
+  sqlite3_bind_blob(st, 1, q, 64, SQLITE_TRANSIENT);
+  return exec_stmt(s, st, "deleting a block");
+}
+
+int gnsd_store_block_expire(struct gnsd_store *s, uint64_t now, int64_t *deleted) {
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_EXPIRE);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, clamp64(now));
+  int r = exec_stmt(s, st, "expiring blocks");
+  if (r == 0 && deleted) *deleted = sqlite3_changes(s->db);
+  return r;
+}
+
+int gnsd_store_published_set(struct gnsd_store *s, int64_t zone_id, const char *label,
+                             const uint8_t q[64], uint64_t expiration, uint64_t published_at) {
+  sqlite3_stmt *st = stmt(s, ST_PUBLISHED_SET);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(st, 3, q, 64, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 4, clamp64(expiration));
+  sqlite3_bind_int64(st, 5, clamp64(published_at));
+  return exec_stmt(s, st, "recording a publication");
+}
+
+int gnsd_store_published_delete(struct gnsd_store *s, int64_t zone_id, const char *label) {
+  sqlite3_stmt *st = stmt(s, ST_PUBLISHED_DELETE);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+  return exec_stmt(s, st, "forgetting a publication");
+}
+
+int gnsd_store_published_foreach(struct gnsd_store *s, int64_t zone_id, gnsd_published_cb cb,
+                                 void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_PUBLISHED_LIST);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  struct row {
+    int64_t zone;
+    char *label;
+    uint8_t q[64];
+    uint64_t exp, at;
+  } *rows = NULL;
+  size_t n = 0, cap = 0;
+  int rc, r = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 32;
+      struct row *nr = realloc(rows, ncap * sizeof *rows);
+      if (!nr) {
+        r = -ENOMEM;
+        break;
+      }
+      rows = nr;
+      cap = ncap;
+    }
+    const unsigned char *l = sqlite3_column_text(st, 1);
+    const void *q = sqlite3_column_blob(st, 2);
+    if (!l || !q || sqlite3_column_bytes(st, 2) != 64) {
+      r = db_error(s, "damaged publication record");
+      break;
+    }
+    rows[n].zone = sqlite3_column_int64(st, 0);
+    rows[n].label = strdup((const char *)l);
+    if (!rows[n].label) {
+      r = -ENOMEM;
+      break;
+    }
+    memcpy(rows[n].q, q, 64);
+    rows[n].exp = (uint64_t)sqlite3_column_int64(st, 3);
+    rows[n].at = (uint64_t)sqlite3_column_int64(st, 4);
+    n++;
+  }
+  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing publications");
+  sqlite3_reset(st);
+  for (size_t i = 0; r == 0 && i < n; i++)
+    r = cb(userdata, rows[i].zone, rows[i].label, rows[i].q, rows[i].exp, rows[i].at);
+  for (size_t i = 0; i < n; i++) free(rows[i].label);
+  free(rows);
+  return r;
+}
+
+/* --- revocations --- */
+
+int gnsd_store_revocation_put(struct gnsd_store *s, const struct gns_zone_key *zk,
+                              uint64_t timestamp, uint64_t expires, const uint8_t *msg,
+                              size_t len) {
+  uint8_t b[GNS_ZONE_ID_LEN];
+  if (gns_zone_key_to_bytes(zk, b) < 0 || len > INT_MAX) return -EINVAL;
+  sqlite3_stmt *st = stmt(s, ST_REVOCATION_PUT);
+  if (!st) return -EIO;
+  sqlite3_bind_blob(st, 1, b, sizeof b, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, clamp64(timestamp));
+  sqlite3_bind_int64(st, 3, clamp64(expires));
+  sqlite3_bind_blob(st, 4, msg, (int)len, SQLITE_TRANSIENT);
+  return exec_stmt(s, st, "storing a revocation");
+}
+
+int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *zk,
+                              struct gnsd_revocation *out) {
+  uint8_t b[GNS_ZONE_ID_LEN];
+  if (gns_zone_key_to_bytes(zk, b) < 0) return -EINVAL;
+  sqlite3_stmt *st = stmt(s, ST_REVOCATION_GET);
+  if (!st) return -EIO;
+  sqlite3_bind_blob(st, 1, b, sizeof b, SQLITE_TRANSIENT);
+  memset(out, 0, sizeof *out);
+  int rc = sqlite3_step(st), r = -ENOENT;
+  if (rc == SQLITE_ROW) {
+    out->zk = *zk;
+    out->timestamp = (uint64_t)sqlite3_column_int64(st, 0);
+    out->expires = (uint64_t)sqlite3_column_int64(st, 1);
+    const void *m = sqlite3_column_blob(st, 2);
+    int n = sqlite3_column_bytes(st, 2);
+    out->message = malloc(n > 0 ? (size_t)n : 1);
+    if (!out->message) {
+      r = -ENOMEM;
+    } else {
+      if (m && n > 0) memcpy(out->message, m, (size_t)n);
+      out->message_len = n > 0 ? (size_t)n : 0;
+      r = 0;
+    }
+  } else if (rc != SQLITE_DONE) {
+    r = db_error(s, "reading a revocation");
+  }
+  sqlite3_reset(st);
+  return r;
+}
+
+bool gnsd_store_is_revoked(struct gnsd_store *s, const struct gns_zone_key *zk, uint64_t now) {
+  struct gnsd_revocation rev;
+  if (gnsd_store_revocation_get(s, zk, &rev) < 0) return false;
+  free(rev.message);
+  return rev.expires > now;
+}
+
+/* --- start zones --- */
+
+int gnsd_store_start_zone_add(struct gnsd_store *s, const char *suffix,
+                              const struct gns_zone_key *zk, int64_t zone_id) {
+  uint8_t b[GNS_ZONE_ID_LEN];
+  if (gns_zone_key_to_bytes(zk, b) < 0) return -EINVAL;
+  sqlite3_stmt *st = stmt(s, ST_START_ADD);
+  if (!st) return -EIO;
+  sqlite3_bind_text(st, 1, suffix, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(st, 2, b, sizeof b, SQLITE_TRANSIENT);
+  if (zone_id > 0) sqlite3_bind_int64(st, 3, zone_id);
+  return exec_stmt(s, st, "adding a start zone");
+}
+
+int gnsd_store_start_zone_remove(struct gnsd_store *s, const char *suffix) {
+  sqlite3_stmt *st = stmt(s, ST_START_REMOVE);
+  if (!st) return -EIO;
+  sqlite3_bind_text(st, 1, suffix, -1, SQLITE_TRANSIENT);
+  int r = exec_stmt(s, st, "removing a start zone");
+  if (r == 0 && sqlite3_changes(s->db) == 0) r = -ENOENT;
+  return r;
+}
+
+int gnsd_store_start_zone_foreach(struct gnsd_store *s, gnsd_start_zone_cb cb, void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_START_LIST);
+  if (!st) return -EIO;
+  struct row {
+    char *suffix, *zone;
+    struct gns_zone_key zk;
+  } *rows = NULL;
+  size_t n = 0, cap = 0;
+  int rc, r = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 16;
+      struct row *nr = realloc(rows, ncap * sizeof *rows);
+      if (!nr) {
+        r = -ENOMEM;
+        break;
+      }
+      rows = nr;
+      cap = ncap;
+    }
+    const unsigned char *suffix = sqlite3_column_text(st, 0);
+    const void *zk = sqlite3_column_blob(st, 1);
+    const unsigned char *zone = sqlite3_column_text(st, 2);
+    if (!suffix || !zk ||
+        gns_zone_key_from_bytes(zk, (size_t)sqlite3_column_bytes(st, 1), &rows[n].zk) < 0) {
+      r = db_error(s, "damaged start zone");
+      break;
+    }
+    rows[n].suffix = strdup((const char *)suffix);
+    rows[n].zone = zone ? strdup((const char *)zone) : NULL;
+    if (!rows[n].suffix || (zone && !rows[n].zone)) {
+      free(rows[n].suffix);
+      free(rows[n].zone);
+      r = -ENOMEM;
+      break;
+    }
+    n++;
+  }
+  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing start zones");
+  sqlite3_reset(st);
+  for (size_t i = 0; r == 0 && i < n; i++) r = cb(userdata, rows[i].suffix, &rows[i].zk, rows[i].zone);
+  for (size_t i = 0; i < n; i++) {
+    free(rows[i].suffix);
+    free(rows[i].zone);
+  }
+  free(rows);
+  return r;
+}
+
+/* --- statistics --- */
+
+static int64_t count_query(struct gnsd_store *s, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+void gnsd_store_status(struct gnsd_store *s, json_object *out) {
+  json_object_object_add(out, "path", json_object_new_string(s->path));
+  json_object_object_add(out, "state", json_object_new_string(s->db ? "ok" : "unavailable"));
+  if (s->db) {
+    static const struct {
+      const char *key, *sql;
+    } counts[] = {
+        {"zones", "SELECT count(*) FROM zones"},
+        {"records", "SELECT count(*) FROM records"},
+        {"blocksLocal", "SELECT count(*) FROM blocks WHERE origin = 0"},
+        {"blocksRemote", "SELECT count(*) FROM blocks WHERE origin = 1"},
+        {"revocations", "SELECT count(*) FROM revocations"},
+        {"startZones", "SELECT count(*) FROM start_zones"},
+    };
+    for (size_t i = 0; i < GNS_ARRAY_SIZE(counts); i++)
+      json_object_object_add(out, counts[i].key,
+                             json_object_new_int64(count_query(s, counts[i].sql)));
+  }
+  json_object_object_add(out, "gets", json_object_new_int64(clamp64(s->gets)));
+  json_object_object_add(out, "hits", json_object_new_int64(clamp64(s->hits)));
+  json_object_object_add(out, "puts", json_object_new_int64(clamp64(s->puts)));
+  json_object_object_add(out, "errors", json_object_new_int64(clamp64(s->errors)));
+}
+
+/* --- the storage.h backend --- */
+
+struct store_backend {
+  struct gnsd_backend base;
+  struct gnsd_store *store;
+};
+
+static int backend_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb,
+                       void *userdata, struct gnsd_get **handle) {
+  struct store_backend *sb = (struct store_backend *)b;
+  uint8_t *block = NULL;
+  size_t len = 0;
+  if (handle) *handle = NULL; /* answered before we return */
+  int r = gnsd_store_block_get(sb->store, q, realtime_us(), &block, &len);
+  if (r == 0) {
+    cb(userdata, block, len, 0);
+    free(block);
+    cb(userdata, NULL, 0, 0);
+  } else {
+    cb(userdata, NULL, 0, r == -ENOENT ? 0 : r);
+  }
+  return 0;
+}
+
+static void backend_get_cancel(struct gnsd_backend *b, struct gnsd_get *handle) {
+  (void)b;
+  (void)handle; /* nothing is ever in flight */
+}
+
+static int backend_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *block,
+                       size_t len, uint64_t expiration) {
+  struct store_backend *sb = (struct store_backend *)b;
+  return gnsd_store_block_put(sb->store, q, block, len, expiration, GNSD_BLOCK_REMOTE);
+}
+
+static void backend_status(struct gnsd_backend *b, json_object *out) {
+  struct store_backend *sb = (struct store_backend *)b;
+  json_object_object_add(out, "name", json_object_new_string("store"));
+  json_object_object_add(out, "state",
+                         json_object_new_string(sb->store->db ? "ok" : "unavailable"));
+  json_object_object_add(out, "gets", json_object_new_int64(clamp64(sb->store->gets)));
+  json_object_object_add(out, "hits", json_object_new_int64(clamp64(sb->store->hits)));
+  json_object_object_add(out, "puts", json_object_new_int64(clamp64(sb->store->puts)));
+}
+
+static void backend_free(struct gnsd_backend *b) { free(b); }
+
+static const struct gnsd_backend_ops store_backend_ops = {
+    .name = "store",
+    .get = backend_get,
+    .get_cancel = backend_get_cancel,
+    .put = backend_put,
+    .status = backend_status,
+    .free = backend_free,
+};
+
+int gnsd_store_backend_new(struct gnsd_store *s, struct gnsd_backend **out) {
+  struct store_backend *sb = calloc(1, sizeof *sb);
+  if (!sb) return -ENOMEM;
+  sb->base.ops = &store_backend_ops;
+  sb->store = s;
+  *out = &sb->base;
+  return 0;
+}

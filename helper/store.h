@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The embedded store: one SQLite database STATE/gnsd.sqlite (mode 0600 in
+ * a 0700 directory) holding local zones with their private keys, their
+ * records, published and cached RRBLOCKs, revocations and start zones.
+ *
+ * Every function returns 0 or a negative errno; any SQLite failure
+ * (corrupt file, disk full, unreadable) is -EIO, which callers report as
+ * StorageUnavailable. A store that could not be opened still exists and
+ * answers -EIO to everything, so gnsd keeps serving what it can. */
+#ifndef GNSD_STORE_H
+#define GNSD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+#include "record.h"
+#include "storage.h"
+#include "zonekey.h"
+
+#define GNSD_STORE_FILE "gnsd.sqlite"
+#define GNSD_STORE_SCHEMA_VERSION 1
+#define GNSD_ZONE_NAME_MAX 63
+
+struct gnsd_store;
+
+/* Creates state_dir (0700) if needed and the database (0600). Always
+ * returns a store in *out unless out of memory; check
+ * gnsd_store_available(). */
+int gnsd_store_open(const char *state_dir, struct gnsd_store **out);
+void gnsd_store_close(struct gnsd_store *s);
+bool gnsd_store_available(const struct gnsd_store *s);
+/* Try again to open a store that was unavailable (SIGHUP). */
+int gnsd_store_reopen(struct gnsd_store *s);
+const char *gnsd_store_path(const struct gnsd_store *s);
+
+/* Transactions nest by counting: only the outermost commits. Rollback
+ * of any level aborts the whole transaction. */
+int gnsd_store_begin(struct gnsd_store *s);
+int gnsd_store_commit(struct gnsd_store *s);
+void gnsd_store_rollback(struct gnsd_store *s);
+
+/* --- zones --- */
+
+struct gnsd_zone {
+  int64_t id;
+  char name[GNSD_ZONE_NAME_MAX + 1];
+  struct gns_zone_priv priv; /* wipe with gns_zone_priv_wipe */
+  struct gns_zone_key pub;
+  uint64_t created; /* microseconds since the epoch */
+};
+
+/* -EEXIST if the name (compared case-insensitively) or the key is taken. */
+int gnsd_store_zone_add(struct gnsd_store *s, const char *name, const struct gns_zone_priv *priv,
+                        const struct gns_zone_key *pub, uint64_t now, int64_t *id);
+/* -ENOENT if absent. */
+int gnsd_store_zone_get(struct gnsd_store *s, const char *name, struct gnsd_zone *out);
+int gnsd_store_zone_get_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
+                               struct gnsd_zone *out);
+/* Calls cb for every zone in name order; a negative return stops the
+ * walk and is returned. The zone passed to cb is wiped afterwards. */
+typedef int (*gnsd_zone_cb)(void *userdata, const struct gnsd_zone *z);
+int gnsd_store_zone_foreach(struct gnsd_store *s, gnsd_zone_cb cb, void *userdata);
+/* Deletes the zone, its records and its start zones. -ENOENT if absent. */
+int gnsd_store_zone_delete(struct gnsd_store *s, const char *name);
+int gnsd_store_zone_count_records(struct gnsd_store *s, int64_t zone_id, int64_t *count);
+
+/* --- records --- */
+
+/* A stored record: label (NFC, "@" for the apex) and the record as the
+ * core sees it (data owned by the callback's caller). */
+typedef int (*gnsd_record_cb)(void *userdata, const char *label, const struct gns_record *rd);
+
+int gnsd_store_record_add(struct gnsd_store *s, int64_t zone_id, const char *label,
+                          const struct gns_record *rd);
+/* label NULL = all labels; records ordered by label, then insertion. */
+int gnsd_store_record_foreach(struct gnsd_store *s, int64_t zone_id, const char *label,
+                              gnsd_record_cb cb, void *userdata);
+/* Delete the records under label, narrowed by type (0 = any) and data
+ * (NULL = any). *deleted gets the count. */
+int gnsd_store_record_delete(struct gnsd_store *s, int64_t zone_id, const char *label,
+                             uint32_t type, const uint8_t *data, size_t len, int64_t *deleted);
+int gnsd_store_record_delete_all(struct gnsd_store *s, int64_t zone_id, int64_t *deleted);
+
+/* --- blocks --- */
+
+enum gnsd_block_origin {
+  GNSD_BLOCK_LOCAL = 0,  /* published by us: never replaced by remote copies */
+  GNSD_BLOCK_REMOTE = 1, /* verified copy of someone else's block (cache) */
+};
+
+/* Store a block under q. A local block replaces anything; a remote block
+ * replaces only an older remote block. expiration is the block's own. */
+int gnsd_store_block_put(struct gnsd_store *s, const uint8_t q[64], const uint8_t *block,
+                         size_t len, uint64_t expiration, enum gnsd_block_origin origin);
+/* The block under q not expired at now; *block is malloc'ed. -ENOENT if
+ * none. */
+int gnsd_store_block_get(struct gnsd_store *s, const uint8_t q[64], uint64_t now, uint8_t **block,
+                         size_t *len);
+int gnsd_store_block_delete(struct gnsd_store *s, const uint8_t q[64]);
+/* Drop blocks expired at now; *deleted may be NULL. */
+int gnsd_store_block_expire(struct gnsd_store *s, uint64_t now, int64_t *deleted);
+
+/* What was published for a zone: per label, its q, block expiration and
+ * when. Replaces the previous entry for (zone, label). */
+int gnsd_store_published_set(struct gnsd_store *s, int64_t zone_id, const char *label,
+                             const uint8_t q[64], uint64_t expiration, uint64_t published_at);
+int gnsd_store_published_delete(struct gnsd_store *s, int64_t zone_id, const char *label);
+typedef int (*gnsd_published_cb)(void *userdata, int64_t zone_id, const char *label,
+                                 const uint8_t q[64], uint64_t expiration, uint64_t published_at);
+int gnsd_store_published_foreach(struct gnsd_store *s, int64_t zone_id, gnsd_published_cb cb,
+                                 void *userdata);
+
+/* --- revocations (RFC 9498, 4.2) --- */
+
+struct gnsd_revocation {
+  struct gns_zone_key zk;
+  uint64_t timestamp, expires;
+  uint8_t *message; /* the signed revocation message; malloc'ed */
+  size_t message_len;
+};
+
+/* Keeps the revocation that expires last. */
+int gnsd_store_revocation_put(struct gnsd_store *s, const struct gns_zone_key *zk,
+                              uint64_t timestamp, uint64_t expires, const uint8_t *msg,
+                              size_t len);
+/* -ENOENT if zk was never revoked. out->message must be freed. */
+int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *zk,
+                              struct gnsd_revocation *out);
+/* True if zk has a revocation that has not expired at now. A store
+ * error counts as not revoked (and is logged): resolution fails closed
+ * elsewhere, and this is a synchronous hook for the resolver. */
+bool gnsd_store_is_revoked(struct gnsd_store *s, const struct gns_zone_key *zk, uint64_t now);
+
+/* --- start zones: suffix -> zone key, optionally a local zone --- */
+
+/* -EEXIST if the suffix is taken. zone_id 0 = not a local zone. */
+int gnsd_store_start_zone_add(struct gnsd_store *s, const char *suffix,
+                              const struct gns_zone_key *zk, int64_t zone_id);
+int gnsd_store_start_zone_remove(struct gnsd_store *s, const char *suffix);
+/* zone_name is NULL when the suffix maps to a foreign zone. */
+typedef int (*gnsd_start_zone_cb)(void *userdata, const char *suffix,
+                                  const struct gns_zone_key *zk, const char *zone_name);
+int gnsd_store_start_zone_foreach(struct gnsd_store *s, gnsd_start_zone_cb cb, void *userdata);
+
+/* --- statistics and the storage backend --- */
+
+/* {"path", "state", "zones", "records", "blocksLocal", "blocksRemote",
+ * "revocations", "gets", "hits", "puts", "errors"} */
+void gnsd_store_status(struct gnsd_store *s, json_object *out);
+
+/* The "store" backend of storage.h over this store. get() answers
+ * synchronously: the callback runs (block, then the final NULL) before
+ * get() returns, and *handle is set to NULL. put() stores a REMOTE block
+ * (callers are the resolver caching verified blocks); the zone master
+ * uses gnsd_store_block_put(..., GNSD_BLOCK_LOCAL) itself. The backend
+ * does not own the store. */
+int gnsd_store_backend_new(struct gnsd_store *s, struct gnsd_backend **out);
+
+#endif

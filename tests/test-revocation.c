@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Zone revocation against RFC 9498, section 4.2 and the revocation vectors
+ * of Appendix D; a small proof of work end to end, cancelled and resumed. */
+#include <errno.h>
+#include "revocation.h"
+#include "gns-util.h"
+#include "check.h"
+
+#define EPOCH GNS_REVOCATION_EPOCH_US
+
+/* RFC 9498, Appendix D, "Zone Revocation". Both vectors print "Difficulty
+ * (5 base difficulty + 2 epochs): 7": the POWs average 7 zeros, so at the
+ * base difficulty 5 they buy 2 epochs beyond the first. */
+struct vector {
+  const char *name;
+  uint32_t ztype;
+  const char *d;
+  const char *zid;
+  const char *signed_msg;
+  const char *proof;
+};
+
+static const struct vector vectors[] = {
+    {"PKEY", GNS_ZTYPE_PKEY,
+     "6f ea 32 c0 5a f5 8b fa 97 95 53 d1 88 60 5f d5"
+     "7d 8b f9 cc 26 3b 78 d5 f7 47 8c 07 b9 98 ed 70",
+     "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69"
+     "55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa",
+     "00 00 00 34 00 00 00 03 00 05 ff 1c 56 e4 b2 68 00 01 00 00 2c a2 23 e8"
+     "79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69 55 f1 c3 77 5c 80 4a 98"
+     "d5 f8 dd aa",
+     "00 05 ff 1c 56 e4 b2 68 00 00 39 5d 18 27 c0 00"
+     "38 0b 54 aa 70 16 ac a2 38 0b 54 aa 70 16 ad 62 38 0b 54 aa 70 16 af 3e"
+     "38 0b 54 aa 70 16 af 93 38 0b 54 aa 70 16 b0 bf 38 0b 54 aa 70 16 b0 ee"
+     "38 0b 54 aa 70 16 b1 c9 38 0b 54 aa 70 16 b1 e5 38 0b 54 aa 70 16 b2 78"
+     "38 0b 54 aa 70 16 b2 b2 38 0b 54 aa 70 16 b2 d6 38 0b 54 aa 70 16 b2 e4"
+     "38 0b 54 aa 70 16 b3 2c 38 0b 54 aa 70 16 b3 5a 38 0b 54 aa 70 16 b3 9d"
+     "38 0b 54 aa 70 16 b3 c0 38 0b 54 aa 70 16 b3 dd 38 0b 54 aa 70 16 b3 f4"
+     "38 0b 54 aa 70 16 b4 42 38 0b 54 aa 70 16 b4 76 38 0b 54 aa 70 16 b4 8c"
+     "38 0b 54 aa 70 16 b4 a4 38 0b 54 aa 70 16 b4 c9 38 0b 54 aa 70 16 b4 f0"
+     "38 0b 54 aa 70 16 b4 f7 38 0b 54 aa 70 16 b5 79 38 0b 54 aa 70 16 b6 34"
+     "38 0b 54 aa 70 16 b6 8e 38 0b 54 aa 70 16 b7 b4 38 0b 54 aa 70 16 b8 7e"
+     "38 0b 54 aa 70 16 b8 f8 38 0b 54 aa 70 16 b9 2a"
+     "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69"
+     "55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa"
+     "08 ca ff de 3c 6d f1 45 f7 e0 79 81 15 37 b2 b0 42 2d 5e 1f b2 01 97 81"
+     "ec a2 61 d1 f9 d8 ea 81 0a bc 2f 33 47 7f 04 e3 64 81 11 be 71 c2 48 82"
+     "1a d6 04 f4 94 e7 4d 0b f5 11 d2 c1 62 77 2e 81"},
+    {"EDKEY", GNS_ZTYPE_EDKEY,
+     "5a f7 02 0e e1 91 60 32 88 32 35 2b bc 6a 68 a8"
+     "d7 1a 7c be 1b 92 99 69 a7 c6 6d 41 5a 0d 8f 65",
+     "00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d"
+     "44 6c 58 45 cb 48 44 5d db 96 68 8f",
+     "00 00 00 34 00 00 00 03 00 05 ff 1c 57 35 42 bd 00 01 00 14 3c f4 b9 24"
+     "03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d 44 6c 58 45 cb 48 44 5d"
+     "db 96 68 8f",
+     "00 05 ff 1c 57 35 42 bd 00 00 39 5d 18 27 c0 00"
+     "58 4c 93 3c b0 99 2a 08 58 4c 93 3c b0 99 2d f7 58 4c 93 3c b0 99 2e 21"
+     "58 4c 93 3c b0 99 2e 2a 58 4c 93 3c b0 99 2e 53 58 4c 93 3c b0 99 2e 8e"
+     "58 4c 93 3c b0 99 2f 13 58 4c 93 3c b0 99 2f 2d 58 4c 93 3c b0 99 2f 3c"
+     "58 4c 93 3c b0 99 2f 41 58 4c 93 3c b0 99 2f fd 58 4c 93 3c b0 99 30 33"
+     "58 4c 93 3c b0 99 30 82 58 4c 93 3c b0 99 30 a2 58 4c 93 3c b0 99 30 e1"
+     "58 4c 93 3c b0 99 31 ce 58 4c 93 3c b0 99 31 de 58 4c 93 3c b0 99 32 12"
+     "58 4c 93 3c b0 99 32 4e 58 4c 93 3c b0 99 32 9f 58 4c 93 3c b0 99 33 31"
+     "58 4c 93 3c b0 99 33 87 58 4c 93 3c b0 99 33 8c 58 4c 93 3c b0 99 33 e5"
+     "58 4c 93 3c b0 99 33 f3 58 4c 93 3c b0 99 34 26 58 4c 93 3c b0 99 34 30"
+     "58 4c 93 3c b0 99 34 68 58 4c 93 3c b0 99 34 88 58 4c 93 3c b0 99 34 8a"
+     "58 4c 93 3c b0 99 35 4c 58 4c 93 3c b0 99 35 bd"
+     "00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d"
+     "44 6c 58 45 cb 48 44 5d db 96 68 8f"
+     "04 ae 26 f7 63 56 5a b7 aa ab 01 71 72 4f 3c a8 bc c5 1a 98 b7 d4 c9 2e"
+     "a3 3c d9 34 4c a8 b6 3e 04 53 3a bf 1a 3c 05 49 16 b3 68 2c 5c a8 cb 4d"
+     "d0 f8 4c 3b 77 48 7a ac 6e ce 38 48 0b a9 d5 00"},
+};
+
+#define POW_OFF 16u
+#define ZID_OFF (POW_OFF + 8u * GNS_REVOCATION_Z)
+#define SIG_OFF (ZID_OFF + GNS_ZONE_ID_LEN)
+
+/* (D'-D+1) * EPOCH * 1.1 for D' = sum / 32, in exact integer arithmetic,
+ * to check the floating point of the code under test. */
+static uint64_t exact_validity(unsigned sum, unsigned d) {
+  return (uint64_t)(sum + 32u - 32u * d) * EPOCH * 11u / 320u;
+}
+
+/* A state holding the given POWs, as if a run had found them. */
+static void state_from_pows(struct gns_revocation_state *st, const struct gns_zone_key *zk,
+                            uint64_t ts, unsigned d, const uint64_t *pows) {
+  gns_revocation_state_init(st, zk, ts, d);
+  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
+    st->best[i] = pows[i];
+    CHECK_INT(gns_revocation_pow_score(pows[i], ts, zk, &st->best_zeros[i]), 0);
+    if (pows[i] >= st->next_pow) st->next_pow = pows[i] + 1;
+  }
+  st->found = GNS_REVOCATION_Z;
+  st->tried = GNS_REVOCATION_Z;
+}
+
+static void test_vector(const struct vector *v) {
+  uint8_t d[32], zid[GNS_ZONE_ID_LEN], tbs_want[GNS_REVOCATION_SIGNED_LEN],
+      proof[GNS_REVOCATION_LEN], tbs[GNS_REVOCATION_SIGNED_LEN], out[GNS_REVOCATION_LEN],
+      bad[GNS_REVOCATION_LEN + 1];
+  struct gns_zone_priv priv;
+  struct gns_zone_key zk, got_zk;
+  struct gns_revocation rv;
+  struct gns_revocation_state st;
+  uint64_t expires = 0;
+  double dprime = 0;
+
+  fprintf(stderr, "vector %s\n", v->name);
+  CHECK_INT(check_hex(v->d, d, sizeof d), 32);
+  CHECK_INT(check_hex(v->zid, zid, sizeof zid), GNS_ZONE_ID_LEN);
+  CHECK_INT(check_hex(v->signed_msg, tbs_want, sizeof tbs_want), GNS_REVOCATION_SIGNED_LEN);
+  CHECK_INT(check_hex(v->proof, proof, sizeof proof), GNS_REVOCATION_LEN);
+
+  CHECK_INT(gns_zone_priv_from_bytes(v->ztype, d, sizeof d, &priv), 0);
+  CHECK_INT(gns_zone_priv_public(&priv, &zk), 0);
+  uint8_t zid_got[GNS_ZONE_ID_LEN];
+  CHECK_INT(gns_zone_key_to_bytes(&zk, zid_got), 0);
+  CHECK_MEM(zid_got, zid, sizeof zid);
+
+  /* the fields, and the signed data built from them */
+  CHECK_INT(gns_revocation_parse(proof, sizeof proof, &rv), 0);
+  CHECK(gns_zone_key_equal(&rv.zk, &zk));
+  CHECK_INT(rv.timestamp, gns_get_u64(tbs_want + 8));
+  CHECK_INT(rv.ttl, 2 * EPOCH); /* the vectors set TTL to 2 epochs, within the 3.3 allowed */
+  CHECK_INT(gns_revocation_signed_data(rv.timestamp, &zk, tbs), 0);
+  CHECK_MEM(tbs, tbs_want, sizeof tbs);
+
+  /* D' = 224 / 32 = 7.0: base difficulty 5 plus 2 epochs. */
+  CHECK_INT(gns_revocation_pow_average(rv.timestamp, &zk, rv.pow, &dprime), 0);
+  CHECK(dprime == 7.0);
+  CHECK(dprime - 5.0 == 2.0);
+  CHECK_INT(gns_revocation_validity(dprime, 5), exact_validity(224, 5)); /* 3.3 epochs */
+  CHECK_INT(gns_revocation_validity(dprime, 5), 33 * EPOCH / 10);
+  CHECK_INT(gns_revocation_validity(dprime, 7), GNS_REVOCATION_TTL_US); /* 1.1 epochs */
+  CHECK_INT(gns_revocation_validity(dprime, 8), 0);
+
+  /* Signing the vector's POWs with its key and TTL gives the Proof byte
+   * for byte: ECDSA with RFC 6979 and EdDSA are deterministic. */
+  state_from_pows(&st, &zk, rv.timestamp, 5, rv.pow);
+  CHECK(gns_revocation_state_done(&st));
+  CHECK_INT(gns_revocation_sign_ttl(&st, &priv, rv.ttl, out), 0);
+  CHECK_MEM(out, proof, sizeof proof);
+  /* the POWs come out sorted whatever their order in the state */
+  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
+    unsigned j = (i * 7u + 3u) % GNS_REVOCATION_Z; /* 7 is prime to 32: a permutation */
+    st.best[i] = rv.pow[j];
+    CHECK_INT(gns_revocation_pow_score(st.best[i], rv.timestamp, &zk, &st.best_zeros[i]), 0);
+  }
+  CHECK_INT(gns_revocation_sign_ttl(&st, &priv, rv.ttl, out), 0);
+  CHECK_MEM(out, proof, sizeof proof);
+  /* default TTL: EPOCH * 1.1; a TTL above 3.3 epochs is refused */
+  CHECK_INT(gns_revocation_sign(&st, &priv, out), 0);
+  CHECK_INT(gns_get_u64(out + 8), GNS_REVOCATION_TTL_US);
+  CHECK_MEM(out + POW_OFF, proof + POW_OFF, sizeof proof - POW_OFF);
+  CHECK_INT(gns_revocation_sign_ttl(&st, &priv, exact_validity(224, 5), out), 0);
+  CHECK_INT(gns_revocation_sign_ttl(&st, &priv, exact_validity(224, 5) + 1, out), -EINVAL);
+
+  /* verification at the base difficulty: valid until TIMESTAMP + 3.3 epochs */
+  uint64_t exp_want = rv.timestamp + exact_validity(224, 5);
+  memset(&got_zk, 0, sizeof got_zk);
+  CHECK_INT(gns_revocation_verify(proof, sizeof proof, 5, rv.timestamp, &got_zk, &expires), 0);
+  CHECK(gns_zone_key_equal(&got_zk, &zk));
+  CHECK_INT(expires, exp_want);
+  CHECK_INT(gns_revocation_verify(proof, sizeof proof, 5, exp_want, NULL, NULL), 0);
+  expires = 0;
+  CHECK_INT(gns_revocation_verify(proof, sizeof proof, 5, exp_want + 1, NULL, &expires), -ESTALE);
+  CHECK_INT(expires, exp_want);
+  /* at the difficulty in use (22) these POWs are far too weak */
+  CHECK_INT(gns_revocation_verify(proof, sizeof proof, GNS_REVOCATION_D, rv.timestamp, NULL, NULL),
+            -EBADMSG);
+  /* at difficulty 7 exactly met: 1.1 epochs */
+  CHECK_INT(gns_revocation_verify(proof, sizeof proof, 7, rv.timestamp, NULL, &expires), 0);
+  CHECK_INT(expires, rv.timestamp + GNS_REVOCATION_TTL_US);
+  CHECK_INT(gns_revocation_verify(proof, sizeof proof, 8, rv.timestamp, NULL, NULL), -EBADMSG);
+
+  /* tampering */
+  struct {
+    const char *what;
+    size_t off;
+    uint8_t mask;
+    int want;
+  } flips[] = {
+      {"signature bit", SIG_OFF + 10, 0x04, -EBADMSG},
+      {"last signature bit", SIG_OFF + GNS_ZONE_SIG_LEN - 1, 0x80, -EBADMSG},
+      {"timestamp bit", 7, 0x01, -EBADMSG},
+      {"zone key bit", ZID_OFF + 4 + 31, 0x01, -EBADMSG},
+      {"ztype", ZID_OFF + 3, 0x01, -EPROTONOSUPPORT},
+      {"ttl (informational)", 9, 0x01, 0},
+  };
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(flips); i++) {
+    memcpy(bad, proof, sizeof proof);
+    bad[flips[i].off] ^= flips[i].mask;
+    int r = gns_revocation_verify(bad, sizeof proof, 5, rv.timestamp, NULL, NULL);
+    if (r != flips[i].want) fprintf(stderr, "  flip %s\n", flips[i].what);
+    CHECK_INT(r, flips[i].want);
+  }
+  /* POWs not strictly increasing: two swapped, and a duplicate */
+  memcpy(bad, proof, sizeof proof);
+  memcpy(bad + POW_OFF + 8 * 4, proof + POW_OFF + 8 * 5, 8);
+  memcpy(bad + POW_OFF + 8 * 5, proof + POW_OFF + 8 * 4, 8);
+  CHECK_INT(gns_revocation_verify(bad, sizeof proof, 5, rv.timestamp, NULL, NULL), -EBADMSG);
+  memcpy(bad, proof, sizeof proof);
+  memcpy(bad + POW_OFF + 8 * 31, proof + POW_OFF + 8 * 30, 8);
+  CHECK_INT(gns_revocation_verify(bad, sizeof proof, 5, rv.timestamp, NULL, NULL), -EBADMSG);
+  /* the signature does not cover the POWs: a verifier must score them.
+   * Replace the best POW by a weaker value between its neighbours, keeping
+   * the order: D' falls below 7. */
+  unsigned zeros[GNS_REVOCATION_Z], top = 0;
+  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
+    CHECK_INT(gns_revocation_pow_score(rv.pow[i], rv.timestamp, &zk, &zeros[i]), 0);
+    if (zeros[i] > zeros[top]) top = i;
+  }
+  unsigned weaker = zeros[top];
+  uint64_t lo = top > 0 ? rv.pow[top - 1] : 0, hi = top < 31 ? rv.pow[top + 1] : UINT64_MAX;
+  for (uint64_t c = lo + 1; c < hi && weaker >= zeros[top]; c++) {
+    CHECK_INT(gns_revocation_pow_score(c, rv.timestamp, &zk, &weaker), 0);
+    if (weaker < zeros[top]) {
+      memcpy(bad, proof, sizeof proof);
+      gns_put_u64(bad + POW_OFF + 8 * top, c);
+    }
+  }
+  CHECK(weaker < zeros[top]);
+  CHECK_INT(gns_revocation_verify(bad, sizeof proof, 7, rv.timestamp, NULL, NULL), -EBADMSG);
+  /* ...and at difficulty 5 it is still valid, for a shorter time */
+  CHECK_INT(gns_revocation_verify(bad, sizeof proof, 5, rv.timestamp, NULL, &expires), 0);
+  CHECK_INT(expires, rv.timestamp + exact_validity(224 - zeros[top] + weaker, 5));
+  /* truncated, oversized, empty */
+  memcpy(bad, proof, sizeof proof);
+  bad[sizeof proof] = 0;
+  CHECK_INT(gns_revocation_verify(bad, sizeof proof - 1, 5, rv.timestamp, NULL, NULL), -EBADMSG);
+  CHECK_INT(gns_revocation_verify(bad, sizeof proof + 1, 5, rv.timestamp, NULL, NULL), -EBADMSG);
+  CHECK_INT(gns_revocation_verify(bad, ZID_OFF + 3, 5, rv.timestamp, NULL, NULL), -EBADMSG);
+  CHECK_INT(gns_revocation_verify(bad, 0, 5, rv.timestamp, NULL, NULL), -EBADMSG);
+
+  /* signing needs the zone's own key and a finished state */
+  struct gns_zone_priv other;
+  d[0] ^= 1;
+  CHECK_INT(gns_zone_priv_from_bytes(v->ztype, d, sizeof d, &other), 0);
+  CHECK_INT(gns_revocation_sign(&st, &other, out), -EKEYREJECTED);
+  st.found = GNS_REVOCATION_Z - 1; /* not done */
+  CHECK_INT(gns_revocation_sign(&st, &priv, out), -EINVAL);
+  state_from_pows(&st, &zk, rv.timestamp, 8, rv.pow); /* D' = 7 < 8 */
+  CHECK_INT(gns_revocation_sign(&st, &priv, out), -EINVAL);
+  state_from_pows(&st, &zk, rv.timestamp, 5, rv.pow);
+  st.best_zeros[0] = 500; /* claims done, but the POWs are recomputed */
+  st.difficulty = 8;
+  CHECK(gns_revocation_state_done(&st));
+  CHECK_INT(gns_revocation_sign(&st, &priv, out), -EINVAL);
+  gns_zone_priv_wipe(&priv);
+  gns_zone_priv_wipe(&other);
+}
+
+static void test_validity(void) {
+  CHECK_INT(gns_revocation_validity(5.0, 5), GNS_REVOCATION_TTL_US);
+  CHECK_INT(gns_revocation_validity(22.0, 22), 34689600000000ull);
+  CHECK_INT(gns_revocation_validity(22.5, 22), exact_validity(32 * 22 + 16, 22));
+  CHECK_INT(gns_revocation_validity(21.96875, 22), 0);
+  CHECK_INT(gns_revocation_validity(512.0, 0), exact_validity(32 * 512, 0));
+}
+
+static void test_state_bytes(void) {
+  struct gns_zone_key zk = {.ztype = GNS_ZTYPE_EDKEY};
+  struct gns_revocation_state st, back;
+  uint8_t b[GNS_REVOCATION_STATE_LEN], bad[GNS_REVOCATION_STATE_LEN + 1];
+
+  for (unsigned i = 0; i < GNS_ZONE_KEY_LEN; i++)
+    zk.key[i] = (uint8_t)(i * 5 + 1);
+  gns_revocation_state_init(&st, &zk, 0x0005ff1c57354200ull, 22);
+  CHECK_INT(gns_revocation_state_to_bytes(&st, b), 0);
+  CHECK_INT(gns_revocation_state_from_bytes(b, sizeof b, &back), 0);
+  CHECK(memcmp(&st, &back, sizeof st) == 0);
+
+  st.next_pow = 1000;
+  st.tried = 200;
+  st.found = 3;
+  st.best[0] = 17, st.best_zeros[0] = 9;
+  st.best[1] = 5, st.best_zeros[1] = 9;
+  st.best[2] = 999, st.best_zeros[2] = 2;
+  CHECK_INT(gns_revocation_state_to_bytes(&st, b), 0);
+  memset(&back, 0xa5, sizeof back);
+  CHECK_INT(gns_revocation_state_from_bytes(b, sizeof b, &back), 0);
+  CHECK(memcmp(&st, &back, sizeof st) == 0);
+  CHECK(!gns_revocation_state_done(&back));
+  CHECK(gns_revocation_state_average(&back) == 20.0 / 32.0);
+
+  /* every corruption is refused, never half-loaded */
+  size_t entries = sizeof b - 10 * GNS_REVOCATION_Z;
+  struct {
+    const char *what;
+    size_t off;
+    uint8_t val;
+  } cases[] = {
+      {"tag", 0, 'x'},
+      {"difficulty above 512", 8 + 36 + 8 + 2, 0x02},
+      {"found 33", 8 + 36 + 28 + 3, 33},
+      {"tried below found", 8 + 36 + 20 + 7, 2},
+      {"scores not best first", entries + 10 + 9, 10},
+      {"duplicate pow", entries + 10 + 7, 17},
+      {"pow not tried yet", entries + 20 + 6, 0x04},
+      {"zeros above 512", entries + 8, 0x04},
+      {"unused entry not zero", entries + 30 + 1, 1},
+  };
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
+    memcpy(bad, b, sizeof b);
+    bad[cases[i].off] = cases[i].val;
+    memset(&back, 0xa5, sizeof back);
+    int r = gns_revocation_state_from_bytes(bad, sizeof b, &back);
+    if (r != -EBADMSG) fprintf(stderr, "  state case %s\n", cases[i].what);
+    CHECK_INT(r, -EBADMSG);
+    CHECK_INT(back.found, 0xa5a5a5a5u);
+  }
+  CHECK_INT(gns_revocation_state_from_bytes(b, sizeof b - 1, &back), -EBADMSG);
+  memcpy(bad, b, sizeof b);
+  CHECK_INT(gns_revocation_state_from_bytes(bad, sizeof b + 1, &back), -EBADMSG);
+}
+
+/* Progress callback: checks monotony and cancels after `cancel_after`
+ * calls (0 = never). */
+struct progress {
+  unsigned calls, cancel_after;
+  uint64_t last_tried;
+  int bad;
+};
+
+static int on_progress(void *ud, uint64_t tried, unsigned found, double avg) {
+  struct progress *p = ud;
+  if (tried < p->last_tried || found > GNS_REVOCATION_Z || avg < 0 || avg > 512) p->bad++;
+  p->last_tried = tried;
+  p->calls++;
+  return p->cancel_after != 0 && p->calls >= p->cancel_after;
+}
+
+/* Every entry of the state is what it claims and was tried. */
+static void check_state_consistent(const struct gns_revocation_state *st, uint64_t start) {
+  CHECK_INT(st->next_pow - start, st->tried);
+  CHECK(st->found <= GNS_REVOCATION_Z);
+  for (unsigned i = 0; i < st->found; i++) {
+    unsigned z = 0;
+    CHECK_INT(gns_revocation_pow_score(st->best[i], st->timestamp, &st->zk, &z), 0);
+    CHECK_INT(z, st->best_zeros[i]);
+    CHECK(st->best[i] >= start && st->best[i] < st->next_pow);
+    if (i > 0) CHECK(st->best_zeros[i] <= st->best_zeros[i - 1]);
+  }
+}
+
+/* A real (small) proof of work: compute, sign, verify; then the same run
+ * cancelled repeatedly, saved to bytes and resumed, with another thread
+ * count, must reach the very same state and message. */
+static void test_pow_run(uint32_t ztype, unsigned difficulty, uint64_t start) {
+  uint8_t seed[32];
+  struct gns_zone_priv priv;
+  struct gns_zone_key zk, got_zk;
+  struct gns_revocation_state full, st;
+  struct progress pr = {0};
+  uint8_t msg[GNS_REVOCATION_LEN], msg2[GNS_REVOCATION_LEN];
+  uint8_t sb[GNS_REVOCATION_STATE_LEN], sb2[GNS_REVOCATION_STATE_LEN];
+  const uint64_t ts = 1700000000000000ull;
+  uint64_t expires = 0;
+
+  fprintf(stderr, "pow run ztype %u difficulty %u\n", ztype, difficulty);
+  for (unsigned i = 0; i < sizeof seed; i++)
+    seed[i] = (uint8_t)(0x40 + i * 3 + ztype);
+  CHECK_INT(gns_zone_priv_from_bytes(ztype, seed, sizeof seed, &priv), 0);
+  CHECK_INT(gns_zone_priv_public(&priv, &zk), 0);
+
+  gns_revocation_state_init(&full, &zk, ts, difficulty);
+  full.next_pow = start;
+  CHECK_INT(gns_revocation_pow_run(&full, 2, on_progress, &pr), 0);
+  CHECK(gns_revocation_state_done(&full));
+  CHECK(pr.calls > 0 && pr.bad == 0);
+  CHECK_INT(pr.last_tried, full.tried);
+  check_state_consistent(&full, start);
+  /* the run stops at the candidate that completed the set, not later:
+   * the last candidate tried is one of the best */
+  bool last_in_best = false;
+  for (unsigned i = 0; i < full.found; i++)
+    last_in_best |= full.best[i] == full.next_pow - 1;
+  CHECK(last_in_best);
+  fprintf(stderr, "  %llu candidates, D' = %.3f\n", (unsigned long long)full.tried,
+          gns_revocation_state_average(&full));
+
+  CHECK_INT(gns_revocation_sign(&full, &priv, msg), 0);
+  for (unsigned i = 1; i < GNS_REVOCATION_Z; i++)
+    CHECK(gns_get_u64(msg + POW_OFF + 8 * i) > gns_get_u64(msg + POW_OFF + 8 * (i - 1)));
+  double dprime = gns_revocation_state_average(&full);
+  CHECK_INT(gns_revocation_verify(msg, sizeof msg, difficulty, ts + 1, &got_zk, &expires), 0);
+  CHECK(gns_zone_key_equal(&got_zk, &zk));
+  CHECK_INT(expires, ts + gns_revocation_validity(dprime, difficulty));
+  CHECK(expires >= ts + GNS_REVOCATION_TTL_US);
+  CHECK_INT(gns_revocation_verify(msg, sizeof msg, difficulty, expires + 1, NULL, NULL), -ESTALE);
+
+  /* a finished state needs no more work and calls nobody */
+  struct progress none = {0};
+  st = full;
+  CHECK_INT(gns_revocation_pow_run(&st, 2, on_progress, &none), 0);
+  CHECK_INT(none.calls, 0);
+  CHECK(memcmp(&st, &full, sizeof st) == 0);
+
+  /* interrupted every few candidates, saved, restored, resumed with 1
+   * then 2 threads (0 = all cores) */
+  gns_revocation_state_init(&st, &zk, ts, difficulty);
+  st.next_pow = start;
+  unsigned cancels = 0, threads[] = {1, 2, 0};
+  for (unsigned round = 0; round < 1000; round++) {
+    struct progress p = {.cancel_after = 3, .last_tried = st.tried};
+    int r = gns_revocation_pow_run(&st, threads[round % 3], on_progress, &p);
+    CHECK(p.bad == 0);
+    if (r == 0) break;
+    CHECK_INT(r, -ECANCELED);
+    if (r != -ECANCELED) break;
+    cancels++;
+    CHECK(!gns_revocation_state_done(&st));
+    CHECK_INT(gns_revocation_state_to_bytes(&st, sb), 0);
+    memset(&st, 0, sizeof st);
+    CHECK_INT(gns_revocation_state_from_bytes(sb, sizeof sb, &st), 0);
+  }
+  CHECK(cancels >= 2);
+  check_state_consistent(&st, start);
+  CHECK_INT(gns_revocation_state_to_bytes(&st, sb), 0);
+  CHECK_INT(gns_revocation_state_to_bytes(&full, sb2), 0);
+  CHECK_MEM(sb, sb2, sizeof sb);
+  CHECK_INT(gns_revocation_sign(&st, &priv, msg2), 0);
+  CHECK_MEM(msg2, msg, sizeof msg);
+  fprintf(stderr, "  resumed after %u cancels: same state and message\n", cancels);
+  gns_zone_priv_wipe(&priv);
+}
+
+static void test_pow_run_edges(void) {
+  struct gns_zone_key zk = {.ztype = GNS_ZTYPE_PKEY};
+  struct gns_revocation_state st;
+
+  gns_revocation_state_init(&st, &zk, 1, GNS_REVOCATION_MAX_ZEROS + 1);
+  CHECK_INT(gns_revocation_pow_run(&st, 1, NULL, NULL), -EINVAL);
+  /* the top of the 64-bit candidate space: three candidates, then stop */
+  gns_revocation_state_init(&st, &zk, 1, 20);
+  st.next_pow = UINT64_MAX - 3;
+  CHECK_INT(gns_revocation_pow_run(&st, 2, NULL, NULL), -EOVERFLOW);
+  CHECK_INT(st.tried, 3);
+  CHECK_INT(st.found, 3);
+  CHECK(st.next_pow == UINT64_MAX);
+  CHECK_INT(gns_revocation_pow_run(&st, 2, NULL, NULL), -EOVERFLOW);
+  CHECK_INT(st.tried, 3);
+}
+
+int main(void) {
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(vectors); i++)
+    test_vector(&vectors[i]);
+  test_validity();
+  test_state_bytes();
+  test_pow_run_edges();
+  test_pow_run(GNS_ZTYPE_EDKEY, 3, 0);
+  test_pow_run(GNS_ZTYPE_PKEY, 2, 0x8000000000000000ull);
+  return check_done("test-revocation");
+}
