@@ -38,8 +38,25 @@
 #define HEALTHY_USEC (1000000ull)
 /* Bytes we queue for a service that does not read before we refuse more. */
 #define OUT_MAX (1024u * 1024u)
+#define DEF_PUT_RATE 50u   /* PUTs per second to the service */
+#define DEF_PUT_BURST 100u /* PUTs sent at once after a quiet time */
+#define DEF_MAX_PUBLISHED (64u * 1024u)
+#define DEF_MAX_PUBLISHED_BYTES (64u * 1024u * 1024u)
+#define CREDIT_UNIT 1000000ull /* one PUT, in rate-microseconds */
 
 enum conn_state { ST_DISCONNECTED, ST_CONNECTING, ST_CONNECTED };
+
+/* A block we publish: kept until it expires so that it can be put again
+ * after the service restarts (its datacache may be gone with it). */
+struct pub {
+  struct pub *hnext; /* hash chain */
+  struct pub *qnext; /* send queue */
+  bool queued;
+  uint8_t q[GNS_Q_LEN];
+  uint64_t expiration;
+  uint8_t *block;
+  size_t len;
+};
 
 struct gnsd_get {
   struct gnsd_get *next, *prev;
@@ -75,6 +92,14 @@ struct dht {
   struct gnsd_dht_gnunet_tuning t;
   struct gnsd_dht_gnunet_stats st;
   char last_error[160];
+  /* Publishing: every block handed to put(), by q, and the paced queue of
+   * those still to be sent to the service. */
+  struct pub **ptab;
+  size_t ptab_size, n_pub, pub_bytes;
+  struct pub *qhead, *qtail;
+  size_t qlen;
+  sd_event_source *put_timer;
+  uint64_t credit, credit_at; /* token bucket, CREDIT_UNIT per PUT */
 };
 
 static uint64_t now_mono(struct dht *d) {
@@ -104,6 +129,8 @@ static void set_error(struct dht *d, const char *what, int err) {
 static void dht_connect(struct dht *d, bool from_timer);
 static void dht_disconnect(struct dht *d, const char *why, int err);
 static int update_io(struct dht *d);
+static void pump_puts(struct dht *d);
+static void requeue_all(struct dht *d);
 
 /* ---- output queue ---- */
 
@@ -303,7 +330,12 @@ static void on_connected(struct dht *d) {
   for (struct gnsd_get *g = d->gets; g; g = g->next)
     if (!g->sent) send_get(d, g);
   int r = flush_out(d);
-  if (r < 0) dht_disconnect(d, "send", -r);
+  if (r < 0) {
+    dht_disconnect(d, "send", -r);
+    return;
+  }
+  if (d->st.connects > 1) requeue_all(d);
+  pump_puts(d);
 }
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -438,6 +470,134 @@ static void dht_connect(struct dht *d, bool from_timer) {
   if (!pending) on_connected(d);
 }
 
+/* ---- publishing (paced) ---- */
+
+static size_t pub_slot(const struct dht *d, const uint8_t q[GNS_Q_LEN]) {
+  /* q is a SHA-512 output: any 8 bytes of it hash well. */
+  return (size_t)(gns_get_u64(q) & (d->ptab_size - 1));
+}
+
+static struct pub *pub_find(const struct dht *d, const uint8_t q[GNS_Q_LEN]) {
+  if (!d->ptab_size) return NULL;
+  for (struct pub *p = d->ptab[pub_slot(d, q)]; p; p = p->hnext)
+    if (memcmp(p->q, q, GNS_Q_LEN) == 0) return p;
+  return NULL;
+}
+
+static int pub_grow(struct dht *d) {
+  size_t n = d->ptab_size ? d->ptab_size * 2 : 64;
+  struct pub **t = calloc(n, sizeof *t);
+  if (!t) return -ENOMEM;
+  for (size_t i = 0; i < d->ptab_size; i++) {
+    struct pub *p = d->ptab[i];
+    while (p) {
+      struct pub *next = p->hnext;
+      size_t k = (size_t)(gns_get_u64(p->q) & (n - 1));
+      p->hnext = t[k];
+      t[k] = p;
+      p = next;
+    }
+  }
+  free(d->ptab);
+  d->ptab = t;
+  d->ptab_size = n;
+  return 0;
+}
+
+static void pub_enqueue(struct dht *d, struct pub *p) {
+  if (p->queued) return;
+  p->queued = true;
+  p->qnext = NULL;
+  if (d->qtail) d->qtail->qnext = p;
+  else d->qhead = p;
+  d->qtail = p;
+  d->qlen++;
+}
+
+/* Remove from the table (not from the queue: the caller pops it first). */
+static void pub_remove(struct dht *d, struct pub *p) {
+  struct pub **pp = &d->ptab[pub_slot(d, p->q)];
+  while (*pp && *pp != p) pp = &(*pp)->hnext;
+  if (*pp) *pp = p->hnext;
+  d->n_pub--;
+  d->pub_bytes -= p->len;
+  free(p->block);
+  free(p);
+}
+
+static int on_put_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Send queued PUTs as far as the token bucket allows; come back when the
+ * next one is due. */
+static void pump_puts(struct dht *d) {
+  if (d->state != ST_CONNECTED) return;
+  uint64_t now = now_mono(d);
+  uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
+  if (now > d->credit_at) {
+    uint64_t add = (now - d->credit_at) * d->t.put_rate;
+    d->credit = add > cap - d->credit ? cap : d->credit + add;
+  }
+  d->credit_at = now;
+  uint64_t real = now_real();
+  while (d->qhead && d->credit >= CREDIT_UNIT && d->state == ST_CONNECTED) {
+    struct pub *p = d->qhead;
+    d->qhead = p->qnext;
+    if (!d->qhead) d->qtail = NULL;
+    d->qlen--;
+    p->queued = false;
+    if (p->expiration <= real) {
+      /* RFC 9498, 5: an expired block is not published (or kept). */
+      pub_remove(d, p);
+      continue;
+    }
+    size_t ml = GNSD_DHT_PUT_HDR_LEN + p->len;
+    uint8_t *m = malloc(ml);
+    if (!m) {
+      pub_enqueue(d, p);
+      break;
+    }
+    (void)gnsd_dht_build_put(m, ml, p->q, p->block, p->len, p->expiration, d->t.put_replication,
+                             &ml);
+    int r = send_msg(d, m, ml);
+    free(m);
+    if (r < 0) {
+      /* Output queue full: the service is not reading. Try later. */
+      pub_enqueue(d, p);
+      break;
+    }
+    d->st.puts++;
+    d->credit -= CREDIT_UNIT;
+  }
+  if (d->qhead && d->state == ST_CONNECTED) {
+    uint64_t wait = d->credit >= CREDIT_UNIT ? 1000 : (CREDIT_UNIT - d->credit) / d->t.put_rate + 1;
+    if (d->put_timer) {
+      (void)sd_event_source_set_time(d->put_timer, now + wait);
+      (void)sd_event_source_set_enabled(d->put_timer, SD_EVENT_ONESHOT);
+    } else {
+      (void)sd_event_add_time(d->ev, &d->put_timer, CLOCK_MONOTONIC, now + wait, 1000,
+                              on_put_timer, d);
+    }
+  }
+}
+
+static int on_put_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+  (void)s;
+  (void)usec;
+  pump_puts(userdata);
+  return 0;
+}
+
+/* After a (re)connect: the service may be a fresh one that lost what we
+ * put before, so everything still valid goes out again, paced. */
+static void requeue_all(struct dht *d) {
+  for (size_t i = 0; i < d->ptab_size; i++)
+    for (struct pub *p = d->ptab[i]; p; p = p->hnext)
+      if (!p->queued) {
+        pub_enqueue(d, p);
+        d->st.puts_requeued++;
+      }
+}
+
 /* ---- backend ops ---- */
 
 static int dht_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb, void *userdata,
@@ -485,27 +645,52 @@ static void dht_get_cancel(struct gnsd_backend *b, struct gnsd_get *g) {
   else free(g);
 }
 
+/* Accept a block for publication: remembered by q (a newer block for
+ * the same q replaces the older), sent to the service paced, and sent
+ * again after every reconnect until it expires. 0 also while the service
+ * is away: it goes out when the service is back. */
 static int dht_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *block, size_t len,
                    uint64_t expiration) {
   struct dht *d = (struct dht *)b;
-  if (!q || !block) return -EINVAL;
+  if (!q || !block || !len) return -EINVAL;
   if (len > GNSD_DHT_MSG_MAX - GNSD_DHT_PUT_HDR_LEN) return -EMSGSIZE;
+  if (expiration <= now_real()) return 0; /* nothing to publish */
+  struct pub *p = pub_find(d, q);
+  if (p && expiration < p->expiration) return 0; /* we already publish a newer one */
+  size_t grow = p ? (len > p->len ? len - p->len : 0) : len;
+  if ((!p && d->n_pub >= d->t.max_published) || d->pub_bytes + grow > d->t.max_published_bytes) {
+    d->st.puts_failed++;
+    return -ENOBUFS;
+  }
+  uint8_t *copy = malloc(len);
+  if (!copy) return -ENOMEM;
+  memcpy(copy, block, len);
+  if (!p) {
+    if (d->n_pub + 1 > d->ptab_size && pub_grow(d) < 0) {
+      free(copy);
+      return -ENOMEM;
+    }
+    p = calloc(1, sizeof *p);
+    if (!p) {
+      free(copy);
+      return -ENOMEM;
+    }
+    memcpy(p->q, q, GNS_Q_LEN);
+    size_t k = pub_slot(d, q);
+    p->hnext = d->ptab[k];
+    d->ptab[k] = p;
+    d->n_pub++;
+  } else {
+    d->pub_bytes -= p->len;
+    free(p->block);
+  }
+  p->block = copy;
+  p->len = len;
+  p->expiration = expiration;
+  d->pub_bytes += len;
+  pub_enqueue(d, p);
   if (d->state == ST_DISCONNECTED) dht_connect(d, false);
-  if (d->state == ST_DISCONNECTED) {
-    d->st.puts_failed++;
-    return -ENOTCONN;
-  }
-  size_t ml = GNSD_DHT_PUT_HDR_LEN + len;
-  uint8_t *m = malloc(ml);
-  if (!m) return -ENOMEM;
-  (void)gnsd_dht_build_put(m, ml, q, block, len, expiration, d->t.put_replication, &ml);
-  int r = send_msg(d, m, ml);
-  free(m);
-  if (r < 0) {
-    d->st.puts_failed++;
-    return r;
-  }
-  d->st.puts++;
+  else pump_puts(d);
   return 0;
 }
 
@@ -543,6 +728,9 @@ static void dht_status(struct gnsd_backend *b, json_object *out) {
   add_u64(out, "getsRejected", s->gets_rejected);
   add_u64(out, "puts", s->puts);
   add_u64(out, "putsFailed", s->puts_failed);
+  add_u64(out, "putsRequeued", s->puts_requeued);
+  add_u64(out, "published", d->n_pub);
+  add_u64(out, "putQueue", d->qlen);
   add_u64(out, "results", s->results);
   add_u64(out, "resultsValid", s->results_valid);
   json_object *dr = json_object_new_object();
@@ -565,7 +753,18 @@ static void dht_free(struct gnsd_backend *b) {
   while (d->gets) get_finish(d, d->gets, -ECANCELED);
   d->io = sd_event_source_disable_unref(d->io);
   d->retry = sd_event_source_disable_unref(d->retry);
+  d->put_timer = sd_event_source_disable_unref(d->put_timer);
   if (d->fd >= 0) close(d->fd);
+  for (size_t i = 0; i < d->ptab_size; i++) {
+    struct pub *p = d->ptab[i];
+    while (p) {
+      struct pub *next = p->hnext;
+      free(p->block);
+      free(p);
+      p = next;
+    }
+  }
+  free(d->ptab);
   sd_event_unref(d->ev);
   free(d->out);
   free(d->path);
@@ -592,6 +791,10 @@ static void apply_tuning(struct dht *d, const struct gnsd_dht_gnunet_tuning *t) 
   if (!d->t.max_block || d->t.max_block > GNS_RRBLOCK_MAX) d->t.max_block = GNS_RRBLOCK_MAX;
   if (!d->t.get_replication) d->t.get_replication = DEF_GET_REPLICATION;
   if (!d->t.put_replication) d->t.put_replication = DEF_PUT_REPLICATION;
+  if (!d->t.put_rate) d->t.put_rate = DEF_PUT_RATE;
+  if (!d->t.put_burst) d->t.put_burst = DEF_PUT_BURST;
+  if (!d->t.max_published) d->t.max_published = DEF_MAX_PUBLISHED;
+  if (!d->t.max_published_bytes) d->t.max_published_bytes = DEF_MAX_PUBLISHED_BYTES;
 }
 
 int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path, struct gnsd_backend **out) {
@@ -611,6 +814,7 @@ int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path, struct gnsd_backe
   struct gnsd_dht_gnunet_tuning t = {0};
   apply_tuning(d, &t);
   d->backoff = d->t.backoff_min;
+  d->credit = (uint64_t)d->t.put_burst * CREDIT_UNIT;
   /* unique_id only has to be unique among our GETs; a random start keeps
    * two gnsd instances on one service apart in its logs. */
   randombytes_buf(&d->uid_next, sizeof d->uid_next);
@@ -624,6 +828,8 @@ void gnsd_dht_gnunet_tune(struct gnsd_backend *b, const struct gnsd_dht_gnunet_t
   struct dht *d = (struct dht *)b;
   apply_tuning(d, t);
   if (d->backoff < d->t.backoff_min || d->backoff > d->t.backoff_max) d->backoff = d->t.backoff_min;
+  uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
+  if (d->credit > cap) d->credit = cap;
 }
 
 int gnsd_dht_gnunet_connected(struct gnsd_backend *b) {

@@ -21,6 +21,10 @@ struct gnsd_dht_gnunet_tuning {
   size_t max_block;         /* larger blocks are dropped as oversize (0: GNS_RRBLOCK_MAX) */
   uint32_t get_replication; /* 0: default 10, as GNUnet's GNS service */
   uint32_t put_replication; /* 0: default 5, as GNUnet's zone master */
+  unsigned put_rate;        /* PUTs per second to the service (0: default 50) */
+  unsigned put_burst;       /* PUTs at once after a quiet time (0: default 100) */
+  size_t max_published;     /* blocks remembered for re-publishing (0: 65536) */
+  size_t max_published_bytes; /* their total size (0: 64 MiB) */
 };
 
 /* What a GET does here (on top of helper/storage.h):
@@ -34,8 +38,13 @@ struct gnsd_dht_gnunet_tuning {
  * - get() fails at once with -ENOTCONN if the service cannot be reached
  *   now and -EBUSY past max_gets, so a caller never waits for a dead DHT;
  * - GETs in flight survive a service restart: they are re-sent after the
- *   reconnect. Queued PUTs do not; publish again after a reconnect
- *   (gnsd_dht_gnunet_stats().connects tells).
+ *   reconnect.
+ * What a PUT does: the block is remembered by q until it expires (a newer
+ * block for the same q replaces it) and sent to the service paced by a
+ * token bucket (put_rate per second, bursts of put_burst), so publishing
+ * a large zone does not flood the DHT; after every reconnect all remembered
+ * blocks go out again (a restarted service has lost its datacache). put()
+ * returns 0 also while the service is away; -ENOBUFS past max_published.
  * Callbacks may cancel GETs and start new ones, but not free the backend. */
 
 /* Change the tuning of a backend made by gnsd_dht_gnunet_new (affects GETs
@@ -49,7 +58,7 @@ int gnsd_dht_gnunet_connected(struct gnsd_backend *b);
 struct gnsd_dht_gnunet_stats {
   uint64_t connects, disconnects, connect_failures;
   uint64_t gets, gets_found, gets_timed_out, gets_failed, gets_rejected;
-  uint64_t puts, puts_failed;
+  uint64_t puts, puts_failed, puts_requeued;
   uint64_t results, results_valid;
   uint64_t drop_garbage, drop_oversize, drop_expired, drop_replayed, drop_wrong_q,
       drop_bad_signature, drop_unsupported, drop_unsolicited, drop_wrong_type;

@@ -28,7 +28,6 @@ skip() {
 }
 gnp_check || skip "no usable GNUnet (see above)"
 gnsd_env_check || skip "gnsd is needed (see above)"
-gnsd_env_nss_check || skip "getent through the built NSS module is not possible (see above)"
 command -v dnsmasq >/dev/null 2>&1 || skip "dnsmasq (Debian package dnsmasq-base) is needed for GNS2DNS"
 LOOKUP=$builddir/bench/bench-dht-lookup
 [ -x "$LOOKUP" ] || skip "$LOOKUP not built"
@@ -110,7 +109,53 @@ gnp_connect p1 p2 || exit 99
 c1=$(gnp_conf p1)
 c2=$(gnp_conf p2)
 
+gnsd_env_start "$GNP_DIR/gnsd" "$(gnp_dht_socket p2)" || exit 99
+
+# --- nss-gns -> GNUnet -----------------------------------------------------
+DAY=86400000000
+rec() { # ZONE LABEL TYPE VALUE
+  gnsd_env_call alt.gns.Zone.AddRecord "{\"zone\":\"$1\",\"record\":{\"label\":\"$2\",\"type\":\"$3\",\"value\":\"$4\",\"expiration\":$DAY,\"flags\":[\"relative\"]}}" >/dev/null ||
+    fail "gnsd could not add $3 '$4' under $2 in $1"
+}
+for zt in edkey pkey; do
+  z=mine$zt
+  out=$(gnsd_env_call alt.gns.Zone.CreateZone "{\"name\":\"$z\",\"type\":\"$zt\"}")
+  expect "gnsd creates a $zt zone" "$out" '"ztld"'
+  Z=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["parameters"]["zone"]["ztld"])' 2>/dev/null)
+  rec "$z" www A 203.0.113.5
+  rec "$z" www AAAA 2001:db8::5
+  rec "$z" txt TXT "published by gnsd"
+  rec "$z" alias REDIRECT "www.+"
+  rec "$z" dns GNS2DNS "example.test@$DNS_IP"
+  gnsd_env_call alt.gns.Zone.Publish "{\"zone\":\"$z\"}" >/dev/null || fail "Publish $z"
+  out=$(retry 30 sh -c "gnunet-gns -c '$c1' -u 'www.$Z' -t A -T 5s | grep -F 203.0.113.5")
+  expect "$zt zone by gnsd, A with gnunet-gns on the other peer" "$out" '203\.0\.113\.5'
+  out=$(retry 10 sh -c "gnunet-gns -c '$c1' -u 'www.$Z' -t AAAA -T 5s | grep -F 2001:db8::5")
+  expect "$zt zone by gnsd, AAAA with gnunet-gns" "$out" '2001:db8::5'
+  out=$(retry 10 sh -c "gnunet-gns -c '$c1' -u 'txt.$Z' -t TXT -T 5s | grep -F 'published by gnsd'")
+  expect "$zt zone by gnsd, TXT with gnunet-gns" "$out" 'published by gnsd'
+  out=$(retry 10 sh -c "gnunet-gns -c '$c1' -u 'alias.$Z' -t A -T 5s | grep -F 203.0.113.5")
+  expect "$zt zone by gnsd, REDIRECT (RFC form) with gnunet-gns" "$out" '203\.0\.113\.5'
+  # GNUnet 0.19.3 reads GNS2DNS only in its own (DNS wire) form; gnsd
+  # publishes the RFC's (doc/gnunet.md). Reported, not asserted.
+  if gnunet-gns -c "$c1" -u "www.dns.$Z" -t A -T 5s 2>/dev/null | grep -q 192.0.2.53; then
+    echo "note: this GNUnet follows gnsd's RFC-form GNS2DNS"
+  else
+    echo "note: this GNUnet ($(gnunet-arm -v)) does not follow gnsd's RFC-form GNS2DNS (known, doc/gnunet.md)"
+  fi
+done
+
 # --- GNUnet -> nss-gns -----------------------------------------------------
+# Needs the resolver (alt.gns.Resolve) and the NSS module in this tree.
+why_not_a=
+if ! gnsd_env_nss_check 2>"$GNP_DIR/nss-check"; then
+  why_not_a=$(cat "$GNP_DIR/nss-check")
+elif gnsd_env_call alt.gns.Zone.GetStatistics | grep -q '"placeholder"'; then
+  why_not_a="gnsd's alt.gns.Resolve is still the placeholder (the resolver is not merged)"
+fi
+if [ -n "$why_not_a" ]; then
+  echo "SKIP (part): GNUnet -> nss-gns: $why_not_a"
+else
 gnunet-identity -c "$c1" -C pk >/dev/null || exit 99
 gnunet-identity -c "$c1" -C ed -X >/dev/null || exit 99
 gnunet-identity -c "$c1" -C sub -X >/dev/null || exit 99
@@ -153,8 +198,6 @@ wait_published "$PK" www txt mail sub alias dns
 wait_published "$ED" www
 wait_published "$SUB" www
 
-gnsd_env_start "$GNP_DIR/gnsd" "$(gnp_dht_socket p2)" || exit 99
-
 out=$(gnsd_env_getent "www.$PK.gns.alt" ahostsv4)
 expect "PKEY zone, A via getent" "$out" '^192\.0\.2\.1 '
 out=$(gnsd_env_getent "www.$PK.gns.alt" ahostsv6)
@@ -182,31 +225,7 @@ out=$(gnsd_env_getent "nosuch.$PK.gns.alt" ahosts)
 checks=$((checks + 1))
 if [ -z "$out" ]; then pass "a name GNUnet never published does not resolve"; else fail "nosuch resolved: $out"; fi
 
-# --- nss-gns -> GNUnet -----------------------------------------------------
-DAY=86400000000
-rec() { # ZONE LABEL TYPE VALUE
-  gnsd_env_call alt.gns.Zone.AddRecord "{\"zone\":\"$1\",\"record\":{\"label\":\"$2\",\"type\":\"$3\",\"value\":\"$4\",\"expiration\":$DAY,\"flags\":[\"relative\"]}}" >/dev/null ||
-    fail "gnsd could not add $3 '$4' under $2 in $1"
-}
-for zt in edkey pkey; do
-  z=mine$zt
-  out=$(gnsd_env_call alt.gns.Zone.CreateZone "{\"name\":\"$z\",\"type\":\"$zt\"}")
-  expect "gnsd creates a $zt zone" "$out" '"ztld"'
-  Z=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["parameters"]["zone"]["ztld"])' 2>/dev/null)
-  rec "$z" www A 203.0.113.5
-  rec "$z" www AAAA 2001:db8::5
-  rec "$z" txt TXT "published by gnsd"
-  rec "$z" alias REDIRECT "www.+"
-  gnsd_env_call alt.gns.Zone.Publish "{\"zone\":\"$z\"}" >/dev/null || fail "Publish $z"
-  out=$(retry 30 sh -c "gnunet-gns -c '$c1' -u 'www.$Z' -t A -T 5s | grep -F 203.0.113.5")
-  expect "$zt zone by gnsd, A with gnunet-gns on the other peer" "$out" '203\.0\.113\.5'
-  out=$(retry 10 sh -c "gnunet-gns -c '$c1' -u 'www.$Z' -t AAAA -T 5s | grep -F 2001:db8::5")
-  expect "$zt zone by gnsd, AAAA with gnunet-gns" "$out" '2001:db8::5'
-  out=$(retry 10 sh -c "gnunet-gns -c '$c1' -u 'txt.$Z' -t TXT -T 5s | grep -F 'published by gnsd'")
-  expect "$zt zone by gnsd, TXT with gnunet-gns" "$out" 'published by gnsd'
-  out=$(retry 10 sh -c "gnunet-gns -c '$c1' -u 'alias.$Z' -t A -T 5s | grep -F 203.0.113.5")
-  expect "$zt zone by gnsd, REDIRECT (RFC form) with gnunet-gns" "$out" '203\.0\.113\.5'
-done
+fi
 
 # What was published, and when, is visible in the statistics.
 out=$(gnsd_env_call alt.gns.Zone.GetStatistics)
