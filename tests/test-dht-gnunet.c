@@ -731,7 +731,7 @@ static void test_publish_pacing(const struct gns_zone_priv *zp) {
   env_up(&e, &t);
   uint64_t now = now_us();
   struct blk bl[9];
-  char label[8];
+  char label[16];
   for (int i = 0; i < 9; i++) {
     snprintf(label, sizeof label, "l%d", i);
     make_a(zp, label, now + 3600000000u, (uint8_t)i, &bl[i]);
