@@ -5,6 +5,7 @@
  * coordinate of k*G) and AES use libgcrypt, in the same way as GNUnet, so
  * that signatures are identical byte for byte. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <gcrypt.h>
 #include <sodium.h>
@@ -161,15 +162,44 @@ int gns_pkey_sign_derived(const uint8_t d[32], const uint8_t *label, size_t labe
   return r;
 }
 
+bool gns_pkey_key_usable(const uint8_t zkey[32]) {
+  /* Only canonical points of the prime-order subgroup: no honest key is
+   * anything else, and libgcrypt 1.10 aborts the process on some others
+   * (e.g. the all-zero encoding, of order 4). */
+  if (!crypto_core_ed25519_is_valid_point(zkey)) return false;
+  /* libgcrypt 1.10's Ed25519 field arithmetic also aborts ("mulm_25519:
+   * different sizes") in gcry_pk_verify when an affine coordinate of the
+   * public key fits in fewer limbs than p, i.e. x or y < 2^(256 - limb
+   * bits). Such points are valid but never d*G in practice (chance ~2^-62
+   * per key with 64-bit limbs); an attacker can craft them, so they are
+   * refused. Decoding the point itself is safe. mpi_limb_t is an unsigned
+   * long on Linux. */
+  const unsigned min_bits = 256u - 8u * (unsigned)sizeof(unsigned long) + 1u;
+  gcry_ctx_t ctx = NULL;
+  gcry_mpi_t q = NULL, x = gcry_mpi_new(0), y = gcry_mpi_new(0);
+  gcry_mpi_point_t pt = NULL;
+  bool ok = false;
+  if (gcry_mpi_ec_new(&ctx, NULL, "Ed25519") != 0) goto out;
+  q = gcry_mpi_set_opaque_copy(NULL, zkey, 256);
+  if (!q || gcry_mpi_ec_set_mpi("q", q, ctx) != 0) goto out;
+  pt = gcry_mpi_ec_get_point("q", ctx, 0);
+  if (!pt || gcry_mpi_ec_get_affine(x, y, pt, ctx) != 0) goto out;
+  ok = gcry_mpi_get_nbits(x) >= min_bits && gcry_mpi_get_nbits(y) >= min_bits;
+out:
+  gcry_mpi_point_release(pt);
+  gcry_mpi_release(q);
+  gcry_mpi_release(x);
+  gcry_mpi_release(y);
+  gcry_ctx_release(ctx);
+  return ok;
+}
+
 int gns_pkey_verify(const uint8_t zkey[32], const uint8_t *msg, size_t len, const uint8_t sig[64]) {
   gcry_sexp_t pub = NULL, data = NULL, sigexp = NULL;
   int r = -EBADMSG;
 
-  /* The key comes from the network (ZKEY' of an RRBLOCK). libgcrypt 1.10
-   * aborts the process on some invalid points (e.g. the all-zero
-   * encoding, of order 4), so only canonical points of the prime-order
-   * subgroup get that far; no honest key is anything else. */
-  if (!crypto_core_ed25519_is_valid_point(zkey)) return -EBADMSG;
+  /* The key comes from the network (ZKEY' of an RRBLOCK, a revocation). */
+  if (!gns_pkey_key_usable(zkey)) return -EBADMSG;
   /* libgcrypt decodes the 32-byte EdDSA point encoding of q for the
    * Ed25519 curve. */
   if (gcry_sexp_build(&pub, NULL, "(public-key(ecc(curve \"Ed25519\")(q %b)))", 32, zkey) != 0 ||

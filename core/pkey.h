@@ -5,6 +5,7 @@
 #ifndef GNS_PKEY_H
 #define GNS_PKEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,8 @@ int gns_pkey_derive_priv(const uint8_t d[32], const uint8_t *label, size_t label
 int gns_pkey_sign(const uint8_t d[32], const uint8_t *msg, size_t len, uint8_t sig[64]);
 int gns_pkey_sign_derived(const uint8_t d[32], const uint8_t *label, size_t label_len,
                           const uint8_t *msg, size_t len, uint8_t sig[64]);
+/* zkey is a point libgcrypt can verify with (see pkey.c). */
+bool gns_pkey_key_usable(const uint8_t zkey[32]);
 int gns_pkey_verify(const uint8_t zkey[32], const uint8_t *msg, size_t len, const uint8_t sig[64]);
 int gns_pkey_symmetric_key(const uint8_t zkey[32], const uint8_t *label, size_t label_len,
                            uint64_t expiration, uint8_t key[32], uint8_t iv[GNS_PKEY_IV_LEN]);

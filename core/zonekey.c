@@ -70,6 +70,8 @@ int gns_zone_key_from_bytes(const uint8_t *buf, size_t len, struct gns_zone_key 
    * points of the prime-order subgroup: everything else could never be
    * d*G, and ZKDF refuses it anyway. */
   if (!crypto_core_ed25519_is_valid_point(buf + 4)) return -EINVAL;
+  /* PKEY keys must also be usable with libgcrypt (pkey.c). */
+  if (ztype == GNS_ZTYPE_PKEY && !gns_pkey_key_usable(buf + 4)) return -EINVAL;
   out->ztype = ztype;
   memcpy(out->key, buf + 4, GNS_ZONE_KEY_LEN);
   return 0;

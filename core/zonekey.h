@@ -51,7 +51,9 @@ void gns_zone_priv_wipe(struct gns_zone_priv *priv);
 
 /* ztype||zkey wire form (GNS_ZONE_ID_LEN bytes). from_bytes returns
  * -EPROTONOSUPPORT for an unknown ztype, -EINVAL for a wrong length or a
- * key that is not a valid curve point. */
+ * key that is not a valid curve point (canonical, in the prime-order
+ * subgroup; for PKEY also not one of the rare points libgcrypt cannot
+ * verify with, see core/pkey.c). */
 int gns_zone_key_to_bytes(const struct gns_zone_key *zk, uint8_t out[GNS_ZONE_ID_LEN]);
 int gns_zone_key_from_bytes(const uint8_t *buf, size_t len, struct gns_zone_key *out);
 bool gns_zone_key_equal(const struct gns_zone_key *a, const struct gns_zone_key *b);

@@ -277,7 +277,46 @@ static void test_refusals(void) {
   }
 }
 
+/* Valid points of the prime-order subgroup with a small affine x or y
+ * (found offline). libgcrypt 1.10 aborts verifying with them as PKEY keys
+ * when the coordinate is below 2^192; they must be refused as PKEY keys
+ * instead, while coordinates from 2^192 on work. EDKEY (libsodium) takes
+ * them all. */
+static const struct {
+  const char *key;
+  int pkey_ok;
+} odd_points[] = {
+    {"66b61bd5414a4eda13b6dd9de54201f5c77038dd69fc49dfe882fddd277cc4f5", 0}, /* x = 67 */
+    {"ca8cdbffdacc7778482a18cce096aff9d4f81f432ae28b2408b91acdfb7b2377", 0}, /* x = 88 */
+    {"1a00000000000000000000000000000000000000000000000000000000000000", 0}, /* y = 26 */
+    {"2500000000000000000000000000000000000000000000000000000000000080", 0}, /* y = 37 */
+    {"0700000000000000000000000000000000000000000000800000000000000000", 0}, /* y = 2^191 + 7 */
+    /* found by fuzz-revocation: y < 2^96 */
+    {"2ca223e879ecc4bbdeb5da170000000000000000000000000000000000000000", 0},
+    {"0400000000000000000000000000000000000000000000000100000000000000", 1}, /* y = 2^192 + 4 */
+    {"91798d79846decf393f71b16ec3f77108e991eba70ca9b8bb9afa6d6f9550561", 1}, /* x = 2^192 + k */
+};
+
+static void test_odd_points(void) {
+  uint8_t id[GNS_ZONE_ID_LEN], sig[64], msg[52] = {0};
+  struct gns_zone_key zk;
+  memset(sig, 0x11, sizeof sig);
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(odd_points); i++) {
+    check_hex(odd_points[i].key, id + 4, 32);
+    CHECK(crypto_core_ed25519_is_valid_point(id + 4));
+    gns_put_u32(id, GNS_ZTYPE_EDKEY);
+    CHECK_INT(gns_zone_key_from_bytes(id, sizeof id, &zk), 0);
+    gns_put_u32(id, GNS_ZTYPE_PKEY);
+    CHECK_INT(gns_zone_key_from_bytes(id, sizeof id, &zk), odd_points[i].pkey_ok ? 0 : -EINVAL);
+    zk.ztype = GNS_ZTYPE_PKEY;
+    memcpy(zk.key, id + 4, 32);
+    /* A bogus signature is refused, and the process survives. */
+    CHECK_INT(gns_zone_verify(&zk, msg, sizeof msg, sig), -EBADMSG);
+  }
+}
+
 int main(void) {
+  test_odd_points();
   test_hkdf();
   test_sign_vectors();
   test_roundtrip(GNS_ZTYPE_PKEY);
