@@ -39,7 +39,7 @@ static const struct varlink_server_info server_info = {
     .vendor = "nss-gns",
     .product = "gnsd",
     .version = PACKAGE_VERSION,
-    .url = PACKAGE_URL,
+    .url = PACKAGE_BUGREPORT,
 };
 
 struct socket_spec {

@@ -1,4 +1,8 @@
 # integration tests (gnsd, nss): append to TESTS
+# gnsd: a private daemon in a temp dir per test (tests/gnsd-lib.sh), driven
+# by a small python3 varlink client (tests/gnsdtest.py).
+TESTS += tests/gnsd-varlink.sh tests/gnsd-zone.sh tests/gnsd-permission.sh \
+	tests/gnsd-config.sh tests/gnsd-store.sh tests/gnsd-activation.sh
 # GNUnet interop, both ways (helper "gnunet"): private peers, gnsd, getent.
 TESTS += tests/interop-gnunet.sh
 EXTRA_DIST += tests/interop-gnunet.sh tests/gnsd-env.sh tests/varlink-call.py

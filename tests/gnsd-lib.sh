@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared by the gnsd integration tests: a private gnsd in a temp dir.
+# Source it; it sets GNSD, TMP, GNSD_RUNTIME_DIR, STATE, CONF, PY.
+
+: "${top_builddir:=.}"
+: "${top_srcdir:=.}"
+GNSD="$top_builddir/helper/gnsd"
+TESTS_DIR="$top_srcdir/tests"
+
+# Prefer the system python: tests also run it as nobody, who cannot
+# read a python under /root.
+if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3 || true); fi
+[ -n "$PY" ] || { echo "SKIP: python3 not found"; exit 77; }
+[ -x "$GNSD" ] || { echo "FAIL: $GNSD not built"; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gnsd-test.XXXXXX")
+GNSD_RUNTIME_DIR="$TMP/run"
+STATE="$TMP/state"
+CONF="$TMP/gnsd.conf"
+GNSD_LOG="$TMP/gnsd.log"
+export GNSD_RUNTIME_DIR
+export PYTHONPATH="$TESTS_DIR${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1
+# our gnsd logs to its stderr, not to the journal of the machine
+unset JOURNAL_STREAM INVOCATION_ID NOTIFY_SOCKET LISTEN_FDS LISTEN_PID LISTEN_FDNAMES
+: > "$CONF"
+GNSD_PID=
+
+cleanup() {
+  if [ -n "$GNSD_PID" ] && kill -0 "$GNSD_PID" 2>/dev/null; then
+    kill -TERM "$GNSD_PID" 2>/dev/null
+    wait "$GNSD_PID" 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# start_gnsd [extra args]: start in the background and wait for both sockets.
+start_gnsd() {
+  "$GNSD" --runtime-dir "$GNSD_RUNTIME_DIR" --state-dir "$STATE" --config "$CONF" "$@" \
+    2>>"$GNSD_LOG" &
+  GNSD_PID=$!
+  for _ in $(seq 1 200); do
+    if [ -S "$GNSD_RUNTIME_DIR/alt.gns.Zone" ] && [ -S "$GNSD_RUNTIME_DIR/alt.gns.Resolve" ]; then
+      return 0
+    fi
+    kill -0 "$GNSD_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "gnsd did not start; its log:"
+  cat "$GNSD_LOG"
+  return 1
+}
+
+# stop_gnsd: SIGTERM and wait; returns gnsd's exit status.
+stop_gnsd() {
+  kill -TERM "$GNSD_PID"
+  local rc=0
+  wait "$GNSD_PID" || rc=$?
+  GNSD_PID=
+  return $rc
+}
+
+fail() {
+  echo "FAIL: $*"
+  echo "--- gnsd log:"
+  cat "$GNSD_LOG" 2>/dev/null
+  exit 1
+}
