@@ -6,3 +6,10 @@ BENCHES += bench/bench-crypto
 bench_bench_crypto_SOURCES = bench/bench-crypto.c bench/crypto-floor.c bench/crypto-floor.h
 bench_bench_crypto_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 bench_bench_crypto_LDADD = $(GNSCORE_TEST_LIBS)
+
+# NSS: getaddrinfo through libnss_gns.so.2 vs through files (run-nss.sh
+# sets up the namespace; needs root, says "skipped" otherwise).
+noinst_PROGRAMS += bench/bench-nss
+bench_bench_nss_SOURCES = bench/bench-nss.c
+BENCHES += bench/run-nss.sh
+EXTRA_DIST += bench/run-nss.sh

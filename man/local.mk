@@ -1,1 +1,5 @@
 # man: see Makefile.am
+
+# nss: the NSS module
+man_MANS += man/nss-gns.8
+EXTRA_DIST += man/nss-gns.8

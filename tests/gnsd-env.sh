@@ -102,7 +102,8 @@ gnsd_env_getent() {
     "${2:-ahosts}" "$1"
 }
 
-# gnsd_env_call METHOD [PARAMS-JSON]: prints the reply as one JSON line.
+# gnsd_env_call METHOD [PARAMS-JSON]: prints the reply parameters as JSON
+# (exit 1 and the error name on stderr for an error reply).
 gnsd_env_call() {
   case "$1" in
   alt.gns.Zone.*) _ge_s=$GNSD_ENV_DIR/run/alt.gns.Zone ;;

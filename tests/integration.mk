@@ -5,4 +5,4 @@ TESTS += tests/gnsd-varlink.sh tests/gnsd-zone.sh tests/gnsd-permission.sh \
 	tests/gnsd-config.sh tests/gnsd-store.sh tests/gnsd-activation.sh
 # GNUnet interop, both ways (helper "gnunet"): private peers, gnsd, getent.
 TESTS += tests/interop-gnunet.sh
-EXTRA_DIST += tests/interop-gnunet.sh tests/gnsd-env.sh tests/varlink-call.py
+EXTRA_DIST += tests/interop-gnunet.sh tests/gnsd-env.sh

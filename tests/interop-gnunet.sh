@@ -121,7 +121,7 @@ for zt in edkey pkey; do
   z=mine$zt
   out=$(gnsd_env_call alt.gns.Zone.CreateZone "{\"name\":\"$z\",\"type\":\"$zt\"}")
   expect "gnsd creates a $zt zone" "$out" '"ztld"'
-  Z=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["parameters"]["zone"]["ztld"])' 2>/dev/null)
+  Z=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["zone"]["ztld"])' 2>/dev/null)
   rec "$z" www A 203.0.113.5
   rec "$z" www AAAA 2001:db8::5
   rec "$z" txt TXT "published by gnsd"

@@ -1,48 +1,48 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# One varlink call over a unix socket (varlink.org framing: a JSON object
-# per message, NUL-terminated). Prints the reply object as one JSON line;
-# exit 0 for a reply with parameters, 1 for an error reply, 2 for a
-# transport failure. Used by the interop tests and the bench.
-#   varlink-call.py SOCKET METHOD [PARAMS-JSON] [--timeout SECONDS]
+"""One varlink call, for test scripts (independent of gnsctl's CLI):
+
+    varlink-call.py SOCKET METHOD [PARAMETERS-JSON]
+
+Prints the reply's parameters as JSON on stdout and exits 0, or prints the
+error name (and its parameters) on stderr and exits 1; exit 2 if the socket
+cannot be reached or the reply is not a varlink message."""
 import json
 import socket
 import sys
 
 
 def main():
-    args = [a for a in sys.argv[1:]]
-    timeout = 30.0
-    if "--timeout" in args:
-        i = args.index("--timeout")
-        timeout = float(args[i + 1])
-        del args[i:i + 2]
-    if len(args) < 2:
-        print("usage: varlink-call.py SOCKET METHOD [PARAMS-JSON]", file=sys.stderr)
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
         return 2
-    path, method = args[0], args[1]
-    params = json.loads(args[2]) if len(args) > 2 else {}
+    path, method = sys.argv[1], sys.argv[2]
+    params = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
+    s.settimeout(30)
     try:
         s.connect(path)
         s.sendall(json.dumps({"method": method, "parameters": params}).encode() + b"\0")
         buf = b""
         while b"\0" not in buf:
-            d = s.recv(65536)
-            if not d:
-                break
-            buf += d
+            data = s.recv(65536)
+            if not data:
+                print("varlink-call: connection closed", file=sys.stderr)
+                return 2
+            buf += data
     except OSError as e:
-        print(json.dumps({"error": "transport", "parameters": {"reason": str(e)}}))
+        print(f"varlink-call: {path}: {e}", file=sys.stderr)
         return 2
-    msg = buf.split(b"\0", 1)[0]
-    if not msg:
-        print(json.dumps({"error": "transport", "parameters": {"reason": "no reply"}}))
+    try:
+        reply = json.loads(buf.split(b"\0", 1)[0])
+    except ValueError:
+        print("varlink-call: reply is not JSON", file=sys.stderr)
         return 2
-    reply = json.loads(msg)
-    print(json.dumps(reply, sort_keys=True))
-    return 1 if "error" in reply else 0
+    if "error" in reply:
+        print(reply["error"], json.dumps(reply.get("parameters") or {}), file=sys.stderr)
+        return 1
+    print(json.dumps(reply.get("parameters") or {}))
+    return 0
 
 
 if __name__ == "__main__":
