@@ -16,10 +16,21 @@
 
 struct gns_resolution;
 
+/* Zero fields mean the default. */
 struct gns_resolver_limits {
   unsigned max_depth;        /* delegations + redirects followed; default 16 */
   unsigned max_records;      /* per answer; default 256 */
   size_t max_answer_bytes;   /* default 64 KiB */
+  /* RFC 9498, 7.3.2: "GNS resolvers SHOULD offer a configuration option
+   * to disable DNS processing". When set, GNS2DNS and REDIRECT/CNAME to
+   * DNS names give an empty record set and no NEED_DNS step. */
+  bool disable_dns;
+};
+
+/* Start zone determination: RFC 9498 section 7.1. */
+struct gns_suffix_map {
+  const char *suffix; /* e.g. "example" or "pin.gns.alt"-less form "pin" */
+  struct gns_zone_key zk;
 };
 
 /* Synchronous hooks into the driver. */
@@ -27,6 +38,11 @@ struct gns_resolver_hooks {
   /* True if zk is revoked (locally stored, verified, not stale). */
   bool (*is_revoked)(void *userdata, const struct gns_zone_key *zk);
   void *userdata;
+  /* Suffix-to-zone mappings used when a REDIRECT, CNAME or GNS2DNS server
+   * name ends in ".gns.alt" (so that such names stay inside the resolver,
+   * RFC 9498, 7.3.1 loop detection). Copied by gns_resolution_new. */
+  const struct gns_suffix_map *maps;
+  size_t n_maps;
 };
 
 enum gns_step_kind {
@@ -40,7 +56,12 @@ struct gns_step {
   enum gns_step_kind kind;
   /* NEED_BLOCK */
   uint8_t q[GNS_Q_LEN];
-  /* NEED_DNS: ASCII (IDNA-converted) name and server IP address strings */
+  /* NEED_DNS: ASCII (IDNA-converted) name and server IP address strings.
+   * dns_type 0 means "A and AAAA" (the driver asks both and supplies the
+   * union). n_dns_servers == 0 means the system's recursive resolver
+   * (REDIRECT/CNAME to a DNS name, or the address of a GNS2DNS server given
+   * by DNS name); otherwise the driver must resolve recursively starting
+   * at those servers (RFC 9498, 7.3.2) and may try them in any order. */
   const char *dns_name;
   uint16_t dns_type;
   const char *const *dns_servers;
@@ -54,7 +75,11 @@ struct gns_step {
  *   -EPROTONOSUPPORT CriticalRecordUnsupported
  *   -ELOOP       ResolutionLoop (depth or loop limit)
  *   -EIO         storage/DNS failure
- *   -E2BIG       answer too large */
+ *   -E2BIG       answer too large
+ *   -EBADMSG     zone data that RFC 9498 forbids (delegation under the apex,
+ *                several delegations or a delegation beside other records,
+ *                GNS2DNS records with different DNS names, malformed
+ *                delegation/redirect data) */
 
 /* Start resolving name (the labels left of the start zone, dot separated,
  * "" for the apex) in start zone zk, for record type type (0 = any).
@@ -75,6 +100,12 @@ int gns_resolution_step(struct gns_resolution *r, uint64_t now, struct gns_step 
 int gns_resolution_supply_block(struct gns_resolution *r, const uint8_t *block, size_t len,
                                 uint64_t now);
 
+/* The same for a block the driver verified itself earlier for this very
+ * q (its block cache): skips the signature check, keeps the expiry check,
+ * decrypts. Do not pass unverified data here. */
+int gns_resolution_supply_verified_block(struct gns_resolution *r, const uint8_t *block,
+                                         size_t len, uint64_t now);
+
 /* Hand back DNS answer records (data in DNS RDATA form, which is the GNS
  * form for DNS types), rcode 0 on success or -ENOENT/-EIO. */
 int gns_resolution_supply_dns(struct gns_resolution *r, int error, const struct gns_record *rd,
@@ -87,13 +118,18 @@ const char *gns_resolution_canonical_name(const struct gns_resolution *r);
 /* zTLD-encoded key of the zone that answered. */
 const struct gns_zone_key *gns_resolution_answer_zone(const struct gns_resolution *r);
 int gns_resolution_error(const struct gns_resolution *r);
+/* For -EPROTONOSUPPORT: the record type that stopped resolution (0 if the
+ * reason was an unsupported zone type of the start zone). */
+uint32_t gns_resolution_error_type(const struct gns_resolution *r);
+/* Earliest expiration (absolute microseconds) of every record the answer
+ * depends on: delegations, redirects, GNS2DNS, the final set. UINT64_MAX
+ * if none. For the driver's answer cache. */
+uint64_t gns_resolution_expiration(const struct gns_resolution *r);
+/* Delegations + redirects followed so far (for statistics). */
+unsigned gns_resolution_depth(const struct gns_resolution *r);
 
-/* Start zone determination: RFC 9498 section 7.1. */
-struct gns_suffix_map {
-  const char *suffix; /* e.g. "example" or "pin.gns.alt"-less form "pin" */
-  struct gns_zone_key zk;
-};
-/* name is the part before ".gns.alt". Tries a zTLD at the right end
+/* Start zone determination: RFC 9498 section 7.1.
+ * name is the part before ".gns.alt". Tries a zTLD at the right end
  * (possibly split over labels), then the longest matching suffix.
  * On success *rest gets the length of the remaining left part (without
  * the separating dot). -ENOENT if no start zone; -EINVAL if two suffixes

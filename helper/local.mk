@@ -47,5 +47,22 @@ check_PROGRAMS += tests/test-conf
 tests_test_conf_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_conf_LDADD = $(GNSD_LIBS)
 
+# --- resolver helper: the Resolve side of gnsd (cache, DNS, resolve) ---
+libgnsd_la_SOURCES += helper/cache.c helper/cache.h
+UNIT_TESTS += tests/test-cache
+check_PROGRAMS += tests/test-cache
+tests_test_cache_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_cache_LDADD = $(GNSD_LIBS)
+libgnsd_la_SOURCES += helper/dns.c helper/dns.h
+GNSD_LIBS += -lresolv
+check_PROGRAMS += tests/test-dns
+TESTS += tests/test-dns
+tests_test_dns_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_dns_LDADD = $(GNSD_LIBS)
+UNIT_TESTS += tests/test-resolve
+check_PROGRAMS += tests/test-resolve
+tests_test_resolve_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_resolve_LDADD = $(GNSD_LIBS)
+
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk

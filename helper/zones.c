@@ -437,6 +437,7 @@ static int publish_label(struct gnsd_zones *z, const struct gnsd_zone *zone, con
     free(rd);
     r = gnsd_store_block_delete(d->store, q);
     if (r == 0) r = gnsd_store_published_delete(d->store, zone->id, label);
+    gnsd_resolve_invalidate(d); /* cached answers may use the old block */
     return r;
   }
   uint64_t exp = gns_rdata_block_expiration(rd, k, now);
@@ -451,6 +452,7 @@ static int publish_label(struct gnsd_zones *z, const struct gnsd_zone *zone, con
     return r == -ENOMEM ? r : 0; /* a bad record set must not stop the zone */
   }
   r = gnsd_store_block_put(d->store, q, block, blen, exp, GNSD_BLOCK_LOCAL);
+  gnsd_resolve_invalidate(d); /* cached answers may use the old block */
   if (r == 0) r = gnsd_store_published_set(d->store, zone->id, label, q, exp, now);
   /* The store is backends[0]; the others (the DHT) get a copy. */
   for (size_t i = 1; r == 0 && i < d->n_backends; i++) {
@@ -480,6 +482,7 @@ static int withdraw_stale(void *userdata, int64_t zone_id, const char *label, co
   for (size_t i = 0; i < c->current->n; i++)
     if (strcmp(c->current->v[i].label, label) == 0) return 0;
   int r = gnsd_store_block_delete(c->z->d->store, q);
+  gnsd_resolve_invalidate(c->z->d);
   if (r == 0) r = gnsd_store_published_delete(c->z->d->store, zone_id, label);
   return r;
 }
@@ -690,7 +693,10 @@ int gnsd_zones_start_zones(struct gnsd_zones *z, const struct gns_suffix_map **m
   return r;
 }
 
-static void map_invalidate(struct gnsd_zones *z) { z->map_valid = false; }
+static void map_invalidate(struct gnsd_zones *z) {
+  z->map_valid = false;
+  gnsd_resolve_invalidate(z->d); /* answers depend on the start zones */
+}
 
 /* --- methods: zones --- */
 
@@ -1366,6 +1372,7 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
   if (r == -ESTALE) return reply_invalid(call, "timestamp", why, -1);
   if (r < 0) return reply_invalid(call, "pows", why, -1);
   r = gnsd_store_revocation_put(z->d->store, &zone.pub, (uint64_t)ts, expires, msg, sizeof msg);
+  gnsd_resolve_invalidate(z->d);
   if (r < 0) return reply_errno(call, r == -ENOENT ? -EIO : r, zone.name);
   log_notice("zones: zone %s revoked until %llu", zone.name, (unsigned long long)expires);
   json_object *p = json_object_new_object();

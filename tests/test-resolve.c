@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* alt.gns.Resolve in one process: the varlink server on a socketpair,
+ * helper/resolve.c, and in-memory storage backends (a synchronous one
+ * standing in for the store, an asynchronous one for the DHT) serving
+ * real blocks of real zones. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "check.h"
+#include "conf.h"
+#include "gns-util.h"
+#include "record.h"
+#include "resolve.h"
+#include "rrblock.h"
+#include "varlink.h"
+#include "zonekey.h"
+#include "ztld.h"
+
+#define SEC 1000000ull
+#define DAY (86400 * SEC)
+
+static sd_event *ev;
+static struct varlink_server *srv;
+static struct gnsd_resolve *R;
+static uint64_t now_us;
+
+/* ---- zones -------------------------------------------------------------- */
+
+struct tzone {
+  struct gns_zone_priv priv;
+  struct gns_zone_key pub;
+  char ztld[GNS_ZTLD_MAX];
+};
+
+static void zone_new(struct tzone *z, uint32_t ztype) {
+  CHECK_INT(gns_zone_priv_generate(ztype, &z->priv), 0);
+  CHECK_INT(gns_zone_priv_public(&z->priv, &z->pub), 0);
+  CHECK_INT(gns_ztld_encode(&z->pub, z->ztld, sizeof(z->ztld)), 0);
+}
+
+static struct gns_record rec(uint32_t type, const void *data, size_t len, uint16_t flags) {
+  struct gns_record r = {.expiration = now_us + DAY, .type = type, .flags = flags};
+  r.data = data;
+  r.data_len = (uint16_t)len;
+  return r;
+}
+
+static uint8_t *make_block(const struct tzone *z, const char *label, const struct gns_record *rd,
+                           size_t n, size_t *len, uint8_t q[GNS_Q_LEN]) {
+  size_t sz, rl;
+  CHECK_INT(gns_rdata_size(rd, n, &sz), 0);
+  uint8_t *rdata = calloc(1, sz + 1), *block = NULL;
+  CHECK_INT(gns_rdata_serialize(rd, n, rdata, sz, &rl), 0);
+  CHECK_INT(gns_rrblock_create_from_rdata(&z->priv, (const uint8_t *)label, strlen(label), rdata,
+                                          rl, gns_rdata_block_expiration(rd, n, now_us), &block,
+                                          len),
+            0);
+  free(rdata);
+  CHECK_INT(gns_rrblock_query(&z->pub, (const uint8_t *)label, strlen(label), q), 0);
+  return block;
+}
+
+/* ---- in-memory backends -------------------------------------------------- */
+
+struct mem {
+  struct gnsd_backend b;
+  bool async;
+  unsigned delay_ms;
+  int fail;
+  struct {
+    uint8_t q[GNS_Q_LEN];
+    uint8_t *block;
+    size_t len;
+  } items[64];
+  size_t n;
+  unsigned gets, puts, cancels, active;
+};
+
+struct mem_get {
+  struct mem *m;
+  uint8_t q[GNS_Q_LEN];
+  gnsd_block_cb cb;
+  void *ud;
+  sd_event_source *src;
+};
+
+static void mem_add(struct mem *m, const uint8_t q[GNS_Q_LEN], const uint8_t *block, size_t len) {
+  if (m->n == 64) abort();
+  memcpy(m->items[m->n].q, q, GNS_Q_LEN);
+  m->items[m->n].block = malloc(len);
+  memcpy(m->items[m->n].block, block, len);
+  m->items[m->n].len = len;
+  m->n++;
+}
+
+static void mem_clear(struct mem *m) {
+  for (size_t i = 0; i < m->n; i++) free(m->items[i].block);
+  m->n = 0;
+}
+
+static void mem_deliver(struct mem *m, const uint8_t q[GNS_Q_LEN], gnsd_block_cb cb, void *ud) {
+  for (size_t i = 0; i < m->n; i++)
+    if (memcmp(m->items[i].q, q, GNS_Q_LEN) == 0) cb(ud, m->items[i].block, m->items[i].len, 0);
+  cb(ud, NULL, 0, 0);
+}
+
+static int mem_fire(sd_event_source *s, uint64_t usec, void *userdata) {
+  (void)s;
+  (void)usec;
+  struct mem_get *g = userdata;
+  g->m->active--;
+  mem_deliver(g->m, g->q, g->cb, g->ud);
+  sd_event_source_disable_unref(g->src);
+  free(g);
+  return 0;
+}
+
+static struct mem_get *last_get;
+
+static int mem_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb, void *ud,
+                   struct gnsd_get **handle) {
+  struct mem *m = (struct mem *)b;
+  m->gets++;
+  *handle = NULL;
+  if (m->fail) return m->fail;
+  if (!m->async) {
+    mem_deliver(m, q, cb, ud);
+    return 0;
+  }
+  struct mem_get *g = calloc(1, sizeof(*g));
+  g->m = m;
+  memcpy(g->q, q, GNS_Q_LEN);
+  g->cb = cb;
+  g->ud = ud;
+  uint64_t t;
+  sd_event_now(ev, CLOCK_MONOTONIC, &t);
+  sd_event_add_time(ev, &g->src, CLOCK_MONOTONIC, t + m->delay_ms * 1000u, 1000, mem_fire, g);
+  m->active++;
+  last_get = g;
+  *handle = (struct gnsd_get *)g;
+  return 0;
+}
+
+static void mem_cancel(struct gnsd_backend *b, struct gnsd_get *h) {
+  struct mem *m = (struct mem *)b;
+  struct mem_get *g = (struct mem_get *)h;
+  m->cancels++;
+  m->active--;
+  sd_event_source_disable_unref(g->src);
+  free(g);
+}
+
+static int mem_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *block, size_t len,
+                   uint64_t expiration) {
+  (void)expiration;
+  struct mem *m = (struct mem *)b;
+  m->puts++;
+  mem_add(m, q, block, len);
+  return 0;
+}
+
+static const struct gnsd_backend_ops mem_ops = {
+    .name = "mem", .get = mem_get, .get_cancel = mem_cancel, .put = mem_put};
+
+static struct mem store = {.b = {&mem_ops}}, dht = {.b = {&mem_ops}, .async = true, .delay_ms = 5};
+
+/* ---- client ---------------------------------------------------------------- */
+
+static uint64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int client(void) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) abort();
+  if (varlink_server_add_connection(srv, sv[0]) < 0) abort();
+  return sv[1];
+}
+
+static void send_msg(int fd, const char *json) {
+  size_t n = strlen(json) + 1;
+  if (send(fd, json, n, MSG_NOSIGNAL) != (ssize_t)n) abort();
+}
+
+/* Collect n replies from fd running the loop; returns them in order. */
+static size_t collect(int fd, size_t n, json_object **out, unsigned ms) {
+  static char buf[1 << 20];
+  size_t len = 0, got = 0;
+  uint64_t deadline = mono_ms() + ms;
+  while (got < n && mono_ms() < deadline) {
+    sd_event_run(ev, 2000);
+    for (;;) {
+      ssize_t r = recv(fd, buf + len, sizeof(buf) - len - 1, MSG_DONTWAIT);
+      if (r <= 0) break;
+      len += (size_t)r;
+    }
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++)
+      if (buf[i] == '\0') {
+        if (got < n) out[got++] = json_tokener_parse(buf + start);
+        start = i + 1;
+      }
+    memmove(buf, buf + start, len - start);
+    len -= start;
+  }
+  return got;
+}
+
+static json_object *call(int fd, const char *json) {
+  json_object *o = NULL;
+  send_msg(fd, json);
+  if (collect(fd, 1, &o, 3000) != 1) return NULL;
+  return o;
+}
+
+static const char *error_of(json_object *o) {
+  json_object *e;
+  if (!o) return "(no reply)";
+  return json_object_object_get_ex(o, "error", &e) ? json_object_get_string(e) : "";
+}
+
+static json_object *param(json_object *o, const char *k) {
+  json_object *p, *v;
+  if (!o || !json_object_object_get_ex(o, "parameters", &p)) return NULL;
+  return json_object_object_get_ex(p, k, &v) ? v : NULL;
+}
+
+static char *hostname(const char *name, int family) {
+  static char buf[1024];
+  snprintf(buf, sizeof(buf),
+           "{\"method\":\"alt.gns.Resolve.ResolveHostname\",\"parameters\":{\"name\":\"%s\","
+           "\"family\":%d}}",
+           name, family);
+  return buf;
+}
+
+/* "192.0.2.1,2001:db8::1" from a ResolveHostname reply. */
+static void addresses(json_object *o, char *out, size_t cap) {
+  out[0] = '\0';
+  json_object *arr = param(o, "addresses");
+  for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+    json_object *a = json_object_array_get_idx(arr, i), *fam, *bytes;
+    json_object_object_get_ex(a, "family", &fam);
+    json_object_object_get_ex(a, "address", &bytes);
+    uint8_t raw[16];
+    size_t bl = json_object_array_length(bytes);
+    for (size_t k = 0; k < bl && k < 16; k++)
+      raw[k] = (uint8_t)json_object_get_int(json_object_array_get_idx(bytes, k));
+    char s[64];
+    inet_ntop(json_object_get_int(fam), raw, s, sizeof(s));
+    if (*out) strncat(out, ",", cap - strlen(out) - 1);
+    strncat(out, s, cap - strlen(out) - 1);
+  }
+}
+
+static int64_t status_int(const char *k) {
+  json_object *o = json_object_new_object(), *v;
+  gnsd_resolve_stats(R, o);
+  int64_t r = json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : -1;
+  json_object_put(o);
+  return r;
+}
+
+static struct tzone z_home, z_sub, z_far;
+static const struct gns_zone_key *revoked_key;
+
+static bool is_revoked(void *ud, const struct gns_zone_key *zk, uint64_t now) {
+  (void)ud;
+  (void)now;
+  return revoked_key && gns_zone_key_equal(revoked_key, zk);
+}
+
+static int start_zones(void *ud, const struct gns_suffix_map **maps, size_t *n) {
+  (void)ud;
+  static struct gns_suffix_map local[1];
+  local[0].suffix = "home";
+  local[0].zk = z_home.pub;
+  *maps = local;
+  *n = 1;
+  return 0;
+}
+
+static void publish(struct mem *m, const struct tzone *z, const char *label,
+                    const struct gns_record *rd, size_t n) {
+  size_t len;
+  uint8_t q[GNS_Q_LEN];
+  uint8_t *b = make_block(z, label, rd, n, &len, q);
+  mem_add(m, q, b, len);
+  free(b);
+}
+
+int main(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  now_us = (uint64_t)ts.tv_sec * SEC;
+  zone_new(&z_home, GNS_ZTYPE_EDKEY);
+  zone_new(&z_sub, GNS_ZTYPE_PKEY);
+  zone_new(&z_far, GNS_ZTYPE_EDKEY);
+  CHECK_INT(sd_event_new(&ev), 0);
+  struct varlink_server_info info = {"test", "gnsd", "0", "https://example.invalid"};
+  CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
+  struct gnsd_conf conf;
+  CHECK_INT(gnsd_conf_defaults(&conf), 0);
+  conf.resolver_timeout_us = 300000;
+  CHECK_INT(gnsd_resolve_new(ev, &conf, &R), 0);
+  CHECK_INT(gnsd_resolve_add_interface(R, srv), 0);
+  struct gnsd_backend *bk[] = {&store.b, &dht.b};
+  gnsd_resolve_set_backends(R, bk, 2);
+  gnsd_resolve_set_revocation_check(R, is_revoked, NULL);
+  gnsd_resolve_set_start_zones(R, start_zones, NULL);
+
+  uint8_t a1[4] = {192, 0, 2, 1}, a2[4] = {192, 0, 2, 2}, a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+  struct gns_record www[] = {rec(GNS_TYPE_A, a1, 4, 0), rec(GNS_TYPE_AAAA, a6, 16, 0)};
+  struct gns_record v4only = rec(GNS_TYPE_A, a2, 4, 0);
+  struct gns_record deleg = rec(z_sub.pub.ztype, z_sub.pub.key, 32, GNS_RF_CRITICAL);
+  struct gns_record leho = rec(GNS_TYPE_LEHO, "legacy.example.org", 18, 0);
+  struct gns_record withleho[] = {rec(GNS_TYPE_A, a1, 4, 0), leho};
+  struct gns_record crit = rec(60001, "x", 1, GNS_RF_CRITICAL);
+  struct gns_record loop1 = rec(GNS_TYPE_REDIRECT, "loop2.+", 8, GNS_RF_CRITICAL);
+  struct gns_record loop2 = rec(GNS_TYPE_REDIRECT, "loop1.+", 8, GNS_RF_CRITICAL);
+  publish(&store, &z_home, "www", www, 2);
+  publish(&store, &z_home, "v4", &v4only, 1);
+  publish(&store, &z_home, "sub", &deleg, 1);
+  publish(&store, &z_home, "leho", withleho, 2);
+  publish(&store, &z_home, "crit", &crit, 1);
+  publish(&store, &z_home, "loop1", &loop1, 1);
+  publish(&store, &z_home, "loop2", &loop2, 1);
+  publish(&dht, &z_sub, "deep", www, 2); /* only in the "DHT" */
+  publish(&dht, &z_far, "www", &v4only, 1);
+
+  int fd = client();
+  char addrs[256], name[512];
+  json_object *o;
+
+  /* a local start zone, every family */
+  o = call(fd, hostname("www.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "");
+  addresses(o, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "192.0.2.1,2001:db8::1");
+  CHECK_STR(json_object_get_string(param(o, "name")), "www.home.gns.alt");
+  json_object_put(o);
+  o = call(fd, hostname("www.home.gns.alt", AF_INET));
+  addresses(o, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "192.0.2.1");
+  json_object_put(o);
+  /* the second resolution found both blocks in the block cache */
+  CHECK_INT(status_int("blockCacheHits"), 1);
+  o = call(fd, hostname("v4.home.gns.alt", AF_INET6));
+  CHECK_STR(error_of(o), "");
+  CHECK_INT(json_object_array_length(param(o, "addresses")), 0); /* exists, no data */
+  json_object_put(o);
+  /* cached: no backend, no block cache */
+  unsigned gets = store.gets;
+  int64_t bch = status_int("blockCacheHits"), hits = status_int("cacheHits");
+  o = call(fd, hostname("www.home.gns.alt", AF_INET));
+  addresses(o, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "192.0.2.1");
+  json_object_put(o);
+  CHECK_INT(store.gets, gets);
+  CHECK_INT(status_int("blockCacheHits"), bch);
+  CHECK_INT(status_int("cacheHits"), hits + 1);
+  /* LEHO is the canonical name */
+  o = call(fd, hostname("leho.home.gns.alt", AF_INET));
+  CHECK_STR(json_object_get_string(param(o, "name")), "legacy.example.org");
+  json_object_put(o);
+  /* a block only the second backend has: found, copied into the first */
+  unsigned puts = store.puts;
+  o = call(fd, hostname("deep.sub.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "");
+  addresses(o, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "192.0.2.1,2001:db8::1");
+  json_object_put(o);
+  CHECK_INT(store.puts, puts + 1);
+  /* by zTLD */
+  snprintf(name, sizeof(name), "www.%s.gns.alt", z_far.ztld);
+  o = call(fd, hostname(name, 0));
+  addresses(o, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "192.0.2.2");
+  json_object_put(o);
+  /* NotGNS, NoSuchName (then from the negative cache) */
+  o = call(fd, hostname("www.example.com", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.NotGNS");
+  json_object_put(o);
+  o = call(fd, hostname("nope.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
+  json_object_put(o);
+  gets = store.gets;
+  o = call(fd, hostname("nope.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
+  json_object_put(o);
+  CHECK_INT(store.gets, gets);
+  CHECK_INT(status_int("negativeHits"), 1);
+  o = call(fd, hostname("www.nowhere.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
+  json_object_put(o);
+  /* errors of the resolver */
+  o = call(fd, hostname("crit.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.CriticalRecordUnsupported");
+  CHECK_INT(json_object_get_int(param(o, "type")), 60001);
+  json_object_put(o);
+  o = call(fd, hostname("loop1.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.ResolutionLoop");
+  json_object_put(o);
+  o = call(fd, hostname("a..home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.InvalidName");
+  json_object_put(o);
+  revoked_key = &z_sub.pub;
+  gnsd_resolve_flush(R);
+  o = call(fd, hostname("deep.sub.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.ZoneRevoked");
+  json_object_put(o);
+  revoked_key = NULL;
+  /* parameters */
+  o = call(fd, hostname("www.home.gns.alt", 7));
+  CHECK_STR(error_of(o), "org.varlink.service.InvalidParameter");
+  json_object_put(o);
+  o = call(fd, "{\"method\":\"alt.gns.Resolve.ResolveHostname\",\"parameters\":{}}");
+  CHECK_STR(error_of(o), "org.varlink.service.InvalidParameter");
+  json_object_put(o);
+
+  /* ResolveRecords */
+  const char *rr = "{\"method\":\"alt.gns.Resolve.ResolveRecords\",\"parameters\":{\"name\":"
+                   "\"www.home.gns.alt\",\"type\":\"AAAA\"}}";
+  o = call(fd, rr);
+  CHECK_STR(error_of(o), "");
+  json_object *recs = param(o, "records");
+  CHECK_INT(recs ? json_object_array_length(recs) : 0, 2); /* no filtering by type (7) */
+  CHECK_STR(json_object_get_string(param(o, "zone")), z_home.ztld);
+  CHECK(!json_object_get_boolean(param(o, "cached")));
+  bool saw_aaaa = false;
+  for (size_t i = 0; recs && i < json_object_array_length(recs); i++) {
+    json_object *r = json_object_array_get_idx(recs, i), *t, *rd, *addr, *exp;
+    json_object_object_get_ex(r, "type", &t);
+    json_object_object_get_ex(r, "rdata", &rd);
+    json_object_object_get_ex(r, "expiration", &exp);
+    CHECK(json_object_is_type(exp, json_type_int));
+    CHECK_INT(json_object_get_int64(exp), now_us + DAY);
+    if (strcmp(json_object_get_string(t), "AAAA") == 0 &&
+        json_object_object_get_ex(rd, "address", &addr))
+      saw_aaaa = strcmp(json_object_get_string(addr), "2001:db8::1") == 0;
+  }
+  CHECK(saw_aaaa);
+  json_object_put(o);
+  o = call(fd, rr);
+  CHECK(json_object_get_boolean(param(o, "cached")));
+  CHECK_INT(json_object_array_length(param(o, "records")), 2);
+  json_object_put(o);
+  o = call(fd, "{\"method\":\"alt.gns.Resolve.ResolveRecords\",\"parameters\":{\"name\":"
+               "\"www.home.gns.alt\",\"type\":\"NOPE\"}}");
+  CHECK_STR(error_of(o), "org.varlink.service.InvalidParameter");
+  json_object_put(o);
+
+  /* a bad block before the good one, in the other backend */
+  gnsd_resolve_flush(R);
+  size_t blen;
+  uint8_t q[GNS_Q_LEN];
+  uint8_t *good = make_block(&z_home, "late", &v4only, 1, &blen, q);
+  good[blen - 1] ^= 1;
+  mem_add(&store, q, good, blen);
+  good[blen - 1] ^= 1;
+  mem_add(&dht, q, good, blen);
+  free(good);
+  int64_t bad = status_int("badBlocks");
+  o = call(fd, hostname("late.home.gns.alt", 0));
+  addresses(o, addrs, sizeof(addrs));
+  CHECK_STR(addrs, "192.0.2.2");
+  json_object_put(o);
+  CHECK_INT(status_int("badBlocks"), bad + 1);
+
+  /* 64 concurrent requests on 8 connections, through the async backend */
+  gnsd_resolve_flush(R);
+  int fds[8];
+  for (int i = 0; i < 8; i++) fds[i] = client();
+  for (int i = 0; i < 64; i++) send_msg(fds[i % 8], hostname("deep.sub.home.gns.alt", i % 2 ? 2 : 0));
+  unsigned ok = 0;
+  for (int i = 0; i < 8; i++) {
+    json_object *rs[8];
+    size_t n = collect(fds[i], 8, rs, 5000);
+    for (size_t k = 0; k < n; k++) {
+      addresses(rs[k], addrs, sizeof(addrs));
+      ok += strncmp(addrs, "192.0.2.1", 9) == 0;
+      json_object_put(rs[k]);
+    }
+  }
+  CHECK_INT(ok, 64);
+
+  /* storage failure and the deadline */
+  gnsd_resolve_flush(R);
+  store.fail = -EIO;
+  dht.fail = -EIO;
+  o = call(fd, hostname("www.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.StorageUnavailable");
+  json_object_put(o);
+  store.fail = 0;
+  dht.fail = 0;
+  dht.delay_ms = 2000;
+  o = call(fd, hostname("other.sub.home.gns.alt", 0));
+  CHECK_STR(error_of(o), "alt.gns.Resolve.TimedOut");
+  json_object_put(o);
+  CHECK_INT(dht.active, 0); /* the pending GET was cancelled */
+  /* the DHT backend goes away (SIGHUP) while a request waits for it */
+  send_msg(fd, hostname("other3.sub.home.gns.alt", 0));
+  for (int i = 0; i < 5; i++) sd_event_run(ev, 1000);
+  CHECK_INT(dht.active, 1);
+  /* its owner frees it, and with it the pending GET */
+  dht.active = 0;
+  sd_event_source_disable_unref(last_get->src);
+  free(last_get);
+  gnsd_resolve_set_backends(R, bk, 1);
+  o = NULL;
+  CHECK_INT(collect(fd, 1, &o, 1000), 1);
+  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
+  json_object_put(o);
+  gnsd_resolve_set_backends(R, bk, 2);
+  /* a client that goes away mid-request */
+  int gone = client();
+  send_msg(gone, hostname("other2.sub.home.gns.alt", 0));
+  for (int i = 0; i < 5; i++) sd_event_run(ev, 1000);
+  close(gone);
+  for (int i = 0; i < 20; i++) sd_event_run(ev, 1000);
+  CHECK_INT(status_int("pending"), 0);
+  CHECK_INT(dht.active, 0);
+  dht.delay_ms = 5;
+
+  for (int i = 0; i < 8; i++) close(fds[i]);
+  close(fd);
+  gnsd_resolve_free(R);
+  varlink_server_free(srv);
+  for (int i = 0; i < 50; i++) sd_event_run(ev, 0);
+  sd_event_unref(ev);
+  gnsd_conf_free(&conf);
+  mem_clear(&store);
+  mem_clear(&dht);
+  return check_done("test-resolve");
+}
