@@ -21,10 +21,11 @@ EXTRA_DIST += tests/gnunet-peer.sh
 noinst_PROGRAMS += bench/bench-dht-lookup
 bench_bench_dht_lookup_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(SYSTEMD_CFLAGS)
 bench_bench_dht_lookup_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS)
+noinst_PROGRAMS += bench/bench-gai
 BENCHES += bench/bench-gnunet
 EXTRA_DIST += bench/bench-gnunet.sh
 CLEANFILES += bench/bench-gnunet
-bench/bench-gnunet: $(srcdir)/bench/bench-gnunet.sh bench/bench-dht-lookup
+bench/bench-gnunet: $(srcdir)/bench/bench-gnunet.sh bench/bench-dht-lookup bench/bench-gai
 	$(AM_V_GEN)mkdir -p bench && \
 	{ echo '#!/bin/sh'; echo 'top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir); export top_srcdir top_builddir'; \
 	  sed 1d $(srcdir)/bench/bench-gnunet.sh; } >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@

@@ -118,3 +118,13 @@ gnsd_env_call() {
 gnsd_env_gnsctl() {
   GNSD_RUNTIME_DIR=$GNSD_ENV_DIR/run "$GNSCTL_BIN" --runtime-dir "$GNSD_ENV_DIR/run" "$@"
 }
+
+# gnsd_env_run CMD...: run CMD with glibc resolving through the built
+# libnss_gns.so.2 and this gnsd (same namespace trick as gnsd_env_getent).
+gnsd_env_run() {
+  unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf || exit 2
+    LD_LIBRARY_PATH="$2${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" GNSD_SOCKET="$3"
+    export LD_LIBRARY_PATH GNSD_SOCKET
+    shift 3
+    exec "$@"' sh "$GNSD_ENV_DIR/nsswitch.conf" "$GNSD_NSS_DIR" "$GNSD_ENV_DIR/run/alt.gns.Resolve" "$@"
+}
