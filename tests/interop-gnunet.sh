@@ -177,6 +177,7 @@ add pk sub EDKEY "$SUB"
 add pk alias REDIRECT "www.+"
 add pk dns GNS2DNS "example.test@$DNS_IP"
 add ed www A 198.51.100.7
+add ed later A 198.51.100.8
 add sub www A 192.0.2.2
 
 # GNUnet's zone master publishes from its own schedule: wait until every
@@ -196,7 +197,7 @@ wait_published() { # ZTLD LABEL...
   done
 }
 wait_published "$PK" www txt mail sub alias dns
-wait_published "$ED" www
+wait_published "$ED" www later
 wait_published "$SUB" www
 
 # getent hosts (gethostbyname2: IPv6 first, then IPv4) is not subject to
@@ -223,6 +224,13 @@ out=$(gnsd_env_call alt.gns.Resolve.ResolveRecords "{\"name\":\"www.$PK.gns.alt\
 expect "LEHO record" "$out" '"type": "LEHO", "rdata": \{[^}]*www\.example\.org'
 out=$(gnsd_env_call alt.gns.Resolve.ResolveRecords "{\"name\":\"_443._tcp.www.$PK.gns.alt\",\"type\":\"TLSA\"}")
 expect "BOX/TLSA under _443._tcp" "$out" '0123456789abcdef|0123456789ABCDEF'
+# Restart p2's DHT service under gnsd: it reconnects by itself and the
+# next lookup (a name it has not seen) goes through the new service.
+gnp_restart_service p2 dht
+out=$(retry 20 sh -c ". '$srcdir/tests/gnsd-env.sh'; GNSD_ENV_DIR='$GNSD_ENV_DIR'; gnsd_env_getent 'later.$ED.gns.alt' hosts")
+expect "after a restart of the DHT service, gnsd resolves through it again" "$out" '^198\.51\.100\.8 '
+out=$(gnsd_env_call alt.gns.Zone.GetStatistics)
+expect "the backend saw the disconnect" "$out" '"disconnects": [1-9]'
 out=$(gnsd_env_getent "nosuch.$PK.gns.alt" ahosts)
 checks=$((checks + 1))
 if [ -z "$out" ]; then pass "a name GNUnet never published does not resolve"; else fail "nosuch resolved: $out"; fi
