@@ -1,0 +1,31 @@
+# systemd/: gnsd's units, sysusers.d entry and default configuration, the
+# Debian packaging's tests, and `make check-deb` (the package install test).
+
+systemdsystemunit_DATA = systemd/gnsd.service systemd/gnsd.socket systemd/gnsd-zone.socket
+sysusersdir = $(prefix)/lib/sysusers.d
+dist_sysusers_DATA = systemd/sysusers.d/gnsd.conf
+gnsdconfdir = $(sysconfdir)/gnsd
+dist_gnsdconf_DATA = systemd/gnsd.conf
+
+# Only ExecStart= depends on configure's paths.
+systemd/gnsd.service: $(srcdir)/systemd/gnsd.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/systemd/gnsd.service.in > $@.tmp && \
+	mv -f $@.tmp $@
+CLEANFILES += systemd/gnsd.service
+
+TESTS += tests/test-nsswitch.sh tests/test-systemd-units.sh
+
+EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.socket \
+	tools/check-deb tools/quickstart \
+	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
+	debian/nss-gns-nsswitch debian/libnss-gns.install debian/libnss-gns.postinst \
+	debian/libnss-gns.prerm debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm \
+	debian/libnss-gns.lintian-overrides
+
+# Build the .debs from a clean copy of this tree, install them into a
+# debootstrapped bookworm, resolve and ping a GNS name there, purge.
+# Needs root and Debian's archive; see tools/check-deb.
+.PHONY: check-deb
+check-deb:
+	$(SHELL) $(srcdir)/tools/check-deb
