@@ -13,3 +13,11 @@ noinst_PROGRAMS += bench/bench-nss
 bench_bench_nss_SOURCES = bench/bench-nss.c
 BENCHES += bench/run-nss.sh
 EXTRA_DIST += bench/run-nss.sh
+
+# bench-resolve: ResolveHostname over varlink against a real gnsd, cached
+# and uncached, delegation depth 1/2/4/8, next to the crypto floor.
+noinst_PROGRAMS += bench/bench-resolve
+BENCHES += bench/bench-resolve
+bench_bench_resolve_SOURCES = bench/bench-resolve.c bench/crypto-floor.c bench/crypto-floor.h
+bench_bench_resolve_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(JSONC_CFLAGS)
+bench_bench_resolve_LDADD = $(GNSCORE_TEST_LIBS) $(JSONC_LIBS) -lpthread

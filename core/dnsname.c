@@ -8,7 +8,9 @@
 /* Bytes we accept inside a label: printable ASCII without the dot. The
  * backslash is allowed because it cannot be confused with anything in
  * our (escape-free) text form. */
-static bool label_byte_ok(uint8_t c) { return c > 0x20 && c < 0x7f && c != '.'; }
+static bool label_byte_ok(uint8_t c) {
+  return c > 0x20 && c < 0x7f && c != '.';
+}
 
 int gns_dnsname_to_wire(const char *name, size_t len, uint8_t *out, size_t cap, size_t *outlen) {
   if (!name) return -EINVAL;

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GNS_LABEL_MAX 63     /* bytes per label */
-#define GNS_NAME_MAX 253     /* bytes per name (DNS-compatible) */
+#define GNS_LABEL_MAX 63 /* bytes per label */
+#define GNS_NAME_MAX 253 /* bytes per name (DNS-compatible) */
 #define GNS_LABEL_APEX "@"
 #define GNS_MAX_LABELS 128
 

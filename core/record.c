@@ -28,7 +28,8 @@ int gns_rdata_size(const struct gns_record *rd, size_t n, size_t *size) {
   if (n > 0 && !delegation_only(rd, n)) {
     /* RFC 9498, 6.2: the size of the RDATA is a power of two. */
     size_t p = 1;
-    while (p < total) p <<= 1;
+    while (p < total)
+      p <<= 1;
     if (p > GNS_RDATA_MAX) return -E2BIG;
     total = p;
   }
@@ -105,7 +106,8 @@ uint64_t gns_rdata_block_expiration(const struct gns_record *rd, size_t n, uint6
   uint64_t result = UINT64_MAX;
   for (size_t i = 0; i < n; i++) {
     bool seen = false;
-    for (size_t j = 0; j < i && !seen; j++) seen = rd[j].type == rd[i].type;
+    for (size_t j = 0; j < i && !seen; j++)
+      seen = rd[j].type == rd[i].type;
     if (seen) continue; /* type already handled at its first occurrence */
     uint64_t max = 0;
     for (size_t j = i; j < n; j++)
@@ -131,8 +133,7 @@ static bool live_active_of_type(const struct gns_record *rd, size_t a, size_t b,
   for (size_t j = 0; j < n; j++) {
     if (j == a) j = b;
     if (j >= n) break;
-    if (rd[j].type == type && !(rd[j].flags & GNS_RF_SHADOW) && !expired(&rd[j], now))
-      return true;
+    if (rd[j].type == type && !(rd[j].flags & GNS_RF_SHADOW) && !expired(&rd[j], now)) return true;
   }
   return false;
 }

@@ -51,9 +51,9 @@ struct lname {
 
 /* A GNS2DNS server name that still needs resolving. */
 struct pending_server {
-  bool gns;                /* true: nested GNS resolution, false: DNS lookup */
-  struct gns_zone_key zk;  /* gns: zone to resolve name in */
-  char *name;              /* gns: labels relative to zk; dns: ASCII name */
+  bool gns;               /* true: nested GNS resolution, false: DNS lookup */
+  struct gns_zone_key zk; /* gns: zone to resolve name in */
+  char *name;             /* gns: labels relative to zk; dns: ASCII name */
 };
 
 /* A (zone, name) pair visited after a redirect, for loop detection. */
@@ -221,7 +221,8 @@ static bool is_ascii(const char *s) {
  * (IDNA2008 rejects the "_" of service labels, which DNS allows). */
 static int to_dns_name(struct gns_resolution *r, const char *utf8, char **out) {
   size_t len = strlen(utf8);
-  while (len && utf8[len - 1] == '.') len--;
+  while (len && utf8[len - 1] == '.')
+    len--;
   if (len == 0) return -EINVAL;
   char *ascii = strndup(utf8, len);
   if (!ascii) return -ENOMEM;
@@ -252,15 +253,18 @@ struct named_number {
 /* /etc/services is a file and core/ does no I/O, so the common names are
  * built in; any service can also be given by number ("_8443._tcp"). */
 static const struct named_number services[] = {
-    {"ftp", 21},          {"ssh", 22},          {"telnet", 23},      {"smtp", 25},
-    {"domain", 53},       {"dns", 53},          {"http", 80},        {"kerberos", 88},
-    {"pop3", 110},        {"imap", 143},        {"ldap", 389},       {"https", 443},
-    {"submissions", 465}, {"submission", 587},  {"ldaps", 636},      {"imaps", 993},
-    {"pop3s", 995},       {"sip", 5060},        {"sips", 5061},      {"xmpp-client", 5222},
+    {"ftp", 21},           {"ssh", 22},         {"telnet", 23},   {"smtp", 25},
+    {"domain", 53},        {"dns", 53},         {"http", 80},     {"kerberos", 88},
+    {"pop3", 110},         {"imap", 143},       {"ldap", 389},    {"https", 443},
+    {"submissions", 465},  {"submission", 587}, {"ldaps", 636},   {"imaps", 993},
+    {"pop3s", 995},        {"sip", 5060},       {"sips", 5061},   {"xmpp-client", 5222},
     {"xmpp-server", 5269}, {"matrix", 8448},    {"gnunet", 2086},
 };
 static const struct named_number protocols[] = {
-    {"tcp", 6}, {"udp", 17}, {"dccp", 33}, {"sctp", 132},
+    {"tcp", 6},
+    {"udp", 17},
+    {"dccp", 33},
+    {"sctp", 132},
 };
 
 static int service_label(const char *l, const struct named_number *tab, size_t n, uint16_t *out) {
@@ -400,8 +404,7 @@ static void finish(struct gns_resolution *r, const struct gns_record *rd, size_t
     if (!(rd[i].flags & GNS_RF_SUPPLEMENTAL) && rd[i].type == r->type) type_match = true;
   size_t k = 0, bytes = 0;
   for (size_t i = 0; i < n; i++) {
-    if (rd[i].type == GNS_TYPE_NICK && (rd[i].flags & GNS_RF_SUPPLEMENTAL) && !type_match)
-      continue;
+    if (rd[i].type == GNS_TYPE_NICK && (rd[i].flags & GNS_RF_SUPPLEMENTAL) && !type_match) continue;
     out[k++] = rd[i];
     bytes += GNS_RECORD_HEADER_LEN + rd[i].data_len;
   }
@@ -409,7 +412,8 @@ static void finish(struct gns_resolution *r, const struct gns_record *rd, size_t
     fail(r, -E2BIG);
     return;
   }
-  for (size_t i = 0; i < k; i++) note_expiration(r, out[i].expiration);
+  for (size_t i = 0; i < k; i++)
+    note_expiration(r, out[i].expiration);
   /* LEHO is the canonical (legacy) name of the result: RFC 9498, 5.3.1. */
   for (size_t i = 0; i < k; i++) {
     if (out[i].type != GNS_TYPE_LEHO) continue;
@@ -479,7 +483,8 @@ static int parse_target(const char *s, size_t len, struct lname *out, bool *gns_
   size_t plen;
   *gns_alt = false;
   *relative = false;
-  while (len && s[len - 1] == '.') len--;
+  while (len && s[len - 1] == '.')
+    len--;
   if (len == 0) return -EBADMSG;
   if (gns_name_is_gns_alt(s, len, &plen)) {
     *gns_alt = true;
@@ -609,7 +614,11 @@ static void follow_name(struct gns_resolution *r, const char *target, size_t tle
 out_fail:
   free(t);
   switch (rc) {
-  case -ENOMEM: case -ELOOP: case -EKEYREVOKED: case -EPROTONOSUPPORT: case -ENOENT:
+  case -ENOMEM:
+  case -ELOOP:
+  case -EKEYREVOKED:
+  case -EPROTONOSUPPORT:
+  case -ENOENT:
     fail(r, rc);
     break;
   default:
@@ -725,7 +734,8 @@ static void start_gns2dns(struct gns_resolution *r, const struct gns_record *rd,
       return;
     }
     size_t dl = strlen(dnsname);
-    while (dl && dnsname[dl - 1] == '.') dnsname[--dl] = '\0';
+    while (dl && dnsname[dl - 1] == '.')
+      dnsname[--dl] = '\0';
     /* "If multiple GNS2DNS records are present, the DNS name MUST be
      * identical for all of them." */
     if (!first[0])
@@ -810,9 +820,8 @@ static bool unbox(struct gns_resolution *r, const struct gns_record *rd, size_t 
     uint32_t type;
     const uint8_t *inner;
     size_t inner_len;
-    if (rd[i].type != GNS_TYPE_BOX ||
-        gns_rrtype_parse_box(rd[i].data, rd[i].data_len, &proto, &svc, &type, &inner,
-                             &inner_len) < 0)
+    if (rd[i].type != GNS_TYPE_BOX || gns_rrtype_parse_box(rd[i].data, rd[i].data_len, &proto, &svc,
+                                                           &type, &inner, &inner_len) < 0)
       continue;
     if (proto != r->box_proto || svc != r->box_svc) continue;
     out[k] = rd[i];
@@ -1020,7 +1029,8 @@ int gns_resolution_new(const struct gns_zone_key *zk, const char *name, uint32_t
   r->min_exp = UINT64_MAX;
   if (r->hooks.n_maps) {
     size_t sz = r->hooks.n_maps * sizeof(*r->maps);
-    for (size_t i = 0; i < r->hooks.n_maps; i++) sz += strlen(r->hooks.maps[i].suffix) + 1;
+    for (size_t i = 0; i < r->hooks.n_maps; i++)
+      sz += strlen(r->hooks.maps[i].suffix) + 1;
     r->maps = malloc(sz);
     if (!r->maps) {
       free(r);
@@ -1038,11 +1048,11 @@ int gns_resolution_new(const struct gns_zone_key *zk, const char *name, uint32_t
   }
   int rc = 0;
   size_t nlen = strlen(name);
-  while (nlen && name[nlen - 1] == '.') nlen--;
+  while (nlen && name[nlen - 1] == '.')
+    nlen--;
   if (!(nlen == 1 && name[0] == '@')) rc = lname_append_text(&r->name, name, nlen);
   for (size_t i = 0; rc == 0 && i < r->name.n; i++)
-    if (strcmp(r->name.l[i], "+") == 0 || strcmp(r->name.l[i], GNS_LABEL_APEX) == 0)
-      rc = -EINVAL;
+    if (strcmp(r->name.l[i], "+") == 0 || strcmp(r->name.l[i], GNS_LABEL_APEX) == 0) rc = -EINVAL;
   if (rc < 0) {
     gns_resolution_free(r);
     return -EINVAL;
@@ -1073,9 +1083,11 @@ int gns_resolution_new(const struct gns_zone_key *zk, const char *name, uint32_t
 void gns_resolution_free(struct gns_resolution *r) {
   if (!r) return;
   gns_resolution_free(r->child);
-  for (size_t i = 0; i < r->n_arena; i++) free(r->arena[i]);
+  for (size_t i = 0; i < r->n_arena; i++)
+    free(r->arena[i]);
   free(r->arena);
-  for (size_t i = 0; i < r->n_visited; i++) free(r->visited[i].name);
+  for (size_t i = 0; i < r->n_visited; i++)
+    free(r->visited[i].name);
   free(r->visited);
   free(r->maps);
   free(r);
@@ -1132,8 +1144,8 @@ int gns_resolution_supply_block(struct gns_resolution *r, const uint8_t *block, 
   return supply(r, block, len, now, false);
 }
 
-int gns_resolution_supply_verified_block(struct gns_resolution *r, const uint8_t *block,
-                                         size_t len, uint64_t now) {
+int gns_resolution_supply_verified_block(struct gns_resolution *r, const uint8_t *block, size_t len,
+                                         uint64_t now) {
   if (!r) return -EINVAL;
   return supply(r, block, len, now, true);
 }
@@ -1222,7 +1234,9 @@ uint64_t gns_resolution_expiration(const struct gns_resolution *r) {
   return r ? r->min_exp : 0;
 }
 
-unsigned gns_resolution_depth(const struct gns_resolution *r) { return r ? r->depth : 0; }
+unsigned gns_resolution_depth(const struct gns_resolution *r) {
+  return r ? r->depth : 0;
+}
 
 /* ---- start zones ------------------------------------------------------ */
 
@@ -1237,7 +1251,8 @@ static bool ztype_prefix(const char *label, size_t len) {
 int gns_start_zone_find(const char *name, size_t len, const struct gns_suffix_map *maps,
                         size_t n_maps, struct gns_zone_key *zk, size_t *rest) {
   if (!name || !zk || !rest) return -EINVAL;
-  while (len && name[len - 1] == '.') len--;
+  while (len && name[len - 1] == '.')
+    len--;
   if (len == 0) return -ENOENT;
   struct gns_name_labels nl;
   if (gns_name_split(name, len, &nl) < 0) return -EINVAL;
@@ -1265,7 +1280,8 @@ int gns_start_zone_find(const char *name, size_t len, const struct gns_suffix_ma
     const char *s = maps[i].suffix;
     if (!s) continue;
     size_t sl = strlen(s);
-    while (sl && s[sl - 1] == '.') sl--;
+    while (sl && s[sl - 1] == '.')
+      sl--;
     if (sl == 0 || sl > len) continue;
     if (!ascii_ieq(name + len - sl, s, sl)) continue;
     if (sl < len && name[len - sl - 1] != '.') continue; /* label boundary */

@@ -18,9 +18,9 @@ struct gns_resolution;
 
 /* Zero fields mean the default. */
 struct gns_resolver_limits {
-  unsigned max_depth;        /* delegations + redirects followed; default 16 */
-  unsigned max_records;      /* per answer; default 256 */
-  size_t max_answer_bytes;   /* default 64 KiB */
+  unsigned max_depth;      /* delegations + redirects followed; default 16 */
+  unsigned max_records;    /* per answer; default 256 */
+  size_t max_answer_bytes; /* default 64 KiB */
   /* RFC 9498, 7.3.2: "GNS resolvers SHOULD offer a configuration option
    * to disable DNS processing". When set, GNS2DNS and REDIRECT/CNAME to
    * DNS names give an empty record set and no NEED_DNS step. */
@@ -103,8 +103,8 @@ int gns_resolution_supply_block(struct gns_resolution *r, const uint8_t *block, 
 /* The same for a block the driver verified itself earlier for this very
  * q (its block cache): skips the signature check, keeps the expiry check,
  * decrypts. Do not pass unverified data here. */
-int gns_resolution_supply_verified_block(struct gns_resolution *r, const uint8_t *block,
-                                         size_t len, uint64_t now);
+int gns_resolution_supply_verified_block(struct gns_resolution *r, const uint8_t *block, size_t len,
+                                         uint64_t now);
 
 /* Hand back DNS answer records (data in DNS RDATA form, which is the GNS
  * form for DNS types), rcode 0 on success or -ENOENT/-EIO. */

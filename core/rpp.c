@@ -37,7 +37,9 @@ static const struct spec specs[] = {
     {GNS_TYPE_NS, 1, {{"nsdname", K_DNAME}}},
     {GNS_TYPE_CNAME, 1, {{"cname", K_DNAME}}},
     {GNS_TYPE_MX, 2, {{"preference", K_U16}, {"exchange", K_DNAME}}},
-    {GNS_TYPE_SRV, 4, {{"priority", K_U16}, {"weight", K_U16}, {"port", K_U16}, {"target", K_DNAME}}},
+    {GNS_TYPE_SRV,
+     4,
+     {{"priority", K_U16}, {"weight", K_U16}, {"port", K_U16}, {"target", K_DNAME}}},
     {GNS_TYPE_TXT, 1, {{"txtData", K_TEXT}}},
     {GNS_TYPE_SOA,
      7,
@@ -103,7 +105,8 @@ static void type_to_json_name(uint32_t type, char *out, size_t cap) {
   const char *n = gns_rrtype_name(type);
   if (n) {
     size_t i = 0;
-    for (; n[i] && i + 1 < cap; i++) out[i] = (char)tolower((unsigned char)n[i]);
+    for (; n[i] && i + 1 < cap; i++)
+      out[i] = (char)tolower((unsigned char)n[i]);
     out[i] = '\0';
   } else {
     snprintf(out, cap, "type%lu", (unsigned long)type); /* RFC 3597 TYPEnnn */
@@ -135,15 +138,15 @@ static int hex_string(const uint8_t *d, size_t n, char **out) {
   return 0;
 }
 
-static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_object **out,
-                         int depth);
+static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_object **out, int depth);
 
 /* Fill rdata from the presentation text: whitespace-separated tokens
  * (SOA's parentheses skipped); URI's target is the quoted remainder. */
 static int fields_from_text(const struct spec *sp, const char *text, json_object *o) {
   const char *p = text;
   for (size_t i = 0; i < sp->n; i++) {
-    while (*p == ' ' || *p == '(' || *p == ')') p++;
+    while (*p == ' ' || *p == '(' || *p == ')')
+      p++;
     if (sp->n == 1 && sp->f[i].kind == K_TEXT) {
       /* the whole text is the one value */
       return add_str(o, sp->f[i].name, text, strlen(text));
@@ -165,13 +168,15 @@ static int fields_from_text(const struct spec *sp, const char *text, json_object
       continue;
     }
     const char *s = p;
-    while (*p && *p != ' ') p++;
+    while (*p && *p != ' ')
+      p++;
     if (p == s) return -EBADMSG;
     int r = add_str(o, sp->f[i].name, s, (size_t)(p - s));
     if (r < 0) return r;
   }
   /* Anything left over (a value with spaces) cannot be represented. */
-  while (*p == ' ' || *p == ')') p++;
+  while (*p == ' ' || *p == ')')
+    p++;
   return *p ? -EBADMSG : 0;
 }
 
@@ -179,9 +184,18 @@ static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_objec
                          int depth) {
   const struct spec *sp = spec_of(type);
   json_object *o = json_object_new_object();
+  char *text = NULL;
   int r = 0;
   if (!o) return -ENOMEM;
-  if (!sp) {
+  /* Data without a typed text (rrtype.c prints it in the RFC 3597 form)
+   * is exported as {"data": hex}, like an unknown type. */
+  r = gns_rrtype_to_text(type, d, len, &text);
+  if (r < 0) {
+    json_object_put(o);
+    return r;
+  }
+  bool generic = strncmp(text, "\\# ", 3) == 0;
+  if (!sp || generic) {
     char *h;
     r = hex_string(d, len, &h);
     if (r == 0) {
@@ -216,16 +230,16 @@ static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_objec
       r = add_str(o, "recordType", tn, strlen(tn));
     }
     if (r == 0) {
-      if (json_object_object_add(o, "rdata", in) != 0) r = -ENOMEM;
-      else in = NULL;
+      if (json_object_object_add(o, "rdata", in) != 0)
+        r = -ENOMEM;
+      else
+        in = NULL;
     }
     json_object_put(in);
   } else {
-    char *text = NULL;
-    r = gns_rrtype_to_text(type, d, len, &text);
-    if (r == 0) r = fields_from_text(sp, text, o);
-    free(text);
+    r = fields_from_text(sp, text, o);
   }
+  free(text);
   if (r < 0) {
     json_object_put(o);
     return r;
@@ -282,7 +296,8 @@ int gns_rpp_record_to_json(const char *name, const struct gns_record *rd, json_o
       int n = snprintf(num, sizeof num, "%llu", (unsigned long long)s);
       if (us) {
         n += snprintf(num + n, sizeof num - (size_t)n, ".%06llu", (unsigned long long)us);
-        while (num[n - 1] == '0') num[--n] = '\0';
+        while (num[n - 1] == '0')
+          num[--n] = '\0';
       }
       r = add_str(o, "ttl", num, strlen(num));
     } else {
@@ -310,7 +325,8 @@ static void tx_put(struct text *t, const char *s, size_t n) {
   if (t->err) return;
   if (t->len + n + 1 > t->cap) {
     size_t nc = t->cap ? t->cap : 128;
-    while (nc < t->len + n + 1) nc *= 2;
+    while (nc < t->len + n + 1)
+      nc *= 2;
     char *np = realloc(t->p, nc);
     if (!np) {
       t->err = -ENOMEM;
@@ -366,13 +382,20 @@ static int member_string(json_object *v, char *num, size_t numcap, const char **
 
 static const char *kind_reason(enum kind k) {
   switch (k) {
-  case K_U8: return "must be a number 0..255";
-  case K_U16: return "must be a number 0..65535";
-  case K_U32: return "must be a number 0..4294967295";
-  case K_IP4: return "not an IPv4 address";
-  case K_IP6: return "not an IPv6 address";
-  case K_HEX: return "must be a non-empty even number of hex digits";
-  default: return "must be a non-empty string without white space";
+  case K_U8:
+    return "must be a number 0..255";
+  case K_U16:
+    return "must be a number 0..65535";
+  case K_U32:
+    return "must be a number 0..4294967295";
+  case K_IP4:
+    return "not an IPv4 address";
+  case K_IP6:
+    return "not an IPv6 address";
+  case K_HEX:
+    return "must be a non-empty even number of hex digits";
+  default:
+    return "must be a non-empty string without white space";
   }
 }
 
@@ -380,11 +403,16 @@ static bool kind_ok(enum kind k, const char *s) {
   uint64_t v;
   unsigned char addr[16];
   switch (k) {
-  case K_U8: return parse_u64(s, UINT8_MAX, &v);
-  case K_U16: return parse_u64(s, UINT16_MAX, &v);
-  case K_U32: return parse_u64(s, UINT32_MAX, &v);
-  case K_IP4: return inet_pton(AF_INET, s, addr) == 1;
-  case K_IP6: return inet_pton(AF_INET6, s, addr) == 1;
+  case K_U8:
+    return parse_u64(s, UINT8_MAX, &v);
+  case K_U16:
+    return parse_u64(s, UINT16_MAX, &v);
+  case K_U32:
+    return parse_u64(s, UINT32_MAX, &v);
+  case K_IP4:
+    return inet_pton(AF_INET, s, addr) == 1;
+  case K_IP6:
+    return inet_pton(AF_INET6, s, addr) == 1;
   case K_HEX: {
     size_t n = strlen(s);
     if (n == 0 || n % 2) return false;
@@ -393,7 +421,8 @@ static bool kind_ok(enum kind k, const char *s) {
     return true;
   }
   case K_TEXT:
-  case K_QTEXT: return true;
+  case K_QTEXT:
+    return true;
   case K_DNAME:
   case K_TOKEN:
   case K_B64:
@@ -453,15 +482,17 @@ static int rdata_from_json(uint32_t type, json_object *rdata, const char *path, 
     return fail(e, "rdata", "%s: must be an object", path);
   const struct spec *sp = spec_of(type);
   /* Unknown members are typos more often than extensions: refuse them. */
+  bool has_data = json_object_object_get_ex(rdata, "data", NULL);
   json_object_object_foreach(rdata, key, val) {
     (void)val;
-    bool known = false;
-    if (!sp) known = strcmp(key, "data") == 0;
+    bool known = strcmp(key, "data") == 0;
     for (size_t i = 0; sp && i < sp->n; i++)
       if (strcmp(key, sp->f[i].name) == 0) known = true;
     if (!known) return fail(e, "rdata", "%s.%s: unknown field for this record type", path, key);
+    if (has_data && strcmp(key, "data") != 0)
+      return fail(e, "rdata", "%s.data: cannot be combined with \"%s\"", path, key);
   }
-  if (!sp) {
+  if (!sp || has_data) {
     /* Unknown type: {"data": hex}, turned into RFC 3597 generic text. */
     json_object *m;
     const char *s;
@@ -493,7 +524,7 @@ static int rdata_from_json(uint32_t type, json_object *rdata, const char *path, 
     if (r == -EILSEQ || r == -ERANGE || r < 0) {
       free(t.p);
       return fail(e, "rdata", "%s: %s", fp,
-                  r == -EILSEQ ? "contains a NUL character"
+                  r == -EILSEQ   ? "contains a NUL character"
                   : r == -ERANGE ? "must not be negative"
                                  : "must be a string");
     }
@@ -533,8 +564,10 @@ static int rdata_from_json(uint32_t type, json_object *rdata, const char *path, 
   free(t.p);
   if (r < 0) {
     /* One-field types: the field is known; else blame the rdata object. */
-    if (sp->n == 1) snprintf(fp, sizeof fp, "%s.%s", path, sp->f[0].name);
-    else snprintf(fp, sizeof fp, "%s", path);
+    if (sp->n == 1)
+      snprintf(fp, sizeof fp, "%s.%s", path, sp->f[0].name);
+    else
+      snprintf(fp, sizeof fp, "%s", path);
     return fail(e, "rdata", "%s: %s", fp, why ? why : "malformed");
   }
   return 0;
@@ -591,7 +624,8 @@ static bool parse_ttl(json_object *v, uint64_t *us) {
     const char *f = dot + 1;
     size_t fl = strlen(f);
     if (fl == 0 || fl > 6 || !all_digits(f)) return false;
-    for (size_t i = 0; i < 6; i++) frac = frac * 10 + (i < fl ? (uint64_t)(f[i] - '0') : 0);
+    for (size_t i = 0; i < 6; i++)
+      frac = frac * 10 + (i < fl ? (uint64_t)(f[i] - '0') : 0);
   }
   *us = sec * 1000000u + frac;
   return true;
@@ -603,8 +637,8 @@ static int record_parse(json_object *obj, const char *origin, uint64_t default_t
   if (!json_object_is_type(obj, json_type_object)) return fail(e, "record", "must be an object");
   json_object_object_foreach(obj, key, val) {
     (void)val;
-    static const char *const known[] = {"name",  "type",       "rdata", "flags",
-                                        "ttl",   "expiration", "class", "rdlength"};
+    static const char *const known[] = {"name", "type",       "rdata", "flags",
+                                        "ttl",  "expiration", "class", "rdlength"};
     bool ok = false;
     for (size_t i = 0; i < GNS_ARRAY_SIZE(known); i++)
       if (strcmp(key, known[i]) == 0) ok = true;
@@ -657,7 +691,8 @@ static int record_parse(json_object *obj, const char *origin, uint64_t default_t
   if (exp) {
     if (flags & GNS_RF_RELATIVE_EXPIRATION)
       return fail(e, "flags", "\"relative\" needs \"ttl\" instead of \"expiration\"");
-    if (member_string(exp, num, sizeof num, &s) < 0 || !parse_u64(s, UINT64_MAX, &out->rd.expiration))
+    if (member_string(exp, num, sizeof num, &s) < 0 ||
+        !parse_u64(s, UINT64_MAX, &out->rd.expiration))
       return fail(e, "expiration", "must be microseconds since the epoch (digits)");
   } else if (ttl) {
     if (!parse_ttl(ttl, &out->rd.expiration))
@@ -715,7 +750,8 @@ void gns_rpp_record_clear(struct gns_rpp_record *r) {
 
 void gns_rpp_records_free(struct gns_rpp_record *recs, size_t n) {
   if (!recs) return;
-  for (size_t i = 0; i < n; i++) gns_rpp_record_clear(&recs[i]);
+  for (size_t i = 0; i < n; i++)
+    gns_rpp_record_clear(&recs[i]);
   free(recs);
 }
 
@@ -808,7 +844,8 @@ int gns_rpp_document_from_json(json_object *doc, const char *origin, struct gns_
       char lower[32];
       const char *tn = json_object_get_string(tm);
       size_t k = 0;
-      for (; tn[k] && k + 1 < sizeof lower; k++) lower[k] = (char)tolower((unsigned char)tn[k]);
+      for (; tn[k] && k + 1 < sizeof lower; k++)
+        lower[k] = (char)tolower((unsigned char)tn[k]);
       lower[k] = '\0';
       if (json_object_object_get_ex(ttls, lower, &t)) {
         uint64_t us;

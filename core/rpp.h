@@ -19,7 +19,7 @@ int gns_rpp_record_to_json(const char *name, const struct gns_record *rd, json_o
  * field at fault (static string). origin is the zone name used to make
  * absolute names relative (may be NULL). */
 struct gns_rpp_record {
-  char name[256];     /* label, "@" for apex */
+  char name[256];       /* label, "@" for apex */
   struct gns_record rd; /* rd.data is malloc'ed (owned) */
 };
 int gns_rpp_record_from_json(json_object *obj, const char *origin, struct gns_rpp_record *out,
@@ -70,7 +70,8 @@ int gns_rpp_document_to_json(const char *origin, const struct gns_rpp_record *re
  * names to default TTLs in seconds). On success *out is a malloc'ed array
  * of *n records; free with gns_rpp_records_free. On error err says
  * "record N, field F: reason" (N counted from 0), or names the document
- * member at fault. origin NULL means: use the document's "name". */
+ * member at fault. Absolute owner names are related to the document's
+ * "name" if it has one, else to origin (which may be NULL). */
 int gns_rpp_document_from_json(json_object *doc, const char *origin, struct gns_rpp_record **out,
                                size_t *n, char *err, size_t errcap);
 

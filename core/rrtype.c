@@ -23,24 +23,15 @@ struct rrtype_info {
 };
 
 static const struct rrtype_info registry[] = {
-    {GNS_TYPE_A, "A"},
-    {GNS_TYPE_NS, "NS"},
-    {GNS_TYPE_CNAME, "CNAME"},
-    {GNS_TYPE_SOA, "SOA"},
-    {GNS_TYPE_MX, "MX"},
-    {GNS_TYPE_TXT, "TXT"},
-    {GNS_TYPE_AAAA, "AAAA"},
-    {GNS_TYPE_SRV, "SRV"},
-    {GNS_TYPE_CERT, "CERT"},
-    {GNS_TYPE_TLSA, "TLSA"},
-    {GNS_TYPE_URI, "URI"},
-    {GNS_TYPE_PKEY, "PKEY"},
-    {GNS_TYPE_NICK, "NICK"},
-    {GNS_TYPE_LEHO, "LEHO"},
-    {GNS_TYPE_VPN, "VPN"},
-    {GNS_TYPE_GNS2DNS, "GNS2DNS"},
-    {GNS_TYPE_BOX, "BOX"},
-    {GNS_TYPE_REDIRECT, "REDIRECT"},
+    {GNS_TYPE_A, "A"},         {GNS_TYPE_NS, "NS"},
+    {GNS_TYPE_CNAME, "CNAME"}, {GNS_TYPE_SOA, "SOA"},
+    {GNS_TYPE_MX, "MX"},       {GNS_TYPE_TXT, "TXT"},
+    {GNS_TYPE_AAAA, "AAAA"},   {GNS_TYPE_SRV, "SRV"},
+    {GNS_TYPE_CERT, "CERT"},   {GNS_TYPE_TLSA, "TLSA"},
+    {GNS_TYPE_URI, "URI"},     {GNS_TYPE_PKEY, "PKEY"},
+    {GNS_TYPE_NICK, "NICK"},   {GNS_TYPE_LEHO, "LEHO"},
+    {GNS_TYPE_VPN, "VPN"},     {GNS_TYPE_GNS2DNS, "GNS2DNS"},
+    {GNS_TYPE_BOX, "BOX"},     {GNS_TYPE_REDIRECT, "REDIRECT"},
     {GNS_TYPE_EDKEY, "EDKEY"},
 };
 
@@ -50,7 +41,9 @@ const char *gns_rrtype_name(uint32_t type) {
   return NULL;
 }
 
-bool gns_rrtype_known(uint32_t type) { return gns_rrtype_name(type) != NULL; }
+bool gns_rrtype_known(uint32_t type) {
+  return gns_rrtype_name(type) != NULL;
+}
 
 int gns_rrtype_from_name(const char *name, uint32_t *type) {
   if (!name || !type || !*name) return -EINVAL;
@@ -189,8 +182,7 @@ int gns_rrtype_build_redirect(const char *name, uint8_t **out, size_t *out_len) 
   return build_strings(name, NULL, out, out_len);
 }
 
-int gns_rrtype_build_gns2dns(const char *name, const char *server, uint8_t **out,
-                             size_t *out_len) {
+int gns_rrtype_build_gns2dns(const char *name, const char *server, uint8_t **out, size_t *out_len) {
   if (!name || !server || !out || !out_len || !*name || !*server) return -EINVAL;
   if (u8_check((const uint8_t *)name, strlen(name)) ||
       u8_check((const uint8_t *)server, strlen(server)))
@@ -230,7 +222,8 @@ static void ob_put(struct obuf *b, const void *d, size_t n) {
   }
   if (b->len + n > b->cap) {
     size_t nc = b->cap ? b->cap : 64;
-    while (nc < b->len + n) nc *= 2;
+    while (nc < b->len + n)
+      nc *= 2;
     uint8_t *np = realloc(b->p, nc);
     if (!np) {
       b->err = -ENOMEM;
@@ -242,7 +235,9 @@ static void ob_put(struct obuf *b, const void *d, size_t n) {
   if (n) memcpy(b->p + b->len, d, n);
   b->len += n;
 }
-static void ob_u8(struct obuf *b, uint8_t v) { ob_put(b, &v, 1); }
+static void ob_u8(struct obuf *b, uint8_t v) {
+  ob_put(b, &v, 1);
+}
 static void ob_u16(struct obuf *b, uint16_t v) {
   uint8_t t[2];
   gns_put_u16(t, v);
@@ -265,7 +260,8 @@ static void sb_put(struct sbuf *s, const char *d, size_t n) {
   if (s->err) return;
   if (s->len + n + 1 > s->cap) {
     size_t nc = s->cap ? s->cap : 64;
-    while (nc < s->len + n + 1) nc *= 2;
+    while (nc < s->len + n + 1)
+      nc *= 2;
     char *np = realloc(s->p, nc);
     if (!np) {
       s->err = -ENOMEM;
@@ -278,7 +274,9 @@ static void sb_put(struct sbuf *s, const char *d, size_t n) {
   s->len += n;
   s->p[s->len] = '\0';
 }
-static void sb_str(struct sbuf *s, const char *d) { sb_put(s, d, strlen(d)); }
+static void sb_str(struct sbuf *s, const char *d) {
+  sb_put(s, d, strlen(d));
+}
 static void sb_uint(struct sbuf *s, uint64_t v) {
   char t[24];
   int n = snprintf(t, sizeof t, "%llu", (unsigned long long)v);
@@ -292,9 +290,12 @@ static void sb_hex(struct sbuf *s, const uint8_t *d, size_t n) {
   }
 }
 
-static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static bool is_ws(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 static void skip_ws(const char **p) {
-  while (is_ws(**p)) (*p)++;
+  while (is_ws(**p))
+    (*p)++;
 }
 
 /* Next whitespace-delimited token: *tok points into the text. */
@@ -302,7 +303,8 @@ static bool next_token(const char **p, const char **tok, size_t *len) {
   skip_ws(p);
   if (!**p) return false;
   *tok = *p;
-  while (**p && !is_ws(**p)) (*p)++;
+  while (**p && !is_ws(**p))
+    (*p)++;
   *len = (size_t)(*p - *tok);
   return true;
 }
@@ -413,6 +415,7 @@ static int get_dns_name(struct sbuf *s, const uint8_t *d, size_t len, size_t *of
 }
 
 static bool valid_utf8_text(const uint8_t *d, size_t n) {
+  if (n == 0) return true;
   return !memchr(d, 0, n) && u8_check(d, n) == NULL;
 }
 
@@ -420,12 +423,15 @@ static bool valid_utf8_text(const uint8_t *d, size_t n) {
  * non-empty labels of at most 63 bytes, at most 253 bytes. */
 static bool valid_gns_name(const char *t, size_t n) {
   struct gns_name_labels l;
-  return valid_utf8_text((const uint8_t *)t, n) && gns_name_split(t, n, &l) == 0;
+  return valid_utf8_text((const uint8_t *)t, n) && looks_like_text((const uint8_t *)t, n) &&
+         gns_name_split(t, n, &l) == 0;
 }
 
 static void trim(const char **t, size_t *n) {
-  while (*n && is_ws(**t)) (*t)++, (*n)--;
-  while (*n && is_ws((*t)[*n - 1])) (*n)--;
+  while (*n && is_ws(**t))
+    (*t)++, (*n)--;
+  while (*n && is_ws((*t)[*n - 1]))
+    (*n)--;
 }
 
 /* Zone key text: Base32GNS(ztype||key), RFC 9498, 4.1. */
@@ -460,8 +466,7 @@ static int generic_from_text(const char *p, struct obuf *b, const char **why) {
   return 0;
 }
 
-static int from_text(uint32_t type, const char *text, struct obuf *b, const char **why,
-                     int depth);
+static int from_text(uint32_t type, const char *text, struct obuf *b, const char **why, int depth);
 
 static int box_from_text(const char *p, struct obuf *b, const char **why, int depth) {
   uint64_t proto, svc;
@@ -498,15 +503,14 @@ static int box_from_text(const char *p, struct obuf *b, const char **why, int de
   return from_text(inner, p, b, why, depth + 1);
 }
 
-static int from_text(uint32_t type, const char *text, struct obuf *b, const char **why,
-                     int depth) {
+static int from_text(uint32_t type, const char *text, struct obuf *b, const char **why, int depth) {
   const char *p = text, *t;
   size_t n;
   uint64_t v[5];
   {
     const char *q = text;
     skip_ws(&q);
-    if (q[0] == '\\' && q[1] == '#' && (q[2] == '\0' || is_ws(q[2]))) {
+    if (q[0] == '\\' && q[1] == '#' && is_ws(q[2])) {
       int r = generic_from_text(q + 2, b, why);
       if (r < 0) return r;
       if (b->err) return b->err;
@@ -532,8 +536,7 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
     memcpy(tmp, t, n);
     tmp[n] = '\0';
     if (inet_pton(type == GNS_TYPE_A ? AF_INET : AF_INET6, tmp, addr) != 1) {
-      *why = type == GNS_TYPE_A ? "not an IPv4 address (dotted decimal)"
-                                : "not an IPv6 address";
+      *why = type == GNS_TYPE_A ? "not an IPv4 address (dotted decimal)" : "not an IPv6 address";
       return -EINVAL;
     }
     ob_put(b, addr, type == GNS_TYPE_A ? 4 : 16);
@@ -567,7 +570,8 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
       *why = "SRV: expected \"<priority> <weight> <port> <target>\"";
       return -EINVAL;
     }
-    for (int i = 0; i < 3; i++) ob_u16(b, (uint16_t)v[i]);
+    for (int i = 0; i < 3; i++)
+      ob_u16(b, (uint16_t)v[i]);
     return put_dns_name(b, t, n, why);
   case GNS_TYPE_SOA: {
     const char *mn, *rn;
@@ -586,7 +590,8 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
     for (int i = 0; i < 5; i++) {
       skip_ws(&p);
       const char *s = p;
-      while (*p >= '0' && *p <= '9') p++;
+      while (*p >= '0' && *p <= '9')
+        p++;
       if (!parse_uint(s, (size_t)(p - s), UINT32_MAX, &v[i]) || (*p && !is_ws(*p) && *p != ')')) {
         *why = "SOA: serial, refresh, retry, expire and minimum must be numbers 0..4294967295";
         return -EINVAL;
@@ -604,7 +609,8 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
       *why = "SOA: trailing text";
       return -EINVAL;
     }
-    for (int i = 0; i < 5; i++) ob_u32(b, (uint32_t)v[i]);
+    for (int i = 0; i < 5; i++)
+      ob_u32(b, (uint32_t)v[i]);
     return 0;
   }
   case GNS_TYPE_TXT:
@@ -622,7 +628,8 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
         *why = "TLSA: usage, selector and matching type must be numbers 0..255";
         return -EINVAL;
       }
-    for (int i = 0; i < 3; i++) ob_u8(b, (uint8_t)v[i]);
+    for (int i = 0; i < 3; i++)
+      ob_u8(b, (uint8_t)v[i]);
     size_t got = 0;
     if (!read_hex_rest(p, b, &got) || got == 0) {
       *why = "TLSA: certificate association data must be non-empty hex";
@@ -634,13 +641,13 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
     static const struct {
       const char *name;
       uint16_t v;
-    } certtypes[] = {{"PKIX", 1},   {"SPKI", 2},   {"PGP", 3},     {"IPKIX", 4}, {"ISPKI", 5},
-                     {"IPGP", 6},   {"ACPKIX", 7}, {"IACPKIX", 8}, {"URI", 253}, {"OID", 254}};
+    } certtypes[] = {{"PKIX", 1}, {"SPKI", 2},   {"PGP", 3},     {"IPKIX", 4}, {"ISPKI", 5},
+                     {"IPGP", 6}, {"ACPKIX", 7}, {"IACPKIX", 8}, {"URI", 253}, {"OID", 254}};
     static const struct {
       const char *name;
       uint8_t v;
-    } algs[] = {{"RSAMD5", 1}, {"DH", 2}, {"DSA", 3}, {"RSASHA1", 5}, {"INDIRECT", 252},
-                {"PRIVATEDNS", 253}, {"PRIVATEOID", 254}};
+    } algs[] = {{"RSAMD5", 1},     {"DH", 2},           {"DSA", 3},         {"RSASHA1", 5},
+                {"INDIRECT", 252}, {"PRIVATEDNS", 253}, {"PRIVATEOID", 254}};
     char tok[16];
     if (!next_token(&p, &t, &n) || n >= sizeof tok) {
       *why = "CERT: expected \"<type> <key tag> <algorithm> <base64>\"";
@@ -681,8 +688,8 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
     uint8_t *bin = malloc(bl);
     size_t got = 0;
     if (!bin) return -ENOMEM;
-    if (sodium_base642bin(bin, bl, p, bl, " \t\r\n", &got, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (sodium_base642bin(bin, bl, p, bl, " \t\r\n", &got, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+            0 ||
         got == 0) {
       free(bin);
       *why = "CERT: certificate is not valid base64";
@@ -786,11 +793,12 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
     }
     size_t nl = (size_t)(at - t), sl = n - nl - 1;
     if (nl > 1 && t[nl - 1] == '.') nl--;
-    if (!valid_gns_name(t, nl)) {
+    if (!valid_gns_name(t, nl) || t[nl - 1] == '.') {
       *why = "GNS2DNS: malformed DNS name before \"@\"";
       return -EINVAL;
     }
-    if (sl == 0 || !valid_utf8_text((const uint8_t *)at + 1, sl) || memchr(at + 1, '@', sl)) {
+    if (sl == 0 || !valid_utf8_text((const uint8_t *)at + 1, sl) ||
+        !looks_like_text((const uint8_t *)at + 1, sl) || memchr(at + 1, '@', sl)) {
       *why = "GNS2DNS: malformed DNS server after \"@\"";
       return -EINVAL;
     }
@@ -1016,12 +1024,50 @@ static int to_text(uint32_t type, const uint8_t *d, size_t len, struct sbuf *s, 
   }
 }
 
+/* The type's own presentation text (no generic fallback). */
+static int render(uint32_t type, const uint8_t *data, size_t len, struct sbuf *s) {
+  sb_put(s, "", 0);
+  int r = to_text(type, data, len, s, 0);
+  if (r == 0 && s->err) r = s->err;
+  return r;
+}
+
 int gns_rrtype_to_text(uint32_t type, const uint8_t *data, size_t len, char **out) {
   if (!out || (!data && len)) return -EINVAL;
   struct sbuf s = {0};
-  sb_put(&s, "", 0);
-  int r = to_text(type, data, len, &s, 0);
-  if (r == 0 && s.err) r = s.err;
+  int r = render(type, data, len, &s);
+  if (r == 0 && gns_rrtype_known(type)) {
+    /* Whatever we print must read back. Text that starts like the generic
+     * form (a TXT of "\# 1 61") would be read as one, and some decodable
+     * data has no typed text (a REDIRECT with control characters, a NICK
+     * that is not NFC): print those generically (RFC 3597). */
+    const char *q = s.p;
+    while (is_ws(*q))
+      q++;
+    bool generic = q[0] == '\\' && q[1] == '#' && is_ws(q[2]);
+    if (!generic) {
+      const char *why;
+      struct obuf b = {0};
+      int pr = from_text(type, s.p, &b, &why, 0);
+      if (pr == -ENOMEM || b.err == -ENOMEM) r = -ENOMEM;
+      generic = pr < 0 || b.err;
+      if (!generic) {
+        /* ... and read back as data that prints the same: a REDIRECT of
+         * "\r\"" would lose its white space to trimming. */
+        struct sbuf again = {0};
+        int rr = render(type, b.p, b.len, &again);
+        if (rr == -ENOMEM) r = -ENOMEM;
+        generic = rr < 0 || strcmp(again.p, s.p) != 0;
+        free(again.p);
+      }
+      free(b.p);
+    }
+    if (r == 0 && generic) {
+      s.len = 0;
+      generic_to_text(data, len, &s);
+      if (s.err) r = s.err;
+    }
+  }
   if (r < 0) {
     free(s.p);
     return r;
@@ -1033,8 +1079,8 @@ int gns_rrtype_to_text(uint32_t type, const uint8_t *data, size_t len, char **ou
 int gns_rrtype_check(uint32_t type, const uint8_t *data, size_t len) {
   if (!data && len) return -EINVAL;
   if (!gns_rrtype_known(type)) return 0;
-  char *t = NULL;
-  int r = gns_rrtype_to_text(type, data, len, &t);
-  free(t);
+  struct sbuf s = {0};
+  int r = render(type, data, len, &s);
+  free(s.p);
   return r == -ENOMEM ? r : r < 0 ? -EBADMSG : 0;
 }

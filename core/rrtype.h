@@ -25,7 +25,12 @@ int gns_rrtype_from_text(uint32_t type, const char *text, uint8_t **out, size_t 
                          const char **why);
 
 /* Binary -> presentation text (malloc'ed, NUL-terminated). -EBADMSG on
- * malformed binary data. */
+ * malformed binary data. The text always parses back with
+ * gns_rrtype_from_text: data that decodes but has no typed text that
+ * reads back (a REDIRECT with control characters, a TXT starting with
+ * "\# ") and unknown types are printed in the RFC 3597 generic form
+ * "\# <length> <hex>", which from_text accepts for every type (for known
+ * types the bytes are kept exactly, after gns_rrtype_check). */
 int gns_rrtype_to_text(uint32_t type, const uint8_t *data, size_t len, char **out);
 
 /* Validate binary record data of a known type (-EBADMSG if malformed;
@@ -66,8 +71,7 @@ int gns_rrtype_parse_vpn(const uint8_t *data, size_t len, uint16_t *proto,
 
 /* Builders for the RFC forms (out is malloc'ed; caller frees). */
 int gns_rrtype_build_redirect(const char *name, uint8_t **out, size_t *out_len);
-int gns_rrtype_build_gns2dns(const char *name, const char *server, uint8_t **out,
-                             size_t *out_len);
+int gns_rrtype_build_gns2dns(const char *name, const char *server, uint8_t **out, size_t *out_len);
 int gns_rrtype_build_box(uint16_t proto, uint16_t svc, uint32_t type, const uint8_t *inner,
                          size_t inner_len, uint8_t **out, size_t *out_len);
 

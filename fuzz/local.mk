@@ -23,3 +23,6 @@ fuzz: $(addprefix fuzz/fuzz-,$(FUZZ_TARGETS))
 	done
 CLEANFILES += $(addprefix fuzz/fuzz-,$(FUZZ_TARGETS))
 FUZZ_TARGETS += ztld rrblock
+# data area: parsers of encodings, RDATA, presentation text and RPP JSON.
+FUZZ_TARGETS += base32 rdata rrtext rpp
+FUZZ_TARGETS += resolver

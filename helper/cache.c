@@ -9,11 +9,11 @@
 #include "cache.h"
 
 struct entry {
-  struct entry *hnext;             /* hash chain */
-  struct entry *prev, *next;       /* LRU list: head = most recent */
+  struct entry *hnext;       /* hash chain */
+  struct entry *prev, *next; /* LRU list: head = most recent */
   uint64_t hash, expiration;
   size_t klen, vlen;
-  uint8_t data[];                  /* key, then value */
+  uint8_t data[]; /* key, then value */
 };
 
 struct gnsd_cache {
@@ -76,7 +76,8 @@ static void lru_push_front(struct gnsd_cache *c, struct entry *e) {
 
 static void drop(struct gnsd_cache *c, struct entry *e) {
   struct entry **pp = &c->buckets[e->hash & (c->n_buckets - 1)];
-  while (*pp != e) pp = &(*pp)->hnext;
+  while (*pp != e)
+    pp = &(*pp)->hnext;
   *pp = e->hnext;
   lru_unlink(c, e);
   c->bytes -= gnsd_cache_entry_cost(e->klen, e->vlen);
@@ -129,11 +130,12 @@ void gnsd_cache_set_limit(struct gnsd_cache *c, size_t max_bytes) {
 }
 
 void gnsd_cache_clear(struct gnsd_cache *c) {
-  while (c->head) drop(c, c->head);
+  while (c->head)
+    drop(c, c->head);
 }
 
-int gnsd_cache_put(struct gnsd_cache *c, const void *key, size_t klen, const void *val,
-                   size_t vlen, uint64_t expiration, uint64_t now) {
+int gnsd_cache_put(struct gnsd_cache *c, const void *key, size_t klen, const void *val, size_t vlen,
+                   uint64_t expiration, uint64_t now) {
   if (!c || (!key && klen) || (!val && vlen)) return -EINVAL;
   uint64_t h = hash_key(c, key, klen);
   struct entry *old = find(c, key, klen, h);

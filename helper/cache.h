@@ -31,8 +31,8 @@ void gnsd_cache_clear(struct gnsd_cache *c);
 /* Insert or replace key -> value until expiration (absolute, same clock
  * as now). -E2BIG if the entry alone exceeds the bound, -ESTALE if it is
  * already expired, -ENOMEM. Evicts LRU entries to stay in the bound. */
-int gnsd_cache_put(struct gnsd_cache *c, const void *key, size_t klen, const void *val,
-                   size_t vlen, uint64_t expiration, uint64_t now);
+int gnsd_cache_put(struct gnsd_cache *c, const void *key, size_t klen, const void *val, size_t vlen,
+                   uint64_t expiration, uint64_t now);
 
 /* Look key up at now. On a hit *val points into the cache (valid until the
  * next put, remove, clear or set_limit), *vlen and *expiration (may be

@@ -30,8 +30,10 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   c->record_lifetime_us = 7 * 24 * 3600 * US_PER_S;
   const char *rt = getenv("GNUNET_RUNTIME_DIR");
   char path[4096];
-  if (rt && *rt) snprintf(path, sizeof path, "%s/%s", rt, GNUNET_DHT_SOCKET_NAME);
-  else snprintf(path, sizeof path, "/run/gnunet/%s", GNUNET_DHT_SOCKET_NAME);
+  if (rt && *rt)
+    snprintf(path, sizeof path, "%s/%s", rt, GNUNET_DHT_SOCKET_NAME);
+  else
+    snprintf(path, sizeof path, "/run/gnunet/%s", GNUNET_DHT_SOCKET_NAME);
   c->gnunet_socket = strdup(path);
   return c->gnunet_socket ? 0 : -ENOMEM;
 }
@@ -67,10 +69,17 @@ int gnsd_parse_duration(const char *s, uint64_t *usec) {
     uint64_t us;
   } units[] = {
       /* longest first so that "ms" is not read as "m" */
-      {"usec", 1},          {"msec", 1000},          {"sec", US_PER_S},
-      {"min", 60 * US_PER_S}, {"us", 1},             {"ms", 1000},
-      {"s", US_PER_S},      {"m", 60 * US_PER_S},    {"h", 3600 * US_PER_S},
-      {"d", 86400 * US_PER_S}, {"w", 7 * 86400 * US_PER_S},
+      {"usec", 1},
+      {"msec", 1000},
+      {"sec", US_PER_S},
+      {"min", 60 * US_PER_S},
+      {"us", 1},
+      {"ms", 1000},
+      {"s", US_PER_S},
+      {"m", 60 * US_PER_S},
+      {"h", 3600 * US_PER_S},
+      {"d", 86400 * US_PER_S},
+      {"w", 7 * 86400 * US_PER_S},
   };
   uint64_t total = 0;
   const char *p = s;
@@ -107,12 +116,26 @@ int gnsd_parse_size(const char *s, uint64_t *bytes) {
   if (r < 0) return r;
   uint64_t mult = 1;
   switch (toupper((unsigned char)*p)) {
-  case '\0': break;
-  case 'B': mult = 1; p++; goto end;
-  case 'K': mult = 1024; p++; break;
-  case 'M': mult = 1024 * 1024; p++; break;
-  case 'G': mult = 1024 * 1024 * 1024; p++; break;
-  default: return -EINVAL;
+  case '\0':
+    break;
+  case 'B':
+    mult = 1;
+    p++;
+    goto end;
+  case 'K':
+    mult = 1024;
+    p++;
+    break;
+  case 'M':
+    mult = 1024 * 1024;
+    p++;
+    break;
+  case 'G':
+    mult = 1024 * 1024 * 1024;
+    p++;
+    break;
+  default:
+    return -EINVAL;
   }
   if (*p == 'i') p++;
   if (*p == 'B' || *p == 'b') p++;
@@ -169,9 +192,11 @@ __attribute__((format(printf, 2, 3))) static int fail(struct parser *ps, const c
 }
 
 static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t') s++;
+  while (*s == ' ' || *s == '\t')
+    s++;
   size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    s[--n] = '\0';
   return s;
 }
 
@@ -236,8 +261,10 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
   if (strcmp(section, "start-zones") == 0) return add_start_zone(ps, key, v);
   if (!*v) return fail(ps, "%s: empty value", key);
   if (strcmp(section, "resolver") == 0) {
-    if (strcmp(key, "timeout") == 0) return set_positive_duration(ps, key, v, &c->resolver_timeout_us);
-    if (strcmp(key, "dns-timeout") == 0) return set_positive_duration(ps, key, v, &c->dns_timeout_us);
+    if (strcmp(key, "timeout") == 0)
+      return set_positive_duration(ps, key, v, &c->resolver_timeout_us);
+    if (strcmp(key, "dns-timeout") == 0)
+      return set_positive_duration(ps, key, v, &c->dns_timeout_us);
     if (strcmp(key, "max-depth") == 0) {
       char *end;
       errno = 0;
@@ -252,9 +279,12 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
     if (strcmp(key, "negative-ttl") == 0) return set_duration(ps, key, v, &c->negative_ttl_us);
   } else if (strcmp(section, "dht") == 0) {
     if (strcmp(key, "backend") == 0) {
-      if (strcmp(v, "none") == 0) c->dht_backend = GNSD_DHT_NONE;
-      else if (strcmp(v, "gnunet") == 0) c->dht_backend = GNSD_DHT_GNUNET;
-      else return fail(ps, "backend: \"%s\" is not one of none, gnunet", v);
+      if (strcmp(v, "none") == 0)
+        c->dht_backend = GNSD_DHT_NONE;
+      else if (strcmp(v, "gnunet") == 0)
+        c->dht_backend = GNSD_DHT_GNUNET;
+      else
+        return fail(ps, "backend: \"%s\" is not one of none, gnunet", v);
       return 0;
     }
     if (strcmp(key, "gnunet-socket") == 0) {
@@ -266,7 +296,8 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
       return 0;
     }
   } else if (strcmp(section, "publish") == 0) {
-    if (strcmp(key, "interval") == 0) return set_positive_duration(ps, key, v, &c->publish_interval_us);
+    if (strcmp(key, "interval") == 0)
+      return set_positive_duration(ps, key, v, &c->publish_interval_us);
     if (strcmp(key, "record-lifetime") == 0)
       return set_positive_duration(ps, key, v, &c->record_lifetime_us);
   }
@@ -295,9 +326,8 @@ int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const cha
       if (!end || *trim(end + 1)) return fail(&ps, "malformed section header");
       *end = '\0';
       char *name = trim(s + 1);
-      if (strcmp(name, "resolver") != 0 && strcmp(name, "cache") != 0 &&
-          strcmp(name, "dht") != 0 && strcmp(name, "publish") != 0 &&
-          strcmp(name, "start-zones") != 0)
+      if (strcmp(name, "resolver") != 0 && strcmp(name, "cache") != 0 && strcmp(name, "dht") != 0 &&
+          strcmp(name, "publish") != 0 && strcmp(name, "start-zones") != 0)
         return fail(&ps, "unknown section [%s]", name);
       snprintf(section, sizeof section, "%s", name);
       continue;

@@ -21,9 +21,9 @@
 #include "dns.h"
 #include "log.h"
 
-#define MAX_HOPS 8       /* referrals followed per query */
-#define MAX_GLUE 8       /* servers taken from one referral */
-#define MAX_ANSWERS 64   /* records kept per answer */
+#define MAX_HOPS 8     /* referrals followed per query */
+#define MAX_GLUE 8     /* servers taken from one referral */
+#define MAX_ANSWERS 64 /* records kept per answer */
 
 struct iofd {
   int fd;
@@ -153,7 +153,8 @@ static void chan_destroy(struct chan *c) {
       break;
     }
   if (c->ch) ares_destroy(c->ch);
-  for (size_t i = 0; i < c->n_fds; i++) sd_event_source_disable_unref(c->fds[i].src);
+  for (size_t i = 0; i < c->n_fds; i++)
+    sd_event_source_disable_unref(c->fds[i].src);
   free(c->fds);
   sd_event_source_disable_unref(c->timer);
   sd_event_source_disable_unref(c->reaper);
@@ -245,7 +246,8 @@ static void query_free(struct gnsd_dns_query *q) {
   else if (d->queries == q)
     d->queries = q->next;
   if (q->next) q->next->prev = q->prev;
-  for (size_t i = 0; i < q->n; i++) free((void *)q->rd[i].data);
+  for (size_t i = 0; i < q->n; i++)
+    free((void *)q->rd[i].data);
   sd_event_source_disable_unref(q->deadline);
   sd_event_source_disable_unref(q->defer);
   free(q->name);
@@ -306,11 +308,25 @@ static void take_record(struct gnsd_dns_query *q, ns_msg *msg, ns_rr *rr, uint64
   uint8_t buf[2 * NS_MAXCDNAME + 32];
   size_t o = 0, fixed = 0, names = 0, tail = 0;
   switch (type) {
-  case ns_t_ns: case ns_t_cname: case ns_t_ptr: names = 1; break;
-  case ns_t_mx: fixed = 2; names = 1; break;
-  case ns_t_srv: fixed = 6; names = 1; break;
-  case ns_t_soa: names = 2; tail = 20; break;
-  default: break;
+  case ns_t_ns:
+  case ns_t_cname:
+  case ns_t_ptr:
+    names = 1;
+    break;
+  case ns_t_mx:
+    fixed = 2;
+    names = 1;
+    break;
+  case ns_t_srv:
+    fixed = 6;
+    names = 1;
+    break;
+  case ns_t_soa:
+    names = 2;
+    tail = 20;
+    break;
+  default:
+    break;
   }
   const uint8_t *data = rd;
   size_t len = rdlen;
@@ -378,7 +394,8 @@ static size_t referral(ns_msg *msg, char glue[MAX_GLUE][INET6_ADDRSTRLEN]) {
                                                                      : 0;
     if (!fam) continue;
     bool match = false;
-    for (size_t j = 0; j < n_ns && !match; j++) match = strcasecmp(ns_rr_name(rr), ns[j]) == 0;
+    for (size_t j = 0; j < n_ns && !match; j++)
+      match = strcasecmp(ns_rr_name(rr), ns[j]) == 0;
     if (match && inet_ntop(fam, ns_rr_rdata(rr), glue[n], INET6_ADDRSTRLEN)) n++;
   }
   return n;
@@ -413,7 +430,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         /* RFC 9498, 7.3.2: the GNS2DNS servers may be authoritative only;
          * "the GNS resolver MUST support recursive DNS resolution". */
         const char *srv[MAX_GLUE];
-        for (size_t i = 0; i < n_glue; i++) srv[i] = glue[i];
+        for (size_t i = 0; i < n_glue; i++)
+          srv[i] = glue[i];
         struct chan *c;
         d->st.referrals++;
         if (chan_new(d, srv, n_glue, &c) == 0 && sub_start(q, c, s->type, s->hops + 1) == 0) {
@@ -462,9 +480,8 @@ static int sub_start(struct gnsd_dns_query *q, struct chan *c, uint16_t type, un
   return 0;
 }
 
-int gnsd_dns_query(struct gnsd_dns *d, const char *name, uint16_t type,
-                   const char *const *servers, size_t n_servers, gnsd_dns_cb cb, void *userdata,
-                   struct gnsd_dns_query **out) {
+int gnsd_dns_query(struct gnsd_dns *d, const char *name, uint16_t type, const char *const *servers,
+                   size_t n_servers, gnsd_dns_cb cb, void *userdata, struct gnsd_dns_query **out) {
   if (!d || !name || !cb || (n_servers && !servers)) return -EINVAL;
   struct gnsd_dns_query *q = calloc(1, sizeof(*q));
   if (!q) return -ENOMEM;
@@ -521,7 +538,9 @@ void gnsd_dns_cancel(struct gnsd_dns_query *q) {
 
 static pthread_once_t ares_once = PTHREAD_ONCE_INIT;
 static int ares_init_rc;
-static void ares_lib_init(void) { ares_init_rc = ares_library_init(ARES_LIB_INIT_ALL); }
+static void ares_lib_init(void) {
+  ares_init_rc = ares_library_init(ARES_LIB_INIT_ALL);
+}
 
 int gnsd_dns_new(sd_event *event, uint64_t timeout_us, struct gnsd_dns **out) {
   pthread_once(&ares_once, ares_lib_init);
@@ -549,11 +568,15 @@ void gnsd_dns_set_timeout(struct gnsd_dns *d, uint64_t timeout_us) {
 void gnsd_dns_free(struct gnsd_dns *d) {
   if (!d) return;
   d->freeing = true;
-  while (d->chans) chan_destroy(d->chans);
-  while (d->queries) query_free(d->queries);
+  while (d->chans)
+    chan_destroy(d->chans);
+  while (d->queries)
+    query_free(d->queries);
   free(d->resolv_conf);
   sd_event_unref(d->ev);
   free(d);
 }
 
-void gnsd_dns_get_stats(const struct gnsd_dns *d, struct gnsd_dns_stats *st) { *st = d->st; }
+void gnsd_dns_get_stats(const struct gnsd_dns *d, struct gnsd_dns_stats *st) {
+  *st = d->st;
+}

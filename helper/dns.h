@@ -42,9 +42,8 @@ void gnsd_dns_set_timeout(struct gnsd_dns *d, uint64_t timeout_us);
  * sub-zones with glue are followed), or n_servers == 0 for the system
  * resolver (/etc/resolv.conf). *out (may be NULL) gets a handle for
  * gnsd_dns_cancel. The callback never runs before this returns. */
-int gnsd_dns_query(struct gnsd_dns *d, const char *name, uint16_t type,
-                   const char *const *servers, size_t n_servers, gnsd_dns_cb cb, void *userdata,
-                   struct gnsd_dns_query **out);
+int gnsd_dns_query(struct gnsd_dns *d, const char *name, uint16_t type, const char *const *servers,
+                   size_t n_servers, gnsd_dns_cb cb, void *userdata, struct gnsd_dns_query **out);
 
 /* The callback will not run; the query finishes quietly. */
 void gnsd_dns_cancel(struct gnsd_dns_query *q);

@@ -164,7 +164,8 @@ static int activated_sockets(int fds[2]) {
 /* --- configuration and backends --- */
 
 static void free_backends(struct gnsd *d) {
-  for (size_t i = 0; i < d->n_backends; i++) d->backends[i]->ops->free(d->backends[i]);
+  for (size_t i = 0; i < d->n_backends; i++)
+    d->backends[i]->ops->free(d->backends[i]);
   d->n_backends = 0;
 }
 
@@ -176,9 +177,12 @@ static int setup_backends(struct gnsd *d) {
   d->backends[d->n_backends++] = b;
   if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
     r = gnsd_dht_gnunet_new(d->event, d->conf.gnunet_socket, &b);
-    if (r == 0) d->backends[d->n_backends++] = b;
-    else if (r == -EOPNOTSUPP) log_error("dht: the gnunet backend is not built into this gnsd");
-    else log_error("dht: cannot start the gnunet backend: %s", strerror(-r));
+    if (r == 0)
+      d->backends[d->n_backends++] = b;
+    else if (r == -EOPNOTSUPP)
+      log_error("dht: the gnunet backend is not built into this gnsd");
+    else
+      log_error("dht: cannot start the gnunet backend: %s", strerror(-r));
   }
   return 0;
 }
@@ -241,23 +245,34 @@ int main(int argc, char **argv) {
       {"help", no_argument, NULL, OPT_HELP},
       {NULL, 0, NULL, 0},
   };
-  struct gnsd d = {.runtime_dir = GNSD_RUNTIME_DIR, .state_dir = GNSD_STATE_DIR,
-                   .conf_path = GNSD_CONFIG_FILE};
+  struct gnsd d = {
+      .runtime_dir = GNSD_RUNTIME_DIR, .state_dir = GNSD_STATE_DIR, .conf_path = GNSD_CONFIG_FILE};
   bool resolve_up = false;
   int c;
   while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     switch (c) {
-    case OPT_RUNTIME: d.runtime_dir = optarg; break;
-    case OPT_STATE: d.state_dir = optarg; break;
+    case OPT_RUNTIME:
+      d.runtime_dir = optarg;
+      break;
+    case OPT_STATE:
+      d.state_dir = optarg;
+      break;
     case OPT_CONFIG:
       d.conf_path = optarg;
       d.conf_explicit = true;
       break;
-    case OPT_FOREGROUND: break;
-    case OPT_VERSION: printf("gnsd %s\n", gns_version()); return 0;
+    case OPT_FOREGROUND:
+      break;
+    case OPT_VERSION:
+      printf("gnsd %s\n", gns_version());
+      return 0;
     case 'h':
-    case OPT_HELP: usage(stdout); return 0;
-    default: usage(stderr); return 2;
+    case OPT_HELP:
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
     }
   }
   if (optind < argc) {

@@ -46,6 +46,14 @@ UNIT_TESTS += tests/test-conf
 check_PROGRAMS += tests/test-conf
 tests_test_conf_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_conf_LDADD = $(GNSD_LIBS)
+UNIT_TESTS += tests/test-store
+check_PROGRAMS += tests/test-store
+tests_test_store_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_store_LDADD = $(GNSD_LIBS)
+UNIT_TESTS += tests/test-zones
+check_PROGRAMS += tests/test-zones
+tests_test_zones_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_zones_LDADD = $(GNSD_LIBS)
 
 # --- resolver helper: the Resolve side of gnsd (cache, DNS, resolve) ---
 libgnsd_la_SOURCES += helper/cache.c helper/cache.h

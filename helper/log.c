@@ -22,9 +22,13 @@ void gnsd_log_init(const char *ident, int max_level) {
   log_journal = getenv("JOURNAL_STREAM") != NULL || getenv("INVOCATION_ID") != NULL;
 }
 
-void gnsd_log_set_max_level(int max_level) { log_max_level = max_level; }
+void gnsd_log_set_max_level(int max_level) {
+  log_max_level = max_level;
+}
 
-bool gnsd_log_to_journal(void) { return log_journal; }
+bool gnsd_log_to_journal(void) {
+  return log_journal;
+}
 
 void gnsd_log(int level, const char *fmt, ...) {
   if (level > log_max_level) return;

@@ -82,8 +82,8 @@ struct gnsd_resolve {
   struct req *reqs;
   unsigned pending;
   struct {
-    uint64_t requests, cache_hits, negative_hits, blocks, block_cache_hits, bad_blocks,
-        dns_queries, timeouts, failures;
+    uint64_t requests, cache_hits, negative_hits, blocks, block_cache_hits, bad_blocks, dns_queries,
+        timeouts, failures;
   } st;
 };
 
@@ -100,7 +100,8 @@ static uint64_t now_rt(struct gnsd_resolve *R) {
 /* ---- start zones ------------------------------------------------------ */
 
 static void maps_free(struct gns_suffix_map *m, size_t n) {
-  for (size_t i = 0; i < n; i++) free((char *)m[i].suffix);
+  for (size_t i = 0; i < n; i++)
+    free((char *)m[i].suffix);
   free(m);
 }
 
@@ -176,7 +177,7 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
     e = ERR("InvalidName");
     p = json_object_new_object();
     json_object_object_add(p, "reason",
-                           json_object_new_string(reason ? reason
+                           json_object_new_string(reason            ? reason
                                                   : error == -E2BIG ? "answer too large"
                                                                     : "invalid name"));
     break;
@@ -236,15 +237,17 @@ static json_object *hostname_reply(const uint8_t *v, size_t len, const char *fal
     o += 2;
     if (o + al > len) break;
     json_object *a = json_object_new_object(), *bytes = json_object_new_array_ext(al);
-    for (size_t k = 0; k < al; k++) json_object_array_add(bytes, json_object_new_int(v[o + k]));
+    for (size_t k = 0; k < al; k++)
+      json_object_array_add(bytes, json_object_new_int(v[o + k]));
     json_object_object_add(a, "family", json_object_new_int(fam));
     json_object_object_add(a, "address", bytes);
     json_object_array_add(arr, a);
     o += al;
   }
   json_object_object_add(reply, "addresses", arr);
-  json_object_object_add(reply, "name", nl ? json_object_new_string_len((const char *)v + 3, (int)nl)
-                                           : json_object_new_string(fallback));
+  json_object_object_add(reply, "name",
+                         nl ? json_object_new_string_len((const char *)v + 3, (int)nl)
+                            : json_object_new_string(fallback));
   return reply;
 }
 
@@ -557,8 +560,8 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
     return 0;
   }
   uint8_t key[NAME_MAX_LEN + 8];
-  size_t klen = answer_key(key, records ? KEY_RECORDS : KEY_HOST,
-                           records ? type : (uint32_t)family, name, len);
+  size_t klen = answer_key(key, records ? KEY_RECORDS : KEY_HOST, records ? type : (uint32_t)family,
+                           name, len);
   const void *v;
   size_t vl;
   if (gnsd_cache_get(R->cache, key, klen, now_rt(R), &v, &vl, NULL) == 0) {
@@ -751,7 +754,8 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   for (struct req *q = R->reqs; q; q = q->next) {
     if (!q->get_active || q->get_done) continue;
     bool present = false;
-    for (size_t i = 0; i < R->n_backends && !present; i++) present = R->backends[i] == q->cur;
+    for (size_t i = 0; i < R->n_backends && !present; i++)
+      present = R->backends[i] == q->cur;
     if (present) continue;
     q->get = NULL;
     q->get_done = true;
@@ -760,14 +764,15 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   }
 }
 
-void gnsd_resolve_set_revocation_check(struct gnsd_resolve *R, gnsd_revoked_fn fn,
-                                       void *userdata) {
+void gnsd_resolve_set_revocation_check(struct gnsd_resolve *R, gnsd_revoked_fn fn, void *userdata) {
   R->revoked = fn;
   R->revoked_ud = userdata;
   gnsd_resolve_flush(R);
 }
 
-void gnsd_resolve_flush(struct gnsd_resolve *R) { gnsd_cache_clear(R->cache); }
+void gnsd_resolve_flush(struct gnsd_resolve *R) {
+  gnsd_cache_clear(R->cache);
+}
 
 int gnsd_resolve_add_interface(struct gnsd_resolve *R, struct varlink_server *s) {
   return varlink_server_add_interface(s, &R->iface);

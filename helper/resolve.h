@@ -68,14 +68,12 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *r, struct gnsd_backend *cons
 
 /* The revocation list (RFC 9498, 7.3.4); now is realtime microseconds. */
 typedef bool (*gnsd_revoked_fn)(void *userdata, const struct gns_zone_key *zk, uint64_t now);
-void gnsd_resolve_set_revocation_check(struct gnsd_resolve *r, gnsd_revoked_fn fn,
-                                       void *userdata);
+void gnsd_resolve_set_revocation_check(struct gnsd_resolve *r, gnsd_revoked_fn fn, void *userdata);
 
 /* The start zones of RFC 9498, 7.1, asked for on every uncached request
  * (the array need only stay valid until control returns to the event
  * loop). Without it the [start-zones] of the configuration are used. */
-typedef int (*gnsd_start_zones_fn)(void *userdata, const struct gns_suffix_map **maps,
-                                   size_t *n);
+typedef int (*gnsd_start_zones_fn)(void *userdata, const struct gns_suffix_map **maps, size_t *n);
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *r, gnsd_start_zones_fn fn, void *userdata);
 
 /* Drop cached answers and blocks. */

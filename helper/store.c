@@ -99,47 +99,46 @@ static const char *const stmt_sql[ST_COUNT] = {
 /* Version 1. Keys are ztype||zkey (36 bytes) so that a zone is found by
  * the identity the protocol uses. Expirations are microseconds since the
  * epoch, clamped to INT64_MAX where SQL compares them. */
-static const char schema_v1[] =
-    "CREATE TABLE zones("
-    "  id INTEGER PRIMARY KEY,"
-    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
-    "  ztype INTEGER NOT NULL,"
-    "  priv BLOB NOT NULL,"
-    "  pub BLOB NOT NULL UNIQUE,"
-    "  created INTEGER NOT NULL);"
-    "CREATE TABLE records("
-    "  id INTEGER PRIMARY KEY,"
-    "  zone INTEGER NOT NULL REFERENCES zones(id) ON DELETE CASCADE,"
-    "  label TEXT NOT NULL,"
-    "  type INTEGER NOT NULL,"
-    "  flags INTEGER NOT NULL,"
-    "  expiration INTEGER NOT NULL,"
-    "  data BLOB NOT NULL);"
-    "CREATE INDEX records_zone_label ON records(zone, label);"
-    "CREATE TABLE blocks("
-    "  q BLOB PRIMARY KEY,"
-    "  expiration INTEGER NOT NULL,"
-    "  block BLOB NOT NULL,"
-    "  origin INTEGER NOT NULL," /* 0 local, 1 remote */
-    "  stored INTEGER NOT NULL);"
-    "CREATE INDEX blocks_expiration ON blocks(expiration);"
-    "CREATE TABLE published("
-    "  zone INTEGER NOT NULL REFERENCES zones(id) ON DELETE CASCADE,"
-    "  label TEXT NOT NULL,"
-    "  q BLOB NOT NULL,"
-    "  expiration INTEGER NOT NULL,"
-    "  published_at INTEGER NOT NULL,"
-    "  PRIMARY KEY(zone, label));"
-    "CREATE TABLE revocations("
-    "  zkey BLOB PRIMARY KEY,"
-    "  timestamp INTEGER NOT NULL,"
-    "  expires INTEGER NOT NULL,"
-    "  message BLOB NOT NULL);"
-    "CREATE TABLE start_zones("
-    "  suffix TEXT PRIMARY KEY COLLATE NOCASE,"
-    "  zkey BLOB NOT NULL,"
-    "  zone INTEGER REFERENCES zones(id) ON DELETE CASCADE);"
-    "PRAGMA user_version = 1;";
+static const char schema_v1[] = "CREATE TABLE zones("
+                                "  id INTEGER PRIMARY KEY,"
+                                "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+                                "  ztype INTEGER NOT NULL,"
+                                "  priv BLOB NOT NULL,"
+                                "  pub BLOB NOT NULL UNIQUE,"
+                                "  created INTEGER NOT NULL);"
+                                "CREATE TABLE records("
+                                "  id INTEGER PRIMARY KEY,"
+                                "  zone INTEGER NOT NULL REFERENCES zones(id) ON DELETE CASCADE,"
+                                "  label TEXT NOT NULL,"
+                                "  type INTEGER NOT NULL,"
+                                "  flags INTEGER NOT NULL,"
+                                "  expiration INTEGER NOT NULL,"
+                                "  data BLOB NOT NULL);"
+                                "CREATE INDEX records_zone_label ON records(zone, label);"
+                                "CREATE TABLE blocks("
+                                "  q BLOB PRIMARY KEY,"
+                                "  expiration INTEGER NOT NULL,"
+                                "  block BLOB NOT NULL,"
+                                "  origin INTEGER NOT NULL," /* 0 local, 1 remote */
+                                "  stored INTEGER NOT NULL);"
+                                "CREATE INDEX blocks_expiration ON blocks(expiration);"
+                                "CREATE TABLE published("
+                                "  zone INTEGER NOT NULL REFERENCES zones(id) ON DELETE CASCADE,"
+                                "  label TEXT NOT NULL,"
+                                "  q BLOB NOT NULL,"
+                                "  expiration INTEGER NOT NULL,"
+                                "  published_at INTEGER NOT NULL,"
+                                "  PRIMARY KEY(zone, label));"
+                                "CREATE TABLE revocations("
+                                "  zkey BLOB PRIMARY KEY,"
+                                "  timestamp INTEGER NOT NULL,"
+                                "  expires INTEGER NOT NULL,"
+                                "  message BLOB NOT NULL);"
+                                "CREATE TABLE start_zones("
+                                "  suffix TEXT PRIMARY KEY COLLATE NOCASE,"
+                                "  zkey BLOB NOT NULL,"
+                                "  zone INTEGER REFERENCES zones(id) ON DELETE CASCADE);"
+                                "PRAGMA user_version = 1;";
 
 struct gnsd_store {
   char *dir, *path;
@@ -150,7 +149,9 @@ struct gnsd_store {
   uint64_t gets, hits, puts, errors;
 };
 
-static int64_t clamp64(uint64_t v) { return v > INT64_MAX ? INT64_MAX : (int64_t)v; }
+static int64_t clamp64(uint64_t v) {
+  return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
 
 static int db_error(struct gnsd_store *s, const char *what) {
   s->errors++;
@@ -296,8 +297,12 @@ void gnsd_store_close(struct gnsd_store *s) {
   free(s);
 }
 
-bool gnsd_store_available(const struct gnsd_store *s) { return s && s->db; }
-const char *gnsd_store_path(const struct gnsd_store *s) { return s->path; }
+bool gnsd_store_available(const struct gnsd_store *s) {
+  return s && s->db;
+}
+const char *gnsd_store_path(const struct gnsd_store *s) {
+  return s->path;
+}
 
 /* --- transactions --- */
 
@@ -348,8 +353,7 @@ static int read_zone(struct gnsd_store *s, sqlite3_stmt *st, struct gnsd_zone *z
   const void *pub = sqlite3_column_blob(st, 4);
   int pub_len = sqlite3_column_bytes(st, 4);
   z->created = (uint64_t)sqlite3_column_int64(st, 5);
-  if (!priv || priv_len != 32 || !pub ||
-      gns_zone_priv_from_bytes(ztype, priv, 32, &z->priv) < 0 ||
+  if (!priv || priv_len != 32 || !pub || gns_zone_priv_from_bytes(ztype, priv, 32, &z->priv) < 0 ||
       gns_zone_key_from_bytes(pub, (size_t)pub_len, &z->pub) < 0) {
     gns_zone_priv_wipe(&z->priv);
     s->errors++;
@@ -376,16 +380,21 @@ int gnsd_store_zone_add(struct gnsd_store *s, const char *name, const struct gns
   return r;
 }
 
-static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int key_len,
-                    bool text, struct gnsd_zone *out) {
+static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int key_len, bool text,
+                    struct gnsd_zone *out) {
   sqlite3_stmt *st = stmt(s, id);
   if (!st) return -EIO;
-  if (text) sqlite3_bind_text(st, 1, key, key_len, SQLITE_TRANSIENT);
-  else sqlite3_bind_blob(st, 1, key, key_len, SQLITE_TRANSIENT);
+  if (text)
+    sqlite3_bind_text(st, 1, key, key_len, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_blob(st, 1, key, key_len, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st), r;
-  if (rc == SQLITE_ROW) r = read_zone(s, st, out);
-  else if (rc == SQLITE_DONE) r = -ENOENT;
-  else r = db_error(s, "reading a zone");
+  if (rc == SQLITE_ROW)
+    r = read_zone(s, st, out);
+  else if (rc == SQLITE_DONE)
+    r = -ENOENT;
+  else
+    r = db_error(s, "reading a zone");
   sqlite3_reset(st);
   return r;
 }
@@ -431,7 +440,8 @@ int gnsd_store_zone_foreach(struct gnsd_store *s, gnsd_zone_cb cb, void *userdat
   }
   if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing zones");
   sqlite3_reset(st);
-  for (size_t i = 0; r == 0 && i < n; i++) r = cb(userdata, &zones[i]);
+  for (size_t i = 0; r == 0 && i < n; i++)
+    r = cb(userdata, &zones[i]);
   if (zones) {
     sodium_memzero(zones, cap * sizeof *zones); /* private keys */
     free(zones);
@@ -453,8 +463,10 @@ int gnsd_store_zone_count_records(struct gnsd_store *s, int64_t zone_id, int64_t
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, zone_id);
   int r = 0;
-  if (sqlite3_step(st) == SQLITE_ROW) *count = sqlite3_column_int64(st, 0);
-  else r = db_error(s, "counting records");
+  if (sqlite3_step(st) == SQLITE_ROW)
+    *count = sqlite3_column_int64(st, 0);
+  else
+    r = db_error(s, "counting records");
   sqlite3_reset(st);
   return r;
 }
@@ -530,7 +542,8 @@ int gnsd_store_record_foreach(struct gnsd_store *s, int64_t zone_id, const char 
   }
   if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing records");
   sqlite3_reset(st);
-  for (size_t i = 0; r == 0 && i < n; i++) r = cb(userdata, rows[i].label, &rows[i].rd);
+  for (size_t i = 0; r == 0 && i < n; i++)
+    r = cb(userdata, rows[i].label, &rows[i].rd);
   for (size_t i = 0; i < n; i++) {
     free(rows[i].label);
     free(rows[i].data);
@@ -546,8 +559,9 @@ int gnsd_store_record_delete(struct gnsd_store *s, int64_t zone_id, const char *
   sqlite3_bind_int64(st, 1, zone_id);
   sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 3, type);
-  if (data) sqlite3_bind_blob(st, 4, len ? (const void *)data : (const void *)"", (int)len,
-                              SQLITE_TRANSIENT);
+  if (data)
+    sqlite3_bind_blob(st, 4, len ? (const void *)data : (const void *)"", (int)len,
+                      SQLITE_TRANSIENT);
   int r = exec_stmt(s, st, "deleting records");
   if (r == 0 && deleted) *deleted = sqlite3_changes(s->db);
   return r;
@@ -693,7 +707,8 @@ int gnsd_store_published_foreach(struct gnsd_store *s, int64_t zone_id, gnsd_pub
   sqlite3_reset(st);
   for (size_t i = 0; r == 0 && i < n; i++)
     r = cb(userdata, rows[i].zone, rows[i].label, rows[i].q, rows[i].exp, rows[i].at);
-  for (size_t i = 0; i < n; i++) free(rows[i].label);
+  for (size_t i = 0; i < n; i++)
+    free(rows[i].label);
   free(rows);
   return r;
 }
@@ -814,7 +829,8 @@ int gnsd_store_start_zone_foreach(struct gnsd_store *s, gnsd_start_zone_cb cb, v
   }
   if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing start zones");
   sqlite3_reset(st);
-  for (size_t i = 0; r == 0 && i < n; i++) r = cb(userdata, rows[i].suffix, &rows[i].zk, rows[i].zone);
+  for (size_t i = 0; r == 0 && i < n; i++)
+    r = cb(userdata, rows[i].suffix, &rows[i].zk, rows[i].zone);
   for (size_t i = 0; i < n; i++) {
     free(rows[i].suffix);
     free(rows[i].zone);
@@ -903,7 +919,9 @@ static void backend_status(struct gnsd_backend *b, json_object *out) {
   json_object_object_add(out, "puts", json_object_new_int64(clamp64(sb->store->puts)));
 }
 
-static void backend_free(struct gnsd_backend *b) { free(b); }
+static void backend_free(struct gnsd_backend *b) {
+  free(b);
+}
 
 static const struct gnsd_backend_ops store_backend_ops = {
     .name = "store",

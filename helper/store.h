@@ -122,8 +122,7 @@ struct gnsd_revocation {
 
 /* Keeps the revocation that expires last. */
 int gnsd_store_revocation_put(struct gnsd_store *s, const struct gns_zone_key *zk,
-                              uint64_t timestamp, uint64_t expires, const uint8_t *msg,
-                              size_t len);
+                              uint64_t timestamp, uint64_t expires, const uint8_t *msg, size_t len);
 /* -ENOENT if zk was never revoked. out->message must be freed. */
 int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *zk,
                               struct gnsd_revocation *out);
@@ -139,8 +138,8 @@ int gnsd_store_start_zone_add(struct gnsd_store *s, const char *suffix,
                               const struct gns_zone_key *zk, int64_t zone_id);
 int gnsd_store_start_zone_remove(struct gnsd_store *s, const char *suffix);
 /* zone_name is NULL when the suffix maps to a foreign zone. */
-typedef int (*gnsd_start_zone_cb)(void *userdata, const char *suffix,
-                                  const struct gns_zone_key *zk, const char *zone_name);
+typedef int (*gnsd_start_zone_cb)(void *userdata, const char *suffix, const struct gns_zone_key *zk,
+                                  const char *zone_name);
 int gnsd_store_start_zone_foreach(struct gnsd_store *s, gnsd_start_zone_cb cb, void *userdata);
 
 /* --- statistics and the storage backend --- */

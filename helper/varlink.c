@@ -70,7 +70,7 @@ struct buf {
 struct varlink_conn;
 
 struct varlink_call {
-  struct varlink_conn *conn; /* NULL once orphaned */
+  struct varlink_conn *conn;        /* NULL once orphaned */
   struct varlink_call *prev, *next; /* in conn's ordered queue or oneway list */
   char *method;
   bool oneway, more, completed, in_queue;
@@ -120,7 +120,8 @@ static int buf_reserve(struct buf *b, size_t extra) {
   if (b->cap - b->len >= extra) return 0;
   if (extra > SIZE_MAX / 2 - b->len) return -ENOMEM;
   size_t cap = b->cap ? b->cap : 256;
-  while (cap - b->len < extra) cap *= 2;
+  while (cap - b->len < extra)
+    cap *= 2;
   char *p = realloc(b->data, cap);
   if (!p) return -ENOMEM;
   b->data = p;
@@ -151,7 +152,9 @@ static int conn_write(struct varlink_conn *c);
 static bool conn_can_dispatch(const struct varlink_conn *c);
 static bool conn_has_unscanned(const struct varlink_conn *c);
 
-static void conn_ref(struct varlink_conn *c) { c->refs++; }
+static void conn_ref(struct varlink_conn *c) {
+  c->refs++;
+}
 
 static void conn_unref(struct varlink_conn *c) {
   if (--c->refs > 0) return;
@@ -168,8 +171,10 @@ static void call_free(struct varlink_call *call) {
 }
 
 static void list_remove(struct varlink_call **head, struct varlink_call *call) {
-  if (call->prev) call->prev->next = call->next;
-  else *head = call->next;
+  if (call->prev)
+    call->prev->next = call->next;
+  else
+    *head = call->next;
   if (call->next) call->next->prev = call->prev;
   call->prev = call->next = NULL;
 }
@@ -220,8 +225,10 @@ static void conn_close(struct varlink_conn *c) {
   }
   if (c->fd >= 0) close(c->fd);
   c->fd = -1;
-  if (c->prev) c->prev->next = c->next;
-  else s->conns = c->next;
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    s->conns = c->next;
   if (c->next) c->next->prev = c->prev;
   c->prev = c->next = NULL;
   s->n_conns--;
@@ -238,8 +245,8 @@ static void conn_close(struct varlink_conn *c) {
 
 static int serialize(struct buf *b, json_object *msg) {
   size_t n = 0;
-  const char *s =
-      json_object_to_json_string_length(msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+  const char *s = json_object_to_json_string_length(
+      msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
   if (!s) return -ENOMEM;
   int r = buf_append(b, s, n + 1); /* including the NUL terminator */
   return r;
@@ -359,11 +366,21 @@ int varlink_call_error_invalid_parameter(struct varlink_call *call, const char *
   return varlink_call_error(call, VARLINK_ERROR_INVALID_PARAMETER, p);
 }
 
-const char *varlink_call_method(const struct varlink_call *call) { return call->method; }
-bool varlink_call_oneway(const struct varlink_call *call) { return call->oneway; }
-bool varlink_call_more(const struct varlink_call *call) { return call->more; }
-const struct ucred *varlink_call_peer(const struct varlink_call *call) { return &call->cred; }
-bool varlink_call_orphaned(const struct varlink_call *call) { return call->conn == NULL; }
+const char *varlink_call_method(const struct varlink_call *call) {
+  return call->method;
+}
+bool varlink_call_oneway(const struct varlink_call *call) {
+  return call->oneway;
+}
+bool varlink_call_more(const struct varlink_call *call) {
+  return call->more;
+}
+const struct ucred *varlink_call_peer(const struct varlink_call *call) {
+  return &call->cred;
+}
+bool varlink_call_orphaned(const struct varlink_call *call) {
+  return call->conn == NULL;
+}
 
 bool varlink_call_peer_in_group(const struct varlink_call *call, gid_t gid) {
   if (call->cred.gid == gid) return true;
@@ -397,8 +414,10 @@ static struct varlink_call *call_new(struct varlink_conn *c, const char *method,
     c->oneway = call;
   } else {
     call->prev = c->tail;
-    if (c->tail) c->tail->next = call;
-    else c->head = call;
+    if (c->tail)
+      c->tail->next = call;
+    else
+      c->head = call;
     c->tail = call;
     c->n_pending++;
     call->in_queue = true;
@@ -410,24 +429,36 @@ static struct varlink_call *call_new(struct varlink_conn *c, const char *method,
 
 static bool type_matches(json_object *v, enum varlink_type t) {
   switch (t) {
-  case VARLINK_STRING: return json_object_is_type(v, json_type_string);
-  case VARLINK_INT: return json_object_is_type(v, json_type_int);
-  case VARLINK_BOOL: return json_object_is_type(v, json_type_boolean);
-  case VARLINK_ARRAY: return json_object_is_type(v, json_type_array);
-  case VARLINK_OBJECT: return json_object_is_type(v, json_type_object);
-  case VARLINK_ANY: return true;
+  case VARLINK_STRING:
+    return json_object_is_type(v, json_type_string);
+  case VARLINK_INT:
+    return json_object_is_type(v, json_type_int);
+  case VARLINK_BOOL:
+    return json_object_is_type(v, json_type_boolean);
+  case VARLINK_ARRAY:
+    return json_object_is_type(v, json_type_array);
+  case VARLINK_OBJECT:
+    return json_object_is_type(v, json_type_object);
+  case VARLINK_ANY:
+    return true;
   }
   return false;
 }
 
 static const char *type_reason(enum varlink_type t) {
   switch (t) {
-  case VARLINK_STRING: return "must be a string";
-  case VARLINK_INT: return "must be an integer";
-  case VARLINK_BOOL: return "must be true or false";
-  case VARLINK_ARRAY: return "must be an array";
-  case VARLINK_OBJECT: return "must be an object";
-  case VARLINK_ANY: break;
+  case VARLINK_STRING:
+    return "must be a string";
+  case VARLINK_INT:
+    return "must be an integer";
+  case VARLINK_BOOL:
+    return "must be true or false";
+  case VARLINK_ARRAY:
+    return "must be an array";
+  case VARLINK_OBJECT:
+    return "must be an object";
+  case VARLINK_ANY:
+    break;
   }
   return "has the wrong type";
 }
@@ -442,7 +473,8 @@ int varlink_params_validate(json_object *params, const struct varlink_field *fie
   json_object_object_foreach(params, key, val) {
     (void)val;
     const struct varlink_field *f = fields;
-    while (f->name && strcmp(f->name, key) != 0) f++;
+    while (f->name && strcmp(f->name, key) != 0)
+      f++;
     if (!f->name) {
       *field = key;
       *reason = "unknown parameter";
@@ -516,9 +548,12 @@ static int service_get_info(struct varlink_call *call, json_object *params, void
     return -ENOMEM;
   }
   const struct varlink_server_info *info = s->info;
-  json_object_object_add(p, "vendor", json_object_new_string(info && info->vendor ? info->vendor : ""));
-  json_object_object_add(p, "product", json_object_new_string(info && info->product ? info->product : ""));
-  json_object_object_add(p, "version", json_object_new_string(info && info->version ? info->version : ""));
+  json_object_object_add(p, "vendor",
+                         json_object_new_string(info && info->vendor ? info->vendor : ""));
+  json_object_object_add(p, "product",
+                         json_object_new_string(info && info->product ? info->product : ""));
+  json_object_object_add(p, "version",
+                         json_object_new_string(info && info->version ? info->version : ""));
   json_object_object_add(p, "url", json_object_new_string(info && info->url ? info->url : ""));
   json_object_array_add(ifs, json_object_new_string("org.varlink.service"));
   for (size_t i = 0; i < s->n_ifaces; i++)
@@ -534,7 +569,8 @@ static int service_get_description(struct varlink_call *call, json_object *param
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   const char *name = varlink_param_string(params, "interface");
   const char *desc = NULL;
-  if (strcmp(name, "org.varlink.service") == 0) desc = service_description;
+  if (strcmp(name, "org.varlink.service") == 0)
+    desc = service_description;
   else {
     const struct varlink_interface *i = find_interface(s, name, strlen(name));
     if (i) desc = i->description;
@@ -586,8 +622,8 @@ static void dispatch_message(struct varlink_conn *c, const char *text, size_t le
   json_object *msg = json_tokener_parse_ex(s->tok, text, (int)len);
   enum json_tokener_error jerr = json_tokener_get_error(s->tok);
   size_t end = json_tokener_get_parse_end(s->tok);
-  while (end < len && (text[end] == ' ' || text[end] == '\t' || text[end] == '\n' ||
-                       text[end] == '\r'))
+  while (end < len &&
+         (text[end] == ' ' || text[end] == '\t' || text[end] == '\n' || text[end] == '\r'))
     end++;
   if (!msg || jerr != json_tokener_success || end != len ||
       !json_object_is_type(msg, json_type_object)) {
@@ -641,7 +677,8 @@ static void dispatch_message(struct varlink_conn *c, const char *text, size_t le
     goto out;
   }
   const struct varlink_method *m = methods;
-  while (m->name && strcmp(m->name, dot + 1) != 0) m++;
+  while (m->name && strcmp(m->name, dot + 1) != 0)
+    m++;
   if (!m->name) {
     reply_early_error(c, oneway, VARLINK_ERROR_METHOD_NOT_FOUND, "method", method);
     goto out;
@@ -652,9 +689,8 @@ static void dispatch_message(struct varlink_conn *c, const char *text, size_t le
     goto out;
   }
   if (iface && iface->authorize && !iface->authorize(call, userdata)) {
-    varlink_call_error(call, iface->denied_error ? iface->denied_error
-                                                 : VARLINK_ERROR_PERMISSION_DENIED,
-                       NULL);
+    varlink_call_error(
+        call, iface->denied_error ? iface->denied_error : VARLINK_ERROR_PERMISSION_DENIED, NULL);
     goto out;
   }
   json_object *empty = NULL;
@@ -757,8 +793,8 @@ static void conn_update_events(struct varlink_conn *c) {
 static int conn_write(struct varlink_conn *c) {
   if (c->dead) return -EPIPE;
   while (c->wpos < c->wbuf.len) {
-    ssize_t n = send(c->fd, c->wbuf.data + c->wpos, c->wbuf.len - c->wpos,
-                     MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n =
+        send(c->fd, c->wbuf.data + c->wpos, c->wbuf.len - c->wpos, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) break;
@@ -967,7 +1003,8 @@ void varlink_server_stop_listening(struct varlink_server *s) {
 void varlink_server_free(struct varlink_server *s) {
   if (!s) return;
   varlink_server_stop_listening(s);
-  while (s->conns) conn_close(s->conns);
+  while (s->conns)
+    conn_close(s->conns);
   json_tokener_free(s->tok);
   sd_event_unref(s->event);
   free(s);
@@ -990,7 +1027,8 @@ void varlink_server_set_max_pending(struct varlink_server *s, unsigned max) {
 static bool description_names(const char *desc, const char *name) {
   const char *p = desc;
   while (*p) {
-    while (*p == ' ' || *p == '\t' || *p == '\n') p++;
+    while (*p == ' ' || *p == '\t' || *p == '\n')
+      p++;
     if (*p == '#') {
       p = strchr(p, '\n');
       if (!p) return false;
@@ -1000,7 +1038,8 @@ static bool description_names(const char *desc, const char *name) {
   }
   if (strncmp(p, "interface", 9) != 0 || (p[9] != ' ' && p[9] != '\t')) return false;
   p += 9;
-  while (*p == ' ' || *p == '\t') p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
   size_t n = strlen(name);
   return strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == ' ' || p[n] == '\0');
 }
@@ -1026,7 +1065,9 @@ int varlink_server_listen_fd(struct varlink_server *s, int fd) {
   return 0;
 }
 
-unsigned varlink_server_connections(const struct varlink_server *s) { return s->n_conns; }
+unsigned varlink_server_connections(const struct varlink_server *s) {
+  return s->n_conns;
+}
 
 void varlink_server_get_stats(const struct varlink_server *s, struct varlink_server_stats *st) {
   *st = s->stats;

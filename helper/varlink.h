@@ -59,8 +59,8 @@ struct varlink_method {
 typedef bool (*varlink_authorize_fn)(struct varlink_call *call, void *userdata);
 
 struct varlink_interface {
-  const char *name;        /* "alt.gns.Zone" */
-  const char *description; /* the .varlink text served by GetInterfaceDescription */
+  const char *name;                     /* "alt.gns.Zone" */
+  const char *description;              /* the .varlink text served by GetInterfaceDescription */
   const struct varlink_method *methods; /* terminated by an entry with name == NULL */
   /* NULL = everyone who can connect. Denied calls get denied_error
    * (default org.varlink.service.PermissionDenied) with {} parameters. */

@@ -92,16 +92,19 @@ static bool check_params(struct varlink_call *call, json_object *params,
   return false;
 }
 
-static int64_t clamp64(uint64_t v) { return v > INT64_MAX ? INT64_MAX : (int64_t)v; }
+static int64_t clamp64(uint64_t v) {
+  return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
 
-static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+static uint64_t add_sat(uint64_t a, uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 /* --- names and labels --- */
 
 /* A zone name is one label (it names the start zone <name>.gns.alt):
  * NFC, no dot, no "@" or "+", nothing a shell or a log would mangle. */
-static int zone_name_normalize(const char *in, char out[GNSD_ZONE_NAME_MAX + 1],
-                               const char **why) {
+static int zone_name_normalize(const char *in, char out[GNSD_ZONE_NAME_MAX + 1], const char **why) {
   size_t len = strlen(in);
   for (size_t i = 0; i < len; i++) {
     unsigned char ch = (unsigned char)in[i];
@@ -171,7 +174,8 @@ struct zrec {
 };
 
 static void zrecs_free(struct zrec *v, size_t n) {
-  for (size_t i = 0; i < n; i++) free(v[i].data);
+  for (size_t i = 0; i < n; i++)
+    free(v[i].data);
   free(v);
 }
 
@@ -184,9 +188,9 @@ static bool is_exclusive_type(uint32_t t) {
 static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t now,
                         struct zrec *out, const char **field, const char **why) {
   static const struct varlink_field fields[] = {
-      {"label", VARLINK_STRING, false},     {"type", VARLINK_STRING, false},
-      {"value", VARLINK_STRING, false},     {"expiration", VARLINK_INT, true},
-      {"flags", VARLINK_ARRAY, true},       {NULL, VARLINK_ANY, false},
+      {"label", VARLINK_STRING, false}, {"type", VARLINK_STRING, false},
+      {"value", VARLINK_STRING, false}, {"expiration", VARLINK_INT, true},
+      {"flags", VARLINK_ARRAY, true},   {NULL, VARLINK_ANY, false},
   };
   memset(out, 0, sizeof *out);
   if (varlink_params_validate(obj, fields, field, why) < 0) {
@@ -226,8 +230,8 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
 
   *field = "label";
   bool apex = strcmp(out->label, GNS_LABEL_APEX) == 0;
-  if (apex && (gns_rrtype_is_delegation(type) || type == GNS_TYPE_REDIRECT ||
-               type == GNS_TYPE_GNS2DNS)) {
+  if (apex &&
+      (gns_rrtype_is_delegation(type) || type == GNS_TYPE_REDIRECT || type == GNS_TYPE_GNS2DNS)) {
     /* RFC 9498, 5.1 and 5.2 */
     *why = "zone delegation and redirection records are not allowed under the apex label \"@\"";
     return -EINVAL;
@@ -313,6 +317,10 @@ static int cmp_zrec_ptr(const void *a, const void *b) {
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
+static int cmp_label(const void *a, const void *b) {
+  return strcmp(a, b);
+}
+
 /* Check the records of one label. On a violation *bad is the record to
  * blame (a new one where possible) and *why the rule. */
 static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **bad,
@@ -322,6 +330,22 @@ static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **
   const struct zrec *first_new = NULL;
   for (size_t i = 0; i < n; i++)
     if (v[i]->index >= 0 && !first_new) first_new = v[i];
+  /* The RDATA of the published part must fit in a block (checked first:
+   * it also bounds the pairwise checks below). */
+  {
+    struct gns_record *pub = calloc(n ? n : 1, sizeof *pub);
+    if (!pub) return -ENOMEM;
+    size_t k = 0, size = 0;
+    for (size_t i = 0; i < n; i++)
+      if (!(v[i]->rd.flags & GNS_RF_PRIVATE)) pub[k++] = v[i]->rd;
+    int r = gns_rdata_size(pub, k, &size);
+    free(pub);
+    if (r < 0 || size > GNS_RDATA_MAX || n > GNS_RDATA_MAX / GNS_RECORD_HEADER_LEN) {
+      *bad = first_new;
+      *why = "the record set of this label is too large for one block";
+      return -EINVAL;
+    }
+  }
   for (size_t i = 0; i < n; i++) {
     const struct gns_record *rd = &v[i]->rd;
     *bad = v[i]->index >= 0 ? v[i] : first_new;
@@ -351,21 +375,6 @@ static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **
       if (excl != GNS_TYPE_GNS2DNS && rd->type == excl && !(rd->flags & GNS_RF_SHADOW) &&
           ++active > 1)
         goto violation;
-    }
-  }
-  /* The RDATA of the published part must fit in a block. */
-  {
-    struct gns_record *pub = calloc(n ? n : 1, sizeof *pub);
-    if (!pub) return -ENOMEM;
-    size_t k = 0, size = 0;
-    for (size_t i = 0; i < n; i++)
-      if (!(v[i]->rd.flags & GNS_RF_PRIVATE)) pub[k++] = v[i]->rd;
-    int r = gns_rdata_size(pub, k, &size);
-    free(pub);
-    if (r < 0 || size > GNS_RDATA_MAX) {
-      *bad = first_new;
-      *why = "the record set of this label is too large for one block";
-      return -EINVAL;
     }
   }
   return 0;
@@ -502,7 +511,8 @@ static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
     /* labels without records still need their block withdrawn */
     for (size_t i = 0; r == 0 && i < n_labels; i++) {
       bool seen = false;
-      for (size_t j = 0; j < lr.n && !seen; j++) seen = strcmp(lr.v[j].label, labels[i]) == 0;
+      for (size_t j = 0; j < lr.n && !seen; j++)
+        seen = strcmp(lr.v[j].label, labels[i]) == 0;
       if (!seen) r = publish_label(z, zone, labels[i], NULL, 0, now, blocks);
     }
   } else {
@@ -515,7 +525,8 @@ static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
   /* records come grouped by label */
   for (size_t i = 0; r == 0 && i < lr.n;) {
     size_t j = i;
-    while (j < lr.n && strcmp(lr.v[j].label, lr.v[i].label) == 0) j++;
+    while (j < lr.n && strcmp(lr.v[j].label, lr.v[i].label) == 0)
+      j++;
     r = publish_label(z, zone, lr.v[i].label, lr.v + i, j - i, now, blocks);
     i = j;
   }
@@ -558,8 +569,10 @@ int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks)
       z->last_blocks = count;
     }
   }
-  if (r == 0) r = gnsd_store_commit(d->store);
-  else gnsd_store_rollback(d->store);
+  if (r == 0)
+    r = gnsd_store_commit(d->store);
+  else
+    gnsd_store_rollback(d->store);
   if (r < 0) z->publish_errors++;
   z->publish_runs++;
   if (blocks) *blocks = r == 0 ? count : 0;
@@ -575,8 +588,10 @@ static void publish_labels(struct gnsd_zones *z, const struct gnsd_zone *zone,
   int r = gnsd_store_begin(z->d->store);
   if (r == 0) {
     r = publish_zone(z, zone, labels, n, &blocks);
-    if (r == 0) r = gnsd_store_commit(z->d->store);
-    else gnsd_store_rollback(z->d->store);
+    if (r == 0)
+      r = gnsd_store_commit(z->d->store);
+    else
+      gnsd_store_rollback(z->d->store);
   }
   if (r < 0) {
     z->publish_errors++;
@@ -607,8 +622,10 @@ static int on_publish_timer(sd_event_source *s, uint64_t usec, void *userdata) {
   struct gnsd_zones *z = userdata;
   unsigned blocks = 0;
   int r = gnsd_zones_publish(z, NULL, &blocks);
-  if (r < 0) log_error("zones: scheduled publication failed: %s", strerror(-r));
-  else log_debug("zones: published %u blocks", blocks);
+  if (r < 0)
+    log_error("zones: scheduled publication failed: %s", strerror(-r));
+  else
+    log_debug("zones: published %u blocks", blocks);
   int64_t gone = 0;
   gnsd_store_block_expire(z->d->store, gnsd_now(z->d), &gone);
   return 0;
@@ -617,9 +634,12 @@ static int on_publish_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 static void schedule_publish(struct gnsd_zones *z) {
   struct gnsd *d = z->d;
   uint64_t now = gnsd_now(d);
-  struct due_ctx c = {add_sat(z->last_publish ? z->last_publish : now, d->conf.publish_interval_us)};
-  if (gnsd_store_available(d->store)) gnsd_store_published_foreach(d->store, 0, find_due, &c);
-  else c.due = add_sat(now, 60 * (uint64_t)US_PER_S); /* retry the store in a minute */
+  struct due_ctx c = {
+      add_sat(z->last_publish ? z->last_publish : now, d->conf.publish_interval_us)};
+  if (gnsd_store_available(d->store))
+    gnsd_store_published_foreach(d->store, 0, find_due, &c);
+  else
+    c.due = add_sat(now, 60 * (uint64_t)US_PER_S); /* retry the store in a minute */
   if (c.due < now + MIN_REPUBLISH_DELAY_US) c.due = now + MIN_REPUBLISH_DELAY_US;
   z->next_publish = c.due;
   uint64_t delay = c.due - now;
@@ -638,7 +658,8 @@ static void schedule_publish(struct gnsd_zones *z) {
 /* --- the start zone map --- */
 
 static void map_clear(struct gnsd_zones *z) {
-  for (size_t i = 0; i < z->n_maps; i++) free((char *)z->maps[i].suffix);
+  for (size_t i = 0; i < z->n_maps; i++)
+    free((char *)z->maps[i].suffix);
   free(z->maps);
   z->maps = NULL;
   z->n_maps = 0;
@@ -736,7 +757,8 @@ static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_objec
   }
   int r = gnsd_store_zone_get(z->d->store, norm, out);
   if (r < 0) {
-    if (reply_errno(call, r, name) < 0) varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+    if (reply_errno(call, r, name) < 0)
+      varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
     return false;
   }
   return true;
@@ -786,9 +808,12 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
 }
 
 static int parse_ztype(const char *s, uint32_t *ztype) {
-  if (!s || strcasecmp(s, "pkey") == 0) *ztype = GNS_ZTYPE_PKEY;
-  else if (strcasecmp(s, "edkey") == 0) *ztype = GNS_ZTYPE_EDKEY;
-  else return -EINVAL;
+  if (!s || strcasecmp(s, "pkey") == 0)
+    *ztype = GNS_ZTYPE_PKEY;
+  else if (strcasecmp(s, "edkey") == 0)
+    *ztype = GNS_ZTYPE_EDKEY;
+  else
+    return -EINVAL;
   return 0;
 }
 
@@ -919,8 +944,10 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
      * zones that name it follow by cascade */
     r = gnsd_store_published_foreach(s, zone.id, withdraw_block, s);
     if (r == 0) r = gnsd_store_zone_delete(s, zone.name);
-    if (r == 0) r = gnsd_store_commit(s);
-    else gnsd_store_rollback(s);
+    if (r == 0)
+      r = gnsd_store_commit(s);
+    else
+      gnsd_store_rollback(s);
   }
   if (r < 0) return reply_errno(call, r, zone.name);
   map_invalidate(z);
@@ -949,10 +976,6 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
   const char **labels = NULL;
   size_t n_labels = 0;
   int r = 0;
-  /* stored records under the labels we touch take part in the checks */
-  if (!replace) r = gnsd_store_record_foreach(d->store, zone.id, NULL, collect_record, &lr);
-  if (r < 0) goto store_error;
-  size_t n_old = lr.n;
   for (size_t i = 0; i < n_new; i++) {
     json_object *jr = single ? jrecords : json_object_array_get_idx(jrecords, i);
     if (lr.n == lr.cap) {
@@ -972,8 +995,10 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
     if (r == -ENOMEM) goto out;
     if (r < 0) {
       char param[64];
-      if (single) snprintf(param, sizeof param, "record%s%s", *field ? "." : "", field);
-      else snprintf(param, sizeof param, "records[%zu]%s%s", i, *field ? "." : "", field);
+      if (single)
+        snprintf(param, sizeof param, "record%s%s", *field ? "." : "", field);
+      else
+        snprintf(param, sizeof param, "records[%zu]%s%s", i, *field ? "." : "", field);
       reply_invalid(call, param, why, single ? -1 : (long)i);
       r = 0;
       goto out;
@@ -981,6 +1006,24 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
     lr.v[lr.n].index = (long)i;
     lr.n++;
   }
+  /* stored records under the labels we touch take part in the checks:
+   * load each distinct label once (sorted copies, since loading grows lr) */
+  if (!replace && n_new > 0) {
+    char(*touched)[GNS_LABEL_MAX + 1] = malloc(n_new * sizeof *touched);
+    if (!touched) {
+      r = -ENOMEM;
+      goto out;
+    }
+    for (size_t i = 0; i < n_new; i++)
+      memcpy(touched[i], lr.v[i].label, sizeof touched[i]);
+    qsort(touched, n_new, sizeof *touched, cmp_label);
+    for (size_t i = 0; r == 0 && i < n_new; i++)
+      if (i == 0 || strcmp(touched[i], touched[i - 1]) != 0)
+        r = gnsd_store_record_foreach(d->store, zone.id, touched[i], collect_record, &lr);
+    free(touched);
+  }
+  if (r == -ENOMEM) goto out;
+  if (r < 0) goto store_error;
   /* group by label, stored records first, and apply RFC 9498, 5 */
   order = malloc((lr.n ? lr.n : 1) * sizeof *order);
   labels = malloc((n_new ? n_new : 1) * sizeof *labels);
@@ -988,12 +1031,14 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
     r = -ENOMEM;
     goto out;
   }
-  for (size_t i = 0; i < lr.n; i++) order[i] = &lr.v[i];
+  for (size_t i = 0; i < lr.n; i++)
+    order[i] = &lr.v[i];
   qsort(order, lr.n, sizeof *order, cmp_zrec_ptr);
   for (size_t i = 0; i < lr.n;) {
     size_t j = i;
     bool touched = false;
-    while (j < lr.n && strcmp(order[j]->label, order[i]->label) == 0) touched |= order[j++]->index >= 0;
+    while (j < lr.n && strcmp(order[j]->label, order[i]->label) == 0)
+      touched |= order[j++]->index >= 0;
     if (touched) {
       const struct zrec *bad = NULL;
       const char *why = NULL;
@@ -1001,8 +1046,10 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
       if (r == -ENOMEM) goto out;
       if (r < 0) {
         char param[64];
-        if (single || !bad) snprintf(param, sizeof param, single ? "record" : "records");
-        else snprintf(param, sizeof param, "records[%ld]", bad->index);
+        if (single || !bad)
+          snprintf(param, sizeof param, single ? "record" : "records");
+        else
+          snprintf(param, sizeof param, "records[%ld]", bad->index);
         reply_invalid(call, param, why, single || !bad ? -1 : bad->index);
         r = 0;
         goto out;
@@ -1018,10 +1065,12 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
     int64_t gone = 0;
     r = gnsd_store_record_delete_all(d->store, zone.id, &gone);
   }
-  for (size_t i = n_old; r == 0 && i < lr.n; i++)
+  for (size_t i = 0; r == 0 && i < n_new; i++) /* the request's records come first in lr */
     r = gnsd_store_record_add(d->store, zone.id, lr.v[i].label, &lr.v[i].rd);
-  if (r == 0) r = gnsd_store_commit(d->store);
-  else gnsd_store_rollback(d->store);
+  if (r == 0)
+    r = gnsd_store_commit(d->store);
+  else
+    gnsd_store_rollback(d->store);
   if (r < 0) goto store_error;
   if (replace) {
     unsigned blocks = 0;
@@ -1073,9 +1122,8 @@ static int list_record(void *userdata, const char *label, const struct gns_recor
 }
 
 static int m_list_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"label", VARLINK_STRING, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = {
+      {"zone", VARLINK_STRING, false}, {"label", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
@@ -1172,7 +1220,8 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
   char norm[GNSD_ZONE_NAME_MAX + 1];
   struct gnsd_zone zone;
   int r = -ENOENT;
-  if (zone_name_normalize(zname, norm, &why) == 0) r = gnsd_store_zone_get(z->d->store, norm, &zone);
+  if (zone_name_normalize(zname, norm, &why) == 0)
+    r = gnsd_store_zone_get(z->d->store, norm, &zone);
   if (r == 0) {
     zk = zone.pub;
     zone_id = zone.id;
@@ -1243,7 +1292,8 @@ static int m_list_start_zones(struct varlink_call *call, json_object *params, vo
   if (r == -ENOMEM) return r;
   if (r < 0) return reply_storage(call);
   struct start_list_ctx c = {json_object_new_array(), z->d->store};
-  for (size_t i = 0; i < n; i++) start_zone_entry(&c, maps[i].suffix, &maps[i].zk);
+  for (size_t i = 0; i < n; i++)
+    start_zone_entry(&c, maps[i].suffix, &maps[i].zk);
   json_object *p = json_object_new_object();
   json_object_object_add(p, "startZones", c.array);
   varlink_call_reply(call, p);
@@ -1313,8 +1363,8 @@ int gnsd_zones_make_revocation(const struct gns_zone_priv *priv, uint64_t timest
     *why = "proof of work too weak for the required difficulty";
     return -EINVAL;
   }
-  uint64_t exp = add_sat(timestamp, gns_revocation_validity(gns_revocation_state_average(&st),
-                                                             difficulty));
+  uint64_t exp =
+      add_sat(timestamp, gns_revocation_validity(gns_revocation_state_average(&st), difficulty));
   if (exp <= now) {
     *why = "timestamp too old: this revocation would already have expired";
     return -ESTALE;
@@ -1391,7 +1441,8 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
   struct gns_zone_key zk;
   struct gnsd_zone zone;
   int r = -ENOENT;
-  if (zone_name_normalize(zname, norm, &why) == 0) r = gnsd_store_zone_get(z->d->store, norm, &zone);
+  if (zone_name_normalize(zname, norm, &why) == 0)
+    r = gnsd_store_zone_get(z->d->store, norm, &zone);
   if (r == 0) {
     zk = zone.pub;
     gns_zone_priv_wipe(&zone.priv);
@@ -1478,8 +1529,10 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
   json_object *backends = json_object_new_array();
   for (size_t i = 0; i < d->n_backends; i++) {
     json_object *b = json_object_new_object();
-    if (d->backends[i]->ops->status) d->backends[i]->ops->status(d->backends[i], b);
-    else json_object_object_add(b, "name", json_object_new_string(d->backends[i]->ops->name));
+    if (d->backends[i]->ops->status)
+      d->backends[i]->ops->status(d->backends[i], b);
+    else
+      json_object_object_add(b, "name", json_object_new_string(d->backends[i]->ops->name));
     json_object_array_add(backends, b);
   }
   json_object_object_add(p, "backends", backends);
@@ -1561,7 +1614,8 @@ int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
   if (sd_event_add_time_relative(d->event, &z->timer, CLOCK_MONOTONIC, 0, US_PER_S,
                                  on_publish_timer, z) < 0)
     log_error("zones: cannot schedule publication");
-  else sd_event_source_set_enabled(z->timer, SD_EVENT_ONESHOT);
+  else
+    sd_event_source_set_enabled(z->timer, SD_EVENT_ONESHOT);
   *out = z;
   return 0;
 }

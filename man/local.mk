@@ -3,3 +3,6 @@
 # nss: the NSS module
 man_MANS += man/nss-gns.8
 EXTRA_DIST += man/nss-gns.8
+
+man_MANS += man/gnsd.8
+EXTRA_DIST += man/gnsd.8

@@ -6,3 +6,7 @@ TESTS += tests/gnsd-varlink.sh tests/gnsd-zone.sh tests/gnsd-permission.sh \
 # GNUnet interop, both ways (helper "gnunet"): private peers, gnsd, getent.
 TESTS += tests/interop-gnunet.sh
 EXTRA_DIST += tests/interop-gnunet.sh tests/gnsd-env.sh
+
+# resolver: alt.gns.Resolve against a real gnsd and a real dnsmasq
+TESTS += tests/gnsd-resolve.sh
+EXTRA_DIST += tests/gnsd_resolve.py

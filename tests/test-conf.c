@@ -46,10 +46,21 @@ static const struct {
   int ret;
   uint64_t bytes;
 } sizes[] = {
-    {"512", 0, 512},       {"512K", 0, 524288},   {"16M", 0, 16777216},  {"1G", 0, 1073741824},
-    {"16m", 0, 16777216},  {"2KiB", 0, 2048},     {"2KB", 0, 2048},      {"7B", 0, 7},
-    {"", -EINVAL, 0},      {"M", -EINVAL, 0},     {"16T", -EINVAL, 0},   {"1.5M", -EINVAL, 0},
-    {"16 M", -EINVAL, 0},  {"99999999999999999999", -ERANGE, 0},       {"99999999999G", -ERANGE, 0},
+    {"512", 0, 512},
+    {"512K", 0, 524288},
+    {"16M", 0, 16777216},
+    {"1G", 0, 1073741824},
+    {"16m", 0, 16777216},
+    {"2KiB", 0, 2048},
+    {"2KB", 0, 2048},
+    {"7B", 0, 7},
+    {"", -EINVAL, 0},
+    {"M", -EINVAL, 0},
+    {"16T", -EINVAL, 0},
+    {"1.5M", -EINVAL, 0},
+    {"16 M", -EINVAL, 0},
+    {"99999999999999999999", -ERANGE, 0},
+    {"99999999999G", -ERANGE, 0},
 };
 
 static const struct {
@@ -94,7 +105,8 @@ static const struct {
     {"[resolver\n", "t.conf:1: malformed section header"},
     {"[resolver] x\n", "t.conf:1: malformed section header"},
     {"[cache]\nmemory = lots\n", "t.conf:2: memory: \"lots\" is not a size (e.g. 512K, 16M)"},
-    {"[cache]\nmemory = 99999999999999G\n", "t.conf:2: memory: size \"99999999999999G\" is too large"},
+    {"[cache]\nmemory = 99999999999999G\n",
+     "t.conf:2: memory: size \"99999999999999G\" is too large"},
     {"[cache]\nmemory 16M\n", "t.conf:2: expected \"key = value\""},
     {"[cache]\n= 16M\n", "t.conf:2: missing key before \"=\""},
     {"[dht]\nbackend = kademlia\n", "t.conf:2: backend: \"kademlia\" is not one of none, gnunet"},

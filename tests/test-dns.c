@@ -36,8 +36,7 @@ static pid_t start_dnsmasq(const char *bin, int port) {
           "--pid-file=", "--user=root", portarg, "--local=/example.com/",
           "--host-record=www.example.com,192.0.2.1,2001:db8::1",
           "--host-record=mail.example.com,192.0.2.25", "--cname=alias.example.com,www.example.com",
-          "--txt-record=txt.example.com,hello world",
-          "--mx-host=example.com,mail.example.com,10",
+          "--txt-record=txt.example.com,hello world", "--mx-host=example.com,mail.example.com,10",
           "--srv-host=_xmpp._tcp.example.com,xmpp.example.com,5222,1,2", "--local-ttl=300",
           (char *)NULL);
     _exit(127);
@@ -69,7 +68,8 @@ static void on_result(void *userdata, int error, const struct gns_record *rd, si
 static sd_event *ev;
 
 static void wait_for(bool *done, unsigned ms) {
-  for (unsigned i = 0; i < ms / 10 && !*done; i++) sd_event_run(ev, 10000);
+  for (unsigned i = 0; i < ms / 10 && !*done; i++)
+    sd_event_run(ev, 10000);
 }
 
 static void query(struct gnsd_dns *d, const char *name, uint16_t type, const char *server,
@@ -144,10 +144,18 @@ int main(void) {
   /* MX and SRV: names uncompressed in wire format */
   query(d, "example.com", 15, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
-  CHECK(has(&r, 15, "\x00\x0a\x04mail\x07" "example\x03" "com\x00", 20));
+  CHECK(has(&r, 15,
+            "\x00\x0a\x04mail\x07"
+            "example\x03"
+            "com\x00",
+            20));
   query(d, "_xmpp._tcp.example.com", 33, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
-  CHECK(has(&r, 33, "\x00\x01\x00\x02\x14\x66\x04xmpp\x07" "example\x03" "com\x00", 24));
+  CHECK(has(&r, 33,
+            "\x00\x01\x00\x02\x14\x66\x04xmpp\x07"
+            "example\x03"
+            "com\x00",
+            24));
   /* CNAME: asked for A, only the A records of the chain come back */
   query(d, "alias.example.com", 1, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
@@ -155,7 +163,11 @@ int main(void) {
   CHECK(has(&r, 1, a, 4));
   query(d, "alias.example.com", 5, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
-  CHECK(has(&r, 5, "\x03www\x07" "example\x03" "com\x00", 17));
+  CHECK(has(&r, 5,
+            "\x03www\x07"
+            "example\x03"
+            "com\x00",
+            17));
   /* NOERROR without data, NXDOMAIN */
   query(d, "mail.example.com", 28, "127.0.0.1", &r);
   CHECK_INT(r.error, 0);
@@ -185,17 +197,19 @@ int main(void) {
   static struct result many[100];
   memset(many, 0, sizeof(many));
   for (int i = 0; i < 100; i++)
-    CHECK_INT(gnsd_dns_query(d, i % 2 ? "www.example.com" : "mail.example.com", 1, i % 3 ? lo : NULL,
-                             i % 3 ? 1 : 0, on_result, &many[i], NULL),
+    CHECK_INT(gnsd_dns_query(d, i % 2 ? "www.example.com" : "mail.example.com", 1,
+                             i % 3 ? lo : NULL, i % 3 ? 1 : 0, on_result, &many[i], NULL),
               0);
   for (int k = 0; k < 500; k++) {
     bool all = true;
-    for (int i = 0; i < 100; i++) all = all && many[i].done;
+    for (int i = 0; i < 100; i++)
+      all = all && many[i].done;
     if (all) break;
     sd_event_run(ev, 10000);
   }
   unsigned ok = 0;
-  for (int i = 0; i < 100; i++) ok += many[i].done && many[i].error == 0 && many[i].n == 1;
+  for (int i = 0; i < 100; i++)
+    ok += many[i].done && many[i].error == 0 && many[i].n == 1;
   CHECK_INT(ok, 100);
   /* queries pending at free time are dropped quietly */
   memset(&rc, 0, sizeof(rc));

@@ -16,11 +16,11 @@ static void test_label_check(void) {
       {S("www"), 0},
       {S("@"), 0},
       {S("\xe5\xa4\xa9\xe4\xb8\x8b\xe7\x84\xa1\xe6\x95\xb5"), 0}, /* RFC D.2 (2) label */
-      {S("caf\xc3\xa9"), 0},                                    /* é precomposed: NFC */
-      {S("cafe\xcc\x81"), -EILSEQ},                             /* e + U+0301: not NFC */
-      {S("\xe1\x84\x80\xe1\x85\xa1"), -EILSEQ},                 /* conjoining jamo: NFC is U+AC00 */
-      {S("\xea\xb0\x80"), 0},                                   /* U+AC00 */
-      {S("\xe2\x84\xab"), -EILSEQ},                             /* ANGSTROM SIGN -> U+00C5 */
+      {S("caf\xc3\xa9"), 0},                                      /* é precomposed: NFC */
+      {S("cafe\xcc\x81"), -EILSEQ},                               /* e + U+0301: not NFC */
+      {S("\xe1\x84\x80\xe1\x85\xa1"), -EILSEQ}, /* conjoining jamo: NFC is U+AC00 */
+      {S("\xea\xb0\x80"), 0},                   /* U+AC00 */
+      {S("\xe2\x84\xab"), -EILSEQ},             /* ANGSTROM SIGN -> U+00C5 */
       {S(""), -EINVAL},
       {S("a.b"), -EINVAL},
       {S("a\0b"), -EINVAL},
@@ -64,8 +64,7 @@ static void test_label_normalize(void) {
       {S("\xc3\x28"), -EINVAL, NULL},
       {S("a.b"), -EINVAL, NULL},
       {S(""), -EINVAL, NULL},
-      {S("1234567890123456789012345678901234567890123456789012345678901234"), -ENAMETOOLONG,
-       NULL},
+      {S("1234567890123456789012345678901234567890123456789012345678901234"), -ENAMETOOLONG, NULL},
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
     char out[128];
@@ -98,7 +97,9 @@ static void test_name_split(void) {
       {"a..b", -EINVAL, 0, {NULL}},
       {".a", -EINVAL, 0, {NULL}},
       {"a..", -EINVAL, 0, {NULL}},
-      {"x.1234567890123456789012345678901234567890123456789012345678901234", -ENAMETOOLONG, 0,
+      {"x.1234567890123456789012345678901234567890123456789012345678901234",
+       -ENAMETOOLONG,
+       0,
        {NULL}},
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
@@ -115,13 +116,15 @@ static void test_name_split(void) {
   /* Overlong names and too many labels. */
   char name[600];
   memset(name, 'a', 253);
-  for (size_t i = 63; i < 253; i += 64) name[i] = '.';
+  for (size_t i = 63; i < 253; i += 64)
+    name[i] = '.';
   struct gns_name_labels l;
   CHECK_INT(gns_name_split(name, 253, &l), 0);
   CHECK_INT(l.n, 4);
   name[253] = 'a';
   CHECK_INT(gns_name_split(name, 254, &l), -ENAMETOOLONG);
-  for (size_t i = 0; i < 259; i++) name[i] = (i % 2) ? '.' : 'a';
+  for (size_t i = 0; i < 259; i++)
+    name[i] = (i % 2) ? '.' : 'a';
   CHECK_INT(gns_name_split(name, 253, &l), 0); /* 127 one-byte labels */
   CHECK_INT(l.n, 127);
 }
@@ -163,9 +166,9 @@ static void test_relative_and_apex(void) {
     bool want;
     size_t prefix;
   } cases[] = {
-      {"www.+", true, 3},    {"a.b.+", true, 3}, {"+", true, 0},   {"www.+.", true, 3},
-      {"www", false, 0},     {"www+", false, 0}, {".+", false, 0}, {"+.www", false, 0},
-      {"", false, 0},
+      {"www.+", true, 3},  {"a.b.+", true, 3},  {"+", true, 0},
+      {"www.+.", true, 3}, {"www", false, 0},   {"www+", false, 0},
+      {".+", false, 0},    {"+.www", false, 0}, {"", false, 0},
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
     size_t p = 999;

@@ -28,8 +28,11 @@ static void test_vector1(void) {
   uint8_t key[32], want[64], out[128];
   CHECK_INT(check_hex(vec1_pkey_data, key, sizeof key), 32);
   size_t wl = check_hex(vec1_rdata, want, sizeof want);
-  struct gns_record rd = {.expiration = 8143584694000000u, .type = GNS_TYPE_PKEY,
-                          .flags = GNS_RF_CRITICAL, .data_len = 32, .data = key};
+  struct gns_record rd = {.expiration = 8143584694000000u,
+                          .type = GNS_TYPE_PKEY,
+                          .flags = GNS_RF_CRITICAL,
+                          .data_len = 32,
+                          .data = key};
   size_t sz = 0, outlen = 0;
   CHECK_INT(gns_rdata_size(&rd, 1, &sz), 0);
   CHECK_INT(sz, 48); /* delegation only: no padding to 64 */
@@ -97,13 +100,13 @@ static void test_padding(void) {
     size_t want;
     int rc;
   } cases[] = {
-      {GNS_TYPE_A, 1, 4, 32, 0},       /* 20 -> 32 */
-      {GNS_TYPE_A, 1, 16, 32, 0},      /* exactly 32: unchanged */
-      {GNS_TYPE_A, 1, 17, 64, 0},      /* 33 -> 64 */
-      {GNS_TYPE_A, 3, 4, 64, 0},       /* 60 -> 64 */
-      {GNS_TYPE_TXT, 1, 0, 16, 0},     /* header only, already a power of two */
-      {GNS_TYPE_PKEY, 1, 32, 48, 0},   /* delegation only: never padded */
-      {GNS_TYPE_EDKEY, 2, 32, 96, 0},  /* active + shadow EDKEY: still no padding */
+      {GNS_TYPE_A, 1, 4, 32, 0},      /* 20 -> 32 */
+      {GNS_TYPE_A, 1, 16, 32, 0},     /* exactly 32: unchanged */
+      {GNS_TYPE_A, 1, 17, 64, 0},     /* 33 -> 64 */
+      {GNS_TYPE_A, 3, 4, 64, 0},      /* 60 -> 64 */
+      {GNS_TYPE_TXT, 1, 0, 16, 0},    /* header only, already a power of two */
+      {GNS_TYPE_PKEY, 1, 32, 48, 0},  /* delegation only: never padded */
+      {GNS_TYPE_EDKEY, 2, 32, 96, 0}, /* active + shadow EDKEY: still no padding */
       {GNS_TYPE_TXT, 1, 65000, 65536, 0},
       {GNS_TYPE_TXT, 1, 65520, 65536, 0},
       {GNS_TYPE_TXT, 1, 65521, 0, -E2BIG},
@@ -123,8 +126,9 @@ static void test_padding(void) {
   }
   /* A delegation next to a supplemental record of another type is padded. */
   uint8_t key[32] = {1};
-  struct gns_record mix[2] = {{1000, GNS_TYPE_PKEY, GNS_RF_CRITICAL, 32, key},
-                              {1000, GNS_TYPE_NICK, GNS_RF_SUPPLEMENTAL, 3, (const uint8_t *)"bob"}};
+  struct gns_record mix[2] = {
+      {1000, GNS_TYPE_PKEY, GNS_RF_CRITICAL, 32, key},
+      {1000, GNS_TYPE_NICK, GNS_RF_SUPPLEMENTAL, 3, (const uint8_t *)"bob"}};
   size_t sz = 0;
   CHECK_INT(gns_rdata_size(mix, 2, &sz), 0);
   CHECK_INT(sz, 128); /* 48 + 19 = 67 -> 128 */
@@ -142,7 +146,8 @@ static void test_serialize_rules(void) {
   CHECK_INT(outlen, 32);
   /* The private flag is local-only; shadow and critical stay. */
   CHECK_INT(gns_get_u16(out + 10), GNS_RF_SHADOW | GNS_RF_CRITICAL);
-  for (size_t i = 20; i < 32; i++) CHECK_INT(out[i], 0);
+  for (size_t i = 20; i < 32; i++)
+    CHECK_INT(out[i], 0);
   CHECK_INT(gns_rdata_serialize(&rd, 1, small, sizeof small, &outlen), -ENOSPC);
   rd.flags = GNS_RF_RELATIVE_EXPIRATION;
   CHECK_INT(gns_rdata_serialize(&rd, 1, out, sizeof out, &outlen), -EINVAL);
@@ -193,11 +198,15 @@ static void test_block_expiration(void) {
       {{{100, GNS_TYPE_A, 0, 0, NULL},
         {300, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL},
         {200, GNS_TYPE_AAAA, 0, 0, NULL}},
-       3, 0, 200},
+       3,
+       0,
+       200},
       {{{100, GNS_TYPE_A, 0, 0, NULL}, {50, GNS_TYPE_TXT, GNS_RF_SUPPLEMENTAL, 0, NULL}}, 2, 0, 50},
       /* relative expirations count from now */
       {{{100, GNS_TYPE_A, GNS_RF_RELATIVE_EXPIRATION, 0, NULL}, {5000, GNS_TYPE_AAAA, 0, 0, NULL}},
-       2, 1000, 1100},
+       2,
+       1000,
+       1100},
       {{{UINT64_MAX, GNS_TYPE_A, GNS_RF_RELATIVE_EXPIRATION, 0, NULL}}, 1, 1000, UINT64_MAX},
       {{{0}}, 0, 1000, 0},
   };
@@ -217,33 +226,55 @@ static void test_filter_live(void) {
       {{{200, GNS_TYPE_A, 0, 0, NULL},
         {300, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL},
         {400, GNS_TYPE_AAAA, GNS_RF_SHADOW, 0, NULL}},
-       3, 100, 2, {200, 400}},
+       3,
+       100,
+       2,
+       {200, 400}},
       /* active expired: the shadow takes over */
-      {{{200, GNS_TYPE_A, 0, 0, NULL}, {300, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL}}, 2, 250, 1, {300}},
+      {{{200, GNS_TYPE_A, 0, 0, NULL}, {300, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL}},
+       2,
+       250,
+       1,
+       {300}},
       /* expiring exactly now counts as expired */
-      {{{250, GNS_TYPE_A, 0, 0, NULL}, {300, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL}}, 2, 250, 1, {300}},
+      {{{250, GNS_TYPE_A, 0, 0, NULL}, {300, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL}},
+       2,
+       250,
+       1,
+       {300}},
       /* everything expired */
       {{{200, GNS_TYPE_A, 0, 0, NULL}, {210, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL}}, 2, 500, 0, {0}},
       /* relative expirations never expire; they hide shadows */
-      {{{10, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL}, {20, GNS_TYPE_A, GNS_RF_RELATIVE_EXPIRATION, 0, NULL}},
-       2, 5, 1, {20}},
+      {{{10, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL},
+        {20, GNS_TYPE_A, GNS_RF_RELATIVE_EXPIRATION, 0, NULL}},
+       2,
+       5,
+       1,
+       {20}},
       /* shadow before the active record, dropped records ahead of both */
       {{{1, GNS_TYPE_TXT, 0, 0, NULL},
         {900, GNS_TYPE_A, GNS_RF_SHADOW, 0, NULL},
         {2, GNS_TYPE_TXT, 0, 0, NULL},
         {800, GNS_TYPE_A, 0, 0, NULL},
         {700, GNS_TYPE_NICK, 0, 0, NULL}},
-       5, 100, 2, {800, 700}},
+       5,
+       100,
+       2,
+       {800, 700}},
       /* two shadows of one type with no active record: both kept */
       {{{500, GNS_TYPE_PKEY, GNS_RF_SHADOW, 0, NULL}, {600, GNS_TYPE_PKEY, GNS_RF_SHADOW, 0, NULL}},
-       2, 100, 2, {500, 600}},
+       2,
+       100,
+       2,
+       {500, 600}},
   };
   for (size_t c = 0; c < GNS_ARRAY_SIZE(cases); c++) {
     struct gns_record rd[5];
     memcpy(rd, cases[c].rd, sizeof rd);
     size_t n = gns_records_filter_live(rd, cases[c].n, cases[c].now);
     CHECK_INT(n, cases[c].want_n);
-    for (size_t i = 0; i < n && i < cases[c].want_n; i++) CHECK_INT(rd[i].expiration, cases[c].want_exp[i]);
+    for (size_t i = 0; i < n && i < cases[c].want_n; i++)
+      CHECK_INT(rd[i].expiration, cases[c].want_exp[i]);
   }
 }
 

@@ -97,7 +97,8 @@ static void mem_add(struct mem *m, const uint8_t q[GNS_Q_LEN], const uint8_t *bl
 }
 
 static void mem_clear(struct mem *m) {
-  for (size_t i = 0; i < m->n; i++) free(m->items[i].block);
+  for (size_t i = 0; i < m->n; i++)
+    free(m->items[i].block);
   m->n = 0;
 }
 
@@ -314,7 +315,8 @@ int main(void) {
   gnsd_resolve_set_revocation_check(R, is_revoked, NULL);
   gnsd_resolve_set_start_zones(R, start_zones, NULL);
 
-  uint8_t a1[4] = {192, 0, 2, 1}, a2[4] = {192, 0, 2, 2}, a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+  uint8_t a1[4] = {192, 0, 2, 1}, a2[4] = {192, 0, 2, 2},
+          a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
   struct gns_record www[] = {rec(GNS_TYPE_A, a1, 4, 0), rec(GNS_TYPE_AAAA, a6, 16, 0)};
   struct gns_record v4only = rec(GNS_TYPE_A, a2, 4, 0);
   struct gns_record deleg = rec(z_sub.pub.ztype, z_sub.pub.key, 32, GNS_RF_CRITICAL);
@@ -475,8 +477,10 @@ int main(void) {
   /* 64 concurrent requests on 8 connections, through the async backend */
   gnsd_resolve_flush(R);
   int fds[8];
-  for (int i = 0; i < 8; i++) fds[i] = client();
-  for (int i = 0; i < 64; i++) send_msg(fds[i % 8], hostname("deep.sub.home.gns.alt", i % 2 ? 2 : 0));
+  for (int i = 0; i < 8; i++)
+    fds[i] = client();
+  for (int i = 0; i < 64; i++)
+    send_msg(fds[i % 8], hostname("deep.sub.home.gns.alt", i % 2 ? 2 : 0));
   unsigned ok = 0;
   for (int i = 0; i < 8; i++) {
     json_object *rs[8];
@@ -505,7 +509,8 @@ int main(void) {
   CHECK_INT(dht.active, 0); /* the pending GET was cancelled */
   /* the DHT backend goes away (SIGHUP) while a request waits for it */
   send_msg(fd, hostname("other3.sub.home.gns.alt", 0));
-  for (int i = 0; i < 5; i++) sd_event_run(ev, 1000);
+  for (int i = 0; i < 5; i++)
+    sd_event_run(ev, 1000);
   CHECK_INT(dht.active, 1);
   /* its owner frees it, and with it the pending GET */
   dht.active = 0;
@@ -520,18 +525,22 @@ int main(void) {
   /* a client that goes away mid-request */
   int gone = client();
   send_msg(gone, hostname("other2.sub.home.gns.alt", 0));
-  for (int i = 0; i < 5; i++) sd_event_run(ev, 1000);
+  for (int i = 0; i < 5; i++)
+    sd_event_run(ev, 1000);
   close(gone);
-  for (int i = 0; i < 20; i++) sd_event_run(ev, 1000);
+  for (int i = 0; i < 20; i++)
+    sd_event_run(ev, 1000);
   CHECK_INT(status_int("pending"), 0);
   CHECK_INT(dht.active, 0);
   dht.delay_ms = 5;
 
-  for (int i = 0; i < 8; i++) close(fds[i]);
+  for (int i = 0; i < 8; i++)
+    close(fds[i]);
   close(fd);
   gnsd_resolve_free(R);
   varlink_server_free(srv);
-  for (int i = 0; i < 50; i++) sd_event_run(ev, 0);
+  for (int i = 0; i < 50; i++)
+    sd_event_run(ev, 0);
   sd_event_unref(ev);
   gnsd_conf_free(&conf);
   mem_clear(&store);

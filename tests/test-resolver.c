@@ -42,7 +42,8 @@ static struct stored store[256];
 static size_t n_store;
 
 static void store_reset(void) {
-  for (size_t i = 0; i < n_store; i++) free(store[i].block);
+  for (size_t i = 0; i < n_store; i++)
+    free(store[i].block);
   n_store = 0;
 }
 
@@ -121,9 +122,8 @@ static struct gns_record rec_aaaa(const char *ip) {
 
 static struct gns_record rec_text(uint32_t type, const char *s, uint16_t flags) {
   /* REDIRECT is NUL-terminated (RFC 9498, 5.2.1); LEHO and NICK are not. */
-  return rec(type, s, strlen(s) + (type == GNS_TYPE_REDIRECT), flags | (type == GNS_TYPE_REDIRECT
-                                                                           ? GNS_RF_CRITICAL
-                                                                           : 0));
+  return rec(type, s, strlen(s) + (type == GNS_TYPE_REDIRECT),
+             flags | (type == GNS_TYPE_REDIRECT ? GNS_RF_CRITICAL : 0));
 }
 
 static struct gns_record rec_deleg(const struct tzone *z) {
@@ -273,9 +273,9 @@ static void run_expect(const struct gns_zone_key *start, const char *name, uint3
       bool supplied = false;
       for (size_t i = 0; i < n_store && !supplied; i++) {
         if (memcmp(store[i].q, st.q, GNS_Q_LEN) != 0) continue;
-        rc = use_verified ? gns_resolution_supply_verified_block(r, store[i].block, store[i].len,
-                                                                 run_now)
-                          : gns_resolution_supply_block(r, store[i].block, store[i].len, run_now);
+        rc = use_verified
+                 ? gns_resolution_supply_verified_block(r, store[i].block, store[i].len, run_now)
+                 : gns_resolution_supply_block(r, store[i].block, store[i].len, run_now);
         if (rc == 0)
           supplied = true;
         else {
@@ -292,8 +292,8 @@ static void run_expect(const struct gns_zone_key *start, const char *name, uint3
         strcat(servers, st.dns_servers[i]);
       }
       size_t l = strlen(out->dns_log);
-      snprintf(out->dns_log + l, sizeof(out->dns_log) - l, "%s%s/%u@%s", l ? " " : "",
-               st.dns_name, st.dns_type, servers);
+      snprintf(out->dns_log + l, sizeof(out->dns_log) - l, "%s%s/%u@%s", l ? " " : "", st.dns_name,
+               st.dns_type, servers);
       const struct dns_answer *a = dns_find(dns, n_dns, st.dns_name, st.dns_type);
       if (!a) {
         CHECK_INT(gns_resolution_supply_dns(r, -ENOENT, NULL, 0), 0);
@@ -829,7 +829,11 @@ static void test_gns2dns(void) {
   publish(&z_pkey, "gnunet", &g_gnunet, 1);
   publish(&z_pkey, "@", g1, 2);
   const struct dns_answer dns[] = {
-      {"www.example.com", GNS_TYPE_AAAA, 0, "192.0.2.53,2001:db8::53", 1,
+      {"www.example.com",
+       GNS_TYPE_AAAA,
+       0,
+       "192.0.2.53,2001:db8::53",
+       1,
        {rec_aaaa("2001:db8::1")}},
       {"www.example.com", GNS_TYPE_A, 0, NULL, 1, {rec_a("192.0.2.1")}},
       {"ns1.example.net", 0, 0, "", 1, {rec_a("192.0.2.200")}},
@@ -966,7 +970,11 @@ static void test_box(void) {
   struct gns_record g = rec_g2d("example.com", "192.0.2.53");
   publish(&z_pkey, "dns", &g, 1);
   const struct dns_answer dns[] = {
-      {"_443._tcp.www.example.com", GNS_TYPE_TLSA, 0, "192.0.2.53", 1,
+      {"_443._tcp.www.example.com",
+       GNS_TYPE_TLSA,
+       0,
+       "192.0.2.53",
+       1,
        {rec(GNS_TYPE_TLSA, tlsa, sizeof(tlsa), 0)}},
   };
   run(&z_pkey.pub, "_443._tcp.www.dns", GNS_TYPE_TLSA, dns, 1, &r);

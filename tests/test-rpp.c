@@ -155,7 +155,8 @@ static void test_record_input(void) {
       {"{\"name\":\"cafe\\u0301\",\"type\":\"a\",\"class\":\"in\",\"rdlength\":4,"
        "\"rdata\":{\"address\":\"192.0.2.1\"},\"flags\":[\"critical\",\"bit12\"],\"ttl\":\"0.25\"}",
        NULL, 0, "caf\xc3\xa9", GNS_RF_CRITICAL | 0x1000 | GNS_RF_RELATIVE_EXPIRATION, 250000, NULL},
-      {"{\"name\":\"mx\",\"type\":\"mx\",\"rdata\":{\"preference\":10,\"exchange\":\"mx.example.\"}}",
+      {"{\"name\":\"mx\",\"type\":\"mx\",\"rdata\":{\"preference\":10,\"exchange\":\"mx.example.\"}"
+       "}",
        NULL, 0, "mx", GNS_RF_RELATIVE_EXPIRATION, 3600000000u, NULL},
       /* errors name the field */
       {"{\"name\":\"www.other.com.\",\"type\":\"a\",\"rdata\":{\"address\":\"192.0.2.1\"}}",
@@ -176,8 +177,8 @@ static void test_record_input(void) {
        -EINVAL, NULL, 0, 0, "field class"},
       {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3\"}}", NULL, -EINVAL, NULL, 0,
        0, "field rdata: rdata.address: not an IPv4 address"},
-      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"addr\":\"1.2.3.4\"}}", NULL, -EINVAL, NULL, 0, 0,
-       "rdata.addr: unknown field"},
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"addr\":\"1.2.3.4\"}}", NULL, -EINVAL, NULL, 0,
+       0, "rdata.addr: unknown field"},
       {"{\"name\":\"a\",\"type\":\"mx\",\"rdata\":{\"preference\":\"10\"}}", NULL, -EINVAL, NULL, 0,
        0, "rdata.exchange: missing"},
       {"{\"name\":\"a\",\"type\":\"mx\",\"rdata\":{\"preference\":\"x\",\"exchange\":\"a\"}}", NULL,
@@ -218,12 +219,20 @@ static void test_record_input(void) {
        -EINVAL, NULL, 0, 0, "field ttl"},
       {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"},\"expiration\":\"x\"}",
        NULL, -EINVAL, NULL, 0, 0, "field expiration"},
-      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"},\"flags\":[\"relative\"],"
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"},\"flags\":[\"relative\"]"
+       ","
        "\"expiration\":\"5\"}",
        NULL, -EINVAL, NULL, 0, 0, "field flags: \"relative\" needs \"ttl\""},
       {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"},\"colour\":\"red\"}",
        NULL, -EINVAL, NULL, 0, 0, "unknown member \"colour\""},
       {"[1]", NULL, -EINVAL, NULL, 0, 0, "must be an object"},
+      /* {"data": hex} works for known types too, and is validated */
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"data\":\"c0000201\"}}", NULL, 0, "a",
+       GNS_RF_RELATIVE_EXPIRATION, 3600000000u, NULL},
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"data\":\"c00002\"}}", NULL, -EINVAL, NULL, 0, 0,
+       "rdata.data: generic form: data is not valid for this record type"},
+      {"{\"name\":\"a\",\"type\":\"a\",\"rdata\":{\"data\":\"c0000201\",\"address\":\"1.2.3.4\"}}",
+       NULL, -EINVAL, NULL, 0, 0, "cannot be combined"},
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
     json_object *o = json_tokener_parse(cases[i].json);
@@ -251,8 +260,10 @@ static void test_record_input(void) {
     const char *why = NULL;
     r = gns_rpp_record_from_json(o, cases[i].origin, &rec, &why);
     CHECK_INT(r, cases[i].rc);
-    if (r == 0) gns_rpp_record_clear(&rec);
-    else CHECK(why != NULL);
+    if (r == 0)
+      gns_rpp_record_clear(&rec);
+    else
+      CHECK(why != NULL);
     json_object_put(o);
   }
 }
@@ -293,7 +304,8 @@ static void test_document_round_trip(void) {
   }
   gns_rpp_records_free(back, bn);
   json_object_put(doc);
-  for (size_t i = 0; i < n; i++) gns_rpp_record_clear(&recs[i]);
+  for (size_t i = 0; i < n; i++)
+    gns_rpp_record_clear(&recs[i]);
 }
 
 static void test_document_errors(void) {
@@ -304,7 +316,8 @@ static void test_document_errors(void) {
       {"{\"dns\":{\"records\":[{\"name\":\"@\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"}},"
        "{\"name\":\"www\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3\"}}]}}",
        "record 1, field rdata: rdata.address: not an IPv4 address"},
-      {"{\"dns\":{\"records\":[{\"name\":\"@\",\"type\":\"mx\",\"rdata\":{\"preference\":\"1\"}}]}}",
+      {"{\"dns\":{\"records\":[{\"name\":\"@\",\"type\":\"mx\",\"rdata\":{\"preference\":\"1\"}}]}"
+       "}",
        "record 0, field rdata: rdata.exchange: missing"},
       {"{\"name\":\"example.com\",\"dns\":{\"records\":[{\"name\":\"www.example.net.\","
        "\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"}}]}}",
@@ -315,7 +328,8 @@ static void test_document_errors(void) {
       {"{\"dns\":{\"records\":[]", "JSON syntax error"},
       {"{\"dns\":{\"records\":[]}} x", "trailing data"},
       {"{\"dns\":{\"records\":[],\"controls\":[]}}", "dns.controls"},
-      {"{\"dns\":{\"records\":[{\"name\":\"@\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"}}],"
+      {"{\"dns\":{\"records\":[{\"name\":\"@\",\"type\":\"a\",\"rdata\":{\"address\":\"1.2.3.4\"}}]"
+       ","
        "\"controls\":{\"ttl\":{\"a\":\"soon\"}}}}",
        "dns.controls.ttl.a"},
       {"{\"name\":5,\"dns\":{\"records\":[]}}", "\"name\""},
@@ -353,9 +367,9 @@ static void test_document_errors(void) {
   }
   gns_rpp_records_free(recs, n);
   /* an empty zone is a valid document */
-  CHECK_INT(gns_rpp_document_parse("{\"dns\":{\"records\":[]}}", 22, NULL, &recs, &n, err,
-                                   sizeof err),
-            0);
+  CHECK_INT(
+      gns_rpp_document_parse("{\"dns\":{\"records\":[]}}", 22, NULL, &recs, &n, err, sizeof err),
+      0);
   CHECK_INT(n, 0);
   gns_rpp_records_free(recs, n);
 }
@@ -368,10 +382,20 @@ static void test_export_errors(void) {
   CHECK(o == NULL);
   rd = (struct gns_record){1, GNS_TYPE_VPN, 0, 0, NULL};
   uint8_t vpn[64] = {0};
-  memcpy(vpn + 34, "a b", 4); /* service with a space: not representable */
+  memcpy(vpn + 34, "a b", 4); /* service with a space: no typed form */
   rd.data = vpn;
   rd.data_len = 38;
-  CHECK_INT(gns_rpp_record_to_json("a", &rd, &o), -EBADMSG);
+  CHECK_INT(gns_rpp_record_to_json("a", &rd, &o), 0);
+  json_object *rdata = NULL;
+  if (o && json_object_object_get_ex(o, "rdata", &rdata))
+    CHECK_STR(plain(rdata), "{\"data\":\"00000000000000000000000000000000000000000000000000000000"
+                            "00000000000061206200\"}");
+  struct gns_rpp_record back;
+  CHECK_INT(gns_rpp_record_from_json(o, NULL, &back, NULL), 0);
+  CHECK_INT(back.rd.data_len, 38);
+  if (back.rd.data_len == 38) CHECK_MEM(back.rd.data, vpn, 38);
+  gns_rpp_record_clear(&back);
+  json_object_put(o);
 }
 
 int main(void) {

@@ -69,13 +69,15 @@ static const struct {
     {GNS_TYPE_AAAA, "2001:DB8:0:0::1", "20010db8000000000000000000000001", "2001:db8::1"},
     {GNS_TYPE_CNAME, "www.example.com", "03777777076578616d706c6503636f6d00", NULL},
     {GNS_TYPE_CNAME, "www.example.com.", "03777777076578616d706c6503636f6d00", "www.example.com"},
-    {GNS_TYPE_CNAME, "b\xc3\xbc" "cher.example", "0d786e2d2d62636865722d6b7661076578616d706c6500",
-     "xn--bcher-kva.example"},
+    {GNS_TYPE_CNAME,
+     "b\xc3\xbc"
+     "cher.example",
+     "0d786e2d2d62636865722d6b7661076578616d706c6500", "xn--bcher-kva.example"},
     {GNS_TYPE_NS, "ns1.example.com", "036e7331076578616d706c6503636f6d00", NULL},
     {GNS_TYPE_MX, "10 mx.example.com", "000a026d78076578616d706c6503636f6d00", NULL},
     {GNS_TYPE_MX, "0 .", "000000", NULL}, /* RFC 7505 null MX */
-    {GNS_TYPE_SRV, "5 10 443 srv.example.com",
-     "0005000a01bb03737276076578616d706c6503636f6d00", NULL},
+    {GNS_TYPE_SRV, "5 10 443 srv.example.com", "0005000a01bb03737276076578616d706c6503636f6d00",
+     NULL},
     {GNS_TYPE_SOA, "ns1.example.com hostmaster.example.com ( 2023010101 3600 900 604800 300 )",
      "036e7331076578616d706c6503636f6d00"
      "0a686f73746d6173746572076578616d706c6503636f6d00"
@@ -86,8 +88,8 @@ static const struct {
      "0a686f73746d6173746572076578616d706c6503636f6d00"
      "7894af3500000e100000038400093a800000012c",
      "ns1.example.com hostmaster.example.com ( 2023010101 3600 900 604800 300 )"},
-    {GNS_TYPE_SOA, "a. b. (1 2 3 4 4294967295)", "01610001620000000001000000020000000300000004ffffffff",
-     "a b ( 1 2 3 4 4294967295 )"},
+    {GNS_TYPE_SOA, "a. b. (1 2 3 4 4294967295)",
+     "01610001620000000001000000020000000300000004ffffffff", "a b ( 1 2 3 4 4294967295 )"},
     {GNS_TYPE_TXT, "hello world", "68656c6c6f20776f726c64", NULL},
     {GNS_TYPE_TXT, "", "", NULL},
     {GNS_TYPE_TXT, "Hello World", "48656c6c6f20576f726c64", NULL}, /* RFC D.2 (2) record #2 */
@@ -101,17 +103,28 @@ static const struct {
      "10 1 \"https://example.com/\""},
     {GNS_TYPE_URI, "1 2 \"a\\\"b\\\\c\"", "000100026122625c63", NULL},
     {GNS_TYPE_PKEY, PKEY_ZTLD, PKEY_HEX, NULL},
-    {GNS_TYPE_PKEY, "000g0037fh3qtbck15y8bccnrvwpv17zc7tsgb1c9zg2tpghzvfv1gmg3w", PKEY_HEX, PKEY_ZTLD},
+    {GNS_TYPE_PKEY, "000g0037fh3qtbck15y8bccnrvwpv17zc7tsgb1c9zg2tpghzvfv1gmg3w", PKEY_HEX,
+     PKEY_ZTLD},
     {GNS_TYPE_EDKEY, EDKEY_ZTLD, EDKEY_HEX, NULL},
     {GNS_TYPE_NICK, "alice", "616c696365", NULL},
     {GNS_TYPE_NICK, "\xe6\x84\x9b\xe7\xa7\xb0", "e6849be7a7b0", NULL}, /* RFC D.2 (2) record #1 */
     {GNS_TYPE_LEHO, "www.example.com", "7777772e6578616d706c652e636f6d", NULL},
-    {GNS_TYPE_VPN, "6 " PEER " myservice", PKEY_HEX "00066d7973657276696365" "00", NULL},
-    {GNS_TYPE_GNS2DNS, "example.org@192.0.2.1", "6578616d706c652e6f726700" "3139322e302e322e3100",
+    {GNS_TYPE_VPN, "6 " PEER " myservice",
+     PKEY_HEX "00066d7973657276696365"
+              "00",
      NULL},
-    {GNS_TYPE_GNS2DNS, "example.org.@ns+", "6578616d706c652e6f726700" "6e732b00", "example.org@ns+"},
+    {GNS_TYPE_GNS2DNS, "example.org@192.0.2.1",
+     "6578616d706c652e6f726700"
+     "3139322e302e322e3100",
+     NULL},
+    {GNS_TYPE_GNS2DNS, "example.org.@ns+",
+     "6578616d706c652e6f726700"
+     "6e732b00",
+     "example.org@ns+"},
     {GNS_TYPE_GNS2DNS, "example.org@2001:db8::53",
-     "6578616d706c652e6f726700" "323030313a6462383a3a353300", NULL},
+     "6578616d706c652e6f726700"
+     "323030313a6462383a3a353300",
+     NULL},
     {GNS_TYPE_REDIRECT, "www.+", "7777772e2b00", NULL},
     {GNS_TYPE_REDIRECT, "www.example.com", "7777772e6578616d706c652e636f6d00", NULL},
     {GNS_TYPE_BOX, "6 443 52 3 1 1 abcdef", "000601bb00000034030101abcdef", NULL},
@@ -120,11 +133,20 @@ static const struct {
     {GNS_TYPE_BOX, "17 53 33 5 10 443 srv.example.com",
      "00110035000000210005000a01bb03737276076578616d706c6503636f6d00", NULL},
     {GNS_TYPE_BOX, "6 25 1 192.0.2.1", "0006001900000001c0000201", NULL},
-    {GNS_TYPE_BOX, "6 80 12345 \\# 2 abcd", "00060050" "00003039" "abcd", NULL},
+    {GNS_TYPE_BOX, "6 80 12345 \\# 2 abcd",
+     "00060050"
+     "00003039"
+     "abcd",
+     NULL},
     /* RFC 3597 generic form: any type, validated for known types */
     {GNS_TYPE_A, "\\# 4 c0000201", "c0000201", "192.0.2.1"},
     {12345, "\\# 3 abcdef", "abcdef", NULL},
     {12345, "\\# 0", "", NULL},
+    /* "\#" not followed by white space is not the generic form */
+    {GNS_TYPE_NS, "\\#.", "025c2300", "\\#"},
+    /* data whose text would read as the generic form is printed generically */
+    {GNS_TYPE_TXT, "\\# 3 5c2320", "5c2320", NULL},
+    {GNS_TYPE_TXT, "\\# 5 5c23202078", "5c23202078", NULL},
 };
 
 static void test_good(void) {
@@ -210,6 +232,10 @@ static const struct {
     {GNS_TYPE_GNS2DNS, "example.org@", "DNS server"},
     {GNS_TYPE_GNS2DNS, "a..b@192.0.2.1", "DNS name"},
     {GNS_TYPE_GNS2DNS, "example.org@a b", "DNS server"},
+    {GNS_TYPE_GNS2DNS, "exa\x0cmple.org@192.0.2.1", "DNS name"}, /* found by fuzz-rrtext */
+    {GNS_TYPE_GNS2DNS, "example.org@192.0.2.1\x7f", "DNS server"},
+    {GNS_TYPE_GNS2DNS, "example.org..@192.0.2.1", "DNS name"}, /* found by fuzz-rrtext */
+    {GNS_TYPE_REDIRECT, "www\x01.+", "REDIRECT"},
     {GNS_TYPE_REDIRECT, "", "REDIRECT"},
     {GNS_TYPE_REDIRECT, "a..+", "REDIRECT"},
     {GNS_TYPE_BOX, "6 443", "record type"},
@@ -258,10 +284,10 @@ static const struct {
     {GNS_TYPE_A, "c000020100"},
     {GNS_TYPE_AAAA, "20010db8"},
     {GNS_TYPE_CNAME, ""},
-    {GNS_TYPE_CNAME, "03777777"},         /* truncated, no root */
-    {GNS_TYPE_CNAME, "c00c"},             /* compression pointer */
-    {GNS_TYPE_CNAME, "0377777700ff"},     /* trailing byte */
-    {GNS_TYPE_CNAME, "03770a7700"},       /* control character in a label */
+    {GNS_TYPE_CNAME, "03777777"},     /* truncated, no root */
+    {GNS_TYPE_CNAME, "c00c"},         /* compression pointer */
+    {GNS_TYPE_CNAME, "0377777700ff"}, /* trailing byte */
+    {GNS_TYPE_CNAME, "03770a7700"},   /* control character in a label */
     {GNS_TYPE_MX, "000a"},
     {GNS_TYPE_SRV, "0005000a01bb"},
     {GNS_TYPE_SOA, "01610001620000000100000002"},
@@ -285,7 +311,8 @@ static const struct {
     {GNS_TYPE_REDIRECT, "610062"},
     {GNS_TYPE_BOX, "000601bb000000"},
     {GNS_TYPE_BOX, "000601bb00000001c00002"},
-    {GNS_TYPE_BOX, "000601bb00010005" "000601bb00000001c0000201"}, /* BOX in a BOX */
+    {GNS_TYPE_BOX, "000601bb00010005"
+                   "000601bb00000001c0000201"}, /* BOX in a BOX */
 };
 
 static void test_bad_bin(void) {
@@ -299,6 +326,38 @@ static void test_bad_bin(void) {
     CHECK(text == NULL);
     CHECK_INT(gns_rrtype_check(bad_bin[i].type, d, n), -EBADMSG);
     free(text);
+  }
+  /* Decodable data without a typed text that reads back is printed in
+   * the generic form, which does read back (found by fuzz-rrtext). */
+  static const struct {
+    uint32_t type;
+    const char *hex, *text;
+  } generic[] = {
+      {GNS_TYPE_REDIRECT, "610100", "\\# 3 610100"}, /* control character */
+      {GNS_TYPE_REDIRECT, "0d22", "\\# 2 0d22"},     /* white space that trimming would lose */
+      {GNS_TYPE_TXT, "5c232031203631", "\\# 7 5c232031203631"}, /* TXT "\# 1 61" */
+  };
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(generic); i++) {
+    if (!generic[i].text) continue;
+    uint8_t d[64], *bin = NULL;
+    size_t n = check_hex(generic[i].hex, d, sizeof d), bl = 0;
+    char *t = NULL;
+    CHECK_INT(gns_rrtype_check(generic[i].type, d, n), 0);
+    CHECK_INT(gns_rrtype_to_text(generic[i].type, d, n, &t), 0);
+    if (t) CHECK_STR(t, generic[i].text);
+    CHECK_INT(gns_rrtype_from_text(generic[i].type, t ? t : "", &bin, &bl, NULL), 0);
+    CHECK_INT(bl, n);
+    if (bin && bl == n) CHECK_MEM(bin, d, n);
+    free(bin);
+    free(t);
+  }
+  {
+    /* a NICK that is not NFC ("cafe" + U+0301) */
+    const uint8_t nick[] = {'c', 'a', 'f', 'e', 0xcc, 0x81};
+    char *t = NULL;
+    CHECK_INT(gns_rrtype_to_text(GNS_TYPE_NICK, nick, sizeof nick, &t), 0);
+    if (t) CHECK_STR(t, "\\# 6 63616665cc81");
+    free(t);
   }
   /* Unknown types are opaque: always valid, printed generically. */
   char *text = NULL;
@@ -323,17 +382,23 @@ static void test_accessors(void) {
   CHECK_INT(gns_rrtype_parse_redirect((const uint8_t *)"", 1, a, sizeof a), -EBADMSG);
 
   /* GNS2DNS: RFC form ... */
-  n = check_hex("6578616d706c652e6f726700" "3139322e302e322e3100", d, sizeof d);
+  n = check_hex("6578616d706c652e6f726700"
+                "3139322e302e322e3100",
+                d, sizeof d);
   CHECK_INT(gns_rrtype_parse_gns2dns(d, n, a, sizeof a, b, sizeof b), 0);
   CHECK_STR(a, "example.org");
   CHECK_STR(b, "192.0.2.1");
   /* ... and GNUnet 0.19.3's, byte for byte what it produced for
    * "example.org@192.0.2.1" and "example.org@ns+". */
-  n = check_hex("076578616d706c65036f726700" "3139322e302e322e3100", d, sizeof d);
+  n = check_hex("076578616d706c65036f726700"
+                "3139322e302e322e3100",
+                d, sizeof d);
   CHECK_INT(gns_rrtype_parse_gns2dns(d, n, a, sizeof a, b, sizeof b), 0);
   CHECK_STR(a, "example.org");
   CHECK_STR(b, "192.0.2.1");
-  n = check_hex("076578616d706c65036f726700" "6e732b00", d, sizeof d);
+  n = check_hex("076578616d706c65036f726700"
+                "6e732b00",
+                d, sizeof d);
   CHECK_INT(gns_rrtype_parse_gns2dns(d, n, a, sizeof a, b, sizeof b), 0);
   CHECK_STR(b, "ns+");
   char *text = NULL;
@@ -342,7 +407,9 @@ static void test_accessors(void) {
   free(text);
   CHECK_INT(gns_rrtype_parse_gns2dns(d, n, a, 5, b, sizeof b), -ENOSPC);
   CHECK_INT(gns_rrtype_parse_gns2dns(d, n, a, sizeof a, b, 3), -ENOSPC);
-  n = check_hex("076578616d706c65036f7267" "00", d, sizeof d); /* no server */
+  n = check_hex("076578616d706c65036f7267"
+                "00",
+                d, sizeof d); /* no server */
   CHECK_INT(gns_rrtype_parse_gns2dns(d, n, a, sizeof a, b, sizeof b), -EBADMSG);
 
   /* BOX */
@@ -373,7 +440,9 @@ static void test_accessors(void) {
   CHECK_INT(gns_rrtype_parse_string((const uint8_t *)"\xff", 1, a, sizeof a), -EBADMSG);
 
   /* VPN */
-  n = check_hex(PKEY_HEX "00066d7973657276696365" "00", d, sizeof d);
+  n = check_hex(PKEY_HEX "00066d7973657276696365"
+                         "00",
+                d, sizeof d);
   uint8_t peer[GNS_VPN_PEER_LEN];
   CHECK_INT(gns_rrtype_parse_vpn(d, n, &proto, peer, a, sizeof a), 0);
   CHECK_INT(proto, 6);
@@ -387,7 +456,11 @@ static void test_accessors(void) {
   free(built);
   CHECK_INT(gns_rrtype_build_gns2dns("example.org", "192.0.2.1", &built, &bl), 0);
   CHECK_INT(bl, 22);
-  if (built) CHECK_MEM(built, "example.org\0" "192.0.2.1", 22);
+  if (built)
+    CHECK_MEM(built,
+              "example.org\0"
+              "192.0.2.1",
+              22);
   free(built);
   CHECK_INT(gns_rrtype_build_redirect("", &built, &bl), -EINVAL);
   CHECK_INT(gns_rrtype_build_gns2dns("a", "", &built, &bl), -EINVAL);

@@ -54,9 +54,8 @@ static void on_cancel(struct varlink_call *call, void *ud) {
 /* Later(delay_ms, tag): replies {tag} after delay_ms. */
 static int m_later(struct varlink_call *call, json_object *params, void *ud) {
   (void)ud;
-  static const struct varlink_field f[] = {{"delay", VARLINK_INT, false},
-                                           {"tag", VARLINK_INT, true},
-                                           {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field f[] = {
+      {"delay", VARLINK_INT, false}, {"tag", VARLINK_INT, true}, {NULL, VARLINK_ANY, false}};
   if (varlink_call_check_params(call, params, f) < 0) return 0;
   struct later *l = calloc(1, sizeof *l);
   l->call = call;
@@ -93,12 +92,9 @@ static int m_fail(struct varlink_call *call, json_object *params, void *ud) {
 
 static int m_typed(struct varlink_call *call, json_object *params, void *ud) {
   (void)ud;
-  static const struct varlink_field f[] = {{"s", VARLINK_STRING, false},
-                                           {"i", VARLINK_INT, true},
-                                           {"b", VARLINK_BOOL, true},
-                                           {"a", VARLINK_ARRAY, true},
-                                           {"o", VARLINK_OBJECT, true},
-                                           {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field f[] = {
+      {"s", VARLINK_STRING, false}, {"i", VARLINK_INT, true},    {"b", VARLINK_BOOL, true},
+      {"a", VARLINK_ARRAY, true},   {"o", VARLINK_OBJECT, true}, {NULL, VARLINK_ANY, false}};
   if (varlink_call_check_params(call, params, f) < 0) return 0;
   return varlink_call_reply(call, NULL), 0;
 }
@@ -154,7 +150,9 @@ static void send_all(int fd, const char *p, size_t n) {
   }
 }
 
-static void send_msg(int fd, const char *json) { send_all(fd, json, strlen(json) + 1); }
+static void send_msg(int fd, const char *json) {
+  send_all(fd, json, strlen(json) + 1);
+}
 
 struct replies {
   char buf[1 << 20];
@@ -165,7 +163,8 @@ struct replies {
 };
 
 static void replies_free(struct replies *r) {
-  for (size_t i = 0; i < r->count && i < 64; i++) json_object_put(r->msg[i]);
+  for (size_t i = 0; i < r->count && i < 64; i++)
+    json_object_put(r->msg[i]);
 }
 
 /* Run the loop until n replies arrived on fd (or EOF, or 3 s passed). */
@@ -193,7 +192,8 @@ static void collect(int fd, size_t n, struct replies *r) {
 
 static void run_for(unsigned ms) {
   uint64_t deadline = mono_ms() + ms;
-  while (mono_ms() < deadline) sd_event_run(ev, 5000);
+  while (mono_ms() < deadline)
+    sd_event_run(ev, 5000);
 }
 
 static const char *str_at(json_object *o, const char *k1, const char *k2) {
@@ -487,9 +487,9 @@ static void test_limits(void) {
   CHECK_INT(varlink_server_new(ev, NULL, &s2), 0);
   CHECK_INT(varlink_server_add_interface(s2, &test_iface), 0);
   CHECK_INT(varlink_server_add_interface(s2, &test_iface), -EEXIST);
-  static const struct varlink_interface bad = {
-      .name = "org.example.bad", .description = "interface org.example.other\n",
-      .methods = test_methods};
+  static const struct varlink_interface bad = {.name = "org.example.bad",
+                                               .description = "interface org.example.other\n",
+                                               .methods = test_methods};
   CHECK_INT(varlink_server_add_interface(s2, &bad), -EINVAL);
   varlink_server_set_max_connections(s2, 2);
   int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -525,7 +525,8 @@ static void test_limits(void) {
 
 int main(void) {
   gnsd_log_init("test-varlink", LOG_WARNING);
-  static const struct varlink_server_info info = {"nss-gns", "test", "0", "https://example.invalid"};
+  static const struct varlink_server_info info = {"nss-gns", "test", "0",
+                                                  "https://example.invalid"};
   CHECK_INT(sd_event_new(&ev), 0);
   CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
   CHECK_INT(varlink_server_add_interface(srv, &test_iface), 0);

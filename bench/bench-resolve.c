@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ResolveHostname over varlink against a real gnsd started here, through
+ * delegation chains of depth 1, 2, 4 and 8, with gnsd's caches (warm) and
+ * without them (cache.memory = 0: every label costs a store GET, the
+ * derivation of q, the signature check and the decryption). Prints ops/s,
+ * p50/p99 latency and, for the uncached runs, the cost per label next to
+ * the crypto floor (bench/crypto-floor.h).
+ *
+ *   bench-resolve [path/to/gnsd]      (default ./helper/gnsd)
+ *   BENCH_SECONDS=2 BENCH_CLIENTS=4 BENCH_REPEAT=3 bench-resolve
+ *
+ * The machine is shared, so every cell (and the floor) is measured
+ * BENCH_REPEAT times and the best run is printed: the least disturbed
+ * one is the closest to what the code costs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include "crypto-floor.h"
+#include "zonekey.h"
+
+static const unsigned depths[] = {1, 2, 4, 8};
+#define N_DEPTHS (sizeof(depths) / sizeof(depths[0]))
+
+struct gnsd_proc {
+  pid_t pid;
+  char dir[256];
+};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- a blocking varlink client ------------------------------------------- */
+
+struct conn {
+  int fd;
+  char buf[1 << 16];
+  size_t len;
+};
+
+static int conn_open(struct conn *c, const char *path) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+  c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  c->len = 0;
+  if (c->fd < 0) return -errno;
+  if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    int e = -errno;
+    close(c->fd);
+    return e;
+  }
+  return 0;
+}
+
+static int conn_send(struct conn *c, const char *msg, size_t len) {
+  while (len) {
+    ssize_t w = send(c->fd, msg, len, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -EIO;
+    msg += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+/* One NUL-terminated reply into out (NUL included in *len). */
+static int conn_recv(struct conn *c, char *out, size_t cap, size_t *len) {
+  for (;;) {
+    char *z = memchr(c->buf, '\0', c->len);
+    if (z) {
+      size_t n = (size_t)(z - c->buf) + 1;
+      if (n > cap) return -E2BIG;
+      memcpy(out, c->buf, n);
+      memmove(c->buf, c->buf + n, c->len - n);
+      c->len -= n;
+      *len = n;
+      return 0;
+    }
+    if (c->len == sizeof(c->buf)) return -E2BIG;
+    ssize_t r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -EIO;
+    c->len += (size_t)r;
+  }
+}
+
+/* A call whose reply parameters are returned (NULL on error replies). */
+static json_object *call(struct conn *c, const char *method, json_object *params) {
+  json_object *m = json_object_new_object();
+  json_object_object_add(m, "method", json_object_new_string(method));
+  if (params) json_object_object_add(m, "parameters", params);
+  const char *s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
+  static char reply[1 << 16];
+  size_t n;
+  int rc = conn_send(c, s, strlen(s) + 1);
+  json_object_put(m);
+  if (rc < 0 || conn_recv(c, reply, sizeof(reply), &n) < 0) return NULL;
+  json_object *r = json_tokener_parse(reply), *p = NULL, *e;
+  if (!r) return NULL;
+  if (json_object_object_get_ex(r, "error", &e)) {
+    fprintf(stderr, "bench-resolve: %s: %s\n", method, reply);
+    json_object_put(r);
+    return NULL;
+  }
+  if (json_object_object_get_ex(r, "parameters", &p))
+    json_object_get(p);
+  else
+    p = json_object_new_object();
+  json_object_put(r);
+  return p;
+}
+
+/* ---- gnsd ---------------------------------------------------------------- */
+
+static int gnsd_start(const char *bin, const char *conf_text, struct gnsd_proc *g) {
+  snprintf(g->dir, sizeof(g->dir), "%s/bench-resolve.XXXXXX",
+           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  if (!mkdtemp(g->dir)) return -errno;
+  char conf[300], run[300], state[300], log[300];
+  snprintf(conf, sizeof(conf), "%s/gnsd.conf", g->dir);
+  snprintf(run, sizeof(run), "%s/run", g->dir);
+  snprintf(state, sizeof(state), "%s/state", g->dir);
+  snprintf(log, sizeof(log), "%s/gnsd.log", g->dir);
+  FILE *f = fopen(conf, "w");
+  if (!f) return -errno;
+  fputs(conf_text, f);
+  fclose(f);
+  g->pid = fork();
+  if (g->pid < 0) return -errno;
+  if (g->pid == 0) {
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) dup2(fd, 2);
+    unsetenv("JOURNAL_STREAM");
+    unsetenv("INVOCATION_ID");
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("LISTEN_FDS");
+    execl(bin, bin, "--runtime-dir", run, "--state-dir", state, "--config", conf, (char *)NULL);
+    _exit(127);
+  }
+  char sock[320];
+  snprintf(sock, sizeof(sock), "%s/alt.gns.Zone", run);
+  for (int i = 0; i < 200; i++) {
+    struct stat st;
+    if (stat(sock, &st) == 0) return 0;
+    if (waitpid(g->pid, NULL, WNOHANG) == g->pid) return -ECHILD;
+    usleep(25000);
+  }
+  return -ETIMEDOUT;
+}
+
+static void gnsd_stop(struct gnsd_proc *g) {
+  if (g->pid > 0) {
+    kill(g->pid, SIGTERM);
+    waitpid(g->pid, NULL, 0);
+  }
+  char cmd[400];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g->dir);
+  if (system(cmd) != 0) fprintf(stderr, "bench-resolve: could not remove %s\n", g->dir);
+}
+
+static void sock_path(const struct gnsd_proc *g, const char *name, char *out, size_t cap) {
+  snprintf(out, cap, "%s/run/%s", g->dir, name);
+}
+
+/* Zones b<type><d>z0 .. z<d>: z<i> delegates "n" to z<i+1>, the last has
+ * "www" A 192.0.2.1. The name is www.n.n...n.b<type><d>z0.gns.alt. */
+static int setup_chain(struct conn *zc, const char *type, unsigned d, char *name, size_t cap) {
+  char ztld[9][80];
+  if (d > 8) return -EINVAL;
+  for (unsigned i = 0; i <= d; i++) {
+    char zn[64];
+    snprintf(zn, sizeof(zn), "b%s%uz%u", type, d, i);
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "name", json_object_new_string(zn));
+    json_object_object_add(p, "type", json_object_new_string(type));
+    json_object *r = call(zc, "alt.gns.Zone.CreateZone", p), *z, *zt;
+    if (!r || !json_object_object_get_ex(r, "zone", &z) ||
+        !json_object_object_get_ex(z, "ztld", &zt))
+      return -EIO;
+    snprintf(ztld[i], sizeof(ztld[i]), "%s", json_object_get_string(zt));
+    json_object_put(r);
+  }
+  for (unsigned i = 0; i <= d; i++) {
+    char zn[64];
+    snprintf(zn, sizeof(zn), "b%s%uz%u", type, d, i);
+    json_object *rec = json_object_new_object();
+    if (i < d) {
+      json_object_object_add(rec, "label", json_object_new_string("n"));
+      json_object_object_add(rec, "type",
+                             json_object_new_string(strcmp(type, "edkey") == 0 ? "EDKEY" : "PKEY"));
+      json_object_object_add(rec, "value", json_object_new_string(ztld[i + 1]));
+    } else {
+      json_object_object_add(rec, "label", json_object_new_string("www"));
+      json_object_object_add(rec, "type", json_object_new_string("A"));
+      json_object_object_add(rec, "value", json_object_new_string("192.0.2.1"));
+    }
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "zone", json_object_new_string(zn));
+    json_object_object_add(p, "record", rec);
+    json_object *r = call(zc, "alt.gns.Zone.AddRecord", p);
+    if (!r) return -EIO;
+    json_object_put(r);
+  }
+  size_t o = (size_t)snprintf(name, cap, "www");
+  for (unsigned i = 0; i < d; i++)
+    o += (size_t)snprintf(name + o, cap - o, ".n");
+  snprintf(name + o, cap - o, ".b%s%uz0.gns.alt", type, d);
+  return 0;
+}
+
+/* ---- the measurement ---------------------------------------------------------- */
+
+struct worker {
+  const char *sock;
+  const char *request;
+  size_t request_len;
+  double seconds;
+  double *lat; /* microseconds */
+  size_t n, cap;
+  int error;
+  pthread_t th;
+};
+
+static void *work(void *arg) {
+  struct worker *w = arg;
+  struct conn c;
+  char reply[4096];
+  size_t len;
+  if (conn_open(&c, w->sock) < 0) {
+    w->error = -EIO;
+    return NULL;
+  }
+  double end = now_s() + w->seconds;
+  for (;;) {
+    double t0 = now_s();
+    if (t0 >= end) break;
+    if (conn_send(&c, w->request, w->request_len) < 0 ||
+        conn_recv(&c, reply, sizeof(reply), &len) < 0 || strstr(reply, "\"error\"") ||
+        !strstr(reply, "[192,0,2,1]")) {
+      w->error = -EBADMSG;
+      break;
+    }
+    double us = (now_s() - t0) * 1e6;
+    if (w->n == w->cap) {
+      w->cap = w->cap ? w->cap * 2 : 4096;
+      w->lat = realloc(w->lat, w->cap * sizeof(*w->lat));
+      if (!w->lat) abort();
+    }
+    w->lat[w->n++] = us;
+  }
+  close(c.fd);
+  return NULL;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+struct result {
+  double ops, p50, p99;
+};
+
+static int measure(const char *sock, const char *name, unsigned clients, double seconds,
+                   struct result *res) {
+  char req[1024];
+  int n =
+      snprintf(req, sizeof(req),
+               "{\"method\":\"alt.gns.Resolve.ResolveHostname\",\"parameters\":{\"name\":\"%s\","
+               "\"family\":2}}",
+               name);
+  struct worker w[64];
+  memset(w, 0, sizeof(w));
+  /* warm up (fills the caches where they are on) */
+  struct conn c;
+  char reply[4096];
+  size_t len;
+  if (conn_open(&c, sock) < 0) return -EIO;
+  for (int i = 0; i < 3; i++)
+    if (conn_send(&c, req, (size_t)n + 1) < 0 || conn_recv(&c, reply, sizeof(reply), &len) < 0 ||
+        strstr(reply, "\"error\"")) {
+      fprintf(stderr, "bench-resolve: %s: %s\n", name, reply);
+      close(c.fd);
+      return -EBADMSG;
+    }
+  close(c.fd);
+  double t0 = now_s();
+  for (unsigned i = 0; i < clients; i++) {
+    w[i] = (struct worker){
+        .sock = sock, .request = req, .request_len = (size_t)n + 1, .seconds = seconds};
+    pthread_create(&w[i].th, NULL, work, &w[i]);
+  }
+  size_t total = 0;
+  for (unsigned i = 0; i < clients; i++) {
+    pthread_join(w[i].th, NULL);
+    if (w[i].error) return w[i].error;
+    total += w[i].n;
+  }
+  double elapsed = now_s() - t0;
+  double *all = malloc((total + 1) * sizeof(*all));
+  size_t k = 0;
+  for (unsigned i = 0; i < clients; i++) {
+    memcpy(all + k, w[i].lat, w[i].n * sizeof(*all));
+    k += w[i].n;
+    free(w[i].lat);
+  }
+  qsort(all, total, sizeof(*all), cmp_double);
+  res->ops = (double)total / elapsed;
+  res->p50 = total ? all[total / 2] : 0;
+  res->p99 = total ? all[(size_t)((double)total * 0.99)] : 0;
+  free(all);
+  return total ? 0 : -EIO;
+}
+
+int main(int argc, char **argv) {
+  const char *bin = argc > 1 ? argv[1] : "./helper/gnsd";
+  double seconds = getenv("BENCH_SECONDS") ? atof(getenv("BENCH_SECONDS")) : 1.0;
+  unsigned clients = getenv("BENCH_CLIENTS") ? (unsigned)atoi(getenv("BENCH_CLIENTS")) : 4;
+  int repeat = getenv("BENCH_REPEAT") ? atoi(getenv("BENCH_REPEAT")) : 3;
+  if (repeat < 1 || repeat > 20) repeat = 3;
+  if (clients < 1 || clients > 64) clients = 4;
+  if (access(bin, X_OK) != 0) {
+    fprintf(stderr, "bench-resolve: %s not found (build gnsd first)\n", bin);
+    return 77;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  struct crypto_floor floor[2];
+  const uint32_t ztypes[2] = {GNS_ZTYPE_PKEY, GNS_ZTYPE_EDKEY};
+  const char *tnames[2] = {"pkey", "edkey"};
+  for (int t = 0; t < 2; t++)
+    for (int k = 0; k < repeat; k++) {
+      struct crypto_floor f;
+      if (crypto_floor_measure(ztypes[t], 32, seconds / 2, &f) < 0) return 1;
+      if (k == 0 || f.open_us < floor[t].open_us) floor[t].open_us = f.open_us;
+      if (k == 0 || f.check_decrypt_us < floor[t].check_decrypt_us)
+        floor[t].check_decrypt_us = f.check_decrypt_us;
+    }
+
+  struct gnsd_proc cached = {0}, uncached = {0};
+  if (gnsd_start(bin, "[cache]\nmemory = 16M\n", &cached) < 0 ||
+      gnsd_start(bin, "[cache]\nmemory = 0\n", &uncached) < 0) {
+    fprintf(stderr, "bench-resolve: cannot start gnsd\n");
+    gnsd_stop(&cached);
+    gnsd_stop(&uncached);
+    return 1;
+  }
+  char names[2][N_DEPTHS][256];
+  struct gnsd_proc *procs[2] = {&cached, &uncached};
+  for (int p = 0; p < 2; p++) {
+    char zs[320];
+    sock_path(procs[p], "alt.gns.Zone", zs, sizeof(zs));
+    struct conn zc;
+    if (conn_open(&zc, zs) < 0) return 1;
+    for (int t = 0; t < 2; t++)
+      for (size_t i = 0; i < N_DEPTHS; i++)
+        if (setup_chain(&zc, tnames[t], depths[i], names[t][i], sizeof(names[t][i])) < 0) {
+          fprintf(stderr, "bench-resolve: zone setup failed\n");
+          return 1;
+        }
+    close(zc.fd);
+  }
+  char rs_cached[320], rs_uncached[320];
+  sock_path(&cached, "alt.gns.Resolve", rs_cached, sizeof(rs_cached));
+  sock_path(&uncached, "alt.gns.Resolve", rs_uncached, sizeof(rs_uncached));
+
+  printf("bench-resolve: ResolveHostname over varlink to a real gnsd; cached: %u clients, "
+         "uncached: 1 client, cache.memory = 0; best of %d runs of %.1f s per cell\n",
+         clients, repeat, seconds);
+  for (int t = 0; t < 2; t++)
+    printf("crypto floor %-5s: %8.1f us/label check+decrypt, %8.1f us/label with q\n",
+           t ? "EDKEY" : "PKEY", floor[t].check_decrypt_us, floor[t].open_us);
+  fflush(stdout);
+  printf("\n%-5s %5s %6s | %10s %8s %8s | %9s %8s %8s %9s %7s %7s\n", "zone", "depth", "labels",
+         "cached/s", "p50 us", "p99 us", "uncached/s", "p50 us", "p99 us", "us/label", "x floor",
+         "x chk+d");
+  double worst_cached = 1e30, worst_ratio = 0;
+  int rc = 0;
+  for (int t = 0; t < 2; t++)
+    for (size_t i = 0; i < N_DEPTHS; i++) {
+      struct result rc1 = {0}, rc2 = {0};
+      unsigned labels = depths[i] + 1;
+      for (int k = 0; k < repeat; k++) {
+        struct result a, b;
+        if (measure(rs_cached, names[t][i], clients, seconds, &a) < 0 ||
+            measure(rs_uncached, names[t][i], 1, seconds, &b) < 0) {
+          fprintf(stderr, "bench-resolve: measurement failed for %s\n", names[t][i]);
+          rc = 1;
+          goto out;
+        }
+        if (k == 0 || a.ops > rc1.ops) rc1 = a;
+        if (k == 0 || b.p50 < rc2.p50) rc2 = b;
+      }
+      double per_label = rc2.p50 / labels;
+      double ratio = per_label / floor[t].open_us;
+      printf("%-5s %5u %6u | %10.0f %8.1f %8.1f | %9.1f %8.0f %8.0f %9.1f %7.2f %7.2f\n",
+             t ? "EDKEY" : "PKEY", depths[i], labels, rc1.ops, rc1.p50, rc1.p99, rc2.ops, rc2.p50,
+             rc2.p99, per_label, ratio, per_label / floor[t].check_decrypt_us);
+      fflush(stdout);
+      if (rc1.ops < worst_cached) worst_cached = rc1.ops;
+      if (ratio > worst_ratio) worst_ratio = ratio;
+    }
+  printf("\ngoal cached >= 50000/s: worst %.0f/s, ratio %.2f\n", worst_cached,
+         worst_cached / 50000.0);
+  printf("goal uncached <= 1.5 x crypto floor (with q) per label: worst %.2f x\n", worst_ratio);
+out:
+  gnsd_stop(&cached);
+  gnsd_stop(&uncached);
+  return rc;
+}
