@@ -7,13 +7,6 @@ bench_bench_crypto_SOURCES = bench/bench-crypto.c bench/crypto-floor.c bench/cry
 bench_bench_crypto_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 bench_bench_crypto_LDADD = $(GNSCORE_TEST_LIBS)
 
-# NSS: getaddrinfo through libnss_gns.so.2 vs through files (run-nss.sh
-# sets up the namespace; needs root, says "skipped" otherwise).
-noinst_PROGRAMS += bench/bench-nss
-bench_bench_nss_SOURCES = bench/bench-nss.c
-BENCHES += bench/run-nss.sh
-EXTRA_DIST += bench/run-nss.sh
-
 # bench-resolve: ResolveHostname over varlink against a real gnsd, cached
 # and uncached, delegation depth 1/2/4/8, next to the crypto floor.
 noinst_PROGRAMS += bench/bench-resolve
@@ -21,3 +14,12 @@ BENCHES += bench/bench-resolve
 bench_bench_resolve_SOURCES = bench/bench-resolve.c bench/crypto-floor.c bench/crypto-floor.h
 bench_bench_resolve_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(JSONC_CFLAGS)
 bench_bench_resolve_LDADD = $(GNSCORE_TEST_LIBS) $(JSONC_LIBS) -lpthread
+
+# NSS: getaddrinfo through libnss_gns.so.2 vs through files (run-nss.sh
+# sets up the namespace; needs root, says "skipped" otherwise).
+noinst_PROGRAMS += bench/bench-nss
+bench_bench_nss_SOURCES = bench/bench-nss.c
+noinst_PROGRAMS += bench/nss-floor-server
+bench_nss_floor_server_SOURCES = bench/nss-floor-server.c
+BENCHES += bench/run-nss.sh
+EXTRA_DIST += bench/run-nss.sh

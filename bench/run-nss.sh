@@ -4,7 +4,9 @@
 # (tests/nss-e2e-lib.sh: the built module loaded by glibc, nsswitch.conf
 # `files gns [...] dns`, a /etc/hosts with filehost.test) against gnsd, or
 # the fake gnsd if helper/gnsd is not built or NSS_BENCH_BACKEND=fake (then
-# the numbers measure a Python stand-in, not gnsd, and say so).
+# the numbers measure a Python stand-in, not gnsd, and say so); then again
+# against bench/nss-floor-server, a do-nothing C server, to show the floor
+# that the module, glibc and the kernel set without gnsd.
 #   bench/run-nss.sh [N]
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
@@ -32,4 +34,14 @@ start_backend >/dev/null
 [ "$NSS_E2E_BACKEND" = fake ] &&
   echo "bench-nss: backend is the Python fake gnsd (helper/gnsd not built): GNS figures measure it, not gnsd"
 echo "bench-nss: backend $NSS_E2E_BACKEND, $(nproc) CPUs, module $MODULE_TARGET"
-"$top_builddir/bench/bench-nss" "v4.$ZONE" filehost.test "${1:-20000}"
+"$top_builddir/bench/bench-nss" "v4.$ZONE" filehost.test "missing.$ZONE" "${1:-20000}"
+
+# The same lookups against a server that does nothing but answer: what the
+# module, glibc and the kernel cost on this machine, gnsd aside.
+backend_gone
+"$top_builddir/bench/nss-floor-server" "$RESOLVE_SOCKET" &
+BG_PIDS="$BG_PIDS $!"
+wait_for_socket "$RESOLVE_SOCKET" || skip "nss-floor-server did not start"
+echo
+echo "bench-nss: the same through a do-nothing server (bench/nss-floor-server): the IPC floor"
+"$top_builddir/bench/bench-nss" "v4.$ZONE" filehost.test "missing.$ZONE" "${1:-20000}"

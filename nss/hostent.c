@@ -320,7 +320,9 @@ void *gns_hostent_buf_alloc(struct gns_hostent_buf *b, size_t size, size_t align
   return p;
 }
 
-static size_t addr_len(int af) { return af == AF_INET6 ? 16 : 4; }
+static size_t addr_len(int af) {
+  return af == AF_INET6 ? 16 : 4;
+}
 
 /* Layout of a hostent: h_addr_list (n + 1 pointers), h_aliases (one NULL),
  * the n addresses, the name. Pointers first so that one alignment pad at

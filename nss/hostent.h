@@ -83,7 +83,7 @@ enum gns_hostent_result {
   GNS_HOSTENT_R_NOT_GNS,      /* not our name */
   GNS_HOSTENT_R_INVALID_NAME, /* ours, but cannot exist */
   GNS_HOSTENT_R_NO_SUCH_NAME,
-  GNS_HOSTENT_R_NO_DATA,      /* name exists, no address of the family */
+  GNS_HOSTENT_R_NO_DATA, /* name exists, no address of the family */
   GNS_HOSTENT_R_UNRESOLVABLE,
   GNS_HOSTENT_R_TRY_AGAIN,    /* gnsd unreachable, timed out, storage down, bad reply */
   GNS_HOSTENT_R_BUFFER_SMALL, /* glibc retries with a larger buffer */

@@ -8,25 +8,28 @@ nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/varlink-client.c nss/
 nss_libnssgns_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 nss_libnssgns_la_LIBADD = $(JSONC_LIBS) $(UNISTRING_LIBS)
 
-# -version-info 2:0:0 gives the soname glibc dlopens: libnss_gns.so.2.
+# glibc dlopens "libnss_gns.so.2": -avoid-version with the shared-object
+# extension .so.2 makes that the file name and the soname, one real file
+# and no symlinks (as nss-mdns does).
 lib_LTLIBRARIES += nss/libnss_gns.la
 nss_libnss_gns_la_SOURCES = nss/nss-gns.c
 nss_libnss_gns_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 nss_libnss_gns_la_LIBADD = nss/libnssgns.la
-nss_libnss_gns_la_LDFLAGS = -module -version-info 2:0:0 -no-undefined -shared \
+nss_libnss_gns_la_LDFLAGS = -module -avoid-version -shrext .so.2 -no-undefined -shared \
 	-Wl,--version-script=$(srcdir)/nss/nss-gns.sym -Wl,-z,relro -Wl,-z,now
 EXTRA_nss_libnss_gns_la_DEPENDENCIES = $(srcdir)/nss/nss-gns.sym
 EXTRA_DIST += nss/nss-gns.sym
 
-# glibc loads libnss_gns.so.2 by name: the libtool archive and the
-# development symlink have no user. (A hook target per area, so other
-# fragments can hang their own on install-exec-hook.)
+# glibc loads libnss_gns.so.2 by name: the libtool archive has no user
+# (and no unversioned libnss_gns.so is ever made). A hook target per area,
+# so other fragments can hang their own on install-exec-hook.
 install-exec-hook: install-exec-hook-nss
 install-exec-hook-nss:
 	rm -f $(DESTDIR)$(libdir)/libnss_gns.la $(DESTDIR)$(libdir)/libnss_gns.so
+# Without the .la, libtool's uninstall no longer knows the file.
 uninstall-hook: uninstall-hook-nss
 uninstall-hook-nss:
-	rm -f $(DESTDIR)$(libdir)/libnss_gns.so.2 $(DESTDIR)$(libdir)/libnss_gns.so.2.0.0
+	rm -f $(DESTDIR)$(libdir)/libnss_gns.so.2
 .PHONY: install-exec-hook-nss uninstall-hook-nss
 
 # Unit tests of the pure parts and of the varlink client.
@@ -51,6 +54,6 @@ EXTRA_DIST += tests/nss-module.sh tests/nss-lib.sh tests/nss-fake-gnsd.py
 check_PROGRAMS += tests/nss-threads
 tests_nss_threads_SOURCES = tests/nss-threads.c
 tests_nss_threads_LDADD = -lpthread
-TESTS += tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh
-EXTRA_DIST += tests/nss-e2e.sh tests/nss-e2e-lib.sh tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh \
+TESTS += tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh tests/nss-e2e-gnsd-failures.sh
+EXTRA_DIST += tests/nss-e2e.sh tests/nss-e2e-lib.sh tests/nss-e2e-fake.sh tests/nss-e2e-gnsd.sh tests/nss-e2e-gnsd-failures.sh \
 	tests/varlink-call.py tests/dns-listener.py

@@ -36,8 +36,7 @@ GNS_NSS_EXPORT enum nss_status _nss_gns_gethostbyname3_r(const char *name, int a
                                                          int32_t *ttlp, char **canonp);
 GNS_NSS_EXPORT enum nss_status _nss_gns_gethostbyname2_r(const char *name, int af,
                                                          struct hostent *host, char *buffer,
-                                                         size_t buflen, int *errnop,
-                                                         int *h_errnop);
+                                                         size_t buflen, int *errnop, int *h_errnop);
 GNS_NSS_EXPORT enum nss_status _nss_gns_gethostbyname_r(const char *name, struct hostent *host,
                                                         char *buffer, size_t buflen, int *errnop,
                                                         int *h_errnop);
@@ -84,8 +83,8 @@ static enum nss_status finish(enum gns_hostent_result res, int err, int saved_er
 
 /* Looks the name up for family; on a result other than SUCCESS it has
  * already filled *err. */
-static enum gns_hostent_result lookup(const char *name, int family,
-                                      struct gns_hostent_reply *reply, int *err) {
+static enum gns_hostent_result lookup(const char *name, int family, struct gns_hostent_reply *reply,
+                                      int *err) {
   size_t len = 0;
 
   *err = 0;
@@ -167,8 +166,7 @@ enum nss_status _nss_gns_gethostbyname3_r(const char *name, int af, struct hoste
 }
 
 enum nss_status _nss_gns_gethostbyname2_r(const char *name, int af, struct hostent *host,
-                                          char *buffer, size_t buflen, int *errnop,
-                                          int *h_errnop) {
+                                          char *buffer, size_t buflen, int *errnop, int *h_errnop) {
   return hostbyname(name, af, host, buffer, buflen, errnop, h_errnop, NULL, NULL);
 }
 

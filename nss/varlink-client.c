@@ -154,6 +154,10 @@ int gns_varlink_recv(struct gns_varlink *v, uint64_t deadline, const char **msg,
     v->consumed = 0;
   }
 
+  /* Poll before reading whenever the socket is likely drained: a reply is
+   * never there the instant after a request, so a speculative recv() would
+   * only add a syscall to every lookup. */
+  bool drained = v->fill == 0;
   size_t scanned = 0;
   for (;;) {
     char *end = v->fill > scanned ? memchr(v->buf + scanned, 0, v->fill - scanned) : NULL;
@@ -174,20 +178,27 @@ int gns_varlink_recv(struct gns_varlink *v, uint64_t deadline, const char **msg,
       v->buf = nb;
       v->cap = ncap;
     }
-    ssize_t n = recv(v->fd, v->buf + v->fill, v->cap - v->fill, MSG_DONTWAIT);
+    if (drained) {
+      int r = wait_fd(v->fd, POLLIN, deadline);
+      if (r < 0) return r;
+    }
+    size_t space = v->cap - v->fill;
+    ssize_t n = recv(v->fd, v->buf + v->fill, space, MSG_DONTWAIT);
     if (n > 0) {
       v->fill += (size_t)n;
+      drained = (size_t)n < space;
       continue;
     }
     if (n == 0) return -ECONNRESET;
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-    int r = wait_fd(v->fd, POLLIN, deadline);
-    if (r < 0) return r;
+    drained = true;
   }
 }
 
-int gns_varlink_fd(const struct gns_varlink *v) { return v->fd; }
+int gns_varlink_fd(const struct gns_varlink *v) {
+  return v->fd;
+}
 
 void gns_varlink_free(struct gns_varlink *v) {
   if (!v) return;

@@ -135,8 +135,8 @@ static void call_once(const char *entry, const char *name, size_t buflen, struct
       for (char **a = h.h_addr_list; a && *a; a++)
         add_addr(res->text, cap, h.h_addrtype, *a, a == h.h_addr_list);
       l = strlen(res->text);
-      snprintf(res->text + l, cap - l, " aliases=%s len=%d", h.h_aliases && !h.h_aliases[0] ? "none" : "?",
-               h.h_length);
+      snprintf(res->text + l, cap - l, " aliases=%s len=%d",
+               h.h_aliases && !h.h_aliases[0] ? "none" : "?", h.h_length);
       if (canon && canon != h.h_name) {
         l = strlen(res->text);
         snprintf(res->text + l, cap - l, " canonp-mismatch");
@@ -234,12 +234,14 @@ int main(int argc, char **argv) {
       break;
   }
   if (!module || i >= argc) {
-    fprintf(stderr, "usage: nss-driver -m MODULE [-b BUFSIZE] [-e ENTRY]... [--sweep] [--mark] NAME...\n");
+    fprintf(stderr,
+            "usage: nss-driver -m MODULE [-b BUFSIZE] [-e ENTRY]... [--sweep] [--mark] NAME...\n");
     return 2;
   }
   if (n_entries == 0) {
     static const char *all[] = {"4", "3/inet", "3/inet6", "2/inet", "2/inet6", "1"};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) entries[n_entries++] = all[k];
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+      entries[n_entries++] = all[k];
   }
 
   void *h = dlopen(module, RTLD_NOW | RTLD_LOCAL);

@@ -5,15 +5,26 @@
 # by tests/nss-e2e-lib.sh, against NSS_E2E_BACKEND (gnsd or fake). Also:
 # files still work, missing names fail fast and never reach DNS, gnsd
 # stopped / stuck / killed mid-request, 16 threads x 1000 lookups.
+#
+# NSS_E2E_PART: "resolve" (names that exist: needs a backend that resolves),
+# "failures" (misses, leaks, gnsd down, stuck or killed: any backend that
+# answers), or "all".
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
 . "${top_srcdir:-$(dirname "$0")/..}/tests/nss-e2e-lib.sh"
+PART=${NSS_E2E_PART:-all}
 
 ns_reexec "$@"
 ns_setup
 start_backend
+if [ "$RESOLVES" != 1 ]; then
+  [ "$PART" = failures ] || skip "$RESOLVE_WHY"
+  echo "note: $RESOLVE_WHY; checking only what does not need an answer"
+fi
 
 py() { "$PYTHON" - "$@"; }
+
+part_resolve() {
 
 # ---- getent ----------------------------------------------------------------
 out=$(getent ahosts "www.$ZONE")
@@ -32,8 +43,10 @@ out=$(getent hosts "www.$ZONE")
 expect_line "$out" "^::1 +www\.$ZONE\$" "getent hosts (gethostbyname2 AF_INET6)"
 out=$(getent hosts "v4.$ZONE")
 expect_line "$out" "^127\.0\.0\.1 +v4\.$ZONE\$" "getent hosts falls back to AF_INET"
-out=$(getent ahosts "WWW.${ZONE^^}.")
-expect_line "$out" '^127\.0\.0\.1 +STREAM' "upper case with a trailing dot"
+# The suffix and the zone are case-insensitive, labels are not (GNS
+# labels are key derivation input): upper-case all but the label.
+out=$(getent ahosts "www.${ZONE^^}.")
+expect_line "$out" '^127\.0\.0\.1 +STREAM' "upper-case zone and suffix with a trailing dot"
 if [ "$LEHO_OK" = 1 ]; then
   out=$(getent ahosts "leho.$ZONE")
   expect_line "$(head -n1 <<<"$out")" '^127\.0\.0\.1 +STREAM legacy\.example\.com$' "LEHO is the canonical name"
@@ -79,6 +92,29 @@ expect_line "$(head -n1 <<<"$out")" " www\.$ZONE\$" "python getaddrinfo AI_CANON
 expect_line "$out" '^AF_INET 127\.0\.0\.1' "python getaddrinfo AF_INET"
 expect_line "$out" '^AF_INET6 ::1' "python getaddrinfo AF_INET6"
 
+# ---- many threads, one process ---------------------------------------------
+out=$("$top_builddir/tests/nss-threads" "www.$ZONE" "missing.$ZONE" 16 1000 2>&1)
+rc=$?
+echo "$out"
+expect_eq "$rc" 0 "16 threads x 1000 getaddrinfo, no failure, no leaked descriptor"
+
+# fork: the child resolves with nothing inherited from the parent's lookups.
+out=$(py "www.$ZONE" <<'EOF'
+import os, socket, sys
+socket.getaddrinfo(sys.argv[1], 80)
+pid = os.fork()
+if pid == 0:
+    ok = any(a[4][0] == "127.0.0.1" for a in socket.getaddrinfo(sys.argv[1], 80))
+    os._exit(0 if ok else 1)
+_, st = os.waitpid(pid, 0)
+print("child", os.waitstatus_to_exitcode(st))
+EOF
+)
+expect_eq "$out" "child 0" "lookup in a forked child"
+
+}
+
+part_failures() {
 # ---- files, misses, leaks ----------------------------------------------------
 out=$(getent hosts filehost.test)
 expect_line "$out" '^127\.0\.0\.1 +filehost\.test$' "a non-GNS name still resolves from files"
@@ -114,26 +150,6 @@ getent hosts leak-control.example >/dev/null
 expect_line "$(cat "$DNS_LOG")" '^leak-control\.example$' "control: DNS listener sees ordinary names"
 expect_no_line "$(cat "$DNS_LOG")" 'gns\.alt' "no .gns.alt name reached DNS"
 
-# ---- many threads, one process ---------------------------------------------
-out=$("$top_builddir/tests/nss-threads" "www.$ZONE" "missing.$ZONE" 16 1000 2>&1)
-rc=$?
-echo "$out"
-expect_eq "$rc" 0 "16 threads x 1000 getaddrinfo, no failure, no leaked descriptor"
-
-# fork: the child resolves with nothing inherited from the parent's lookups.
-out=$(py "www.$ZONE" <<'EOF'
-import os, socket, sys
-socket.getaddrinfo(sys.argv[1], 80)
-pid = os.fork()
-if pid == 0:
-    ok = any(a[4][0] == "127.0.0.1" for a in socket.getaddrinfo(sys.argv[1], 80))
-    os._exit(0 if ok else 1)
-_, st = os.waitpid(pid, 0)
-print("child", os.waitstatus_to_exitcode(st))
-EOF
-)
-expect_eq "$out" "child 0" "lookup in a forked child"
-
 # ---- gnsd stuck, then killed in the middle of a request ------------------------
 # A program resolving a GNS name, then carrying on with a files name.
 carry_on() {
@@ -153,14 +169,15 @@ EOF
 backend_signal STOP
 carry_on >"$NS_TMP/killed.out" &
 pid=$!
-sleep 1
+sleep 1.5
 backend_gone
 wait "$pid"
 out=$(cat "$NS_TMP/killed.out")
 expect_line "$out" '^EAI_AGAIN [0-9]+$' "gnsd killed mid-request: EAI_AGAIN"
 ms=$(sed -n 's/^EAI_AGAIN \([0-9]*\)$/\1/p' <<<"$out")
 expect_lt "${ms:-99999}" 4000 "killed mid-request returns at once, before the deadline (${ms:-?} ms)"
-expect_lt 900 "${ms:-0}" "the request really was waiting on the stopped gnsd (${ms:-?} ms)"
+# (python needs a moment to start: the wait is about 1.5 s less that)
+expect_lt 500 "${ms:-0}" "the request really was waiting on the stopped gnsd (${ms:-?} ms)"
 expect_line "$out" '^then 127\.0\.0\.1$' "the program goes on after the failure"
 
 # gnsd stopped (dead, its socket file left behind): fast failure.
@@ -177,8 +194,13 @@ expect_line "$out" '^EAI_AGAIN [0-9]+$' "no socket at all: EAI_AGAIN"
 
 # gnsd alive but stuck: the 5 s deadline.
 backend_restart || fail "backend did not restart"
-out=$(getent ahostsv4 "www.$ZONE")
-expect_line "$out" '^127\.0\.0\.1 +STREAM' "resolves again after restart"
+if [ "$RESOLVES" = 1 ]; then
+  out=$(getent ahostsv4 "www.$ZONE")
+  expect_line "$out" '^127\.0\.0\.1 +STREAM' "resolves again after restart"
+else
+  getent ahosts "missing.$ZONE" >/dev/null
+  expect_eq $? 2 "answers again after restart"
+fi
 backend_signal STOP
 out=$(carry_on)
 ms=$(sed -n 's/^EAI_AGAIN \([0-9]*\)$/\1/p' <<<"$out")
@@ -189,4 +211,14 @@ expect_line "$out" '^then 127\.0\.0\.1$' "gnsd stuck: the program goes on"
 backend_signal CONT
 
 expect_no_line "$(cat "$DNS_LOG")" 'gns\.alt' "no .gns.alt name reached DNS, gnsd down or not"
+}
+
+case $PART in
+resolve) part_resolve ;;
+failures) part_failures ;;
+*)
+  part_resolve
+  part_failures
+  ;;
+esac
 finish

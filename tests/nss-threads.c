@@ -26,7 +26,8 @@ static int open_fds(void) {
   DIR *d = opendir("/proc/self/fd");
   int n = 0;
   if (!d) return -1;
-  while (readdir(d)) n++;
+  while (readdir(d))
+    n++;
   closedir(d);
   return n - 3; /* ".", "..", the directory's own descriptor */
 }
@@ -46,7 +47,8 @@ static void *worker(void *arg) {
     struct addrinfo *res = NULL;
     if (i % 10 == 9) {
       int r = getaddrinfo(missing, "80", &hints, &res);
-      if (r == EAI_NONAME) atomic_fetch_add(&missing_ok, 1);
+      if (r == EAI_NONAME)
+        atomic_fetch_add(&missing_ok, 1);
       else {
         atomic_fetch_add(&failed, 1);
         if (atomic_load(&failed) < 5) fprintf(stderr, "%s: %s\n", missing, gai_strerror(r));
@@ -55,10 +57,12 @@ static void *worker(void *arg) {
       continue;
     }
     int r = getaddrinfo(name, "80", &hints, &res);
-    if (r == 0 && has_loopback(res)) atomic_fetch_add(&ok, 1);
+    if (r == 0 && has_loopback(res))
+      atomic_fetch_add(&ok, 1);
     else {
       atomic_fetch_add(&failed, 1);
-      if (atomic_load(&failed) < 5) fprintf(stderr, "%s: %s\n", name, r ? gai_strerror(r) : "no 127.0.0.1");
+      if (atomic_load(&failed) < 5)
+        fprintf(stderr, "%s: %s\n", name, r ? gai_strerror(r) : "no 127.0.0.1");
     }
     if (r == 0) freeaddrinfo(res);
   }
@@ -87,7 +91,8 @@ int main(int argc, char **argv) {
   pthread_t *th = calloc((size_t)nthreads, sizeof *th);
   for (int i = 0; i < nthreads; i++)
     if (pthread_create(&th[i], NULL, worker, NULL) != 0) return 2;
-  for (int i = 0; i < nthreads; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < nthreads; i++)
+    pthread_join(th[i], NULL);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   free(th);
   int after = open_fds();

@@ -26,7 +26,8 @@ static char *repeat_name(size_t total, const char *suffix) {
   char *s = malloc(total + 1);
   if (!s || total < slen + 1) abort();
   size_t n = total - slen;
-  for (size_t i = 0; i < n; i++) s[i] = (i % 51 == 50) ? '.' : 'a';
+  for (size_t i = 0; i < n; i++)
+    s[i] = (i % 51 == 50) ? '.' : 'a';
   if (s[n - 1] == '.') s[n - 1] = 'b';
   memcpy(s + n, suffix, slen + 1);
   return s;
@@ -43,9 +44,11 @@ static void test_classify(void) {
       {"WWW.EXAMPLE.GNS.ALT", GNS_HOSTENT_NAME_GNS, 19},  /* suffix is case-insensitive */
       {"www.example.GnS.aLt.", GNS_HOSTENT_NAME_GNS, 19},
       {"a.gns.alt", GNS_HOSTENT_NAME_GNS, 9},
-      {"b\xc3\xbc" "cher.gns.alt", GNS_HOSTENT_NAME_GNS, 15},  /* UTF-8 label */
-      {"\xe4\xbe\x8b.gns.alt", GNS_HOSTENT_NAME_GNS, 11},      /* CJK label */
-      {"gns.alt", GNS_HOSTENT_NAME_INVALID, 0},  /* the bare suffix: ours, no zone */
+      {"b\xc3\xbc"
+       "cher.gns.alt",
+       GNS_HOSTENT_NAME_GNS, 15},                         /* UTF-8 label */
+      {"\xe4\xbe\x8b.gns.alt", GNS_HOSTENT_NAME_GNS, 11}, /* CJK label */
+      {"gns.alt", GNS_HOSTENT_NAME_INVALID, 0},           /* the bare suffix: ours, no zone */
       {"gns.alt.", GNS_HOSTENT_NAME_INVALID, 0},
       {"GNS.ALT", GNS_HOSTENT_NAME_INVALID, 0},
       {".gns.alt", GNS_HOSTENT_NAME_INVALID, 0}, /* empty label */
@@ -82,8 +85,10 @@ static void test_classify(void) {
               cases[i].want);
     CHECK_INT(c, cases[i].want);
     CHECK_INT(errno, 4242); /* pure: errno untouched */
-    if (cases[i].want == GNS_HOSTENT_NAME_GNS) CHECK_INT(len, cases[i].len);
-    else CHECK_INT(len, 12345); /* *len only written for GNS names */
+    if (cases[i].want == GNS_HOSTENT_NAME_GNS)
+      CHECK_INT(len, cases[i].len);
+    else
+      CHECK_INT(len, 12345); /* *len only written for GNS names */
   }
 
   /* Length: 253 bytes is the longest name; the trailing dot is extra. */
@@ -92,10 +97,14 @@ static void test_classify(void) {
     const char *suffix;
     enum gns_hostent_name_class want;
   } lens[] = {
-      {252, ".gns.alt", GNS_HOSTENT_NAME_GNS},     {253, ".gns.alt", GNS_HOSTENT_NAME_GNS},
-      {254, ".gns.alt.", GNS_HOSTENT_NAME_GNS},    {254, ".gns.alt", GNS_HOSTENT_NAME_INVALID},
-      {255, ".gns.alt.", GNS_HOSTENT_NAME_INVALID}, {300, ".gns.alt", GNS_HOSTENT_NAME_INVALID},
-      {5000, ".GNS.ALT", GNS_HOSTENT_NAME_INVALID}, {5000, ".example.com", GNS_HOSTENT_NAME_NOT_GNS},
+      {252, ".gns.alt", GNS_HOSTENT_NAME_GNS},
+      {253, ".gns.alt", GNS_HOSTENT_NAME_GNS},
+      {254, ".gns.alt.", GNS_HOSTENT_NAME_GNS},
+      {254, ".gns.alt", GNS_HOSTENT_NAME_INVALID},
+      {255, ".gns.alt.", GNS_HOSTENT_NAME_INVALID},
+      {300, ".gns.alt", GNS_HOSTENT_NAME_INVALID},
+      {5000, ".GNS.ALT", GNS_HOSTENT_NAME_INVALID},
+      {5000, ".example.com", GNS_HOSTENT_NAME_NOT_GNS},
   };
   for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
     char *s = repeat_name(lens[i].total, lens[i].suffix);
@@ -162,7 +171,9 @@ static void test_reply_ok(void) {
       {" {\"x\":[1,{}],\"parameters\":{\"name\":\"n.gns.alt\",\"future\":true,\"addresses\":["
        "{\"address\":[10,0,0,1],\"family\":2,\"ifindex\":3}]}} \n",
        AF_UNSPEC, 1, "n.gns.alt"},
-      {PARAMS(OKV4, "\"b\\u00fccher.gns.alt\""), AF_UNSPEC, 1, "b\xc3\xbc" "cher.gns.alt"},
+      {PARAMS(OKV4, "\"b\\u00fccher.gns.alt\""), AF_UNSPEC, 1,
+       "b\xc3\xbc"
+       "cher.gns.alt"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct gns_hostent_reply r;
@@ -316,7 +327,8 @@ static void test_reply_malformed(void) {
     struct gns_hostent_reply r;
     int rc = gns_hostent_reply_parse((const uint8_t *)cases[i].json, strlen(cases[i].json),
                                      cases[i].family, &r);
-    if (rc != cases[i].want) fprintf(stderr, "malformed case %zu: %s -> %d\n", i, cases[i].json, rc);
+    if (rc != cases[i].want)
+      fprintf(stderr, "malformed case %zu: %s -> %d\n", i, cases[i].json, rc);
     CHECK_INT(rc, cases[i].want);
     CHECK(r.name == NULL && r.addresses == NULL && r.n_addresses == 0);
   }
@@ -335,8 +347,8 @@ static char *many_addresses(size_t n, const char *name_json) {
   char *s = malloc(cap), *p = s;
   p += sprintf(p, "{\"parameters\":{\"addresses\":[");
   for (size_t i = 0; i < n; i++)
-    p += sprintf(p, "%s{\"family\":2,\"address\":[10,%zu,%zu,%zu]}", i ? "," : "",
-                 (i >> 16) & 255, (i >> 8) & 255, i & 255);
+    p += sprintf(p, "%s{\"family\":2,\"address\":[10,%zu,%zu,%zu]}", i ? "," : "", (i >> 16) & 255,
+                 (i >> 8) & 255, i & 255);
   sprintf(p, "],\"name\":%s}}", name_json);
   return s;
 }
@@ -385,8 +397,10 @@ static void test_reply_bounds(void) {
   char deep[2100];
   strcpy(deep, "{\"parameters\":{\"addresses\":[],\"name\":\"n\",\"x\":");
   size_t k = strlen(deep);
-  for (int i = 0; i < 1000; i++) deep[k++] = '[';
-  for (int i = 0; i < 1000; i++) deep[k++] = ']';
+  for (int i = 0; i < 1000; i++)
+    deep[k++] = '[';
+  for (int i = 0; i < 1000; i++)
+    deep[k++] = ']';
   strcpy(deep + k, "}}");
   CHECK_INT(gns_hostent_reply_parse((const uint8_t *)deep, strlen(deep), AF_UNSPEC, &r), -EBADMSG);
 }
@@ -425,10 +439,10 @@ static void test_status(void) {
   CHECK(gns_hostent_status_for(GNS_HOSTENT_R_TRY_AGAIN, ERANGE).h_err != NETDB_INTERNAL);
 
   struct gns_hostent_address a[3] = {{AF_INET, {1}}, {AF_INET6, {2}}, {AF_INET, {3}}};
-  struct gns_hostent_reply found = {.outcome = GNS_HOSTENT_FOUND, .name = "n", .n_addresses = 3,
-                                    .addresses = a};
-  struct gns_hostent_reply v4only = {.outcome = GNS_HOSTENT_FOUND, .name = "n", .n_addresses = 1,
-                                     .addresses = a};
+  struct gns_hostent_reply found = {
+      .outcome = GNS_HOSTENT_FOUND, .name = "n", .n_addresses = 3, .addresses = a};
+  struct gns_hostent_reply v4only = {
+      .outcome = GNS_HOSTENT_FOUND, .name = "n", .n_addresses = 1, .addresses = a};
   struct gns_hostent_reply empty = {.outcome = GNS_HOSTENT_FOUND, .name = "n"};
   struct gns_hostent_reply nsn = {.outcome = GNS_HOSTENT_NO_SUCH_NAME, .err = ENOENT};
   struct gns_hostent_reply unr = {.outcome = GNS_HOSTENT_UNRESOLVABLE, .err = ELOOP};
@@ -513,7 +527,8 @@ static void sweep_hostent(const struct gns_hostent_reply *r, int af) {
       if (!first_ok) first_ok = size;
       CHECK_INT(rc, 0);
       CHECK(untouched(arena, 64 + off));
-      CHECK(untouched((unsigned char *)buf + size, (size_t)(arena + ARENA - (unsigned char *)buf) - size));
+      CHECK(untouched((unsigned char *)buf + size,
+                      (size_t)(arena + ARENA - (unsigned char *)buf) - size));
       CHECK_STR(h.h_name, r->name);
       CHECK(canon == h.h_name);
       CHECK(inside(h.h_name, buf, size) && inside(h.h_name + strlen(h.h_name), buf, size));
@@ -561,9 +576,12 @@ static void sweep_tuples(const struct gns_hostent_reply *r, bool preallocated) {
       if (!first_ok) first_ok = size;
       CHECK_INT(rc, 0);
       CHECK(untouched(arena, 64 + off));
-      CHECK(untouched((unsigned char *)buf + size, (size_t)(arena + ARENA - (unsigned char *)buf) - size));
-      if (preallocated) CHECK(pat == &pre);
-      else CHECK(inside(pat, buf, size) && (uintptr_t)pat % alignof(struct gaih_addrtuple) == 0);
+      CHECK(untouched((unsigned char *)buf + size,
+                      (size_t)(arena + ARENA - (unsigned char *)buf) - size));
+      if (preallocated)
+        CHECK(pat == &pre);
+      else
+        CHECK(inside(pat, buf, size) && (uintptr_t)pat % alignof(struct gaih_addrtuple) == 0);
       size_t i = 0;
       for (struct gaih_addrtuple *t = pat; t; t = t->next, i++) {
         if (i >= r->n_addresses) break;

@@ -65,15 +65,15 @@ static size_t read_msg(int fd, char *buf, size_t cap) {
 }
 
 enum scenario {
-  S_SPLIT,     /* reply in 1-byte pieces with pauses */
-  S_TWO,       /* two replies in one write */
-  S_BIG,       /* one 200 KiB reply */
-  S_OVERSIZE,  /* a reply without NUL longer than the limit */
-  S_EOF,       /* half a reply, then close */
-  S_SILENT,    /* accept, never reply */
-  S_SLOW,      /* reply after 150 ms */
-  S_CLOSE,     /* close at once */
-  S_CALL,      /* check the request, answer a method call */
+  S_SPLIT,    /* reply in 1-byte pieces with pauses */
+  S_TWO,      /* two replies in one write */
+  S_BIG,      /* one 200 KiB reply */
+  S_OVERSIZE, /* a reply without NUL longer than the limit */
+  S_EOF,      /* half a reply, then close */
+  S_SILENT,   /* accept, never reply */
+  S_SLOW,     /* reply after 150 ms */
+  S_CLOSE,    /* close at once */
+  S_CALL,     /* check the request, answer a method call */
 };
 
 static const char reply1[] = "{\"parameters\":{\"n\":1}}";
@@ -144,7 +144,8 @@ static pid_t serve(int lfd, enum scenario s) {
     else
       write_all(c, "{\"error\":\"bad.request\"}", 24);
     inlen = read_msg(c, in, sizeof in);
-    if (inlen > 0 && strcmp(in, "{\"method\":\"x.y.Fail\"}") == 0) write_all(c, reply2, sizeof reply2);
+    if (inlen > 0 && strcmp(in, "{\"method\":\"x.y.Fail\"}") == 0)
+      write_all(c, reply2, sizeof reply2);
     inlen = read_msg(c, in, sizeof in);
     if (inlen > 0) write_all(c, "[1]", 4);
     break;
@@ -159,7 +160,9 @@ static void reap(pid_t pid) {
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
-static uint64_t in_ms(int ms) { return gns_varlink_now() + (uint64_t)ms * 1000u; }
+static uint64_t in_ms(int ms) {
+  return gns_varlink_now() + (uint64_t)ms * 1000u;
+}
 
 static const char req[] = "{\"method\":\"x\"}";
 
@@ -330,7 +333,8 @@ static void test_sigpipe(void) {
   char *big = malloc(n);
   memset(big, 'y', n);
   int r = 0;
-  for (int i = 0; i < 4 && r == 0; i++) r = gns_varlink_send(v, big, n, in_ms(2000));
+  for (int i = 0; i < 4 && r == 0; i++)
+    r = gns_varlink_send(v, big, n, in_ms(2000));
   CHECK(r == -EPIPE || r == -ECONNRESET);
   free(big);
   gns_varlink_free(v);
