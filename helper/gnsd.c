@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -234,6 +235,20 @@ static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, v
   return 0;
 }
 
+/* Up to 4096 clients at once plus our own files need more than the
+ * usual soft limit of 1024; epoll has no FD_SETSIZE problem. */
+static void raise_fd_limit(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return;
+  rlim_t want = 8192;
+  if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) want = rl.rlim_max;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+      log_warning("cannot raise the open file limit: %s", strerror(errno));
+  }
+}
+
 int main(int argc, char **argv) {
   enum { OPT_RUNTIME = 256, OPT_STATE, OPT_CONFIG, OPT_FOREGROUND, OPT_VERSION, OPT_HELP };
   static const struct option options[] = {
@@ -291,6 +306,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  raise_fd_limit();
   int ret = 1;
   int fds[2] = {-1, -1};
   sigset_t mask;

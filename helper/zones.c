@@ -1470,28 +1470,31 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
   return 0;
 }
 
-struct published_stats {
-  struct gnsd_zones *z;
-  json_object *array;
-  int64_t zone_id;
-  json_object *cur;
+/* GetStatistics "published": per local zone, how many labels have a
+ * block out, when the zone was last published and when its first block
+ * expires. */
+struct published_zone {
+  int64_t id;
+  json_object *obj;
   int64_t labels;
   uint64_t last, first_exp;
 };
 
-static void published_flush(struct published_stats *ps) {
-  if (!ps->cur) return;
-  json_object_object_add(ps->cur, "labels", json_object_new_int64(ps->labels));
-  json_object_object_add(ps->cur, "lastPublished", json_object_new_int64(clamp64(ps->last)));
-  json_object_object_add(ps->cur, "nextExpiration", json_object_new_int64(clamp64(ps->first_exp)));
-  json_object_array_add(ps->array, ps->cur);
-  ps->cur = NULL;
-}
+struct published_stats {
+  struct published_zone *v;
+  size_t n;
+  int error;
+};
 
-static int published_zone_name(void *userdata, const struct gnsd_zone *zone) {
+static int published_zone_add(void *userdata, const struct gnsd_zone *zone) {
   struct published_stats *ps = userdata;
-  if (zone->id == ps->zone_id && ps->cur)
-    json_object_object_add(ps->cur, "zone", json_object_new_string(zone->name));
+  struct published_zone *v = realloc(ps->v, (ps->n + 1) * sizeof *v);
+  if (!v) return -ENOMEM;
+  ps->v = v;
+  v[ps->n] = (struct published_zone){
+      .id = zone->id, .obj = json_object_new_object(), .first_exp = UINT64_MAX};
+  json_object_object_add(v[ps->n].obj, "zone", json_object_new_string(zone->name));
+  ps->n++;
   return 0;
 }
 
@@ -1500,19 +1503,34 @@ static int published_row(void *userdata, int64_t zone_id, const char *label, con
   (void)label;
   (void)q;
   struct published_stats *ps = userdata;
-  if (!ps->cur || zone_id != ps->zone_id) {
-    published_flush(ps);
-    ps->cur = json_object_new_object();
-    ps->zone_id = zone_id;
-    ps->labels = 0;
-    ps->last = 0;
-    ps->first_exp = UINT64_MAX;
-    gnsd_store_zone_foreach(ps->z->d->store, published_zone_name, ps);
+  for (size_t i = 0; i < ps->n; i++) {
+    struct published_zone *pz = &ps->v[i];
+    if (pz->id != zone_id) continue;
+    pz->labels++;
+    if (published_at > pz->last) pz->last = published_at;
+    if (expiration < pz->first_exp) pz->first_exp = expiration;
+    break;
   }
-  ps->labels++;
-  if (published_at > ps->last) ps->last = published_at;
-  if (expiration < ps->first_exp) ps->first_exp = expiration;
   return 0;
+}
+
+static json_object *published_json(struct gnsd_store *store) {
+  json_object *array = json_object_new_array();
+  struct published_stats ps = {0};
+  if (gnsd_store_available(store) && gnsd_store_zone_foreach(store, published_zone_add, &ps) == 0)
+    gnsd_store_published_foreach(store, 0, published_row, &ps);
+  for (size_t i = 0; i < ps.n; i++) {
+    struct published_zone *pz = &ps.v[i];
+    json_object_object_add(pz->obj, "labels", json_object_new_int64(pz->labels));
+    if (pz->labels > 0) {
+      json_object_object_add(pz->obj, "lastPublished", json_object_new_int64(clamp64(pz->last)));
+      json_object_object_add(pz->obj, "nextExpiration",
+                             json_object_new_int64(clamp64(pz->first_exp)));
+    }
+    json_object_array_add(array, pz->obj);
+  }
+  free(ps.v);
+  return array;
 }
 
 static int m_get_statistics(struct varlink_call *call, json_object *params, void *userdata) {
@@ -1546,10 +1564,7 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
   json_object_object_add(store, "lastPublished", json_object_new_int64(clamp64(z->last_publish)));
   json_object_object_add(store, "nextPublish", json_object_new_int64(clamp64(z->next_publish)));
   json_object_object_add(p, "store", store);
-  struct published_stats ps = {.z = z, .array = json_object_new_array()};
-  if (gnsd_store_available(d->store)) gnsd_store_published_foreach(d->store, 0, published_row, &ps);
-  published_flush(&ps);
-  json_object_object_add(p, "published", ps.array);
+  json_object_object_add(p, "published", published_json(d->store));
   varlink_call_reply(call, p);
   return 0;
 }

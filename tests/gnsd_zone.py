@@ -316,6 +316,8 @@ pub = {p["zone"]: p for p in st["published"]}
 t.eq(pub["example"]["labels"], 2, "published labels of example")
 t.eq(pub["rev"]["labels"], 1, "published labels of rev")
 t.ok(pub["example"]["lastPublished"] >= now_us, "published when")
+t.ok(pub["example"]["nextExpiration"] > pub["example"]["lastPublished"], "first block expiry")
+t.eq(pub["ed"], {"zone": "ed", "labels": 0}, "a zone with nothing published is listed")
 t.ok(isinstance(st["cache"], dict), "cache object")
 expect_error("GetStatistics", {"x": 1}, INVALID, "x", what="GetStatistics extra")
 
