@@ -138,11 +138,11 @@ for zt in edkey pkey; do
   out=$(retry 10 sh -c "gnunet-gns -c '$c1' -u 'alias.$Z' -t A -T 5s | grep -F 203.0.113.5")
   expect "$zt zone by gnsd, REDIRECT (RFC form) with gnunet-gns" "$out" '203\.0\.113\.5'
   # GNUnet 0.19.3 reads GNS2DNS only in its own (DNS wire) form; gnsd
-  # publishes the RFC's (doc/gnunet.md). Reported, not asserted.
+  # publishes the RFC's (README, "Record data"). Reported, not asserted.
   if gnunet-gns -c "$c1" -u "www.dns.$Z" -t A -T 5s 2>/dev/null | grep -q 192.0.2.53; then
     echo "note: this GNUnet follows gnsd's RFC-form GNS2DNS"
   else
-    echo "note: this GNUnet ($(gnunet-arm -v)) does not follow gnsd's RFC-form GNS2DNS (known, doc/gnunet.md)"
+    echo "note: this GNUnet ($(gnunet-arm -v)) does not follow gnsd's RFC-form GNS2DNS (known, README, "Record data")"
   fi
 done
 
