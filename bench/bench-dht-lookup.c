@@ -13,22 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock-us.h"
 #include "dht-gnunet.h"
 #include "record.h"
 #include "rrblock.h"
 #include "ztld.h"
-
-static uint64_t mono_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static uint64_t real_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 struct lookup {
   const struct gns_zone_key *zk;

@@ -23,24 +23,13 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "clock-us.h"
 #include "dht-gnunet.h"
 #include "gns-util.h"
 #include "record.h"
 #include "rrblock.h"
 #include "zonekey.h"
 #include "ztld.h"
-
-static uint64_t now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static uint64_t mono_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* ---- blocks ---- */
 
@@ -265,7 +254,7 @@ static size_t build_result(uint8_t *m, size_t cap, uint32_t btype, uint32_t opti
   gns_put_u32(m + 16, ppl);
   gns_put_u32(m + 20, gpl);
   memcpy(m + 24, uid, 8);
-  gns_put_u64(m + 32, now_us() + 3600000000u);
+  gns_put_u64(m + 32, real_us() + 3600000000u);
   memcpy(m + 40, key, 64);
   size_t off = GNSD_DHT_RESULT_HDR_LEN;
   memset(m + off, 0xa5, n_trunc + n_path * GNSD_DHT_PATH_ELEM_LEN); /* peer ids, signatures */
@@ -339,19 +328,26 @@ static void env_down(struct env *e) {
   sd_event_unref(e->ev);
 }
 
+/* Make the block of "www" and start a GET for it: the GET message the
+ * service received (checked to be there). */
+static const struct fmsg *get_www(struct env *e, const struct gns_zone_priv *zp, struct blk *b,
+                                  struct seen *s, struct gnsd_get **h) {
+  make_a(zp, "www", real_us() + 3600000000u, 1, b);
+  CHECK_INT(e->b->ops->get(e->b, b->q, on_block, s, h), 0);
+  const struct fmsg *g = wait_msg(&e->f, GNSD_DHT_MSG_GET, 0);
+  CHECK(g != NULL);
+  return g;
+}
+
 /* Wire format of GET, GET_STOP and PUT, byte for byte (GNUnet 0.19 dht.h). */
 static void test_wire_format(const struct gns_zone_priv *zp) {
   struct env e;
   struct gnsd_dht_gnunet_tuning t = {0};
   env_up(&e, &t);
   struct blk b1;
-  make_a(zp, "www", now_us() + 3600000000u, 1, &b1);
-
   struct seen s = {0};
   struct gnsd_get *h = NULL;
-  CHECK_INT(e.b->ops->get(e.b, b1.q, on_block, &s, &h), 0);
-  const struct fmsg *g = wait_msg(&e.f, GNSD_DHT_MSG_GET, 0);
-  CHECK(g != NULL);
+  const struct fmsg *g = get_www(&e, zp, &b1, &s, &h);
   if (g) {
     CHECK_INT(g->len, 88);
     CHECK_INT(gns_get_u16(g->m), 88);
@@ -401,7 +397,7 @@ static void test_results(const struct gns_zone_priv *pk, const struct gns_zone_p
   struct env e;
   struct gnsd_dht_gnunet_tuning t = {.linger = 200000, .max_block = 1024};
   env_up(&e, &t);
-  uint64_t now = now_us();
+  uint64_t now = real_us();
   struct blk b1, b2, old, expired, other, edb, big;
   make_a(pk, "www", now + 3600000000u, 1, &b1);
   make_a(pk, "www", now + 7200000000u, 2, &b2);
@@ -570,7 +566,7 @@ static void test_timeout_bounds(const struct gns_zone_priv *zp) {
   struct gnsd_dht_gnunet_tuning t = {.get_timeout = 150000, .max_gets = 3};
   env_up(&e, &t);
   struct blk b1;
-  make_a(zp, "www", now_us() + 3600000000u, 1, &b1);
+  make_a(zp, "www", real_us() + 3600000000u, 1, &b1);
 
   struct seen s = {0};
   struct gnsd_get *h = NULL;
@@ -630,13 +626,9 @@ static void test_reconnect(const struct gns_zone_priv *zp) {
       .backoff_min = 20000, .backoff_max = 100000, .get_timeout = 3000000, .linger = 50000};
   env_up(&e, &t);
   struct blk b1;
-  make_a(zp, "www", now_us() + 3600000000u, 1, &b1);
-
   struct seen s = {0};
   struct gnsd_get *h = NULL;
-  CHECK_INT(e.b->ops->get(e.b, b1.q, on_block, &s, &h), 0);
-  const struct fmsg *g = wait_msg(&e.f, GNSD_DHT_MSG_GET, 0);
-  CHECK(g != NULL);
+  const struct fmsg *g = get_www(&e, zp, &b1, &s, &h);
   uint8_t uid[8] = {0};
   if (g) memcpy(uid, g->m + 80, 8);
 
@@ -729,7 +721,7 @@ static void test_publish_pacing(const struct gns_zone_priv *zp) {
   struct env e;
   struct gnsd_dht_gnunet_tuning t = {.put_rate = 5, .put_burst = 2, .max_published = 8};
   env_up(&e, &t);
-  uint64_t now = now_us();
+  uint64_t now = real_us();
   struct blk bl[9];
   char label[16];
   for (int i = 0; i < 9; i++) {
@@ -853,7 +845,7 @@ static int run_real(const struct real_opts *o) {
     struct gns_zone_priv zp;
     CHECK_INT(gns_zone_priv_generate(types[i], &zp), 0);
     struct blk bk;
-    make_a(&zp, "www", now_us() + 3600000000u, (uint8_t)(10 + i), &bk);
+    make_a(&zp, "www", real_us() + 3600000000u, (uint8_t)(10 + i), &bk);
     CHECK_INT(b->ops->put(b, bk.q, bk.b, bk.len, gns_rrblock_expiration(bk.b, bk.len)), 0);
     struct seen s;
     bool ok = real_get(ev, b, bk.q, &s, 10000000);
@@ -880,7 +872,7 @@ static int run_real(const struct real_opts *o) {
       uint8_t *rdata = NULL;
       size_t rlen = 0;
       CHECK_INT(gns_rrblock_open(s.last, s.last_len, &zk, (const uint8_t *)o->label,
-                                 strlen(o->label), now_us(), &rdata, &rlen),
+                                 strlen(o->label), real_us(), &rdata, &rlen),
                 0);
       struct gns_record rd[16];
       size_t n = 0;
@@ -903,7 +895,7 @@ static int run_real(const struct real_opts *o) {
     struct gns_zone_priv zp;
     CHECK_INT(gns_zone_priv_generate(GNS_ZTYPE_EDKEY, &zp), 0);
     struct blk bk;
-    make_a(&zp, "later", now_us() + 3600000000u, 42, &bk);
+    make_a(&zp, "later", real_us() + 3600000000u, 42, &bk);
     struct gnsd_dht_gnunet_tuning t2 = t;
     t2.get_timeout = 30000000;
     gnsd_dht_gnunet_tune(b, &t2);

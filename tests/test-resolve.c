@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "check.h"
+#include "tzone.h"
 #include "conf.h"
 #include "gns-util.h"
 #include "record.h"
@@ -27,19 +28,7 @@ static struct varlink_server *srv;
 static struct gnsd_resolve *R;
 static uint64_t now_us;
 
-/* ---- zones -------------------------------------------------------------- */
-
-struct tzone {
-  struct gns_zone_priv priv;
-  struct gns_zone_key pub;
-  char ztld[GNS_ZTLD_MAX];
-};
-
-static void zone_new(struct tzone *z, uint32_t ztype) {
-  CHECK_INT(gns_zone_priv_generate(ztype, &z->priv), 0);
-  CHECK_INT(gns_zone_priv_public(&z->priv, &z->pub), 0);
-  CHECK_INT(gns_ztld_encode(&z->pub, z->ztld, sizeof(z->ztld)), 0);
-}
+/* ---- records ------------------------------------------------------------ */
 
 static struct gns_record rec(uint32_t type, const void *data, size_t len, uint16_t flags) {
   struct gns_record r = {.expiration = now_us + DAY, .type = type, .flags = flags};
@@ -299,9 +288,9 @@ int main(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   now_us = (uint64_t)ts.tv_sec * SEC;
-  zone_new(&z_home, GNS_ZTYPE_EDKEY);
-  zone_new(&z_sub, GNS_ZTYPE_PKEY);
-  zone_new(&z_far, GNS_ZTYPE_EDKEY);
+  tzone_new(&z_home, GNS_ZTYPE_EDKEY);
+  tzone_new(&z_sub, GNS_ZTYPE_PKEY);
+  tzone_new(&z_far, GNS_ZTYPE_EDKEY);
   CHECK_INT(sd_event_new(&ev), 0);
   struct varlink_server_info info = {"test", "gnsd", "0", "https://example.invalid"};
   CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
