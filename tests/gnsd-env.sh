@@ -20,6 +20,7 @@ GNSCTL_BIN=${GNSCTL_BIN:-$top_builddir/helper/gnsctl}
 GNSD_NSS_DIR=${GNSD_NSS_DIR:-$top_builddir/nss/.libs}
 GNSD_ENV_DIR=
 GNSD_ENV_PID=
+. "$top_srcdir/tests/proc-lib.sh"
 
 gnsd_env_check() {
   [ -x "$GNSD_BIN" ] || {
@@ -66,16 +67,12 @@ gnsd_env_start() {
     [ -n "${3:-}" ] && printf '%s\n' "$3"
   } >"$GNSD_ENV_DIR/gnsd.conf"
   printf 'hosts: files gns [NOTFOUND=return TRYAGAIN=return]\n' >"$GNSD_ENV_DIR/nsswitch.conf"
-  "$GNSD_BIN" --runtime-dir "$GNSD_ENV_DIR/run" --state-dir "$GNSD_ENV_DIR/state" \
-    --config "$GNSD_ENV_DIR/gnsd.conf" --foreground >"$GNSD_ENV_DIR/gnsd.log" 2>&1 &
-  GNSD_ENV_PID=$!
-  _ge_n=100
-  while [ "$_ge_n" -gt 0 ]; do
-    [ -S "$GNSD_ENV_DIR/run/alt.gns.Resolve" ] && [ -S "$GNSD_ENV_DIR/run/alt.gns.Zone" ] && return 0
-    kill -0 "$GNSD_ENV_PID" 2>/dev/null || break
-    sleep 0.1
-    _ge_n=$((_ge_n - 1))
-  done
+  : >"$GNSD_ENV_DIR/gnsd.log"
+  gnsd_launch "$GNSD_BIN" "$GNSD_ENV_DIR/run" "$GNSD_ENV_DIR/state" "$GNSD_ENV_DIR/gnsd.conf" \
+    "$GNSD_ENV_DIR/gnsd.log" --foreground
+  _ge_rc=$?
+  GNSD_ENV_PID=$GNSD_LAUNCH_PID
+  [ "$_ge_rc" -eq 0 ] && return 0
   echo "gnsd-env: gnsd did not start; its log:" >&2
   sed 's/^/    /' "$GNSD_ENV_DIR/gnsd.log" >&2
   return 1
@@ -83,14 +80,7 @@ gnsd_env_start() {
 
 gnsd_env_stop() {
   [ -n "$GNSD_ENV_PID" ] || return 0
-  kill -TERM "$GNSD_ENV_PID" 2>/dev/null
-  _ge_n=50
-  while [ "$_ge_n" -gt 0 ] && kill -0 "$GNSD_ENV_PID" 2>/dev/null; do
-    sleep 0.1
-    _ge_n=$((_ge_n - 1))
-  done
-  kill -KILL "$GNSD_ENV_PID" 2>/dev/null
-  wait "$GNSD_ENV_PID" 2>/dev/null
+  stop_pid "$GNSD_ENV_PID" 50
   GNSD_ENV_PID=
 }
 

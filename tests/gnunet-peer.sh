@@ -25,6 +25,7 @@ if [ -z "${GNP_LIBEXEC:-}" ]; then
   done
 fi
 GNP_PEERS=
+. "${top_srcdir:-${srcdir:-.}}/tests/proc-lib.sh"
 
 gnp_check() {
   for b in gnunet-arm gnunet-identity gnunet-namestore gnunet-gns gnunet-peerinfo gnunet-core \
@@ -136,12 +137,7 @@ _gnp_arm_bin() { echo "$GNP_LIBEXEC/gnunet-service-arm"; }
 _gnp_wait() {
   _gnp_w=$(($1 * 10))
   shift
-  while [ "$_gnp_w" -gt 0 ]; do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.1
-    _gnp_w=$((_gnp_w - 1))
-  done
-  return 1
+  wait_until "$_gnp_w" 0.1 "$@"
 }
 
 # gnp_start NAME [EXTRA-INI-TEXT]: start a peer and wait until its DHT,
@@ -175,14 +171,7 @@ gnp_stop() {
   pidf=$GNP_DIR/$1/arm.pid
   [ -f "$pidf" ] || return 0
   pid=$(cat "$pidf")
-  kill -TERM "$pid" 2>/dev/null
-  _gnp_s=100
-  while [ "$_gnp_s" -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
-    sleep 0.1
-    _gnp_s=$((_gnp_s - 1))
-  done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  stop_pid "$pid" 100
   cfg=$(gnp_conf "$1")
   for p in $(pgrep -f -- "-c $cfg" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
   rm -f "$pidf"
