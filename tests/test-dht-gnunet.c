@@ -948,7 +948,7 @@ static int run_real(const struct real_opts *o) {
 int main(int argc, char **argv) {
   if (sodium_init() < 0) return 99;
   struct real_opts ro = {0};
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1; i < argc; i += 2) { /* every option takes a value */
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) {
@@ -963,7 +963,6 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--expect-a")) ro.expect_a = v;
     else if (!strcmp(a, "--restart-cmd")) ro.restart_cmd = v;
     else return 2;
-    i++;
   }
   if (ro.socket) return run_real(&ro);
 
