@@ -6,6 +6,7 @@ BENCHES += bench/bench-crypto
 bench_bench_crypto_SOURCES = bench/bench-crypto.c bench/crypto-floor.c bench/crypto-floor.h
 bench_bench_crypto_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 bench_bench_crypto_LDADD = $(GNSCORE_TEST_LIBS)
+
 # bench-resolve: ResolveHostname over varlink against a real gnsd, cached
 # and uncached, delegation depth 1/2/4/8, next to the crypto floor.
 noinst_PROGRAMS += bench/bench-resolve

@@ -8,18 +8,10 @@
 #include "hkdf.h"
 #include "edkey.h"
 
-/* h mod L, little-endian, from the 64-byte HKDF output h, which RFC 9498,
- * 5.1.2 reads in network byte order. Its pseudo-code also shows
+/* h mod L (gns_hkdf_h_scalar): RFC 9498, 5.1.2's pseudo-code also shows
  * "h[31] &= 7" before the reduction; the RFC's own test vectors (D.2 (3)
  * and (4)) and GNUnet do not apply that step, so neither do we
  * (tests/test-vectors.c fails if it is added). */
-static void reduce_h(uint8_t out[32], const uint8_t h[64]) {
-  uint8_t wide[64];
-  for (size_t i = 0; i < 64; i++)
-    wide[i] = h[63 - i];
-  crypto_core_ed25519_scalar_reduce(out, wide);
-  sodium_memzero(wide, sizeof wide);
-}
 
 void gns_edkey_generate(uint8_t d[32]) {
   randombytes_buf(d, 32);
@@ -34,16 +26,7 @@ int gns_edkey_public(const uint8_t d[32], uint8_t zkey[32]) {
 
 int gns_edkey_derive_public(const uint8_t zkey[32], const uint8_t *label, size_t label_len,
                             uint8_t out[32]) {
-  uint8_t h[64], hs[32];
-  /* RFC 9498, 5.1.2: zkey' := (h mod L) * zkey */
-  int r = gns_hkdf_zkdf_h(h, zkey, label, label_len);
-  if (r == 0) {
-    reduce_h(hs, h);
-    if (crypto_scalarmult_ed25519_noclamp(out, hs, zkey) != 0) r = -EINVAL;
-  }
-  sodium_memzero(h, sizeof h);
-  sodium_memzero(hs, sizeof hs);
-  return r;
+  return gns_hkdf_zkdf(out, zkey, label, label_len); /* RFC 9498, 5.1.2 */
 }
 
 /* The derived signing key of RFC 9498, 5.1.2, SignDerived:
@@ -74,7 +57,7 @@ static int derive(struct derived *out, const uint8_t d[32], const uint8_t *label
   }
   r = gns_hkdf_zkdf_h(h, zkey, label, label_len);
   if (r != 0) goto out;
-  reduce_h(hs, h);
+  gns_hkdf_h_scalar(hs, h);
 
   /* a1 := a >> 3 (a is a multiple of 8, so this is exact) */
   for (size_t i = 0; i < 32; i++)
@@ -176,14 +159,9 @@ int gns_edkey_symmetric_key(const uint8_t zkey[32], const uint8_t *label, size_t
    *   K := HKDF-Expand(HKDF-Extract("gns-xsalsa-ctx-key", zkey), label, 256 / 8)
    *   NONCE := HKDF-Expand(HKDF-Extract("gns-xsalsa-ctx-iv", zkey), label, 128 / 8)
    *   IV := NONCE || EXPIRATION */
-  static const char ctx_key[] = "gns-xsalsa-ctx-key";
-  static const char ctx_iv[] = "gns-xsalsa-ctx-iv";
-  int r = gns_hkdf(key, 32, ctx_key, sizeof ctx_key - 1, zkey, 32, label, label_len, NULL, 0);
-  if (r == 0) r = gns_hkdf(iv, 16, ctx_iv, sizeof ctx_iv - 1, zkey, 32, label, label_len, NULL, 0);
-  if (r != 0) {
-    sodium_memzero(key, 32);
-    return r;
-  }
+  int r = gns_hkdf_block_key(key, iv, 16, "gns-xsalsa-ctx-key", "gns-xsalsa-ctx-iv", zkey, label,
+                             label_len);
+  if (r != 0) return r;
   gns_put_u64(iv + 16, expiration);
   return 0;
 }

@@ -63,6 +63,37 @@ int gns_hkdf_zkdf_h(uint8_t h[64], const uint8_t zkey[32], const uint8_t *label,
   return gns_hkdf(h, 64, salt, sizeof salt - 1, zkey, 32, label, label_len, ctx, sizeof ctx - 1);
 }
 
+void gns_hkdf_h_scalar(uint8_t out[32], const uint8_t h[64]) {
+  uint8_t wide[64];
+  for (size_t i = 0; i < 64; i++)
+    wide[i] = h[63 - i];
+  crypto_core_ed25519_scalar_reduce(out, wide);
+  sodium_memzero(wide, sizeof wide);
+}
+
+int gns_hkdf_zkdf(uint8_t out[32], const uint8_t zkey[32], const uint8_t *label, size_t label_len) {
+  uint8_t h[64], hs[32];
+  int r = gns_hkdf_zkdf_h(h, zkey, label, label_len);
+  if (r == 0) {
+    gns_hkdf_h_scalar(hs, h);
+    if (crypto_scalarmult_ed25519_noclamp(out, hs, zkey) != 0) r = -EINVAL;
+  }
+  sodium_memzero(h, sizeof h);
+  sodium_memzero(hs, sizeof hs);
+  return r;
+}
+
+int gns_hkdf_block_key(uint8_t key[32], uint8_t *nonce, size_t nonce_len, const char *ctx_key,
+                       const char *ctx_nonce, const uint8_t zkey[32], const uint8_t *label,
+                       size_t label_len) {
+  int r = gns_hkdf(key, 32, ctx_key, strlen(ctx_key), zkey, 32, label, label_len, NULL, 0);
+  if (r == 0)
+    r = gns_hkdf(nonce, nonce_len, ctx_nonce, strlen(ctx_nonce), zkey, 32, label, label_len, NULL,
+                 0);
+  if (r != 0) sodium_memzero(key, 32);
+  return r;
+}
+
 /* The once-flag is the only process state in core/, and it is invisible
  * to callers: initialising twice is harmless, only wasteful. */
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;

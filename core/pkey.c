@@ -32,15 +32,10 @@ static void scalar_of_d(uint8_t out[32], const uint8_t d[32]) {
  * expansion result and must be interpreted in network byte order". */
 static int blinding_scalar(uint8_t out[32], const uint8_t zkey[32], const uint8_t *label,
                            size_t label_len) {
-  uint8_t h[64], wide[64];
+  uint8_t h[64];
   int r = gns_hkdf_zkdf_h(h, zkey, label, label_len);
-  if (r == 0) {
-    for (size_t i = 0; i < 64; i++)
-      wide[i] = h[63 - i];
-    crypto_core_ed25519_scalar_reduce(out, wide);
-  }
+  if (r == 0) gns_hkdf_h_scalar(out, h);
   sodium_memzero(h, sizeof h);
-  sodium_memzero(wide, sizeof wide);
   return r;
 }
 
@@ -65,13 +60,7 @@ int gns_pkey_public(const uint8_t d[32], uint8_t zkey[32]) {
 
 int gns_pkey_derive_public(const uint8_t zkey[32], const uint8_t *label, size_t label_len,
                            uint8_t out[32]) {
-  uint8_t h[32];
-  int r = blinding_scalar(h, zkey, label, label_len);
-  /* zkey' := (h mod L) * zkey. libsodium refuses points outside the
-   * prime-order subgroup, which no honest zone key is. */
-  if (r == 0 && crypto_scalarmult_ed25519_noclamp(out, h, zkey) != 0) r = -EINVAL;
-  sodium_memzero(h, sizeof h);
-  return r;
+  return gns_hkdf_zkdf(out, zkey, label, label_len);
 }
 
 /* d' := (h * d) mod L, little-endian. */
@@ -222,14 +211,9 @@ int gns_pkey_symmetric_key(const uint8_t zkey[32], const uint8_t *label, size_t 
    *   K := HKDF-Expand(HKDF-Extract("gns-aes-ctx-key", zkey), label, 256 / 8)
    *   NONCE := HKDF-Expand(HKDF-Extract("gns-aes-ctx-iv", zkey), label, 32 / 8)
    *   IV := NONCE || EXPIRATION || BLOCK_COUNTER (= 1, 32 bits, big-endian) */
-  static const char ctx_key[] = "gns-aes-ctx-key";
-  static const char ctx_iv[] = "gns-aes-ctx-iv";
-  int r = gns_hkdf(key, 32, ctx_key, sizeof ctx_key - 1, zkey, 32, label, label_len, NULL, 0);
-  if (r == 0) r = gns_hkdf(iv, 4, ctx_iv, sizeof ctx_iv - 1, zkey, 32, label, label_len, NULL, 0);
-  if (r != 0) {
-    sodium_memzero(key, 32);
-    return r;
-  }
+  int r =
+      gns_hkdf_block_key(key, iv, 4, "gns-aes-ctx-key", "gns-aes-ctx-iv", zkey, label, label_len);
+  if (r != 0) return r;
   gns_put_u64(iv + 4, expiration);
   gns_put_u32(iv + 12, 1);
   return 0;

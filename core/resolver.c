@@ -364,10 +364,9 @@ static void lookup_next(struct gns_resolution *r) {
 
 /* ---- results --------------------------------------------------------- */
 
-/* The canonical name after a redirect inside GNS: the labels resolved in
- * the final zone, then its zTLD, under .gns.alt. */
-static void set_gns_canonical(struct gns_resolution *r) {
-  char buf[GNS_NAME_MAX * 2 + GNS_ZTLD_MAX + 32];
+/* Write the BOX service prefix ("_service._proto.", RFC 9498, 7.3.3),
+ * if any, at buf; returns its length. */
+static size_t box_prefix(const struct gns_resolution *r, char *buf) {
   size_t o = 0;
   if (r->has_box) {
     for (int i = 0; i < 2; i++) {
@@ -377,6 +376,14 @@ static void set_gns_canonical(struct gns_resolution *r) {
       buf[o++] = '.';
     }
   }
+  return o;
+}
+
+/* The canonical name after a redirect inside GNS: the labels resolved in
+ * the final zone, then its zTLD, under .gns.alt. */
+static void set_gns_canonical(struct gns_resolution *r) {
+  char buf[GNS_NAME_MAX * 2 + GNS_ZTLD_MAX + 32];
+  size_t o = box_prefix(r, buf);
   for (size_t i = r->path.n; i-- > 0;) {
     if (o + r->path.len[i] + 1 >= sizeof(buf) - GNS_ZTLD_MAX - 16) return;
     memcpy(buf + o, r->path.l[i], r->path.len[i]);
@@ -452,15 +459,7 @@ static bool dns_query_type(uint32_t type, uint16_t *out) {
  * converted for DNS. */
 static int dns_qname(struct gns_resolution *r, const char *dns_suffix, char **out) {
   char buf[GNS_NAME_MAX * 2 + 16];
-  size_t o = 0;
-  if (r->has_box) {
-    for (int i = 0; i < 2; i++) {
-      size_t l = strlen(r->box_labels[i]);
-      memcpy(buf + o, r->box_labels[i], l);
-      o += l;
-      buf[o++] = '.';
-    }
-  }
+  size_t o = box_prefix(r, buf);
   size_t jl;
   if (join_labels(&r->name, 0, r->name.n, buf + o, sizeof(buf) - o, &jl) < 0) return -EINVAL;
   o += jl;

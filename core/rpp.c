@@ -145,8 +145,17 @@ static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_objec
 static int fields_from_text(const struct spec *sp, const char *text, json_object *o) {
   const char *p = text;
   for (size_t i = 0; i < sp->n; i++) {
-    while (*p == ' ' || *p == '(' || *p == ')')
-      p++;
+    /* SOA's numbers stand in parentheses; only lone "(" / ")" tokens after
+     * the two names are syntax (a name may well start with one). */
+    for (;;) {
+      while (*p == ' ')
+        p++;
+      if (sp->type == GNS_TYPE_SOA && i >= 2 && (*p == '(' || *p == ')') &&
+          (p[1] == ' ' || p[1] == '\0'))
+        p++;
+      else
+        break;
+    }
     if (sp->n == 1 && sp->f[i].kind == K_TEXT) {
       /* the whole text is the one value */
       return add_str(o, sp->f[i].name, text, strlen(text));
@@ -175,7 +184,7 @@ static int fields_from_text(const struct spec *sp, const char *text, json_object
     if (r < 0) return r;
   }
   /* Anything left over (a value with spaces) cannot be represented. */
-  while (*p == ' ' || *p == ')')
+  while (*p == ' ' || (sp->type == GNS_TYPE_SOA && *p == ')'))
     p++;
   return *p ? -EBADMSG : 0;
 }

@@ -511,10 +511,12 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
     const char *q = text;
     skip_ws(&q);
     if (q[0] == '\\' && q[1] == '#' && is_ws(q[2])) {
+      size_t start = b->len; /* inside a BOX, the header precedes */
       int r = generic_from_text(q + 2, b, why);
       if (r < 0) return r;
       if (b->err) return b->err;
-      if (gns_rrtype_known(type) && gns_rrtype_check(type, b->p, b->len) != 0) {
+      if (gns_rrtype_known(type) &&
+          gns_rrtype_check(type, b->p ? b->p + start : NULL, b->len - start) != 0) {
         *why = "generic form: data is not valid for this record type";
         return -EINVAL;
       }

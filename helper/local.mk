@@ -73,3 +73,6 @@ tests_test_resolve_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_resolve_LDADD = $(GNSD_LIBS)
 
 include helper/gnsctl.mk
+
+# The GNUnet DHT backend (helper "gnunet").
+include helper/dht.mk

@@ -183,6 +183,75 @@ static int exec_stmt(struct gnsd_store *s, sqlite3_stmt *st, const char *what) {
   return 0;
 }
 
+/* exec_stmt, and how many rows it changed (changed may be NULL). */
+static int exec_changes(struct gnsd_store *s, sqlite3_stmt *st, const char *what,
+                        int64_t *changed) {
+  int r = exec_stmt(s, st, what);
+  if (r == 0 && changed) *changed = sqlite3_changes(s->db);
+  return r;
+}
+
+/* exec_stmt for a DELETE of one named thing: -ENOENT if there was none. */
+static int exec_delete_one(struct gnsd_store *s, sqlite3_stmt *st, const char *what) {
+  int64_t changed = 0;
+  int r = exec_changes(s, st, what, &changed);
+  return r == 0 && changed == 0 ? -ENOENT : r;
+}
+
+/* The rows of a SELECT, read into an array before any callback runs:
+ * callbacks may use the store (and so reset the statement). */
+struct rows {
+  void *v;
+  size_t n, cap;
+  size_t size; /* of one row */
+  bool secret; /* rows hold private keys: wiped, never left behind by realloc */
+};
+
+/* Fills one row from the statement: 0, or a negative errno with nothing
+ * left allocated. */
+typedef int (*row_reader)(struct gnsd_store *s, sqlite3_stmt *st, void *row);
+
+static int rows_grow(struct rows *rows) {
+  if (rows->n < rows->cap) return 0;
+  size_t cap = rows->cap ? rows->cap * 2 : 16;
+  void *v;
+  if (rows->secret) {
+    v = calloc(cap, rows->size);
+    if (!v) return -ENOMEM;
+    if (rows->v) {
+      memcpy(v, rows->v, rows->n * rows->size);
+      sodium_memzero(rows->v, rows->cap * rows->size);
+      free(rows->v);
+    }
+  } else {
+    v = realloc(rows->v, cap * rows->size);
+    if (!v) return -ENOMEM;
+  }
+  rows->v = v;
+  rows->cap = cap;
+  return 0;
+}
+
+static int rows_read(struct gnsd_store *s, sqlite3_stmt *st, struct rows *rows, row_reader read,
+                     const char *what) {
+  int rc, r = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    r = rows_grow(rows);
+    if (r == 0) r = read(s, st, (char *)rows->v + rows->n * rows->size);
+    if (r < 0) break;
+    rows->n++;
+  }
+  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, what);
+  sqlite3_reset(st);
+  return r;
+}
+
+/* Frees the array (the caller frees what its rows point to). */
+static void rows_free(struct rows *rows) {
+  if (rows->secret && rows->v) sodium_memzero(rows->v, rows->cap * rows->size);
+  free(rows->v);
+}
+
 static void close_db(struct gnsd_store *s) {
   for (int i = 0; i < ST_COUNT; i++) {
     sqlite3_finalize(s->stmt[i]);
@@ -410,42 +479,19 @@ int gnsd_store_zone_get_by_key(struct gnsd_store *s, const struct gns_zone_key *
   return zone_get(s, ST_ZONE_GET_BY_KEY, b, sizeof b, false, out);
 }
 
+static int read_zone_row(struct gnsd_store *s, sqlite3_stmt *st, void *row) {
+  return read_zone(s, st, row);
+}
+
 int gnsd_store_zone_foreach(struct gnsd_store *s, gnsd_zone_cb cb, void *userdata) {
-  /* Collect first: callbacks may use the store (and so reset our
-   * statement) while we walk. */
   sqlite3_stmt *st = stmt(s, ST_ZONE_LIST);
   if (!st) return -EIO;
-  struct gnsd_zone *zones = NULL;
-  size_t n = 0, cap = 0;
-  int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      struct gnsd_zone *nz = calloc(ncap, sizeof *nz);
-      if (!nz) {
-        r = -ENOMEM;
-        break;
-      }
-      if (zones) {
-        memcpy(nz, zones, n * sizeof *zones);
-        sodium_memzero(zones, cap * sizeof *zones);
-        free(zones);
-      }
-      zones = nz;
-      cap = ncap;
-    }
-    r = read_zone(s, st, &zones[n]);
-    if (r < 0) break;
-    n++;
-  }
-  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing zones");
-  sqlite3_reset(st);
-  for (size_t i = 0; r == 0 && i < n; i++)
+  struct rows rows = {.size = sizeof(struct gnsd_zone), .secret = true};
+  int r = rows_read(s, st, &rows, read_zone_row, "listing zones");
+  struct gnsd_zone *zones = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
     r = cb(userdata, &zones[i]);
-  if (zones) {
-    sodium_memzero(zones, cap * sizeof *zones); /* private keys */
-    free(zones);
-  }
+  rows_free(&rows);
   return r;
 }
 
@@ -453,9 +499,7 @@ int gnsd_store_zone_delete(struct gnsd_store *s, const char *name) {
   sqlite3_stmt *st = stmt(s, ST_ZONE_DELETE);
   if (!st) return -EIO;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-  int r = exec_stmt(s, st, "deleting a zone");
-  if (r == 0 && sqlite3_changes(s->db) == 0) r = -ENOENT;
-  return r;
+  return exec_delete_one(s, st, "deleting a zone");
 }
 
 int gnsd_store_zone_count_records(struct gnsd_store *s, int64_t zone_id, int64_t *count) {
@@ -493,62 +537,48 @@ struct record_row {
   uint8_t *data;
 };
 
+static int read_record_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
+  struct record_row *row = out;
+  memset(row, 0, sizeof *row);
+  const unsigned char *l = sqlite3_column_text(st, 0);
+  int64_t type = sqlite3_column_int64(st, 1), flags = sqlite3_column_int64(st, 2);
+  const void *data = sqlite3_column_blob(st, 4);
+  int len = sqlite3_column_bytes(st, 4);
+  if (!l || type < 0 || type > UINT32_MAX || flags < 0 || flags > UINT16_MAX || len < 0 ||
+      len > UINT16_MAX)
+    return db_error(s, "damaged record");
+  row->label = strdup((const char *)l);
+  row->data = malloc(len ? (size_t)len : 1);
+  if (!row->label || !row->data) {
+    free(row->label);
+    free(row->data);
+    return -ENOMEM;
+  }
+  if (len) memcpy(row->data, data, (size_t)len);
+  row->rd.type = (uint32_t)type;
+  row->rd.flags = (uint16_t)flags;
+  row->rd.expiration = (uint64_t)sqlite3_column_int64(st, 3);
+  row->rd.data_len = (uint16_t)len;
+  row->rd.data = row->data;
+  return 0;
+}
+
 int gnsd_store_record_foreach(struct gnsd_store *s, int64_t zone_id, const char *label,
                               gnsd_record_cb cb, void *userdata) {
   sqlite3_stmt *st = stmt(s, label ? ST_RECORD_LIST_LABEL : ST_RECORD_LIST_ALL);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, zone_id);
   if (label) sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
-  struct record_row *rows = NULL;
-  size_t n = 0, cap = 0;
-  int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 32;
-      struct record_row *nr = realloc(rows, ncap * sizeof *rows);
-      if (!nr) {
-        r = -ENOMEM;
-        break;
-      }
-      rows = nr;
-      cap = ncap;
-    }
-    struct record_row *row = &rows[n];
-    memset(row, 0, sizeof *row);
-    const unsigned char *l = sqlite3_column_text(st, 0);
-    int64_t type = sqlite3_column_int64(st, 1), flags = sqlite3_column_int64(st, 2);
-    const void *data = sqlite3_column_blob(st, 4);
-    int len = sqlite3_column_bytes(st, 4);
-    if (!l || type < 0 || type > UINT32_MAX || flags < 0 || flags > UINT16_MAX || len < 0 ||
-        len > UINT16_MAX) {
-      r = db_error(s, "damaged record");
-      break;
-    }
-    row->label = strdup((const char *)l);
-    row->data = malloc(len ? (size_t)len : 1);
-    if (!row->label || !row->data) {
-      free(row->label);
-      free(row->data);
-      r = -ENOMEM;
-      break;
-    }
-    if (len) memcpy(row->data, data, (size_t)len);
-    row->rd.type = (uint32_t)type;
-    row->rd.flags = (uint16_t)flags;
-    row->rd.expiration = (uint64_t)sqlite3_column_int64(st, 3);
-    row->rd.data_len = (uint16_t)len;
-    row->rd.data = row->data;
-    n++;
+  struct rows rows = {.size = sizeof(struct record_row)};
+  int r = rows_read(s, st, &rows, read_record_row, "listing records");
+  struct record_row *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, v[i].label, &v[i].rd);
+  for (size_t i = 0; i < rows.n; i++) {
+    free(v[i].label);
+    free(v[i].data);
   }
-  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing records");
-  sqlite3_reset(st);
-  for (size_t i = 0; r == 0 && i < n; i++)
-    r = cb(userdata, rows[i].label, &rows[i].rd);
-  for (size_t i = 0; i < n; i++) {
-    free(rows[i].label);
-    free(rows[i].data);
-  }
-  free(rows);
+  rows_free(&rows);
   return r;
 }
 
@@ -562,18 +592,14 @@ int gnsd_store_record_delete(struct gnsd_store *s, int64_t zone_id, const char *
   if (data)
     sqlite3_bind_blob(st, 4, len ? (const void *)data : (const void *)"", (int)len,
                       SQLITE_TRANSIENT);
-  int r = exec_stmt(s, st, "deleting records");
-  if (r == 0 && deleted) *deleted = sqlite3_changes(s->db);
-  return r;
+  return exec_changes(s, st, "deleting records", deleted);
 }
 
 int gnsd_store_record_delete_all(struct gnsd_store *s, int64_t zone_id, int64_t *deleted) {
   sqlite3_stmt *st = stmt(s, ST_RECORD_DELETE_ALL);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, zone_id);
-  int r = exec_stmt(s, st, "deleting records");
-  if (r == 0 && deleted) *deleted = sqlite3_changes(s->db);
-  return r;
+  return exec_changes(s, st, "deleting records", deleted);
 }
 
 /* --- blocks --- */
@@ -637,9 +663,7 @@ int gnsd_store_block_expire(struct gnsd_store *s, uint64_t now, int64_t *deleted
   sqlite3_stmt *st = stmt(s, ST_BLOCK_EXPIRE);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, clamp64(now));
-  int r = exec_stmt(s, st, "expiring blocks");
-  if (r == 0 && deleted) *deleted = sqlite3_changes(s->db);
-  return r;
+  return exec_changes(s, st, "expiring blocks", deleted);
 }
 
 int gnsd_store_published_set(struct gnsd_store *s, int64_t zone_id, const char *label,
@@ -662,54 +686,41 @@ int gnsd_store_published_delete(struct gnsd_store *s, int64_t zone_id, const cha
   return exec_stmt(s, st, "forgetting a publication");
 }
 
+struct published_row {
+  int64_t zone;
+  char *label;
+  uint8_t q[64];
+  uint64_t exp, at;
+};
+
+static int read_published_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
+  struct published_row *row = out;
+  const unsigned char *l = sqlite3_column_text(st, 1);
+  const void *q = sqlite3_column_blob(st, 2);
+  if (!l || !q || sqlite3_column_bytes(st, 2) != 64)
+    return db_error(s, "damaged publication record");
+  row->zone = sqlite3_column_int64(st, 0);
+  row->label = strdup((const char *)l);
+  if (!row->label) return -ENOMEM;
+  memcpy(row->q, q, 64);
+  row->exp = (uint64_t)sqlite3_column_int64(st, 3);
+  row->at = (uint64_t)sqlite3_column_int64(st, 4);
+  return 0;
+}
+
 int gnsd_store_published_foreach(struct gnsd_store *s, int64_t zone_id, gnsd_published_cb cb,
                                  void *userdata) {
   sqlite3_stmt *st = stmt(s, ST_PUBLISHED_LIST);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, zone_id);
-  struct row {
-    int64_t zone;
-    char *label;
-    uint8_t q[64];
-    uint64_t exp, at;
-  } *rows = NULL;
-  size_t n = 0, cap = 0;
-  int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 32;
-      struct row *nr = realloc(rows, ncap * sizeof *rows);
-      if (!nr) {
-        r = -ENOMEM;
-        break;
-      }
-      rows = nr;
-      cap = ncap;
-    }
-    const unsigned char *l = sqlite3_column_text(st, 1);
-    const void *q = sqlite3_column_blob(st, 2);
-    if (!l || !q || sqlite3_column_bytes(st, 2) != 64) {
-      r = db_error(s, "damaged publication record");
-      break;
-    }
-    rows[n].zone = sqlite3_column_int64(st, 0);
-    rows[n].label = strdup((const char *)l);
-    if (!rows[n].label) {
-      r = -ENOMEM;
-      break;
-    }
-    memcpy(rows[n].q, q, 64);
-    rows[n].exp = (uint64_t)sqlite3_column_int64(st, 3);
-    rows[n].at = (uint64_t)sqlite3_column_int64(st, 4);
-    n++;
-  }
-  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing publications");
-  sqlite3_reset(st);
-  for (size_t i = 0; r == 0 && i < n; i++)
-    r = cb(userdata, rows[i].zone, rows[i].label, rows[i].q, rows[i].exp, rows[i].at);
-  for (size_t i = 0; i < n; i++)
-    free(rows[i].label);
-  free(rows);
+  struct rows rows = {.size = sizeof(struct published_row)};
+  int r = rows_read(s, st, &rows, read_published_row, "listing publications");
+  struct published_row *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, v[i].zone, v[i].label, v[i].q, v[i].exp, v[i].at);
+  for (size_t i = 0; i < rows.n; i++)
+    free(v[i].label);
+  rows_free(&rows);
   return r;
 }
 
@@ -784,58 +795,45 @@ int gnsd_store_start_zone_remove(struct gnsd_store *s, const char *suffix) {
   sqlite3_stmt *st = stmt(s, ST_START_REMOVE);
   if (!st) return -EIO;
   sqlite3_bind_text(st, 1, suffix, -1, SQLITE_TRANSIENT);
-  int r = exec_stmt(s, st, "removing a start zone");
-  if (r == 0 && sqlite3_changes(s->db) == 0) r = -ENOENT;
-  return r;
+  return exec_delete_one(s, st, "removing a start zone");
+}
+
+struct start_zone_row {
+  char *suffix, *zone;
+  struct gns_zone_key zk;
+};
+
+static int read_start_zone_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
+  struct start_zone_row *row = out;
+  const unsigned char *suffix = sqlite3_column_text(st, 0);
+  const void *zk = sqlite3_column_blob(st, 1);
+  const unsigned char *zone = sqlite3_column_text(st, 2);
+  if (!suffix || !zk ||
+      gns_zone_key_from_bytes(zk, (size_t)sqlite3_column_bytes(st, 1), &row->zk) < 0)
+    return db_error(s, "damaged start zone");
+  row->suffix = strdup((const char *)suffix);
+  row->zone = zone ? strdup((const char *)zone) : NULL;
+  if (!row->suffix || (zone && !row->zone)) {
+    free(row->suffix);
+    free(row->zone);
+    return -ENOMEM;
+  }
+  return 0;
 }
 
 int gnsd_store_start_zone_foreach(struct gnsd_store *s, gnsd_start_zone_cb cb, void *userdata) {
   sqlite3_stmt *st = stmt(s, ST_START_LIST);
   if (!st) return -EIO;
-  struct row {
-    char *suffix, *zone;
-    struct gns_zone_key zk;
-  } *rows = NULL;
-  size_t n = 0, cap = 0;
-  int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      struct row *nr = realloc(rows, ncap * sizeof *rows);
-      if (!nr) {
-        r = -ENOMEM;
-        break;
-      }
-      rows = nr;
-      cap = ncap;
-    }
-    const unsigned char *suffix = sqlite3_column_text(st, 0);
-    const void *zk = sqlite3_column_blob(st, 1);
-    const unsigned char *zone = sqlite3_column_text(st, 2);
-    if (!suffix || !zk ||
-        gns_zone_key_from_bytes(zk, (size_t)sqlite3_column_bytes(st, 1), &rows[n].zk) < 0) {
-      r = db_error(s, "damaged start zone");
-      break;
-    }
-    rows[n].suffix = strdup((const char *)suffix);
-    rows[n].zone = zone ? strdup((const char *)zone) : NULL;
-    if (!rows[n].suffix || (zone && !rows[n].zone)) {
-      free(rows[n].suffix);
-      free(rows[n].zone);
-      r = -ENOMEM;
-      break;
-    }
-    n++;
+  struct rows rows = {.size = sizeof(struct start_zone_row)};
+  int r = rows_read(s, st, &rows, read_start_zone_row, "listing start zones");
+  struct start_zone_row *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, v[i].suffix, &v[i].zk, v[i].zone);
+  for (size_t i = 0; i < rows.n; i++) {
+    free(v[i].suffix);
+    free(v[i].zone);
   }
-  if (r == 0 && rc != SQLITE_DONE) r = db_error(s, "listing start zones");
-  sqlite3_reset(st);
-  for (size_t i = 0; r == 0 && i < n; i++)
-    r = cb(userdata, rows[i].suffix, &rows[i].zk, rows[i].zone);
-  for (size_t i = 0; i < n; i++) {
-    free(rows[i].suffix);
-    free(rows[i].zone);
-  }
-  free(rows);
+  rows_free(&rows);
   return r;
 }
 

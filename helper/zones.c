@@ -52,6 +52,10 @@ struct gnsd_zones {
   size_t n_maps;
 };
 
+static int64_t clamp64(uint64_t v) {
+  return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
 /* --- replies --- */
 
 static int reply_invalid(struct varlink_call *call, const char *parameter, const char *reason,
@@ -76,6 +80,18 @@ static int reply_storage(struct varlink_call *call) {
   return 0;
 }
 
+/* A reply with one parameter (taking ownership of value). */
+static int reply_with(struct varlink_call *call, const char *key, json_object *value) {
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, key, value);
+  varlink_call_reply(call, p);
+  return 0;
+}
+
+static int reply_count(struct varlink_call *call, const char *key, uint64_t v) {
+  return reply_with(call, key, json_object_new_int64(clamp64(v)));
+}
+
 /* Map a store error to the interface's errors. */
 static int reply_errno(struct varlink_call *call, int r, const char *name) {
   if (r == -ENOENT) return reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
@@ -84,16 +100,18 @@ static int reply_errno(struct varlink_call *call, int r, const char *name) {
   return reply_storage(call);
 }
 
+/* The same for a zone that was just found: a missing row then means the
+ * store failed, not that the zone does not exist. */
+static int reply_store_error(struct varlink_call *call, int r, const char *name) {
+  return reply_errno(call, r == -ENOENT ? -EIO : r, name);
+}
+
 static bool check_params(struct varlink_call *call, json_object *params,
                          const struct varlink_field *fields) {
   const char *field, *reason;
   if (varlink_params_validate(params, fields, &field, &reason) == 0) return true;
   reply_invalid(call, field, reason, -1);
   return false;
-}
-
-static int64_t clamp64(uint64_t v) {
-  return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
 static uint64_t add_sat(uint64_t a, uint64_t b) {
@@ -152,6 +170,12 @@ static const char *ztype_name(uint32_t ztype) {
   return ztype == GNS_ZTYPE_EDKEY ? "edkey" : "pkey";
 }
 
+static json_object *ztld_json(const struct gns_zone_key *zk) {
+  char ztld[GNS_ZTLD_MAX];
+  if (gns_ztld_encode(zk, ztld, sizeof ztld) < 0) ztld[0] = '\0';
+  return json_object_new_string(ztld);
+}
+
 /* --- records in the interface's form --- */
 
 static const struct {
@@ -181,6 +205,12 @@ static void zrecs_free(struct zrec *v, size_t n) {
 
 static bool is_exclusive_type(uint32_t t) {
   return gns_rrtype_is_delegation(t) || t == GNS_TYPE_REDIRECT || t == GNS_TYPE_GNS2DNS;
+}
+
+/* May a non-supplemental record of this type share a label with the
+ * exclusive type excl? (RFC 9498, 5.2.2: GNS2DNS goes with DS.) */
+static bool fits_exclusive(uint32_t excl, uint32_t type) {
+  return type == excl || (excl == GNS_TYPE_GNS2DNS && type == 43 /* DS */);
 }
 
 /* Parse and check one ZoneRecord. On error *field names the member and
@@ -230,8 +260,7 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
 
   *field = "label";
   bool apex = strcmp(out->label, GNS_LABEL_APEX) == 0;
-  if (apex &&
-      (gns_rrtype_is_delegation(type) || type == GNS_TYPE_REDIRECT || type == GNS_TYPE_GNS2DNS)) {
+  if (apex && is_exclusive_type(type)) {
     /* RFC 9498, 5.1 and 5.2 */
     *why = "zone delegation and redirection records are not allowed under the apex label \"@\"";
     return -EINVAL;
@@ -364,14 +393,11 @@ static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **
       /* everything non-supplemental before it must be compatible */
       for (size_t j = 0; j < i; j++) {
         const struct gns_record *o = &v[j]->rd;
-        if (!(o->flags & GNS_RF_SUPPLEMENTAL) &&
-            !(o->type == excl || (excl == GNS_TYPE_GNS2DNS && o->type == 43 /* DS */)))
-          goto violation;
+        if (!(o->flags & GNS_RF_SUPPLEMENTAL) && !fits_exclusive(excl, o->type)) goto violation;
       }
     }
     if (excl) {
-      if (!(rd->type == excl || (excl == GNS_TYPE_GNS2DNS && rd->type == 43 /* DS */)))
-        goto violation;
+      if (!fits_exclusive(excl, rd->type)) goto violation;
       if (excl != GNS_TYPE_GNS2DNS && rd->type == excl && !(rd->flags & GNS_RF_SHADOW) &&
           ++active > 1)
         goto violation;
@@ -391,6 +417,16 @@ violation:
   return -EINVAL;
 }
 
+/* End a transaction: commit if r is 0 (and return the commit's result),
+ * else roll back and return r. */
+static int store_end(struct gnsd_store *s, int r) {
+  if (r < 0) {
+    gnsd_store_rollback(s);
+    return r;
+  }
+  return gnsd_store_commit(s);
+}
+
 /* --- zone master --- */
 
 struct label_records {
@@ -398,16 +434,22 @@ struct label_records {
   size_t n, cap;
 };
 
-static int collect_record(void *userdata, const char *label, const struct gns_record *rd) {
-  struct label_records *lr = userdata;
+/* Room for one more record at lr->v[lr->n]; NULL when out of memory. */
+static struct zrec *lr_next(struct label_records *lr) {
   if (lr->n == lr->cap) {
     size_t cap = lr->cap ? lr->cap * 2 : 32;
     struct zrec *v = realloc(lr->v, cap * sizeof *v);
-    if (!v) return -ENOMEM;
+    if (!v) return NULL;
     lr->v = v;
     lr->cap = cap;
   }
-  struct zrec *r = &lr->v[lr->n];
+  return &lr->v[lr->n];
+}
+
+static int collect_record(void *userdata, const char *label, const struct gns_record *rd) {
+  struct label_records *lr = userdata;
+  struct zrec *r = lr_next(lr);
+  if (!r) return -ENOMEM;
   memset(r, 0, sizeof *r);
   snprintf(r->label, sizeof r->label, "%s", label);
   r->rd = *rd;
@@ -418,6 +460,15 @@ static int collect_record(void *userdata, const char *label, const struct gns_re
   r->index = -1;
   lr->n++;
   return 0;
+}
+
+/* Withdraw our block of a label (DHT copies expire on their own). */
+static int withdraw_label(struct gnsd *d, int64_t zone_id, const char *label,
+                          const uint8_t q[GNS_Q_LEN]) {
+  int r = gnsd_store_block_delete(d->store, q);
+  if (r == 0) r = gnsd_store_published_delete(d->store, zone_id, label);
+  gnsd_resolve_invalidate(d); /* cached answers may use the old block */
+  return r;
 }
 
 /* Publish one label's records (v[0..n), all with that label). */
@@ -441,13 +492,9 @@ static int publish_label(struct gnsd_zones *z, const struct gnsd_zone *zone, con
     if (x.expiration <= now) continue; /* RFC 9498, 5: expired records are not published */
     rd[k++] = x;
   }
-  if (k == 0) {
-    /* Nothing public left: withdraw our copy (DHT copies expire). */
+  if (k == 0) { /* nothing public left */
     free(rd);
-    r = gnsd_store_block_delete(d->store, q);
-    if (r == 0) r = gnsd_store_published_delete(d->store, zone->id, label);
-    gnsd_resolve_invalidate(d); /* cached answers may use the old block */
-    return r;
+    return withdraw_label(d, zone->id, label, q);
   }
   uint64_t exp = gns_rdata_block_expiration(rd, k, now);
   uint8_t *block = NULL;
@@ -490,10 +537,7 @@ static int withdraw_stale(void *userdata, int64_t zone_id, const char *label, co
   struct stale_ctx *c = userdata;
   for (size_t i = 0; i < c->current->n; i++)
     if (strcmp(c->current->v[i].label, label) == 0) return 0;
-  int r = gnsd_store_block_delete(c->z->d->store, q);
-  gnsd_resolve_invalidate(c->z->d);
-  if (r == 0) r = gnsd_store_published_delete(c->z->d->store, zone_id, label);
-  return r;
+  return withdraw_label(c->z->d, zone_id, label, q);
 }
 
 /* Publish the given labels of a zone (labels == NULL: every label, and
@@ -569,10 +613,7 @@ int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks)
       z->last_blocks = count;
     }
   }
-  if (r == 0)
-    r = gnsd_store_commit(d->store);
-  else
-    gnsd_store_rollback(d->store);
+  r = store_end(d->store, r);
   if (r < 0) z->publish_errors++;
   z->publish_runs++;
   if (blocks) *blocks = r == 0 ? count : 0;
@@ -587,11 +628,7 @@ static void publish_labels(struct gnsd_zones *z, const struct gnsd_zone *zone,
   unsigned blocks = 0;
   int r = gnsd_store_begin(z->d->store);
   if (r == 0) {
-    r = publish_zone(z, zone, labels, n, &blocks);
-    if (r == 0)
-      r = gnsd_store_commit(z->d->store);
-    else
-      gnsd_store_rollback(z->d->store);
+    r = store_end(z->d->store, publish_zone(z, zone, labels, n, &blocks));
   }
   if (r < 0) {
     z->publish_errors++;
@@ -723,13 +760,11 @@ static void map_invalidate(struct gnsd_zones *z) {
 
 static json_object *zone_json(struct gnsd_zones *z, const struct gnsd_zone *zone) {
   json_object *o = json_object_new_object();
-  char ztld[GNS_ZTLD_MAX];
-  if (gns_ztld_encode(&zone->pub, ztld, sizeof ztld) < 0) ztld[0] = '\0';
   int64_t count = 0;
   gnsd_store_zone_count_records(z->d->store, zone->id, &count);
   json_object_object_add(o, "name", json_object_new_string(zone->name));
   json_object_object_add(o, "type", json_object_new_string(ztype_name(zone->pub.ztype)));
-  json_object_object_add(o, "ztld", json_object_new_string(ztld));
+  json_object_object_add(o, "ztld", ztld_json(&zone->pub));
   json_object_object_add(o, "records", json_object_new_int64(count));
   json_object_object_add(
       o, "revoked",
@@ -739,10 +774,7 @@ static json_object *zone_json(struct gnsd_zones *z, const struct gnsd_zone *zone
 
 static int reply_zone(struct varlink_call *call, struct gnsd_zones *z,
                       const struct gnsd_zone *zone) {
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "zone", zone_json(z, zone));
-  varlink_call_reply(call, p);
-  return 0;
+  return reply_with(call, "zone", zone_json(z, zone));
 }
 
 /* Look up the zone named by params[key]; replies and returns false on
@@ -762,6 +794,49 @@ static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_objec
     return false;
   }
   return true;
+}
+
+/* A zone named by a local zone's name or by a zTLD: its key and, if
+ * zone_id is given, the id of the local zone with that key (0 if none).
+ * False when the method is done (it replied, or failed with *ret < 0);
+ * *ret is then what the method returns. */
+static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, const char *zname,
+                           struct gns_zone_key *zk, int64_t *zone_id, int *ret) {
+  char norm[GNSD_ZONE_NAME_MAX + 1];
+  const char *why;
+  struct gnsd_zone zone;
+  int r = -ENOENT;
+  if (zone_name_normalize(zname, norm, &why) == 0)
+    r = gnsd_store_zone_get(z->d->store, norm, &zone);
+  if (zone_id) *zone_id = 0;
+  if (r == 0) {
+    *zk = zone.pub;
+    if (zone_id) *zone_id = zone.id;
+    gns_zone_priv_wipe(&zone.priv);
+  } else if (r == -ENOENT) {
+    if (gns_ztld_decode(zname, strlen(zname), zk) < 0) {
+      *ret = reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
+      return false;
+    }
+    if (zone_id && gnsd_store_zone_get_by_key(z->d->store, zk, &zone) == 0) {
+      *zone_id = zone.id;
+      gns_zone_priv_wipe(&zone.priv);
+    }
+  } else {
+    *ret = reply_errno(call, r, zname);
+    return false;
+  }
+  return true;
+}
+
+/* The parameters of methods that take just "name", a local zone: check
+ * them and look the zone up. False after an error reply; the caller
+ * wipes out->priv. */
+static bool named_zone_params(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                              struct gnsd_zone *out) {
+  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
+                                                {NULL, VARLINK_ANY, false}};
+  return check_params(call, params, fields) && get_zone(call, z, params, "name", out);
 }
 
 static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char *name,
@@ -817,18 +892,30 @@ static int parse_ztype(const char *s, uint32_t *ztype) {
   return 0;
 }
 
+/* The "name" and "type" parameters of CreateZone and ImportKey. False
+ * after an error reply. */
+static bool new_zone_params(struct varlink_call *call, json_object *params,
+                            char name[GNSD_ZONE_NAME_MAX + 1], uint32_t *ztype) {
+  const char *why;
+  if (zone_name_normalize(varlink_param_string(params, "name"), name, &why) < 0) {
+    reply_invalid(call, "name", why, -1);
+    return false;
+  }
+  if (parse_ztype(varlink_param_string(params, "type"), ztype) < 0) {
+    reply_invalid(call, "type", "must be \"pkey\" or \"edkey\"", -1);
+    return false;
+  }
+  return true;
+}
+
 static int m_create_zone(struct varlink_call *call, json_object *params, void *userdata) {
   static const struct varlink_field fields[] = {
       {"name", VARLINK_STRING, false}, {"type", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
-  const char *why;
-  if (zone_name_normalize(varlink_param_string(params, "name"), name, &why) < 0)
-    return reply_invalid(call, "name", why, -1);
   uint32_t ztype;
-  if (parse_ztype(varlink_param_string(params, "type"), &ztype) < 0)
-    return reply_invalid(call, "type", "must be \"pkey\" or \"edkey\"", -1);
+  if (!new_zone_params(call, params, name, &ztype)) return 0;
   struct gns_zone_priv priv;
   int r = gns_zone_priv_generate(ztype, &priv);
   if (r < 0) return reply_storage(call);
@@ -843,12 +930,8 @@ static int m_import_key(struct varlink_call *call, json_object *params, void *us
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
-  const char *why;
-  if (zone_name_normalize(varlink_param_string(params, "name"), name, &why) < 0)
-    return reply_invalid(call, "name", why, -1);
   uint32_t ztype;
-  if (parse_ztype(varlink_param_string(params, "type"), &ztype) < 0)
-    return reply_invalid(call, "type", "must be \"pkey\" or \"edkey\"", -1);
+  if (!new_zone_params(call, params, name, &ztype)) return 0;
   const char *key = varlink_param_string(params, "key");
   uint8_t d[64];
   size_t n = 0;
@@ -862,12 +945,9 @@ static int m_import_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_export_key(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
-  if (!check_params(call, params, fields)) return 0;
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "name", &zone)) return 0;
+  if (!named_zone_params(call, z, params, &zone)) return 0;
   char key[64];
   int r = gns_base32_encode(zone.priv.d, sizeof zone.priv.d, key, sizeof key);
   gns_zone_priv_wipe(&zone.priv);
@@ -883,12 +963,9 @@ static int m_export_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_get_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
-  if (!check_params(call, params, fields)) return 0;
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "name", &zone)) return 0;
+  if (!named_zone_params(call, z, params, &zone)) return 0;
   gns_zone_priv_wipe(&zone.priv);
   return reply_zone(call, z, &zone);
 }
@@ -912,12 +989,9 @@ static int m_list_zones(struct varlink_call *call, json_object *params, void *us
   int r = gnsd_store_zone_foreach(z->d->store, list_zone, &c);
   if (r < 0) {
     json_object_put(c.array);
-    return reply_errno(call, r == -ENOENT ? -EIO : r, "");
+    return reply_store_error(call, r, "");
   }
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "zones", c.array);
-  varlink_call_reply(call, p);
-  return 0;
+  return reply_with(call, "zones", c.array);
 }
 
 static int withdraw_block(void *userdata, int64_t zone_id, const char *label, const uint8_t q[64],
@@ -930,12 +1004,9 @@ static int withdraw_block(void *userdata, int64_t zone_id, const char *label, co
 }
 
 static int m_delete_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
-  if (!check_params(call, params, fields)) return 0;
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "name", &zone)) return 0;
+  if (!named_zone_params(call, z, params, &zone)) return 0;
   gns_zone_priv_wipe(&zone.priv);
   struct gnsd_store *s = z->d->store;
   int r = gnsd_store_begin(s);
@@ -944,10 +1015,7 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
      * zones that name it follow by cascade */
     r = gnsd_store_published_foreach(s, zone.id, withdraw_block, s);
     if (r == 0) r = gnsd_store_zone_delete(s, zone.name);
-    if (r == 0)
-      r = gnsd_store_commit(s);
-    else
-      gnsd_store_rollback(s);
+    r = store_end(s, r);
   }
   if (r < 0) return reply_errno(call, r, zone.name);
   map_invalidate(z);
@@ -978,20 +1046,14 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
   int r = 0;
   for (size_t i = 0; i < n_new; i++) {
     json_object *jr = single ? jrecords : json_object_array_get_idx(jrecords, i);
-    if (lr.n == lr.cap) {
-      size_t cap = lr.cap ? lr.cap * 2 : 32;
-      struct zrec *v = realloc(lr.v, cap * sizeof *v);
-      if (!v) {
-        r = -ENOMEM;
-        goto out;
-      }
-      lr.v = v;
-      lr.cap = cap;
+    struct zrec *rec = lr_next(&lr);
+    if (!rec) {
+      r = -ENOMEM;
+      goto out;
     }
     const char *field = "", *why = "invalid";
-    r = json_object_is_type(jr, json_type_object)
-            ? parse_record(z, jr, now, &lr.v[lr.n], &field, &why)
-            : (why = "must be an object", -EINVAL);
+    r = json_object_is_type(jr, json_type_object) ? parse_record(z, jr, now, rec, &field, &why)
+                                                  : (why = "must be an object", -EINVAL);
     if (r == -ENOMEM) goto out;
     if (r < 0) {
       char param[64];
@@ -1003,7 +1065,7 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
       r = 0;
       goto out;
     }
-    lr.v[lr.n].index = (long)i;
+    rec->index = (long)i;
     lr.n++;
   }
   /* stored records under the labels we touch take part in the checks:
@@ -1067,10 +1129,7 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
   }
   for (size_t i = 0; r == 0 && i < n_new; i++) /* the request's records come first in lr */
     r = gnsd_store_record_add(d->store, zone.id, lr.v[i].label, &lr.v[i].rd);
-  if (r == 0)
-    r = gnsd_store_commit(d->store);
-  else
-    gnsd_store_rollback(d->store);
+  r = store_end(d->store, r);
   if (r < 0) goto store_error;
   if (replace) {
     unsigned blocks = 0;
@@ -1082,14 +1141,12 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
   if (single) {
     varlink_call_reply(call, NULL);
   } else {
-    json_object *p = json_object_new_object();
-    json_object_object_add(p, "imported", json_object_new_int64((int64_t)n_new));
-    varlink_call_reply(call, p);
+    reply_count(call, "imported", n_new);
   }
   r = 0;
   goto out;
 store_error:
-  r = reply_errno(call, r == -ENOENT ? -EIO : r, zone.name);
+  r = reply_store_error(call, r, zone.name);
 out:
   gns_zone_priv_wipe(&zone.priv);
   zrecs_free(lr.v, lr.n);
@@ -1136,12 +1193,9 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
   int r = gnsd_store_record_foreach(z->d->store, zone.id, l ? label : NULL, list_record, array);
   if (r < 0) {
     json_object_put(array);
-    return reply_errno(call, r == -ENOENT ? -EIO : r, zone.name);
+    return reply_store_error(call, r, zone.name);
   }
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "records", array);
-  varlink_call_reply(call, p);
-  return 0;
+  return reply_with(call, "records", array);
 }
 
 static int m_delete_records(struct varlink_call *call, json_object *params, void *userdata) {
@@ -1180,17 +1234,14 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
   free(data);
   if (r < 0) {
     gns_zone_priv_wipe(&zone.priv);
-    return reply_errno(call, r == -ENOENT ? -EIO : r, zone.name);
+    return reply_store_error(call, r, zone.name);
   }
   if (deleted > 0) {
     const char *labels[1] = {label};
     publish_labels(z, &zone, labels, 1);
   }
   gns_zone_priv_wipe(&zone.priv);
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "deleted", json_object_new_int64(deleted));
-  varlink_call_reply(call, p);
-  return 0;
+  return reply_count(call, "deleted", (uint64_t)deleted);
 }
 
 /* --- methods: start zones --- */
@@ -1203,6 +1254,24 @@ static const struct gnsd_conf_start_zone *conf_start_zone(const struct gnsd_zone
   return NULL;
 }
 
+/* The "suffix" parameter of AddStartZone and RemoveStartZone, normalised;
+ * a suffix gnsd.conf maps is refused with conf_why. False after an error
+ * reply. */
+static bool start_zone_suffix(struct varlink_call *call, const struct gnsd_zones *z,
+                              json_object *params, char suffix[GNSD_SUFFIX_MAX + 1],
+                              const char *conf_why) {
+  if (gnsd_suffix_normalize(varlink_param_string(params, "suffix"), suffix, GNSD_SUFFIX_MAX + 1) <
+      0) {
+    reply_invalid(call, "suffix", "not a domain name suffix", -1);
+    return false;
+  }
+  if (conf_start_zone(z, suffix)) {
+    reply_invalid(call, "suffix", conf_why, -1);
+    return false;
+  }
+  return true;
+}
+
 static int m_add_start_zone(struct varlink_call *call, json_object *params, void *userdata) {
   static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
                                                 {"zone", VARLINK_STRING, false},
@@ -1210,32 +1279,12 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
-  if (gnsd_suffix_normalize(varlink_param_string(params, "suffix"), suffix, sizeof suffix) < 0)
-    return reply_invalid(call, "suffix", "not a domain name suffix", -1);
-  if (conf_start_zone(z, suffix))
-    return reply_invalid(call, "suffix", "already mapped in gnsd.conf", -1);
-  const char *zname = varlink_param_string(params, "zone"), *why;
+  if (!start_zone_suffix(call, z, params, suffix, "already mapped in gnsd.conf")) return 0;
+  const char *zname = varlink_param_string(params, "zone");
   struct gns_zone_key zk;
-  int64_t zone_id = 0;
-  char norm[GNSD_ZONE_NAME_MAX + 1];
-  struct gnsd_zone zone;
-  int r = -ENOENT;
-  if (zone_name_normalize(zname, norm, &why) == 0)
-    r = gnsd_store_zone_get(z->d->store, norm, &zone);
-  if (r == 0) {
-    zk = zone.pub;
-    zone_id = zone.id;
-    gns_zone_priv_wipe(&zone.priv);
-  } else if (r == -ENOENT) {
-    if (gns_ztld_decode(zname, strlen(zname), &zk) < 0)
-      return reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
-    if (gnsd_store_zone_get_by_key(z->d->store, &zk, &zone) == 0) {
-      zone_id = zone.id;
-      gns_zone_priv_wipe(&zone.priv);
-    }
-  } else {
-    return reply_errno(call, r, zname);
-  }
+  int64_t zone_id;
+  int r;
+  if (!zone_key_param(call, z, zname, &zk, &zone_id, &r)) return r;
   r = gnsd_store_start_zone_add(z->d->store, suffix, &zk, zone_id);
   if (r == -EEXIST) return reply_invalid(call, "suffix", "already mapped", -1);
   if (r < 0) return reply_errno(call, r, zname);
@@ -1250,10 +1299,8 @@ static int m_remove_start_zone(struct varlink_call *call, json_object *params, v
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
-  if (gnsd_suffix_normalize(varlink_param_string(params, "suffix"), suffix, sizeof suffix) < 0)
-    return reply_invalid(call, "suffix", "not a domain name suffix", -1);
-  if (conf_start_zone(z, suffix))
-    return reply_invalid(call, "suffix", "mapped in gnsd.conf; edit the file and reload", -1);
+  if (!start_zone_suffix(call, z, params, suffix, "mapped in gnsd.conf; edit the file and reload"))
+    return 0;
   int r = gnsd_store_start_zone_remove(z->d->store, suffix);
   if (r == -ENOENT) return reply_invalid(call, "suffix", "no such start zone", -1);
   if (r < 0) return reply_errno(call, r, suffix);
@@ -1270,10 +1317,8 @@ struct start_list_ctx {
 static void start_zone_entry(struct start_list_ctx *c, const char *suffix,
                              const struct gns_zone_key *zk) {
   json_object *o = json_object_new_object();
-  char ztld[GNS_ZTLD_MAX];
-  if (gns_ztld_encode(zk, ztld, sizeof ztld) < 0) ztld[0] = '\0';
   json_object_object_add(o, "suffix", json_object_new_string(suffix));
-  json_object_object_add(o, "ztld", json_object_new_string(ztld));
+  json_object_object_add(o, "ztld", ztld_json(zk));
   struct gnsd_zone zone;
   if (gnsd_store_zone_get_by_key(c->store, zk, &zone) == 0) {
     json_object_object_add(o, "zone", json_object_new_string(zone.name));
@@ -1294,10 +1339,7 @@ static int m_list_start_zones(struct varlink_call *call, json_object *params, vo
   struct start_list_ctx c = {json_object_new_array(), z->d->store};
   for (size_t i = 0; i < n; i++)
     start_zone_entry(&c, maps[i].suffix, &maps[i].zk);
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "startZones", c.array);
-  varlink_call_reply(call, p);
-  return 0;
+  return reply_with(call, "startZones", c.array);
 }
 
 /* --- methods: publishing, revocation, statistics --- */
@@ -1315,10 +1357,7 @@ static int m_publish(struct varlink_call *call, json_object *params, void *userd
   unsigned blocks = 0;
   int r = gnsd_zones_publish(z, zname ? norm : NULL, &blocks);
   if (r < 0) return reply_errno(call, r, zname ? zname : "");
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "blocks", json_object_new_int64(blocks));
-  varlink_call_reply(call, p);
-  return 0;
+  return reply_count(call, "blocks", blocks);
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -1415,20 +1454,18 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
   uint8_t msg[GNS_REVOCATION_LEN];
   uint64_t expires = 0;
   const char *why = NULL;
-  int r = gnsd_zones_make_revocation(&zone.priv, (uint64_t)ts, pows, z->d->conf.revocation_difficulty,
-                                     gnsd_now(z->d), msg, &expires, &why);
+  int r =
+      gnsd_zones_make_revocation(&zone.priv, (uint64_t)ts, pows, z->d->conf.revocation_difficulty,
+                                 gnsd_now(z->d), msg, &expires, &why);
   gns_zone_priv_wipe(&zone.priv);
   if (r == -ENOMEM) return r;
   if (r == -ESTALE) return reply_invalid(call, "timestamp", why, -1);
   if (r < 0) return reply_invalid(call, "pows", why, -1);
   r = gnsd_store_revocation_put(z->d->store, &zone.pub, (uint64_t)ts, expires, msg, sizeof msg);
   gnsd_resolve_invalidate(z->d);
-  if (r < 0) return reply_errno(call, r == -ENOENT ? -EIO : r, zone.name);
+  if (r < 0) return reply_store_error(call, r, zone.name);
   log_notice("zones: zone %s revoked until %llu", zone.name, (unsigned long long)expires);
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "expires", json_object_new_int64(clamp64(expires)));
-  varlink_call_reply(call, p);
-  return 0;
+  return reply_count(call, "expires", expires);
 }
 
 static int m_get_revocation(struct varlink_call *call, json_object *params, void *userdata) {
@@ -1436,22 +1473,10 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
                                                 {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
-  const char *zname = varlink_param_string(params, "zone"), *why;
-  char norm[GNSD_ZONE_NAME_MAX + 1];
+  const char *zname = varlink_param_string(params, "zone");
   struct gns_zone_key zk;
-  struct gnsd_zone zone;
-  int r = -ENOENT;
-  if (zone_name_normalize(zname, norm, &why) == 0)
-    r = gnsd_store_zone_get(z->d->store, norm, &zone);
-  if (r == 0) {
-    zk = zone.pub;
-    gns_zone_priv_wipe(&zone.priv);
-  } else if (r == -ENOENT) {
-    if (gns_ztld_decode(zname, strlen(zname), &zk) < 0)
-      return reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
-  } else {
-    return reply_errno(call, r, zname);
-  }
+  int r;
+  if (!zone_key_param(call, z, zname, &zk, NULL, &r)) return r;
   struct gnsd_revocation rev;
   r = gnsd_store_revocation_get(z->d->store, &zk, &rev);
   json_object *p = json_object_new_object();

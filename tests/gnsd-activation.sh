@@ -11,10 +11,7 @@ mkdir -p "$GNSD_RUNTIME_DIR"
   --fdname=alt.gns.Resolve:alt.gns.Zone \
   "$GNSD" --runtime-dir "$TMP/unused" --state-dir "$STATE" --config "$CONF" 2>>"$GNSD_LOG" &
 GNSD_PID=$!
-for _ in $(seq 1 100); do
-  [ -S "$GNSD_RUNTIME_DIR/alt.gns.Zone" ] && break
-  sleep 0.05
-done
+wait_until 100 0.05 test -S "$GNSD_RUNTIME_DIR/alt.gns.Zone"
 "$PY" - <<'PYEOF' || fail "calls over activated sockets"
 from gnsdtest import Checker, Client, resolve_socket, zone_socket
 t = Checker("gnsd-activation")
@@ -37,10 +34,7 @@ rm -f "$GNSD_RUNTIME_DIR/alt.gns.Zone" "$GNSD_RUNTIME_DIR/alt.gns.Resolve"
 "$SSA" -l "$GNSD_RUNTIME_DIR/alt.gns.Zone" --fdname=alt.gns.Zone \
   "$GNSD" --runtime-dir "$GNSD_RUNTIME_DIR" --state-dir "$STATE" --config "$CONF" 2>>"$GNSD_LOG" &
 GNSD_PID=$!
-for _ in $(seq 1 100); do
-  [ -S "$GNSD_RUNTIME_DIR/alt.gns.Zone" ] && break
-  sleep 0.05
-done
+wait_until 100 0.05 test -S "$GNSD_RUNTIME_DIR/alt.gns.Zone"
 "$PY" - <<'PYEOF' || fail "partial activation"
 from gnsdtest import Client, resolve_socket, wait_for_socket, zone_socket
 z = Client(zone_socket())

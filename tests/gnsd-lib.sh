@@ -6,6 +6,7 @@
 : "${top_srcdir:=.}"
 GNSD="$top_builddir/helper/gnsd"
 TESTS_DIR="$top_srcdir/tests"
+. "$TESTS_DIR/proc-lib.sh"
 
 # Prefer the system python: tests also run it as nobody, who cannot
 # read a python under /root.
@@ -37,16 +38,10 @@ trap cleanup EXIT
 
 # start_gnsd [extra args]: start in the background and wait for both sockets.
 start_gnsd() {
-  "$GNSD" --runtime-dir "$GNSD_RUNTIME_DIR" --state-dir "$STATE" --config "$CONF" "$@" \
-    2>>"$GNSD_LOG" &
-  GNSD_PID=$!
-  for _ in $(seq 1 200); do
-    if [ -S "$GNSD_RUNTIME_DIR/alt.gns.Zone" ] && [ -S "$GNSD_RUNTIME_DIR/alt.gns.Resolve" ]; then
-      return 0
-    fi
-    kill -0 "$GNSD_PID" 2>/dev/null || break
-    sleep 0.05
-  done
+  gnsd_launch "$GNSD" "$GNSD_RUNTIME_DIR" "$STATE" "$CONF" "$GNSD_LOG" "$@"
+  _rc=$?
+  GNSD_PID=$GNSD_LAUNCH_PID
+  [ "$_rc" -eq 0 ] && return 0
   echo "gnsd did not start; its log:"
   cat "$GNSD_LOG"
   return 1

@@ -3,6 +3,10 @@
 # by a small python3 varlink client (tests/gnsdtest.py).
 TESTS += tests/gnsd-varlink.sh tests/gnsd-zone.sh tests/gnsd-permission.sh \
 	tests/gnsd-config.sh tests/gnsd-store.sh tests/gnsd-activation.sh
+# GNUnet interop, both ways (helper "gnunet"): private peers, gnsd, getent.
+TESTS += tests/interop-gnunet.sh
+EXTRA_DIST += tests/interop-gnunet.sh tests/gnsd-env.sh
+
 # resolver: alt.gns.Resolve against a real gnsd and a real dnsmasq
 TESTS += tests/gnsd-resolve.sh
 EXTRA_DIST += tests/gnsd_resolve.py

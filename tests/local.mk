@@ -1,7 +1,11 @@
 # tests/: shared test helpers; unit tests are listed with their module's
 # fragment, integration tests below.
-noinst_HEADERS += tests/check.h
-EXTRA_DIST += tests
+noinst_HEADERS += tests/check.h tests/tzone.h tests/clock-us.h
+# The helper scripts, libraries and headers of tests/ (their C sources go
+# with their programs). Not the directory itself: in an in-tree build it
+# holds binaries, objects and logs.
+EXTRA_DIST += $(addprefix tests/,$(notdir $(wildcard $(srcdir)/tests/*.sh $(srcdir)/tests/*.py \
+	$(srcdir)/tests/*.h)))
 include tests/integration.mk
 UNIT_TESTS += tests/test-util
 check_PROGRAMS += tests/test-util

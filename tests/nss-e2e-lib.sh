@@ -133,10 +133,11 @@ print(v if not isinstance(v, (dict, list)) else json.dumps(v))' "$@"
 
 start_gnsd_process() {
   rm -f "$RESOLVE_SOCKET" "$ZONE_SOCKET"
-  "$GNSD" --runtime-dir /run/gnsd --state-dir "$NS_TMP/state" --config "$NS_TMP/gnsd.conf" \
-    --foreground >>"$NS_TMP/gnsd.log" 2>&1 &
-  BACKEND_PID=$!
-  wait_for_socket "$RESOLVE_SOCKET" 200
+  local rc=0
+  gnsd_launch "$GNSD" /run/gnsd "$NS_TMP/state" "$NS_TMP/gnsd.conf" "$NS_TMP/gnsd.log" \
+    --foreground || rc=$?
+  BACKEND_PID=$GNSD_LAUNCH_PID
+  return $rc
 }
 
 add_record() { # LABEL TYPE VALUE
@@ -162,8 +163,7 @@ start_backend() {
     mkdir -m 700 -p "$NS_TMP/state"
     printf '[dht]\nbackend = none\n' >"$NS_TMP/gnsd.conf"
     start_gnsd_process ||
-      skip "gnsd did not create $RESOLVE_SOCKET within 10 s: $(tail -n 3 "$NS_TMP/gnsd.log" | tr '\n' ' ')"
-    wait_for_socket "$ZONE_SOCKET" 100 || skip "gnsd did not create $ZONE_SOCKET (alt.gns.Zone)"
+      skip "gnsd did not create $RESOLVE_SOCKET and $ZONE_SOCKET within 10 s: $(tail -n 3 "$NS_TMP/gnsd.log" | tr '\n' ' ')"
     local out err
     out=$(vcall Zone CreateZone '{"name":"test"}' 2>"$NS_TMP/err") ||
       skip "gnsd cannot create a zone (alt.gns.Zone.CreateZone): $(cat "$NS_TMP/err")"

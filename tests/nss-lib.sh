@@ -11,6 +11,7 @@ top_builddir=$(cd "$top_builddir" && pwd)
 MODULE=$top_builddir/nss/.libs/libnss_gns.so.2
 DRIVER=$top_builddir/tests/nss-driver
 FAKE_GNSD=$top_srcdir/tests/nss-fake-gnsd.py
+. "$top_srcdir/tests/proc-lib.sh"
 # The system python starts fastest and uses the system glibc.
 if [ -z "${PYTHON:-}" ]; then
   if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
@@ -62,12 +63,7 @@ expect_lt() {
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 wait_for_socket() { # PATH [TRIES of 50 ms]
-  local i
-  for i in $(seq "${2:-100}"); do
-    [ -S "$1" ] && return 0
-    sleep 0.05
-  done
-  return 1
+  wait_until "${2:-100}" 0.05 test -S "$1"
 }
 
 # start_fake_gnsd SOCKET LOG: sets FAKE_PID.

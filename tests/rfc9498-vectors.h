@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* RFC 9498, Appendix D.2: the four record-set test vectors, as printed
- * (hex with spaces). Shared by the unit tests and the benchmark. */
+/* RFC 9498, Appendix D: the four record-set test vectors (D.2) and the
+ * two zone revocations (D.3), as printed (hex with spaces). Shared by the
+ * unit tests and the benchmark. */
 #ifndef GNS_TEST_RFC9498_VECTORS_H
 #define GNS_TEST_RFC9498_VECTORS_H
 
 #include <stdint.h>
+#include "zonekey.h"
 
 struct rfc9498_vector {
   const char *name;
@@ -429,6 +431,71 @@ static const struct rfc9498_vector rfc9498_vectors[] = {
     .ztld = "000G051WYJWJ80S04BRDRM2R2H9VGQCKP13VCFA4DHC4BJT88HEXQ5K8HW",
     .expiration = 8143584694000000u,
   },
+};
+
+/* RFC 9498, Appendix D.3, "Zone Revocation". Both vectors print "Difficulty
+ * (5 base difficulty + 2 epochs): 7": the POWs average 7 zeros, so at the
+ * base difficulty 5 they buy 2 epochs beyond the first. */
+struct rfc9498_revocation_vector {
+  const char *name;
+  uint32_t ztype;
+  const char *d;
+  const char *zid;
+  const char *signed_msg;
+  const char *proof;
+};
+
+static const struct rfc9498_revocation_vector rfc9498_revocation_vectors[] = {
+    {"PKEY", GNS_ZTYPE_PKEY,
+     "6f ea 32 c0 5a f5 8b fa 97 95 53 d1 88 60 5f d5"
+     "7d 8b f9 cc 26 3b 78 d5 f7 47 8c 07 b9 98 ed 70",
+     "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69"
+     "55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa",
+     "00 00 00 34 00 00 00 03 00 05 ff 1c 56 e4 b2 68 00 01 00 00 2c a2 23 e8"
+     "79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69 55 f1 c3 77 5c 80 4a 98"
+     "d5 f8 dd aa",
+     "00 05 ff 1c 56 e4 b2 68 00 00 39 5d 18 27 c0 00"
+     "38 0b 54 aa 70 16 ac a2 38 0b 54 aa 70 16 ad 62 38 0b 54 aa 70 16 af 3e"
+     "38 0b 54 aa 70 16 af 93 38 0b 54 aa 70 16 b0 bf 38 0b 54 aa 70 16 b0 ee"
+     "38 0b 54 aa 70 16 b1 c9 38 0b 54 aa 70 16 b1 e5 38 0b 54 aa 70 16 b2 78"
+     "38 0b 54 aa 70 16 b2 b2 38 0b 54 aa 70 16 b2 d6 38 0b 54 aa 70 16 b2 e4"
+     "38 0b 54 aa 70 16 b3 2c 38 0b 54 aa 70 16 b3 5a 38 0b 54 aa 70 16 b3 9d"
+     "38 0b 54 aa 70 16 b3 c0 38 0b 54 aa 70 16 b3 dd 38 0b 54 aa 70 16 b3 f4"
+     "38 0b 54 aa 70 16 b4 42 38 0b 54 aa 70 16 b4 76 38 0b 54 aa 70 16 b4 8c"
+     "38 0b 54 aa 70 16 b4 a4 38 0b 54 aa 70 16 b4 c9 38 0b 54 aa 70 16 b4 f0"
+     "38 0b 54 aa 70 16 b4 f7 38 0b 54 aa 70 16 b5 79 38 0b 54 aa 70 16 b6 34"
+     "38 0b 54 aa 70 16 b6 8e 38 0b 54 aa 70 16 b7 b4 38 0b 54 aa 70 16 b8 7e"
+     "38 0b 54 aa 70 16 b8 f8 38 0b 54 aa 70 16 b9 2a"
+     "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69"
+     "55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa"
+     "08 ca ff de 3c 6d f1 45 f7 e0 79 81 15 37 b2 b0 42 2d 5e 1f b2 01 97 81"
+     "ec a2 61 d1 f9 d8 ea 81 0a bc 2f 33 47 7f 04 e3 64 81 11 be 71 c2 48 82"
+     "1a d6 04 f4 94 e7 4d 0b f5 11 d2 c1 62 77 2e 81"},
+    {"EDKEY", GNS_ZTYPE_EDKEY,
+     "5a f7 02 0e e1 91 60 32 88 32 35 2b bc 6a 68 a8"
+     "d7 1a 7c be 1b 92 99 69 a7 c6 6d 41 5a 0d 8f 65",
+     "00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d"
+     "44 6c 58 45 cb 48 44 5d db 96 68 8f",
+     "00 00 00 34 00 00 00 03 00 05 ff 1c 57 35 42 bd 00 01 00 14 3c f4 b9 24"
+     "03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d 44 6c 58 45 cb 48 44 5d"
+     "db 96 68 8f",
+     "00 05 ff 1c 57 35 42 bd 00 00 39 5d 18 27 c0 00"
+     "58 4c 93 3c b0 99 2a 08 58 4c 93 3c b0 99 2d f7 58 4c 93 3c b0 99 2e 21"
+     "58 4c 93 3c b0 99 2e 2a 58 4c 93 3c b0 99 2e 53 58 4c 93 3c b0 99 2e 8e"
+     "58 4c 93 3c b0 99 2f 13 58 4c 93 3c b0 99 2f 2d 58 4c 93 3c b0 99 2f 3c"
+     "58 4c 93 3c b0 99 2f 41 58 4c 93 3c b0 99 2f fd 58 4c 93 3c b0 99 30 33"
+     "58 4c 93 3c b0 99 30 82 58 4c 93 3c b0 99 30 a2 58 4c 93 3c b0 99 30 e1"
+     "58 4c 93 3c b0 99 31 ce 58 4c 93 3c b0 99 31 de 58 4c 93 3c b0 99 32 12"
+     "58 4c 93 3c b0 99 32 4e 58 4c 93 3c b0 99 32 9f 58 4c 93 3c b0 99 33 31"
+     "58 4c 93 3c b0 99 33 87 58 4c 93 3c b0 99 33 8c 58 4c 93 3c b0 99 33 e5"
+     "58 4c 93 3c b0 99 33 f3 58 4c 93 3c b0 99 34 26 58 4c 93 3c b0 99 34 30"
+     "58 4c 93 3c b0 99 34 68 58 4c 93 3c b0 99 34 88 58 4c 93 3c b0 99 34 8a"
+     "58 4c 93 3c b0 99 35 4c 58 4c 93 3c b0 99 35 bd"
+     "00 01 00 14 3c f4 b9 24 03 20 22 f0 dc 50 58 14 53 b8 5d 93 b0 47 b6 3d"
+     "44 6c 58 45 cb 48 44 5d db 96 68 8f"
+     "04 ae 26 f7 63 56 5a b7 aa ab 01 71 72 4f 3c a8 bc c5 1a 98 b7 d4 c9 2e"
+     "a3 3c d9 34 4c a8 b6 3e 04 53 3a bf 1a 3c 05 49 16 b3 68 2c 5c a8 cb 4d"
+     "d0 f8 4c 3b 77 48 7a ac 6e ce 38 48 0b a9 d5 00"},
 };
 
 #endif

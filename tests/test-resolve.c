@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "check.h"
+#include "tzone.h"
 #include "conf.h"
 #include "gns-util.h"
 #include "record.h"
@@ -27,19 +28,7 @@ static struct varlink_server *srv;
 static struct gnsd_resolve *R;
 static uint64_t now_us;
 
-/* ---- zones -------------------------------------------------------------- */
-
-struct tzone {
-  struct gns_zone_priv priv;
-  struct gns_zone_key pub;
-  char ztld[GNS_ZTLD_MAX];
-};
-
-static void zone_new(struct tzone *z, uint32_t ztype) {
-  CHECK_INT(gns_zone_priv_generate(ztype, &z->priv), 0);
-  CHECK_INT(gns_zone_priv_public(&z->priv, &z->pub), 0);
-  CHECK_INT(gns_ztld_encode(&z->pub, z->ztld, sizeof(z->ztld)), 0);
-}
+/* ---- records ------------------------------------------------------------ */
 
 static struct gns_record rec(uint32_t type, const void *data, size_t len, uint16_t flags) {
   struct gns_record r = {.expiration = now_us + DAY, .type = type, .flags = flags};
@@ -225,6 +214,15 @@ static const char *error_of(json_object *o) {
   return json_object_object_get_ex(o, "error", &e) ? json_object_get_string(e) : "";
 }
 
+/* ResolveHostname(name, family) fails with the error want (a macro, so
+ * that a failure names the line of its case). */
+#define CHECK_HOST_ERROR(fd, name, family, want)                                                   \
+  do {                                                                                             \
+    json_object *e_ = call((fd), hostname((name), (family)));                                      \
+    CHECK_STR(error_of(e_), (want));                                                               \
+    json_object_put(e_);                                                                           \
+  } while (0)
+
 static json_object *param(json_object *o, const char *k) {
   json_object *p, *v;
   if (!o || !json_object_object_get_ex(o, "parameters", &p)) return NULL;
@@ -299,9 +297,9 @@ int main(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   now_us = (uint64_t)ts.tv_sec * SEC;
-  zone_new(&z_home, GNS_ZTYPE_EDKEY);
-  zone_new(&z_sub, GNS_ZTYPE_PKEY);
-  zone_new(&z_far, GNS_ZTYPE_EDKEY);
+  tzone_new(&z_home, GNS_ZTYPE_EDKEY);
+  tzone_new(&z_sub, GNS_ZTYPE_PKEY);
+  tzone_new(&z_far, GNS_ZTYPE_EDKEY);
   CHECK_INT(sd_event_new(&ev), 0);
   struct varlink_server_info info = {"test", "gnsd", "0", "https://example.invalid"};
   CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
@@ -388,42 +386,26 @@ int main(void) {
   CHECK_STR(addrs, "192.0.2.2");
   json_object_put(o);
   /* NotGNS, NoSuchName (then from the negative cache) */
-  o = call(fd, hostname("www.example.com", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.NotGNS");
-  json_object_put(o);
-  o = call(fd, hostname("nope.home.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "www.example.com", 0, "alt.gns.Resolve.NotGNS");
+  CHECK_HOST_ERROR(fd, "nope.home.gns.alt", 0, "alt.gns.Resolve.NoSuchName");
   gets = store.gets;
-  o = call(fd, hostname("nope.home.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "nope.home.gns.alt", 0, "alt.gns.Resolve.NoSuchName");
   CHECK_INT(store.gets, gets);
   CHECK_INT(status_int("negativeHits"), 1);
-  o = call(fd, hostname("www.nowhere.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.NoSuchName");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "www.nowhere.gns.alt", 0, "alt.gns.Resolve.NoSuchName");
   /* errors of the resolver */
   o = call(fd, hostname("crit.home.gns.alt", 0));
   CHECK_STR(error_of(o), "alt.gns.Resolve.CriticalRecordUnsupported");
   CHECK_INT(json_object_get_int(param(o, "type")), 60001);
   json_object_put(o);
-  o = call(fd, hostname("loop1.home.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.ResolutionLoop");
-  json_object_put(o);
-  o = call(fd, hostname("a..home.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.InvalidName");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "loop1.home.gns.alt", 0, "alt.gns.Resolve.ResolutionLoop");
+  CHECK_HOST_ERROR(fd, "a..home.gns.alt", 0, "alt.gns.Resolve.InvalidName");
   revoked_key = &z_sub.pub;
   gnsd_resolve_flush(R);
-  o = call(fd, hostname("deep.sub.home.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.ZoneRevoked");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "deep.sub.home.gns.alt", 0, "alt.gns.Resolve.ZoneRevoked");
   revoked_key = NULL;
   /* parameters */
-  o = call(fd, hostname("www.home.gns.alt", 7));
-  CHECK_STR(error_of(o), "org.varlink.service.InvalidParameter");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "www.home.gns.alt", 7, "org.varlink.service.InvalidParameter");
   o = call(fd, "{\"method\":\"alt.gns.Resolve.ResolveHostname\",\"parameters\":{}}");
   CHECK_STR(error_of(o), "org.varlink.service.InvalidParameter");
   json_object_put(o);
@@ -549,15 +531,11 @@ int main(void) {
   gnsd_resolve_flush(R);
   store.fail = -EIO;
   dht.fail = -EIO;
-  o = call(fd, hostname("www.home.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.StorageUnavailable");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "www.home.gns.alt", 0, "alt.gns.Resolve.StorageUnavailable");
   store.fail = 0;
   dht.fail = 0;
   dht.delay_ms = 2000;
-  o = call(fd, hostname("other.sub.home.gns.alt", 0));
-  CHECK_STR(error_of(o), "alt.gns.Resolve.TimedOut");
-  json_object_put(o);
+  CHECK_HOST_ERROR(fd, "other.sub.home.gns.alt", 0, "alt.gns.Resolve.TimedOut");
   CHECK_INT(dht.active, 0); /* the pending GET was cancelled */
   /* the DHT backend goes away (SIGHUP) while a request waits for it */
   send_msg(fd, hostname("other3.sub.home.gns.alt", 0));

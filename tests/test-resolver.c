@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include "check.h"
+#include "tzone.h"
 #include "gns-util.h"
 #include "record.h"
 #include "resolver.h"
@@ -19,19 +20,7 @@
 #define DAY (24 * HOUR)
 #define NOW (1700000000ull * SEC)
 
-/* ---- zones and the block table --------------------------------------- */
-
-struct tzone {
-  struct gns_zone_priv priv;
-  struct gns_zone_key pub;
-  char ztld[GNS_ZTLD_MAX];
-};
-
-static void zone_new(struct tzone *z, uint32_t ztype) {
-  CHECK_INT(gns_zone_priv_generate(ztype, &z->priv), 0);
-  CHECK_INT(gns_zone_priv_public(&z->priv, &z->pub), 0);
-  CHECK_INT(gns_ztld_encode(&z->pub, z->ztld, sizeof(z->ztld)), 0);
-}
+/* ---- the block table --------------------------------------------------- */
 
 struct stored {
   uint8_t q[GNS_Q_LEN];
@@ -1214,10 +1203,10 @@ static void test_cname(void) {
 }
 
 int main(void) {
-  zone_new(&z_pkey, GNS_ZTYPE_PKEY);
-  zone_new(&z_edkey, GNS_ZTYPE_EDKEY);
-  zone_new(&z_pkey2, GNS_ZTYPE_PKEY);
-  zone_new(&z_edkey2, GNS_ZTYPE_EDKEY);
+  tzone_new(&z_pkey, GNS_ZTYPE_PKEY);
+  tzone_new(&z_edkey, GNS_ZTYPE_EDKEY);
+  tzone_new(&z_pkey2, GNS_ZTYPE_PKEY);
+  tzone_new(&z_edkey2, GNS_ZTYPE_EDKEY);
   test_start_zone();
   test_every_type();
   test_chain();

@@ -54,6 +54,11 @@ static const struct {
      "{\"protocol\":\"6\",\"service\":\"80\",\"recordType\":\"type12345\",\"rdata\":"
      "{\"data\":\"abcd\"}}"},
     {12345, "\\# 3 abcdef", "{\"data\":\"abcdef\"}"},
+    /* names starting with a parenthesis (found by fuzz-rpp) */
+    {GNS_TYPE_MX, "6 )x.example", "{\"preference\":\"6\",\"exchange\":\")x.example\"}"},
+    {GNS_TYPE_SOA, "( ) ( 1 2 3 4 5 )",
+     "{\"mname\":\"(\",\"rname\":\")\",\"serial\":\"1\",\"refresh\":\"2\",\"retry\":\"3\","
+     "\"expire\":\"4\",\"minimum\":\"5\"}"},
 };
 
 static const char *plain(json_object *o) {

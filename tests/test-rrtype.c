@@ -243,6 +243,8 @@ static const struct {
     {GNS_TYPE_BOX, "6 443 BOX 6 443 1 192.0.2.1", "BOX cannot hold a BOX"},
     {GNS_TYPE_BOX, "6 443 1 300.1.1.1", "IPv4"},
     {GNS_TYPE_BOX, "70000 443 1 1.2.3.4", "protocol"},
+    /* the boxed data alone must be valid (found by fuzz-rrtext) */
+    {GNS_TYPE_BOX, "7 1 37 \\# 2 a434", "not valid for this record type"},
     {GNS_TYPE_A, "\\# 3 c00002", "not valid for this record type"},
     {GNS_TYPE_A, "\\# 4 c00002", "length mismatch"},
     {GNS_TYPE_A, "\\# x", "generic form"},

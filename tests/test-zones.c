@@ -15,6 +15,7 @@
 #include "gns-util.h"
 #include "gnsd.h"
 #include "log.h"
+#include "rfc9498-vectors.h"
 #include "rrblock.h"
 #include "store.h"
 #include "varlink.h"
@@ -200,31 +201,14 @@ static void test_publish(void) {
 
 /* RFC 9498, D.3: the PKEY zone revocation, difficulty 5. */
 static void test_revocation(void) {
+  const struct rfc9498_revocation_vector *v = &rfc9498_revocation_vectors[0];
+  CHECK_INT(v->ztype, GNS_ZTYPE_PKEY);
   uint8_t dkey[32];
-  check_hex("6f ea 32 c0 5a f5 8b fa 97 95 53 d1 88 60 5f d5"
-            "7d 8b f9 cc 26 3b 78 d5 f7 47 8c 07 b9 98 ed 70",
-            dkey, sizeof dkey);
+  check_hex(v->d, dkey, sizeof dkey);
   struct gns_zone_priv priv;
   CHECK_INT(gns_zone_priv_from_bytes(GNS_ZTYPE_PKEY, dkey, 32, &priv), 0);
   uint8_t proof[GNS_REVOCATION_LEN];
-  size_t plen = check_hex("00 05 ff 1c 56 e4 b2 68 00 00 39 5d 18 27 c0 00"
-                          "38 0b 54 aa 70 16 ac a2 38 0b 54 aa 70 16 ad 62 38 0b 54 aa 70 16 af 3e"
-                          "38 0b 54 aa 70 16 af 93 38 0b 54 aa 70 16 b0 bf 38 0b 54 aa 70 16 b0 ee"
-                          "38 0b 54 aa 70 16 b1 c9 38 0b 54 aa 70 16 b1 e5 38 0b 54 aa 70 16 b2 78"
-                          "38 0b 54 aa 70 16 b2 b2 38 0b 54 aa 70 16 b2 d6 38 0b 54 aa 70 16 b2 e4"
-                          "38 0b 54 aa 70 16 b3 2c 38 0b 54 aa 70 16 b3 5a 38 0b 54 aa 70 16 b3 9d"
-                          "38 0b 54 aa 70 16 b3 c0 38 0b 54 aa 70 16 b3 dd 38 0b 54 aa 70 16 b3 f4"
-                          "38 0b 54 aa 70 16 b4 42 38 0b 54 aa 70 16 b4 76 38 0b 54 aa 70 16 b4 8c"
-                          "38 0b 54 aa 70 16 b4 a4 38 0b 54 aa 70 16 b4 c9 38 0b 54 aa 70 16 b4 f0"
-                          "38 0b 54 aa 70 16 b4 f7 38 0b 54 aa 70 16 b5 79 38 0b 54 aa 70 16 b6 34"
-                          "38 0b 54 aa 70 16 b6 8e 38 0b 54 aa 70 16 b7 b4 38 0b 54 aa 70 16 b8 7e"
-                          "38 0b 54 aa 70 16 b8 f8 38 0b 54 aa 70 16 b9 2a"
-                          "00 01 00 00 2c a2 23 e8 79 ec c4 bb de b5 da 17 31 92 81 d6 3b 2e 3b 69"
-                          "55 f1 c3 77 5c 80 4a 98 d5 f8 dd aa"
-                          "08 ca ff de 3c 6d f1 45 f7 e0 79 81 15 37 b2 b0 42 2d 5e 1f b2 01 97 81"
-                          "ec a2 61 d1 f9 d8 ea 81 0a bc 2f 33 47 7f 04 e3 64 81 11 be 71 c2 48 82"
-                          "1a d6 04 f4 94 e7 4d 0b f5 11 d2 c1 62 77 2e 81",
-                          proof, sizeof proof);
+  size_t plen = check_hex(v->proof, proof, sizeof proof);
   CHECK_INT(plen, GNS_REVOCATION_LEN);
   uint64_t ts = gns_get_u64(proof), pows[GNS_REVOCATION_Z];
   /* hand them over shuffled: gnsd sorts */

@@ -1,0 +1,841 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* GNUnet R5N DHT backend (DESIGN.md "Storage and the DHT").
+ *
+ * We speak the client protocol of gnunet-service-dht on its unix socket
+ * (the messages: dht-msg.h). The service may be restarted under us (or not
+ * be running yet): we reconnect with a doubling backoff and re-send the
+ * GETs in flight. Every block a RESULT carries is checked with
+ * gns_rrblock_verify against the GET's q before the caller sees it;
+ * anything else is dropped and counted, so a misbehaving peer (or service)
+ * costs us a counter, never a bad answer. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "dht-gnunet.h"
+#include "gns-util.h"
+#include "rrblock.h"
+
+#define DEF_GET_TIMEOUT (10 * 1000000ull)
+#define DEF_LINGER (500 * 1000ull)
+#define DEF_BACKOFF_MIN (100 * 1000ull)
+#define DEF_BACKOFF_MAX (30 * 1000000ull)
+#define DEF_MAX_GETS 256u
+#define DEF_GET_REPLICATION 10u /* GNUnet's DHT_GNS_REPLICATION_LEVEL (gns) */
+#define DEF_PUT_REPLICATION 5u  /* GNUnet's DHT_GNS_REPLICATION_LEVEL (zonemaster) */
+/* A connection that lived this long was healthy: the next failure starts
+ * the backoff over. */
+#define HEALTHY_USEC (1000000ull)
+/* Bytes we queue for a service that does not read before we refuse more. */
+#define OUT_MAX (1024u * 1024u)
+#define DEF_PUT_RATE 50u   /* PUTs per second to the service */
+#define DEF_PUT_BURST 100u /* PUTs sent at once after a quiet time */
+#define DEF_MAX_PUBLISHED (64u * 1024u)
+#define DEF_MAX_PUBLISHED_BYTES (64u * 1024u * 1024u)
+#define CREDIT_UNIT 1000000ull /* one PUT, in rate-microseconds */
+
+enum conn_state { ST_DISCONNECTED, ST_CONNECTING, ST_CONNECTED };
+
+/* A block we publish: kept until it expires so that it can be put again
+ * after the service restarts (its datacache may be gone with it). */
+struct pub {
+  struct pub *hnext; /* hash chain */
+  struct pub *qnext; /* send queue */
+  bool queued;
+  uint8_t q[GNS_Q_LEN];
+  uint64_t expiration;
+  uint8_t *block;
+  size_t len;
+};
+
+struct gnsd_get {
+  struct gnsd_get *next, *prev;
+  struct dht *d;
+  uint8_t q[GNS_Q_LEN];
+  uint8_t uid[8];
+  gnsd_block_cb cb;
+  void *userdata;
+  sd_event_source *timer;
+  uint64_t best_exp; /* expiration of the newest block delivered; 0: none yet */
+  bool sent;         /* GET went out on the current connection */
+  bool in_cb;        /* cb is running: a cancel must not free us */
+  bool dead;         /* cancelled from inside cb */
+};
+
+struct dht {
+  struct gnsd_backend base; /* first: we are handed out as gnsd_backend */
+  sd_event *ev;
+  char *path;
+  int fd;
+  enum conn_state state;
+  sd_event_source *io;
+  sd_event_source *retry;
+  uint64_t backoff;
+  uint64_t connected_at;
+  uint8_t *out;
+  size_t out_len, out_cap;
+  uint8_t in[GNSD_DHT_MSG_MAX + 1];
+  size_t in_len;
+  struct gnsd_get *gets;
+  unsigned n_gets;
+  uint64_t uid_next;
+  struct gnsd_dht_gnunet_tuning t;
+  struct gnsd_dht_gnunet_stats st;
+  char last_error[160];
+  /* Publishing: every block handed to put(), by q, and the paced queue of
+   * those still to be sent to the service. */
+  struct pub **ptab;
+  size_t ptab_size, n_pub, pub_bytes;
+  struct pub *qhead, *qtail;
+  size_t qlen;
+  sd_event_source *put_timer;
+  uint64_t credit, credit_at; /* token bucket, CREDIT_UNIT per PUT */
+};
+
+static uint64_t now_mono(struct dht *d) {
+  uint64_t t = 0;
+  if (sd_event_now(d->ev, CLOCK_MONOTONIC, &t) < 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+  }
+  return t;
+}
+
+/* Block expirations are absolute wall-clock microseconds (RFC 9498, 5). */
+static uint64_t now_real(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void set_error(struct dht *d, const char *what, int err) {
+  if (err)
+    snprintf(d->last_error, sizeof d->last_error, "%s: %s", what, strerror(err));
+  else
+    snprintf(d->last_error, sizeof d->last_error, "%s", what);
+}
+
+static void dht_connect(struct dht *d, bool from_timer);
+static void dht_disconnect(struct dht *d, const char *why, int err);
+static int update_io(struct dht *d);
+static void pump_puts(struct dht *d);
+static void requeue_all(struct dht *d);
+
+/* ---- output queue ---- */
+
+static int out_append(struct dht *d, const uint8_t *msg, size_t len) {
+  if (d->out_len + len > OUT_MAX) return -ENOBUFS;
+  if (d->out_len + len > d->out_cap) {
+    size_t cap = d->out_cap ? d->out_cap : 4096;
+    while (cap < d->out_len + len) cap *= 2;
+    uint8_t *p = realloc(d->out, cap);
+    if (!p) return -ENOMEM;
+    d->out = p;
+    d->out_cap = cap;
+  }
+  memcpy(d->out + d->out_len, msg, len);
+  d->out_len += len;
+  return 0;
+}
+
+static int flush_out(struct dht *d) {
+  while (d->out_len > 0) {
+    ssize_t n = send(d->fd, d->out, d->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return -errno;
+    }
+    memmove(d->out, d->out + n, d->out_len - (size_t)n);
+    d->out_len -= (size_t)n;
+  }
+  return update_io(d);
+}
+
+/* Queue a message; while connecting it waits in the queue. */
+static int send_msg(struct dht *d, const uint8_t *msg, size_t len) {
+  int r = out_append(d, msg, len);
+  if (r < 0) return r;
+  if (d->state == ST_CONNECTED) {
+    r = flush_out(d);
+    if (r < 0) {
+      dht_disconnect(d, "send", -r);
+      return 0; /* GETs are re-sent after the reconnect */
+    }
+  }
+  return 0;
+}
+
+static void send_get(struct dht *d, struct gnsd_get *g) {
+  uint8_t m[GNSD_DHT_GET_LEN];
+  gnsd_dht_build_get(m, g->q, g->uid, d->t.get_replication);
+  if (send_msg(d, m, sizeof m) == 0 && d->state != ST_DISCONNECTED) g->sent = true;
+}
+
+/* ---- GET bookkeeping ---- */
+
+static void get_unlink(struct dht *d, struct gnsd_get *g) {
+  if (g->prev) g->prev->next = g->next;
+  else d->gets = g->next;
+  if (g->next) g->next->prev = g->prev;
+  g->next = g->prev = NULL;
+  d->n_gets--;
+  g->timer = sd_event_source_disable_unref(g->timer);
+  if (g->sent && d->state != ST_DISCONNECTED) {
+    uint8_t m[GNSD_DHT_GET_STOP_LEN];
+    gnsd_dht_build_get_stop(m, g->q, g->uid);
+    (void)send_msg(d, m, sizeof m);
+  }
+  g->sent = false;
+}
+
+/* End a GET: the caller's final callback, then the handle is gone. */
+static void get_finish(struct dht *d, struct gnsd_get *g, int error) {
+  get_unlink(d, g);
+  if (error < 0) d->st.gets_failed++;
+  g->cb(g->userdata, NULL, 0, error);
+  free(g);
+}
+
+static int on_get_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+  struct gnsd_get *g = userdata;
+  struct dht *d = g->d;
+  (void)s;
+  (void)usec;
+  /* Found something: done (the linger is over). Nothing on a live
+   * connection: the DHT has no such block, which is an answer, not a
+   * failure (a DHT cannot prove absence any better). Nothing because the
+   * service was gone all along: the backend failed. */
+  if (g->best_exp) get_finish(d, g, 0);
+  else {
+    d->st.gets_timed_out++;
+    get_finish(d, g, d->state == ST_CONNECTED ? 0 : -ENOTCONN);
+  }
+  return 0;
+}
+
+static int arm_timer(struct dht *d, struct gnsd_get *g, uint64_t usec) {
+  uint64_t at = now_mono(d) + usec;
+  if (g->timer) {
+    int r = sd_event_source_set_time(g->timer, at);
+    if (r < 0) return r;
+    return sd_event_source_set_enabled(g->timer, SD_EVENT_ONESHOT);
+  }
+  return sd_event_add_time(d->ev, &g->timer, CLOCK_MONOTONIC, at, 1000, on_get_timer, g);
+}
+
+/* ---- RESULT ---- */
+
+static struct gnsd_get *find_get(struct dht *d, const uint8_t uid[8]) {
+  for (struct gnsd_get *g = d->gets; g; g = g->next)
+    if (memcmp(g->uid, uid, 8) == 0) return g;
+  return NULL;
+}
+
+static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
+  struct gnsd_dht_result res;
+  d->st.results++;
+  if (gnsd_dht_result_parse(m, len, &res) < 0) {
+    d->st.drop_garbage++;
+    return;
+  }
+  struct gnsd_get *g = find_get(d, res.uid);
+  if (!g) {
+    /* A late answer to a GET we stopped, or noise. */
+    d->st.drop_unsolicited++;
+    return;
+  }
+  switch (gnsd_dht_result_check(&res, g->q, d->t.max_block, now_real())) {
+  case GNSD_DHT_VALID:
+    break;
+  case GNSD_DHT_WRONG_TYPE:
+    d->st.drop_wrong_type++;
+    return;
+  case GNSD_DHT_WRONG_Q:
+    d->st.drop_wrong_q++;
+    return;
+  case GNSD_DHT_OVERSIZE:
+    d->st.drop_oversize++;
+    return;
+  case GNSD_DHT_GARBAGE:
+    d->st.drop_garbage++;
+    return;
+  case GNSD_DHT_EXPIRED:
+    d->st.drop_expired++;
+    return;
+  case GNSD_DHT_UNSUPPORTED:
+    d->st.drop_unsupported++;
+    return;
+  default:
+    d->st.drop_bad_signature++;
+    return;
+  }
+  const uint8_t *data = res.data;
+  size_t dlen = res.data_len;
+  uint64_t exp = gns_rrblock_expiration(data, dlen);
+  if (g->best_exp && exp <= g->best_exp) {
+    /* The same block again (e.g. re-sent after a reconnect) is harmless;
+     * an older one than we already gave out is a replay and must not
+     * replace the newer record set. */
+    if (exp < g->best_exp) d->st.drop_replayed++;
+    return;
+  }
+  d->st.results_valid++;
+  if (!g->best_exp) {
+    d->st.gets_found++;
+    /* Answer now; keep listening briefly for a newer version. (If the
+     * timer cannot be moved, the GET's timeout still ends it.) */
+    (void)arm_timer(d, g, d->t.linger);
+  }
+  g->best_exp = exp;
+  g->in_cb = true;
+  g->cb(g->userdata, data, dlen, 0);
+  g->in_cb = false;
+  if (g->dead) free(g);
+}
+
+static void handle_message(struct dht *d, const uint8_t *m, size_t len) {
+  uint16_t type = gns_get_u16(m + 2);
+  if (type == GNSD_DHT_MSG_RESULT) handle_result(d, m, len);
+  /* Anything else (monitor messages, HELLO URLs) is not for us. */
+}
+
+/* ---- connection ---- */
+
+static int update_io(struct dht *d) {
+  if (!d->io) return 0;
+  uint32_t ev = EPOLLIN;
+  if (d->state == ST_CONNECTING || d->out_len > 0) ev |= EPOLLOUT;
+  return sd_event_source_set_io_events(d->io, ev);
+}
+
+static void on_connected(struct dht *d) {
+  d->state = ST_CONNECTED;
+  d->connected_at = now_mono(d);
+  d->st.connects++;
+  d->last_error[0] = '\0';
+  /* GETs started while connecting, or in flight when the last
+   * connection broke, go out now (with the same unique_id). */
+  for (struct gnsd_get *g = d->gets; g; g = g->next)
+    if (!g->sent) send_get(d, g);
+  int r = flush_out(d);
+  if (r < 0) {
+    dht_disconnect(d, "send", -r);
+    return;
+  }
+  if (d->st.connects > 1) requeue_all(d);
+  pump_puts(d);
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+  struct dht *d = userdata;
+  (void)s;
+  if (d->state == ST_CONNECTING) {
+    if (!(revents & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return 0;
+    int err = 0;
+    socklen_t el = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0) err = errno;
+    if (err) {
+      d->st.connect_failures++;
+      dht_disconnect(d, "connect", err);
+      return 0;
+    }
+    on_connected(d);
+    return 0;
+  }
+  if (revents & EPOLLIN || revents & (EPOLLHUP | EPOLLERR)) {
+    for (;;) {
+      ssize_t n = recv(fd, d->in + d->in_len, sizeof d->in - d->in_len, MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        dht_disconnect(d, "receive", errno);
+        return 0;
+      }
+      if (n == 0) {
+        dht_disconnect(d, "service closed the connection", 0);
+        return 0;
+      }
+      d->in_len += (size_t)n;
+      size_t pos = 0;
+      while (d->in_len - pos >= 4) {
+        size_t sz = gns_get_u16(d->in + pos);
+        if (sz < 4) {
+          dht_disconnect(d, "malformed message from the service", 0);
+          return 0;
+        }
+        if (d->in_len - pos < sz) break;
+        handle_message(d, d->in + pos, sz);
+        /* A callback may not disconnect us, but a send error may have. */
+        if (d->state != ST_CONNECTED) return 0;
+        pos += sz;
+      }
+      memmove(d->in, d->in + pos, d->in_len - pos);
+      d->in_len -= pos;
+    }
+  }
+  if (revents & EPOLLOUT) {
+    int r = flush_out(d);
+    if (r < 0) dht_disconnect(d, "send", -r);
+  }
+  return 0;
+}
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+  struct dht *d = userdata;
+  (void)s;
+  (void)usec;
+  d->retry = sd_event_source_unref(d->retry);
+  if (d->state == ST_DISCONNECTED) dht_connect(d, true);
+  return 0;
+}
+
+static void schedule_retry(struct dht *d) {
+  if (d->retry) return;
+  uint64_t at = now_mono(d) + d->backoff;
+  if (sd_event_add_time(d->ev, &d->retry, CLOCK_MONOTONIC, at, 10000, on_retry, d) < 0)
+    d->retry = NULL; /* we try again on the next GET or PUT */
+  d->backoff = d->backoff * 2 > d->t.backoff_max ? d->t.backoff_max : d->backoff * 2;
+}
+
+static void dht_disconnect(struct dht *d, const char *why, int err) {
+  bool was_up = d->state == ST_CONNECTED;
+  set_error(d, why, err);
+  d->io = sd_event_source_disable_unref(d->io);
+  if (d->fd >= 0) close(d->fd);
+  d->fd = -1;
+  d->state = ST_DISCONNECTED;
+  /* Queued PUTs are lost (the zone master publishes again on reconnect);
+   * GETs are re-sent from their own state. */
+  d->out_len = 0;
+  d->in_len = 0;
+  for (struct gnsd_get *g = d->gets; g; g = g->next) g->sent = false;
+  if (was_up) {
+    d->st.disconnects++;
+    if (now_mono(d) - d->connected_at >= HEALTHY_USEC) d->backoff = d->t.backoff_min;
+  }
+  schedule_retry(d);
+}
+
+/* Connect (non-blocking). from_timer: the attempt is the backoff's; an
+ * attempt made for a GET or PUT must not lengthen the backoff. */
+static void dht_connect(struct dht *d, bool from_timer) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  size_t pl = strlen(d->path);
+  if (pl >= sizeof sa.sun_path) {
+    set_error(d, "socket path too long", 0);
+    return;
+  }
+  memcpy(sa.sun_path, d->path, pl + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    set_error(d, "socket", errno);
+    if (from_timer) schedule_retry(d);
+    return;
+  }
+  /* AF_UNIX connects complete at once (0) or fail; EAGAIN means the
+   * service's backlog is full and nothing was queued: retry later. */
+  bool pending = false;
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    if (errno != EINPROGRESS) {
+      set_error(d, d->path, errno);
+      close(fd);
+      d->st.connect_failures++;
+      if (from_timer || !d->retry) schedule_retry(d);
+      return;
+    }
+    pending = true;
+  }
+  int r = sd_event_add_io(d->ev, &d->io, fd, EPOLLIN | EPOLLOUT, on_io, d);
+  if (r < 0) {
+    set_error(d, "sd_event_add_io", -r);
+    close(fd);
+    schedule_retry(d);
+    return;
+  }
+  d->fd = fd;
+  d->retry = sd_event_source_disable_unref(d->retry);
+  d->state = ST_CONNECTING;
+  if (!pending) on_connected(d);
+}
+
+/* ---- publishing (paced) ---- */
+
+static size_t pub_slot(const struct dht *d, const uint8_t q[GNS_Q_LEN]) {
+  /* q is a SHA-512 output: any 8 bytes of it hash well. */
+  return (size_t)(gns_get_u64(q) & (d->ptab_size - 1));
+}
+
+static struct pub *pub_find(const struct dht *d, const uint8_t q[GNS_Q_LEN]) {
+  if (!d->ptab_size) return NULL;
+  for (struct pub *p = d->ptab[pub_slot(d, q)]; p; p = p->hnext)
+    if (memcmp(p->q, q, GNS_Q_LEN) == 0) return p;
+  return NULL;
+}
+
+static int pub_grow(struct dht *d) {
+  size_t n = d->ptab_size ? d->ptab_size * 2 : 64;
+  struct pub **t = calloc(n, sizeof *t);
+  if (!t) return -ENOMEM;
+  for (size_t i = 0; i < d->ptab_size; i++) {
+    struct pub *p = d->ptab[i];
+    while (p) {
+      struct pub *next = p->hnext;
+      size_t k = (size_t)(gns_get_u64(p->q) & (n - 1));
+      p->hnext = t[k];
+      t[k] = p;
+      p = next;
+    }
+  }
+  free(d->ptab);
+  d->ptab = t;
+  d->ptab_size = n;
+  return 0;
+}
+
+static void pub_enqueue(struct dht *d, struct pub *p) {
+  if (p->queued) return;
+  p->queued = true;
+  p->qnext = NULL;
+  if (d->qtail) d->qtail->qnext = p;
+  else d->qhead = p;
+  d->qtail = p;
+  d->qlen++;
+}
+
+/* Remove from the table (not from the queue: the caller pops it first). */
+static void pub_remove(struct dht *d, struct pub *p) {
+  struct pub **pp = &d->ptab[pub_slot(d, p->q)];
+  while (*pp && *pp != p) pp = &(*pp)->hnext;
+  if (*pp) *pp = p->hnext;
+  d->n_pub--;
+  d->pub_bytes -= p->len;
+  free(p->block);
+  free(p);
+}
+
+static int on_put_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Send queued PUTs as far as the token bucket allows; come back when the
+ * next one is due. */
+static void pump_puts(struct dht *d) {
+  if (d->state != ST_CONNECTED) return;
+  uint64_t now = now_mono(d);
+  uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
+  if (now > d->credit_at) {
+    uint64_t add = (now - d->credit_at) * d->t.put_rate;
+    d->credit = add > cap - d->credit ? cap : d->credit + add;
+  }
+  d->credit_at = now;
+  uint64_t real = now_real();
+  while (d->qhead && d->credit >= CREDIT_UNIT && d->state == ST_CONNECTED) {
+    struct pub *p = d->qhead;
+    d->qhead = p->qnext;
+    if (!d->qhead) d->qtail = NULL;
+    d->qlen--;
+    p->queued = false;
+    if (p->expiration <= real) {
+      /* RFC 9498, 5: an expired block is not published (or kept). */
+      pub_remove(d, p);
+      continue;
+    }
+    size_t ml = GNSD_DHT_PUT_HDR_LEN + p->len;
+    uint8_t *m = malloc(ml);
+    if (!m) {
+      pub_enqueue(d, p);
+      break;
+    }
+    (void)gnsd_dht_build_put(m, ml, p->q, p->block, p->len, p->expiration, d->t.put_replication,
+                             &ml);
+    int r = send_msg(d, m, ml);
+    free(m);
+    if (r < 0) {
+      /* Output queue full: the service is not reading. Try later. */
+      pub_enqueue(d, p);
+      break;
+    }
+    d->st.puts++;
+    d->credit -= CREDIT_UNIT;
+  }
+  if (d->qhead && d->state == ST_CONNECTED) {
+    uint64_t wait = d->credit >= CREDIT_UNIT ? 1000 : (CREDIT_UNIT - d->credit) / d->t.put_rate + 1;
+    if (d->put_timer) {
+      (void)sd_event_source_set_time(d->put_timer, now + wait);
+      (void)sd_event_source_set_enabled(d->put_timer, SD_EVENT_ONESHOT);
+    } else {
+      (void)sd_event_add_time(d->ev, &d->put_timer, CLOCK_MONOTONIC, now + wait, 1000,
+                              on_put_timer, d);
+    }
+  }
+}
+
+static int on_put_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+  (void)s;
+  (void)usec;
+  pump_puts(userdata);
+  return 0;
+}
+
+/* After a (re)connect: the service may be a fresh one that lost what we
+ * put before, so everything still valid goes out again, paced. */
+static void requeue_all(struct dht *d) {
+  for (size_t i = 0; i < d->ptab_size; i++)
+    for (struct pub *p = d->ptab[i]; p; p = p->hnext)
+      if (!p->queued) {
+        pub_enqueue(d, p);
+        d->st.puts_requeued++;
+      }
+}
+
+/* ---- backend ops ---- */
+
+static int dht_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb, void *userdata,
+                   struct gnsd_get **handle) {
+  struct dht *d = (struct dht *)b;
+  if (!q || !cb || !handle) return -EINVAL;
+  if (d->n_gets >= d->t.max_gets) {
+    d->st.gets_rejected++;
+    return -EBUSY;
+  }
+  if (d->state == ST_DISCONNECTED) dht_connect(d, false);
+  if (d->state == ST_DISCONNECTED) {
+    /* No service now: say so at once so the caller does not wait for us. */
+    d->st.gets_rejected++;
+    return -ENOTCONN;
+  }
+  struct gnsd_get *g = calloc(1, sizeof *g);
+  if (!g) return -ENOMEM;
+  g->d = d;
+  memcpy(g->q, q, GNS_Q_LEN);
+  gns_put_u64(g->uid, d->uid_next++);
+  g->cb = cb;
+  g->userdata = userdata;
+  int r = arm_timer(d, g, d->t.get_timeout);
+  if (r < 0) {
+    free(g);
+    return r;
+  }
+  g->next = d->gets;
+  if (d->gets) d->gets->prev = g;
+  d->gets = g;
+  d->n_gets++;
+  d->st.gets++;
+  if (d->state == ST_CONNECTED) send_get(d, g);
+  /* While connecting, on_connected sends it. */
+  *handle = g;
+  return 0;
+}
+
+static void dht_get_cancel(struct gnsd_backend *b, struct gnsd_get *g) {
+  struct dht *d = (struct dht *)b;
+  if (!g || g->dead) return;
+  get_unlink(d, g);
+  if (g->in_cb) g->dead = true;
+  else free(g);
+}
+
+/* Accept a block for publication: remembered by q (a newer block for
+ * the same q replaces the older), sent to the service paced, and sent
+ * again after every reconnect until it expires. 0 also while the service
+ * is away: it goes out when the service is back. */
+static int dht_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *block, size_t len,
+                   uint64_t expiration) {
+  struct dht *d = (struct dht *)b;
+  if (!q || !block || !len) return -EINVAL;
+  if (len > GNSD_DHT_MSG_MAX - GNSD_DHT_PUT_HDR_LEN) return -EMSGSIZE;
+  if (expiration <= now_real()) return 0; /* nothing to publish */
+  struct pub *p = pub_find(d, q);
+  if (p && expiration < p->expiration) return 0; /* we already publish a newer one */
+  size_t grow = p ? (len > p->len ? len - p->len : 0) : len;
+  if ((!p && d->n_pub >= d->t.max_published) || d->pub_bytes + grow > d->t.max_published_bytes) {
+    d->st.puts_failed++;
+    return -ENOBUFS;
+  }
+  uint8_t *copy = malloc(len);
+  if (!copy) return -ENOMEM;
+  memcpy(copy, block, len);
+  if (!p) {
+    if (d->n_pub + 1 > d->ptab_size && pub_grow(d) < 0) {
+      free(copy);
+      return -ENOMEM;
+    }
+    p = calloc(1, sizeof *p);
+    if (!p) {
+      free(copy);
+      return -ENOMEM;
+    }
+    memcpy(p->q, q, GNS_Q_LEN);
+    size_t k = pub_slot(d, q);
+    p->hnext = d->ptab[k];
+    d->ptab[k] = p;
+    d->n_pub++;
+  } else {
+    d->pub_bytes -= p->len;
+    free(p->block);
+  }
+  p->block = copy;
+  p->len = len;
+  p->expiration = expiration;
+  d->pub_bytes += len;
+  pub_enqueue(d, p);
+  if (d->state == ST_DISCONNECTED) dht_connect(d, false);
+  else pump_puts(d);
+  return 0;
+}
+
+static const char *state_name(enum conn_state s) {
+  switch (s) {
+  case ST_CONNECTED:
+    return "connected";
+  case ST_CONNECTING:
+    return "connecting";
+  default:
+    return "disconnected";
+  }
+}
+
+static void add_u64(json_object *o, const char *k, uint64_t v) {
+  json_object_object_add(o, k, json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v));
+}
+
+static void dht_status(struct gnsd_backend *b, json_object *out) {
+  struct dht *d = (struct dht *)b;
+  const struct gnsd_dht_gnunet_stats *s = &d->st;
+  json_object_object_add(out, "name", json_object_new_string(d->base.ops->name));
+  json_object_object_add(out, "state", json_object_new_string(state_name(d->state)));
+  json_object_object_add(out, "socket", json_object_new_string(d->path));
+  if (d->last_error[0])
+    json_object_object_add(out, "lastError", json_object_new_string(d->last_error));
+  add_u64(out, "getsInFlight", d->n_gets);
+  add_u64(out, "connects", s->connects);
+  add_u64(out, "disconnects", s->disconnects);
+  add_u64(out, "connectFailures", s->connect_failures);
+  add_u64(out, "gets", s->gets);
+  add_u64(out, "getsFound", s->gets_found);
+  add_u64(out, "getsTimedOut", s->gets_timed_out);
+  add_u64(out, "getsFailed", s->gets_failed);
+  add_u64(out, "getsRejected", s->gets_rejected);
+  add_u64(out, "puts", s->puts);
+  add_u64(out, "putsFailed", s->puts_failed);
+  add_u64(out, "putsRequeued", s->puts_requeued);
+  add_u64(out, "published", d->n_pub);
+  add_u64(out, "putQueue", d->qlen);
+  add_u64(out, "results", s->results);
+  add_u64(out, "resultsValid", s->results_valid);
+  json_object *dr = json_object_new_object();
+  add_u64(dr, "garbage", s->drop_garbage);
+  add_u64(dr, "oversize", s->drop_oversize);
+  add_u64(dr, "expired", s->drop_expired);
+  add_u64(dr, "replayed", s->drop_replayed);
+  add_u64(dr, "wrongQuery", s->drop_wrong_q);
+  add_u64(dr, "badSignature", s->drop_bad_signature);
+  add_u64(dr, "unsupported", s->drop_unsupported);
+  add_u64(dr, "unsolicited", s->drop_unsolicited);
+  add_u64(dr, "wrongType", s->drop_wrong_type);
+  json_object_object_add(out, "dropped", dr);
+}
+
+static void dht_free(struct gnsd_backend *b) {
+  struct dht *d = (struct dht *)b;
+  if (!d) return;
+  /* Pending GETs end with an error so that no caller waits forever. */
+  while (d->gets) get_finish(d, d->gets, -ECANCELED);
+  d->io = sd_event_source_disable_unref(d->io);
+  d->retry = sd_event_source_disable_unref(d->retry);
+  d->put_timer = sd_event_source_disable_unref(d->put_timer);
+  if (d->fd >= 0) close(d->fd);
+  for (size_t i = 0; i < d->ptab_size; i++) {
+    struct pub *p = d->ptab[i];
+    while (p) {
+      struct pub *next = p->hnext;
+      free(p->block);
+      free(p);
+      p = next;
+    }
+  }
+  free(d->ptab);
+  sd_event_unref(d->ev);
+  free(d->out);
+  free(d->path);
+  free(d);
+}
+
+static const struct gnsd_backend_ops dht_ops = {
+    .name = "gnunet-dht",
+    .get = dht_get,
+    .get_cancel = dht_get_cancel,
+    .put = dht_put,
+    .status = dht_status,
+    .free = dht_free,
+};
+
+static void apply_tuning(struct dht *d, const struct gnsd_dht_gnunet_tuning *t) {
+  d->t = *t;
+  if (!d->t.get_timeout) d->t.get_timeout = DEF_GET_TIMEOUT;
+  if (!d->t.linger) d->t.linger = DEF_LINGER;
+  if (!d->t.backoff_min) d->t.backoff_min = DEF_BACKOFF_MIN;
+  if (!d->t.backoff_max) d->t.backoff_max = DEF_BACKOFF_MAX;
+  if (d->t.backoff_max < d->t.backoff_min) d->t.backoff_max = d->t.backoff_min;
+  if (!d->t.max_gets) d->t.max_gets = DEF_MAX_GETS;
+  if (!d->t.max_block || d->t.max_block > GNS_RRBLOCK_MAX) d->t.max_block = GNS_RRBLOCK_MAX;
+  if (!d->t.get_replication) d->t.get_replication = DEF_GET_REPLICATION;
+  if (!d->t.put_replication) d->t.put_replication = DEF_PUT_REPLICATION;
+  if (!d->t.put_rate) d->t.put_rate = DEF_PUT_RATE;
+  if (!d->t.put_burst) d->t.put_burst = DEF_PUT_BURST;
+  if (!d->t.max_published) d->t.max_published = DEF_MAX_PUBLISHED;
+  if (!d->t.max_published_bytes) d->t.max_published_bytes = DEF_MAX_PUBLISHED_BYTES;
+}
+
+int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path, struct gnsd_backend **out) {
+  if (!ev || !socket_path || !*socket_path || !out) return -EINVAL;
+  if (strlen(socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) return -ENAMETOOLONG;
+  if (sodium_init() < 0) return -EIO;
+  struct dht *d = calloc(1, sizeof *d);
+  if (!d) return -ENOMEM;
+  d->path = strdup(socket_path);
+  if (!d->path) {
+    free(d);
+    return -ENOMEM;
+  }
+  d->base.ops = &dht_ops;
+  d->ev = sd_event_ref(ev);
+  d->fd = -1;
+  struct gnsd_dht_gnunet_tuning t = {0};
+  apply_tuning(d, &t);
+  d->backoff = d->t.backoff_min;
+  d->credit = (uint64_t)d->t.put_burst * CREDIT_UNIT;
+  /* unique_id only has to be unique among our GETs; a random start keeps
+   * two gnsd instances on one service apart in its logs. */
+  randombytes_buf(&d->uid_next, sizeof d->uid_next);
+  /* Connect now; if the service is not there yet the backoff takes over. */
+  dht_connect(d, true);
+  *out = &d->base;
+  return 0;
+}
+
+void gnsd_dht_gnunet_tune(struct gnsd_backend *b, const struct gnsd_dht_gnunet_tuning *t) {
+  struct dht *d = (struct dht *)b;
+  apply_tuning(d, t);
+  if (d->backoff < d->t.backoff_min || d->backoff > d->t.backoff_max) d->backoff = d->t.backoff_min;
+  uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
+  if (d->credit > cap) d->credit = cap;
+}
+
+int gnsd_dht_gnunet_connected(struct gnsd_backend *b) {
+  return ((struct dht *)b)->state == ST_CONNECTED;
+}
+
+void gnsd_dht_gnunet_stats(struct gnsd_backend *b, struct gnsd_dht_gnunet_stats *out) {
+  *out = ((struct dht *)b)->st;
+}
