@@ -146,6 +146,15 @@ static enum gns_hostent_result lookup(const char *name, int family, struct gns_h
   return res;
 }
 
+/* The outcome of writing a reply into the caller's buffer: -ERANGE makes
+ * glibc retry with a larger one. */
+static enum gns_hostent_result filled(int r, int32_t *ttlp) {
+  if (r == -ERANGE) return GNS_HOSTENT_R_BUFFER_SMALL;
+  if (r < 0) return GNS_HOSTENT_R_NO_DATA;
+  if (ttlp) *ttlp = 0; /* gnsd caches; nscd should not. */
+  return GNS_HOSTENT_R_SUCCESS;
+}
+
 enum nss_status _nss_gns_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
                                           char *buffer, size_t buflen, int *errnop, int *h_errnop,
                                           int32_t *ttlp) {
@@ -158,13 +167,7 @@ enum nss_status _nss_gns_gethostbyname4_r(const char *name, struct gaih_addrtupl
   struct gns_hostent_reply reply = {0};
   enum gns_hostent_result res = lookup(name, AF_UNSPEC, &reply, &err);
   if (res == GNS_HOSTENT_R_SUCCESS) {
-    int r = gns_hostent_to_tuples(&reply, buffer, buflen, pat);
-    if (r == -ERANGE)
-      res = GNS_HOSTENT_R_BUFFER_SMALL;
-    else if (r < 0)
-      res = GNS_HOSTENT_R_NO_DATA;
-    else if (ttlp)
-      *ttlp = 0; /* gnsd caches; nscd should not. */
+    res = filled(gns_hostent_to_tuples(&reply, buffer, buflen, pat), ttlp);
   }
   gns_hostent_reply_free(&reply);
   return finish(res, err, saved_errno, errnop, h_errnop);
@@ -187,13 +190,7 @@ static enum nss_status hostbyname(const char *name, int af, struct hostent *host
   struct gns_hostent_reply reply = {0};
   enum gns_hostent_result res = lookup(name, af, &reply, &err);
   if (res == GNS_HOSTENT_R_SUCCESS) {
-    int r = gns_hostent_to_hostent(&reply, af, buffer, buflen, host, canonp);
-    if (r == -ERANGE)
-      res = GNS_HOSTENT_R_BUFFER_SMALL;
-    else if (r < 0)
-      res = GNS_HOSTENT_R_NO_DATA;
-    else if (ttlp)
-      *ttlp = 0;
+    res = filled(gns_hostent_to_hostent(&reply, af, buffer, buflen, host, canonp), ttlp);
   }
   gns_hostent_reply_free(&reply);
   return finish(res, err, saved_errno, errnop, h_errnop);
