@@ -82,6 +82,7 @@ int gnsd_parse_duration(const char *s, uint64_t *usec) {
       {"h", 3600 * US_PER_S},
       {"d", 86400 * US_PER_S},
       {"w", 7 * 86400 * US_PER_S},
+      {"y", 365 * 86400 * US_PER_S},
   };
   uint64_t total = 0;
   const char *p = s;

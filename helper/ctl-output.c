@@ -130,40 +130,6 @@ const char *ctl_format_duration(unsigned long long usec, char *buf, size_t cap) 
   return buf;
 }
 
-int ctl_parse_duration(const char *s, unsigned long long *usec) {
-  static const struct {
-    const char *unit;
-    unsigned long long us;
-  } units[] = {{"ms", 1000ull},           {"s", 1000000ull},      {"m", 60000000ull},
-               {"h", 3600000000ull},      {"d", 86400000000ull},  {"w", 604800000000ull},
-               {"y", 31536000000000ull}};
-  unsigned long long total = 0;
-  const char *p = s;
-  if (!*p) return -EINVAL;
-  while (*p) {
-    if (*p < '0' || *p > '9') return -EINVAL;
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(p, &end, 10);
-    if (errno) return -EINVAL;
-    size_t ulen = 0;
-    unsigned long long mult = 0;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-      size_t l = strlen(units[i].unit);
-      if (strncmp(end, units[i].unit, l) == 0 && l > ulen) {
-        ulen = l;
-        mult = units[i].us;
-      }
-    }
-    if (!mult) return -EINVAL;
-    if (n > UINT64_MAX / mult || total > UINT64_MAX - n * mult) return -ERANGE;
-    total += n * mult;
-    p = end + ulen;
-  }
-  *usec = total;
-  return 0;
-}
-
 int ctl_parse_date(const char *s, unsigned long long *usec) {
   struct tm tm;
   memset(&tm, 0, sizeof tm);

@@ -28,9 +28,6 @@ const char *ctl_format_time(unsigned long long usec, char *buf, size_t cap);
 /* "1d 2h", "5m", "250ms" for a duration in microseconds. */
 const char *ctl_format_duration(unsigned long long usec, char *buf, size_t cap);
 
-/* Parse "90s", "5m", "2h", "7d", "1w", "500ms", "1d12h" (sum of parts) into
- * microseconds. -EINVAL on anything else. */
-int ctl_parse_duration(const char *s, unsigned long long *usec);
 /* Parse "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS]"
  * (UTC) into microseconds since the epoch. */
 int ctl_parse_date(const char *s, unsigned long long *usec);

@@ -24,6 +24,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "conf.h"
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
@@ -356,7 +357,9 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
     *out = INT64_MAX; /* the end of time that JSON's int64 can carry */
     return 0;
   }
-  if (ctl_parse_duration(c->expire, &us) == 0) {
+  uint64_t dur;
+  if (gnsd_parse_duration(c->expire, &dur) == 0) {
+    us = dur;
     if (us > INT64_MAX) return usage_error("--expire '%s' is too long", c->expire);
     if (c->relative) {
       *out = (int64_t)us;

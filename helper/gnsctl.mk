@@ -1,6 +1,8 @@
 # gnsctl: the command line tool (issue "gnsctl").
 bin_PROGRAMS += helper/gnsctl
+# conf.c for gnsd_parse_duration: --expire takes what gnsd.conf takes.
 helper_gnsctl_SOURCES = helper/gnsctl.c helper/ctl-output.c helper/ctl-output.h \
+	helper/conf.c helper/conf.h \
 	nss/varlink-client.c nss/varlink-client.h
 helper_gnsctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 helper_gnsctl_LDADD = libgnscore.la $(JSONC_LIBS) $(SODIUM_LIBS) $(UNISTRING_LIBS)
