@@ -7,6 +7,15 @@
 #include "record.h"
 #include "rrtype.h"
 
+const struct gns_record_flag_name gns_record_flag_names[] = {
+    {GNS_RF_CRITICAL, "critical"},
+    {GNS_RF_SHADOW, "shadow"},
+    {GNS_RF_SUPPLEMENTAL, "supplemental"},
+    {GNS_RF_PRIVATE, "private"},
+    {GNS_RF_RELATIVE_EXPIRATION, "relative"},
+};
+const size_t gns_record_flag_names_n = GNS_ARRAY_SIZE(gns_record_flag_names);
+
 /* RFC 9498, 6.2: "record sets with (only) a zone delegation record type
  * are never padded". A set of PKEY records (active and shadow) counts; a
  * delegation paired with supplemental records of other types does not. */

@@ -38,6 +38,16 @@ enum {
   GNS_TYPE_EDKEY = 65556,
 };
 
+/* The flags' names in JSON (RPP "flags" arrays, alt.gns.Zone records), in
+ * the order they are listed. One table for every place that prints or
+ * reads them. */
+struct gns_record_flag_name {
+  uint16_t bit;
+  const char *name;
+};
+extern const struct gns_record_flag_name gns_record_flag_names[];
+extern const size_t gns_record_flag_names_n;
+
 /* One record. data points into caller-owned memory (for parsed RDATA:
  * into the RDATA buffer). expiration is absolute microseconds since the
  * epoch, or relative microseconds if GNS_RF_RELATIVE_EXPIRATION is set. */

@@ -257,17 +257,6 @@ static int rdata_to_json(uint32_t type, const uint8_t *d, size_t len, json_objec
   return 0;
 }
 
-static const struct {
-  uint16_t bit;
-  const char *name;
-} flag_names[] = {
-    {GNS_RF_CRITICAL, "critical"},
-    {GNS_RF_SHADOW, "shadow"},
-    {GNS_RF_SUPPLEMENTAL, "supplemental"},
-    {GNS_RF_PRIVATE, "private"},
-    {GNS_RF_RELATIVE_EXPIRATION, "relative"},
-};
-
 int gns_rpp_record_to_json(const char *name, const struct gns_record *rd, json_object **out) {
   if (!rd || !out || (!rd->data && rd->data_len)) return -EINVAL;
   json_object *o = json_object_new_object(), *rdata = NULL;
@@ -286,10 +275,10 @@ int gns_rpp_record_to_json(const char *name, const struct gns_record *rd, json_o
     json_object *fl = json_object_new_array();
     uint16_t rest = rd->flags;
     if (!fl) r = -ENOMEM;
-    for (size_t i = 0; r == 0 && i < GNS_ARRAY_SIZE(flag_names); i++)
-      if (rd->flags & flag_names[i].bit) {
-        json_object_array_add(fl, json_object_new_string(flag_names[i].name));
-        rest = (uint16_t)(rest & ~flag_names[i].bit);
+    for (size_t i = 0; r == 0 && i < gns_record_flag_names_n; i++)
+      if (rd->flags & gns_record_flag_names[i].bit) {
+        json_object_array_add(fl, json_object_new_string(gns_record_flag_names[i].name));
+        rest = (uint16_t)(rest & ~gns_record_flag_names[i].bit);
       }
     for (unsigned b = 0; r == 0 && b < 16; b++)
       if (rest & (1u << b)) {
@@ -684,8 +673,8 @@ static int record_parse(json_object *obj, const char *origin, uint64_t default_t
         return fail(e, "flags", "element %zu is not a string", i);
       const char *fn = json_object_get_string(f);
       bool ok = false;
-      for (size_t k = 0; k < GNS_ARRAY_SIZE(flag_names); k++)
-        if (strcmp(fn, flag_names[k].name) == 0) flags |= flag_names[k].bit, ok = true;
+      for (size_t k = 0; k < gns_record_flag_names_n; k++)
+        if (strcmp(fn, gns_record_flag_names[k].name) == 0) flags |= gns_record_flag_names[k].bit, ok = true;
       uint64_t bit;
       if (!ok && strncmp(fn, "bit", 3) == 0 && parse_u64(fn + 3, 15, &bit))
         flags = (uint16_t)(flags | (1u << bit)), ok = true;

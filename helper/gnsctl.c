@@ -508,16 +508,6 @@ static char *read_all(FILE *f, size_t max, size_t *len) {
   return NULL;
 }
 
-/* ZoneRecord flags <-> record flag bits. */
-static const struct {
-  uint16_t bit;
-  const char *name;
-} flag_names[] = {{GNS_RF_CRITICAL, "critical"},
-                  {GNS_RF_SHADOW, "shadow"},
-                  {GNS_RF_SUPPLEMENTAL, "supplemental"},
-                  {GNS_RF_PRIVATE, "private"},
-                  {GNS_RF_RELATIVE_EXPIRATION, "relative"}};
-
 /* A ZoneRecord (alt.gns.Zone) from a parsed record; NULL if the data has
  * no presentation text. */
 static json_object *zone_record_from(const struct gns_rpp_record *rr) {
@@ -534,8 +524,8 @@ static json_object *zone_record_from(const struct gns_rpp_record *rr) {
   json_object_object_add(zr, "value", jnew_str(value));
   free(value);
   json_object *fl = json_object_new_array();
-  for (size_t k = 0; k < GNS_ARRAY_SIZE(flag_names); k++)
-    if (rr->rd.flags & flag_names[k].bit) json_object_array_add(fl, jnew_str(flag_names[k].name));
+  for (size_t k = 0; k < gns_record_flag_names_n; k++)
+    if (rr->rd.flags & gns_record_flag_names[k].bit) json_object_array_add(fl, jnew_str(gns_record_flag_names[k].name));
   json_object_object_add(zr, "flags", fl);
   if (rr->rd.expiration != UINT64_MAX)
     json_object_object_add(zr, "expiration", json_object_new_int64((int64_t)rr->rd.expiration));
@@ -574,8 +564,8 @@ static int zone_record_to(json_object *rec, struct gns_rpp_record *rr, const cha
   if (json_object_object_get_ex(rec, "flags", &fl) && fl)
     for (size_t k = 0; k < json_object_array_length(fl); k++) {
       const char *f = json_object_get_string(json_object_array_get_idx(fl, k));
-      for (size_t i = 0; f && i < GNS_ARRAY_SIZE(flag_names); i++)
-        if (!strcmp(f, flag_names[i].name)) rr->rd.flags |= flag_names[i].bit;
+      for (size_t i = 0; f && i < gns_record_flag_names_n; i++)
+        if (!strcmp(f, gns_record_flag_names[i].name)) rr->rd.flags |= gns_record_flag_names[i].bit;
     }
   return 0;
 }

@@ -178,17 +178,6 @@ static json_object *ztld_json(const struct gns_zone_key *zk) {
 
 /* --- records in the interface's form --- */
 
-static const struct {
-  const char *name;
-  uint16_t bit;
-} flag_names[] = {
-    {"critical", GNS_RF_CRITICAL},
-    {"shadow", GNS_RF_SHADOW},
-    {"supplemental", GNS_RF_SUPPLEMENTAL},
-    {"private", GNS_RF_PRIVATE},
-    {"relative", GNS_RF_RELATIVE_EXPIRATION},
-};
-
 /* A record from a client, checked on its own. */
 struct zrec {
   char label[GNS_LABEL_MAX + 1];
@@ -249,13 +238,13 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
       return -EINVAL;
     }
     size_t k;
-    for (k = 0; k < GNS_ARRAY_SIZE(flag_names); k++)
-      if (strcmp(json_object_get_string(f), flag_names[k].name) == 0) break;
-    if (k == GNS_ARRAY_SIZE(flag_names)) {
+    for (k = 0; k < gns_record_flag_names_n; k++)
+      if (strcmp(json_object_get_string(f), gns_record_flag_names[k].name) == 0) break;
+    if (k == gns_record_flag_names_n) {
       *why = "unknown flag (critical, shadow, supplemental, private, relative)";
       return -EINVAL;
     }
-    flags |= flag_names[k].bit;
+    flags |= gns_record_flag_names[k].bit;
   }
 
   *field = "label";
@@ -329,9 +318,9 @@ static json_object *record_json(const char *label, const struct gns_record *rd) 
   }
   json_object_object_add(o, "expiration", json_object_new_int64(clamp64(rd->expiration)));
   json_object *flags = json_object_new_array();
-  for (size_t k = 0; k < GNS_ARRAY_SIZE(flag_names); k++)
-    if (rd->flags & flag_names[k].bit)
-      json_object_array_add(flags, json_object_new_string(flag_names[k].name));
+  for (size_t k = 0; k < gns_record_flag_names_n; k++)
+    if (rd->flags & gns_record_flag_names[k].bit)
+      json_object_array_add(flags, json_object_new_string(gns_record_flag_names[k].name));
   json_object_object_add(o, "flags", flags);
   return o;
 }
