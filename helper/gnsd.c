@@ -23,6 +23,7 @@
 #include "store.h"
 #include "varlink.h"
 #include "version.h"
+#include "workers.h"
 #include "zones.h"
 
 /* The GNUnet DHT backend lives in helper/dht-gnunet.c. Until it is
@@ -341,6 +342,11 @@ int main(int argc, char **argv) {
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);
 
+  /* nice 5: a worker never takes a CPU the loop wants */
+  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) < 0) {
+    log_error("cannot start the worker threads: %s", strerror(-r));
+    goto out;
+  }
   if ((r = gnsd_zones_new(&d, &d.zones)) < 0) {
     log_error("cannot set up alt.gns.Zone: %s", strerror(-r));
     goto out;
@@ -381,6 +387,9 @@ out:
   varlink_server_free(d.resolve_server);
   varlink_server_free(d.zone_server);
   gnsd_zones_free(d.zones);
+  /* after the zones: pages still signing are dropped (their labels stay
+   * queued in the store for the next start) */
+  gnsd_workers_free(d.workers);
   free_backends(&d);
   gnsd_store_close(d.store);
   gnsd_conf_free(&d.conf);

@@ -7,6 +7,8 @@ libgnsd_la_SOURCES = \
 	helper/conf.c helper/conf.h \
 	helper/store.c helper/store.h \
 	helper/zones.c helper/zones.h \
+	helper/workers.c helper/workers.h \
+	helper/publish.c helper/publish.h \
 	helper/resolve.c helper/resolve.h \
 	helper/gnsd.h \
 	helper/interfaces.h \
@@ -15,7 +17,7 @@ nodist_libgnsd_la_SOURCES = helper/interfaces.c
 GNSD_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) \
 	$(GCRYPT_CFLAGS) $(CARES_CFLAGS)
 GNSD_LIBS = libgnsd.la libgnscore.la $(SYSTEMD_LIBS) $(SQLITE_LIBS) $(JSONC_LIBS) \
-	$(SODIUM_LIBS) $(CARES_LIBS)
+	$(SODIUM_LIBS) $(CARES_LIBS) -lpthread
 libgnsd_la_CFLAGS = $(GNSD_CFLAGS)
 
 sbin_PROGRAMS += helper/gnsd

@@ -46,6 +46,16 @@ enum stmt_id {
   ST_START_ADD,
   ST_START_REMOVE,
   ST_START_LIST,
+  ST_ZONE_GET_BY_ID,
+  ST_DIRTY_MARK,
+  ST_DIRTY_MARK_ZONE,
+  ST_DIRTY_MARK_DUE,
+  ST_DIRTY_MAX,
+  ST_DIRTY_PAGE,
+  ST_DIRTY_DONE,
+  ST_DIRTY_PENDING,
+  ST_DIRTY_COUNT,
+  ST_PUBLISHED_NEXT_DUE,
   ST_COUNT,
 };
 
@@ -80,7 +90,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BLOCK_DELETE] = "DELETE FROM blocks WHERE q = ?",
     [ST_BLOCK_EXPIRE] = "DELETE FROM blocks WHERE expiration <= ?",
     [ST_PUBLISHED_SET] = "INSERT OR REPLACE INTO published(zone, label, q, expiration, "
-                         "published_at) VALUES(?,?,?,?,?)",
+                         "published_at, due) VALUES(?,?,?,?,?,?)",
     [ST_PUBLISHED_DELETE] = "DELETE FROM published WHERE zone = ? AND label = ?",
     [ST_PUBLISHED_LIST] = "SELECT zone, label, q, expiration, published_at FROM published "
                           "WHERE ?1 = 0 OR zone = ?1 ORDER BY zone, label",
@@ -94,6 +104,23 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_START_REMOVE] = "DELETE FROM start_zones WHERE suffix = ?",
     [ST_START_LIST] = "SELECT s.suffix, s.zkey, z.name FROM start_zones s "
                       "LEFT JOIN zones z ON z.id = s.zone ORDER BY s.suffix",
+    [ST_ZONE_GET_BY_ID] = "SELECT id, name, ztype, priv, pub, created FROM zones WHERE id = ?",
+    /* A change takes a new id (REPLACE), so that a publisher already
+     * signing the old state does not clear the new mark (dirty_done). */
+    [ST_DIRTY_MARK] = "INSERT OR REPLACE INTO dirty(zone, label, prio) VALUES(?,?,0)",
+    [ST_DIRTY_MARK_ZONE] = "INSERT OR REPLACE INTO dirty(zone, label, prio) "
+                           "SELECT zone, label, 0 FROM records WHERE ?1 = 0 OR zone = ?1 "
+                           "UNION SELECT zone, label, 0 FROM published WHERE ?1 = 0 OR zone = ?1",
+    [ST_DIRTY_MARK_DUE] = "INSERT OR IGNORE INTO dirty(zone, label, prio) "
+                          "SELECT zone, label, 1 FROM published WHERE due <= ?1 "
+                          "ORDER BY due LIMIT ?2",
+    [ST_DIRTY_MAX] = "SELECT coalesce(max(id), 0) FROM dirty",
+    [ST_DIRTY_PAGE] = "SELECT id, zone, label, prio FROM dirty WHERE (prio, id) > (?1, ?2) "
+                      "ORDER BY prio, id LIMIT ?3",
+    [ST_DIRTY_DONE] = "DELETE FROM dirty WHERE id = ?",
+    [ST_DIRTY_PENDING] = "SELECT EXISTS(SELECT 1 FROM dirty WHERE prio = 0 AND id <= ?)",
+    [ST_DIRTY_COUNT] = "SELECT count(*) FROM dirty WHERE zone = ?",
+    [ST_PUBLISHED_NEXT_DUE] = "SELECT min(due) FROM published",
 };
 
 /* Version 1. Keys are ztype||zkey (36 bytes) so that a zone is found by
@@ -139,6 +166,24 @@ static const char schema_v1[] = "CREATE TABLE zones("
                                 "  zkey BLOB NOT NULL,"
                                 "  zone INTEGER REFERENCES zones(id) ON DELETE CASCADE);"
                                 "PRAGMA user_version = 1;";
+
+/* Version 2: the publication queue. dirty holds the labels whose block
+ * must be (re)built: prio 0 for changed records (first), 1 for blocks
+ * due for re-publication. It lives in the store so that a publication
+ * pass resumes after a restart, and changes mark it in their own
+ * transaction. published.due is when a block is next due. */
+static const char schema_v2[] =
+    "CREATE TABLE dirty("
+    "  id INTEGER PRIMARY KEY,"
+    "  zone INTEGER NOT NULL REFERENCES zones(id) ON DELETE CASCADE,"
+    "  label TEXT NOT NULL,"
+    "  prio INTEGER NOT NULL,"
+    "  UNIQUE(zone, label));"
+    "CREATE INDEX dirty_order ON dirty(prio, id);"
+    "ALTER TABLE published ADD COLUMN due INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX published_due ON published(due);"
+    "INSERT OR IGNORE INTO dirty(zone, label, prio) SELECT DISTINCT zone, label, 1 FROM records;"
+    "PRAGMA user_version = 2;";
 
 struct gnsd_store {
   char *dir, *path;
@@ -311,11 +356,14 @@ static int open_db(struct gnsd_store *s) {
     close_db(s);
     return -EIO;
   }
-  if (version == 0) {
-    /* Fresh database: create the schema in one transaction. */
+  if (version < GNSD_STORE_SCHEMA_VERSION) {
+    /* Fresh or older database: create or upgrade the schema in one
+     * transaction. */
     if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(s->db, schema_v1, NULL, NULL, &err) != SQLITE_OK ||
+        (version < 1 && sqlite3_exec(s->db, schema_v1, NULL, NULL, &err) != SQLITE_OK) ||
+        (version < 2 && sqlite3_exec(s->db, schema_v2, NULL, NULL, &err) != SQLITE_OK) ||
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+      sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
       log_error("store: creating the schema: %s", err ? err : sqlite3_errmsg(s->db));
       sqlite3_free(err);
       close_db(s);
@@ -470,6 +518,21 @@ static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int 
 
 int gnsd_store_zone_get(struct gnsd_store *s, const char *name, struct gnsd_zone *out) {
   return zone_get(s, ST_ZONE_GET, name, -1, true, out);
+}
+
+int gnsd_store_zone_get_by_id(struct gnsd_store *s, int64_t id, struct gnsd_zone *out) {
+  sqlite3_stmt *st = stmt(s, ST_ZONE_GET_BY_ID);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st), r;
+  if (rc == SQLITE_ROW)
+    r = read_zone(s, st, out);
+  else if (rc == SQLITE_DONE)
+    r = -ENOENT;
+  else
+    r = db_error(s, "reading a zone");
+  sqlite3_reset(st);
+  return r;
 }
 
 int gnsd_store_zone_get_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
@@ -667,7 +730,8 @@ int gnsd_store_block_expire(struct gnsd_store *s, uint64_t now, int64_t *deleted
 }
 
 int gnsd_store_published_set(struct gnsd_store *s, int64_t zone_id, const char *label,
-                             const uint8_t q[64], uint64_t expiration, uint64_t published_at) {
+                             const uint8_t q[64], uint64_t expiration, uint64_t published_at,
+                             uint64_t due) {
   sqlite3_stmt *st = stmt(s, ST_PUBLISHED_SET);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, zone_id);
@@ -675,6 +739,7 @@ int gnsd_store_published_set(struct gnsd_store *s, int64_t zone_id, const char *
   sqlite3_bind_blob(st, 3, q, 64, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 4, clamp64(expiration));
   sqlite3_bind_int64(st, 5, clamp64(published_at));
+  sqlite3_bind_int64(st, 6, clamp64(due));
   return exec_stmt(s, st, "recording a publication");
 }
 
@@ -721,6 +786,122 @@ int gnsd_store_published_foreach(struct gnsd_store *s, int64_t zone_id, gnsd_pub
   for (size_t i = 0; i < rows.n; i++)
     free(v[i].label);
   rows_free(&rows);
+  return r;
+}
+
+/* --- the publication queue --- */
+
+/* One int64 from a one-row statement already bound. */
+static int int_query(struct gnsd_store *s, sqlite3_stmt *st, const char *what, int64_t *out) {
+  int rc = sqlite3_step(st), r = 0;
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+  else
+    r = db_error(s, what);
+  sqlite3_reset(st);
+  return r;
+}
+
+static int dirty_max(struct gnsd_store *s, int64_t *max_id) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_MAX);
+  if (!st) return -EIO;
+  return int_query(s, st, "reading the publication queue", max_id);
+}
+
+int gnsd_store_dirty_mark(struct gnsd_store *s, int64_t zone_id, const char *label,
+                          int64_t *id) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_MARK);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+  int r = exec_stmt(s, st, "queueing a label");
+  if (r == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
+  return r;
+}
+
+int gnsd_store_dirty_mark_zone(struct gnsd_store *s, int64_t zone_id, int64_t *max_id) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_MARK_ZONE);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  int r = exec_stmt(s, st, "queueing a zone");
+  if (r == 0 && max_id) r = dirty_max(s, max_id);
+  return r;
+}
+
+int gnsd_store_dirty_mark_due(struct gnsd_store *s, uint64_t now, unsigned limit,
+                              int64_t *marked) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_MARK_DUE);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, clamp64(now));
+  sqlite3_bind_int64(st, 2, limit);
+  return exec_changes(s, st, "queueing due labels", marked);
+}
+
+struct dirty_row {
+  int64_t id, zone;
+  char *label;
+  int prio;
+};
+
+static int read_dirty_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
+  struct dirty_row *row = out;
+  const unsigned char *l = sqlite3_column_text(st, 2);
+  if (!l) return db_error(s, "damaged publication queue");
+  row->id = sqlite3_column_int64(st, 0);
+  row->zone = sqlite3_column_int64(st, 1);
+  row->prio = sqlite3_column_int(st, 3);
+  row->label = strdup((const char *)l);
+  return row->label ? 0 : -ENOMEM;
+}
+
+int gnsd_store_dirty_page(struct gnsd_store *s, int after_prio, int64_t after_id, unsigned limit,
+                          gnsd_dirty_cb cb, void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_PAGE);
+  if (!st) return -EIO;
+  sqlite3_bind_int(st, 1, after_prio);
+  sqlite3_bind_int64(st, 2, after_id);
+  sqlite3_bind_int64(st, 3, limit);
+  struct rows rows = {.size = sizeof(struct dirty_row)};
+  int r = rows_read(s, st, &rows, read_dirty_row, "reading the publication queue");
+  struct dirty_row *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, v[i].id, v[i].zone, v[i].label, v[i].prio);
+  for (size_t i = 0; i < rows.n; i++)
+    free(v[i].label);
+  rows_free(&rows);
+  return r;
+}
+
+int gnsd_store_dirty_done(struct gnsd_store *s, int64_t id) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_DONE);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, id);
+  return exec_stmt(s, st, "dequeueing a label");
+}
+
+int gnsd_store_dirty_pending(struct gnsd_store *s, int64_t max_id, bool *pending) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_PENDING);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, max_id);
+  int64_t v = 0;
+  int r = int_query(s, st, "reading the publication queue", &v);
+  if (r == 0) *pending = v > 0;
+  return r;
+}
+
+int gnsd_store_dirty_count(struct gnsd_store *s, int64_t zone_id, int64_t *n) {
+  sqlite3_stmt *st = stmt(s, ST_DIRTY_COUNT);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  return int_query(s, st, "counting the publication queue", n);
+}
+
+int gnsd_store_published_next_due(struct gnsd_store *s, uint64_t *due) {
+  sqlite3_stmt *st = stmt(s, ST_PUBLISHED_NEXT_DUE);
+  if (!st) return -EIO;
+  int64_t v = -1;
+  int r = int_query(s, st, "reading publications", &v);
+  if (r == 0) *due = v < 0 ? UINT64_MAX : (uint64_t)v;
   return r;
 }
 

@@ -19,7 +19,7 @@
 #include "zonekey.h"
 
 #define GNSD_STORE_FILE "gnsd.sqlite"
-#define GNSD_STORE_SCHEMA_VERSION 1
+#define GNSD_STORE_SCHEMA_VERSION 2
 #define GNSD_ZONE_NAME_MAX 63
 
 struct gnsd_store;
@@ -55,6 +55,7 @@ int gnsd_store_zone_add(struct gnsd_store *s, const char *name, const struct gns
                         const struct gns_zone_key *pub, uint64_t now, int64_t *id);
 /* -ENOENT if absent. */
 int gnsd_store_zone_get(struct gnsd_store *s, const char *name, struct gnsd_zone *out);
+int gnsd_store_zone_get_by_id(struct gnsd_store *s, int64_t id, struct gnsd_zone *out);
 int gnsd_store_zone_get_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
                                struct gnsd_zone *out);
 /* Calls cb for every zone in name order; a negative return stops the
@@ -101,10 +102,40 @@ int gnsd_store_block_delete(struct gnsd_store *s, const uint8_t q[64]);
 /* Drop blocks expired at now; *deleted may be NULL. */
 int gnsd_store_block_expire(struct gnsd_store *s, uint64_t now, int64_t *deleted);
 
-/* What was published for a zone: per label, its q, block expiration and
- * when. Replaces the previous entry for (zone, label). */
+/* What was published for a zone: per label, its q, block expiration,
+ * when, and when it is due again. Replaces the previous entry for
+ * (zone, label). */
 int gnsd_store_published_set(struct gnsd_store *s, int64_t zone_id, const char *label,
-                             const uint8_t q[64], uint64_t expiration, uint64_t published_at);
+                             const uint8_t q[64], uint64_t expiration, uint64_t published_at,
+                             uint64_t due);
+/* The earliest due time of any publication (UINT64_MAX if none). */
+int gnsd_store_published_next_due(struct gnsd_store *s, uint64_t *due);
+
+/* --- the publication queue (helper/publish.c) ---
+ * Labels whose block must be built again, in the order: changed records
+ * (prio 0) before re-publication (prio 1), then queue order. Record
+ * changes mark their labels in the same transaction, so a crash never
+ * loses a mark and a pass resumes where it stopped. */
+
+/* Queue (zone, label) as changed; *id (may be NULL) gets its queue id. */
+int gnsd_store_dirty_mark(struct gnsd_store *s, int64_t zone_id, const char *label,
+                          int64_t *id);
+/* Queue every label of a zone (0 = all zones) that has records or a
+ * block as changed; *max_id (may be NULL) gets the largest queue id. */
+int gnsd_store_dirty_mark_zone(struct gnsd_store *s, int64_t zone_id, int64_t *max_id);
+/* Queue (prio 1) up to limit labels whose block is due at now. */
+int gnsd_store_dirty_mark_due(struct gnsd_store *s, uint64_t now, unsigned limit,
+                              int64_t *marked);
+typedef int (*gnsd_dirty_cb)(void *userdata, int64_t id, int64_t zone_id, const char *label,
+                             int prio);
+/* Up to limit entries after (after_prio, after_id) in queue order. */
+int gnsd_store_dirty_page(struct gnsd_store *s, int after_prio, int64_t after_id, unsigned limit,
+                          gnsd_dirty_cb cb, void *userdata);
+/* Remove one entry (a no-op if it was replaced by a newer mark). */
+int gnsd_store_dirty_done(struct gnsd_store *s, int64_t id);
+/* *pending: is any changed (prio 0) entry with id <= max_id left? */
+int gnsd_store_dirty_pending(struct gnsd_store *s, int64_t max_id, bool *pending);
+int gnsd_store_dirty_count(struct gnsd_store *s, int64_t zone_id, int64_t *n);
 int gnsd_store_published_delete(struct gnsd_store *s, int64_t zone_id, const char *label);
 typedef int (*gnsd_published_cb)(void *userdata, int64_t zone_id, const char *label,
                                  const uint8_t q[64], uint64_t expiration, uint64_t published_at);

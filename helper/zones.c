@@ -17,6 +17,7 @@
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
+#include "publish.h"
 #include "record.h"
 #include "resolve.h"
 #include "rrblock.h"
@@ -29,11 +30,6 @@
 
 #define ERR_PREFIX "alt.gns.Zone."
 #define MAX_IMPORT_RECORDS 100000u
-/* Re-publish when this fraction of a block's lifetime has passed, so a
- * block is renewed well before resolvers see it expire. */
-#define REPUBLISH_NUM 3u
-#define REPUBLISH_DEN 4u
-#define MIN_REPUBLISH_DELAY_US 1000000u
 #define US_PER_S 1000000u
 
 struct gnsd_zones {
@@ -42,14 +38,22 @@ struct gnsd_zones {
   uid_t self_uid;
   gid_t gnsd_gid;
   bool have_gid;
-  sd_event_source *timer;
-  uint64_t last_publish, next_publish; /* realtime microseconds */
-  unsigned last_blocks;
-  uint64_t publish_runs, publish_errors;
+  struct gnsd_publisher *publisher; /* publish.c: signing off the loop */
+  struct import_session *import;    /* the one streamed import open */
   /* start zone map cache (gnsd_zones_start_zones) */
   bool map_valid;
   struct gns_suffix_map *maps;
   size_t n_maps;
+};
+
+struct import_session {
+  struct gnsd_zones *z;
+  int64_t id;
+  char zone[GNSD_ZONE_NAME_MAX + 1];
+  int64_t zone_id;
+  struct varlink_call *lifeline; /* BeginImport */
+  uint64_t received;
+  int64_t max_id;
 };
 
 static int64_t clamp64(uint64_t v) {
@@ -73,6 +77,14 @@ static int reply_name_error(struct varlink_call *call, const char *error, const 
   json_object_object_add(p, "name", json_object_new_string(name));
   varlink_call_error(call, error, p);
   return 0;
+}
+
+/* Changes wait while an import holds the store's transaction: true after
+ * replying ImportInProgress. */
+static bool import_busy(struct varlink_call *call, const struct gnsd_zones *z) {
+  if (!z->import) return false;
+  reply_name_error(call, ERR_PREFIX "ImportInProgress", z->import->zone);
+  return true;
 }
 
 static int reply_storage(struct varlink_call *call) {
@@ -451,234 +463,80 @@ static int collect_record(void *userdata, const char *label, const struct gns_re
   return 0;
 }
 
-/* Withdraw our block of a label (DHT copies expire on their own). */
-static int withdraw_label(struct gnsd *d, int64_t zone_id, const char *label,
-                          const uint8_t q[GNS_Q_LEN]) {
-  int r = gnsd_store_block_delete(d->store, q);
-  if (r == 0) r = gnsd_store_published_delete(d->store, zone_id, label);
-  gnsd_resolve_invalidate(d); /* cached answers may use the old block */
-  return r;
-}
-
-/* Publish one label's records (v[0..n), all with that label). */
-static int publish_label(struct gnsd_zones *z, const struct gnsd_zone *zone, const char *label,
-                         const struct zrec *v, size_t n, uint64_t now, unsigned *blocks) {
-  struct gnsd *d = z->d;
-  size_t llen = strlen(label);
-  uint8_t q[GNS_Q_LEN];
-  int r = gns_rrblock_query(&zone->pub, (const uint8_t *)label, llen, q);
-  if (r < 0) return r;
-  struct gns_record *rd = calloc(n ? n : 1, sizeof *rd);
-  if (!rd) return -ENOMEM;
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    struct gns_record x = v[i].rd;
-    if (x.flags & GNS_RF_PRIVATE) continue; /* never leaves this machine */
-    if (x.flags & GNS_RF_RELATIVE_EXPIRATION) {
-      x.expiration = add_sat(now, x.expiration);
-      x.flags &= (uint16_t)~GNS_RF_RELATIVE_EXPIRATION;
-    }
-    if (x.expiration <= now) continue; /* RFC 9498, 5: expired records are not published */
-    rd[k++] = x;
-  }
-  if (k == 0) { /* nothing public left */
-    free(rd);
-    return withdraw_label(d, zone->id, label, q);
-  }
-  uint64_t exp = gns_rdata_block_expiration(rd, k, now);
-  uint8_t *block = NULL;
-  size_t blen = 0;
-  r = gns_rrblock_create(&zone->priv, (const uint8_t *)label, llen, rd, k, exp, &block, &blen);
-  free(rd);
-  if (r < 0) {
-    log_error("zones: cannot build the block of %s in zone %s: %s", label, zone->name,
-              strerror(-r));
-    z->publish_errors++;
-    return r == -ENOMEM ? r : 0; /* a bad record set must not stop the zone */
-  }
-  r = gnsd_store_block_put(d->store, q, block, blen, exp, GNSD_BLOCK_LOCAL);
-  gnsd_resolve_invalidate(d); /* cached answers may use the old block */
-  if (r == 0) r = gnsd_store_published_set(d->store, zone->id, label, q, exp, now);
-  /* The store is backends[0]; the others (the DHT) get a copy. */
-  for (size_t i = 1; r == 0 && i < d->n_backends; i++) {
-    struct gnsd_backend *b = d->backends[i];
-    int pr = b->ops->put ? b->ops->put(b, q, block, blen, exp) : 0;
-    if (pr < 0) {
-      z->publish_errors++;
-      log_warning("zones: %s: put failed: %s", b->ops->name, strerror(-pr));
-    }
-  }
-  free(block);
-  if (r == 0 && blocks) (*blocks)++;
-  return r;
-}
-
-struct stale_ctx {
-  struct gnsd_zones *z;
-  const struct label_records *current;
-  int error;
-};
-
-static int withdraw_stale(void *userdata, int64_t zone_id, const char *label, const uint8_t q[64],
-                          uint64_t expiration, uint64_t published_at) {
-  (void)expiration;
-  (void)published_at;
-  struct stale_ctx *c = userdata;
-  for (size_t i = 0; i < c->current->n; i++)
-    if (strcmp(c->current->v[i].label, label) == 0) return 0;
-  return withdraw_label(c->z->d, zone_id, label, q);
-}
-
-/* Publish the given labels of a zone (labels == NULL: every label, and
- * withdraw blocks of labels that have no records any more). */
-static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
-                        const char *const *labels, size_t n_labels, unsigned *blocks) {
-  struct gnsd *d = z->d;
-  uint64_t now = gnsd_now(d);
-  if (gnsd_store_is_revoked(d->store, &zone->pub, now)) return 0; /* nobody may use it */
-  struct label_records lr = {0};
-  int r = 0;
-  if (labels) {
-    for (size_t i = 0; r == 0 && i < n_labels; i++)
-      r = gnsd_store_record_foreach(d->store, zone->id, labels[i], collect_record, &lr);
-    /* labels without records still need their block withdrawn */
-    for (size_t i = 0; r == 0 && i < n_labels; i++) {
-      bool seen = false;
-      for (size_t j = 0; j < lr.n && !seen; j++)
-        seen = strcmp(lr.v[j].label, labels[i]) == 0;
-      if (!seen) r = publish_label(z, zone, labels[i], NULL, 0, now, blocks);
-    }
-  } else {
-    r = gnsd_store_record_foreach(d->store, zone->id, NULL, collect_record, &lr);
-    if (r == 0) {
-      struct stale_ctx c = {z, &lr, 0};
-      r = gnsd_store_published_foreach(d->store, zone->id, withdraw_stale, &c);
-    }
-  }
-  /* records come grouped by label */
-  for (size_t i = 0; r == 0 && i < lr.n;) {
-    size_t j = i;
-    while (j < lr.n && strcmp(lr.v[j].label, lr.v[i].label) == 0)
-      j++;
-    r = publish_label(z, zone, lr.v[i].label, lr.v + i, j - i, now, blocks);
-    i = j;
-  }
-  zrecs_free(lr.v, lr.n);
-  return r;
-}
-
-struct publish_all_ctx {
-  struct gnsd_zones *z;
-  unsigned blocks;
-};
-
-static int publish_one_zone(void *userdata, const struct gnsd_zone *zone) {
-  struct publish_all_ctx *c = userdata;
-  int r = publish_zone(c->z, zone, NULL, 0, &c->blocks);
-  if (r < 0) log_error("zones: publishing zone %s failed: %s", zone->name, strerror(-r));
-  return r == -ENOMEM ? r : 0;
-}
-
-static void schedule_publish(struct gnsd_zones *z);
-
-int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks) {
-  struct gnsd *d = z->d;
-  unsigned count = 0;
-  int r = gnsd_store_begin(d->store);
-  if (r < 0) return r;
-  if (zone) {
-    struct gnsd_zone zz;
-    r = gnsd_store_zone_get(d->store, zone, &zz);
-    if (r == 0) {
-      r = publish_zone(z, &zz, NULL, 0, &count);
-      gns_zone_priv_wipe(&zz.priv);
-    }
-  } else {
-    struct publish_all_ctx c = {z, 0};
-    r = gnsd_store_zone_foreach(d->store, publish_one_zone, &c);
-    count = c.blocks;
-    if (r == 0) {
-      z->last_publish = gnsd_now(d);
-      z->last_blocks = count;
-    }
-  }
-  r = store_end(d->store, r);
-  if (r < 0) z->publish_errors++;
-  z->publish_runs++;
-  if (blocks) *blocks = r == 0 ? count : 0;
-  schedule_publish(z);
-  return r;
-}
-
-/* Publish some labels of a zone after a change (errors only logged: the
- * records are saved and the timer retries). */
-static void publish_labels(struct gnsd_zones *z, const struct gnsd_zone *zone,
-                           const char *const *labels, size_t n) {
-  unsigned blocks = 0;
-  int r = gnsd_store_begin(z->d->store);
-  if (r == 0) {
-    r = store_end(z->d->store, publish_zone(z, zone, labels, n, &blocks));
-  }
-  if (r < 0) {
-    z->publish_errors++;
-    log_error("zones: publishing zone %s failed: %s", zone->name, strerror(-r));
-  }
-  schedule_publish(z);
-}
-
-struct due_ctx {
-  uint64_t due;
-};
-
-static int find_due(void *userdata, int64_t zone_id, const char *label, const uint8_t q[64],
-                    uint64_t expiration, uint64_t published_at) {
-  (void)zone_id;
-  (void)label;
-  (void)q;
-  struct due_ctx *c = userdata;
-  uint64_t life = expiration > published_at ? expiration - published_at : 0;
-  uint64_t due = published_at + life / REPUBLISH_DEN * REPUBLISH_NUM;
-  if (due < c->due) c->due = due;
-  return 0;
-}
-
-static int on_publish_timer(sd_event_source *s, uint64_t usec, void *userdata) {
-  (void)s;
-  (void)usec;
+/* The publisher's hooks: blocks changed in the store, and a copy for the
+ * other backends (backends[0] is the store itself). */
+static void blocks_changed(void *userdata) {
   struct gnsd_zones *z = userdata;
-  unsigned blocks = 0;
-  int r = gnsd_zones_publish(z, NULL, &blocks);
-  if (r < 0)
-    log_error("zones: scheduled publication failed: %s", strerror(-r));
-  else
-    log_debug("zones: published %u blocks", blocks);
-  int64_t gone = 0;
-  gnsd_store_block_expire(z->d->store, gnsd_now(z->d), &gone);
-  return 0;
+  gnsd_resolve_invalidate(z->d); /* cached answers may use the old block */
 }
 
-static void schedule_publish(struct gnsd_zones *z) {
-  struct gnsd *d = z->d;
-  uint64_t now = gnsd_now(d);
-  struct due_ctx c = {
-      add_sat(z->last_publish ? z->last_publish : now, d->conf.publish_interval_us)};
-  if (gnsd_store_available(d->store))
-    gnsd_store_published_foreach(d->store, 0, find_due, &c);
-  else
-    c.due = add_sat(now, 60 * (uint64_t)US_PER_S); /* retry the store in a minute */
-  if (c.due < now + MIN_REPUBLISH_DELAY_US) c.due = now + MIN_REPUBLISH_DELAY_US;
-  z->next_publish = c.due;
-  uint64_t delay = c.due - now;
-  if (!z->timer) {
-    if (sd_event_add_time_relative(d->event, &z->timer, CLOCK_MONOTONIC, delay, US_PER_S,
-                                   on_publish_timer, z) < 0) {
-      log_error("zones: cannot schedule publication");
-      return;
+static int put_others(void *userdata, const uint8_t q[64], const uint8_t *block, size_t len,
+                      uint64_t expiration) {
+  struct gnsd_zones *z = userdata;
+  int ret = 0;
+  for (size_t i = 1; i < z->d->n_backends; i++) {
+    struct gnsd_backend *b = z->d->backends[i];
+    int pr = b->ops->put ? b->ops->put(b, q, block, len, expiration) : 0;
+    if (pr < 0) {
+      log_warning("zones: %s: put failed: %s", b->ops->name, strerror(-pr));
+      ret = pr;
     }
-  } else {
-    sd_event_source_set_time_relative(z->timer, delay);
   }
-  sd_event_source_set_enabled(z->timer, SD_EVENT_ONESHOT);
+  return ret;
+}
+
+/* A reply that waits until the blocks of a change are built and stored,
+ * so that a client that changed records and then resolves sees them. */
+struct published_reply {
+  struct varlink_call *call;
+  struct gnsd_zones *z;
+  struct gnsd_publish_wait *wait;
+  const char *key; /* NULL: reply {} */
+  uint64_t count;  /* the key's value; UINT64_MAX: the blocks built */
+};
+
+static void published_reply_done(void *userdata, int error, uint64_t blocks) {
+  struct published_reply *pr = userdata;
+  if (error == -ECANCELED) {
+    varlink_call_error(pr->call, ERR_PREFIX "StorageUnavailable", NULL);
+  } else if (!pr->key) {
+    varlink_call_reply(pr->call, NULL);
+  } else {
+    uint64_t v = pr->count == UINT64_MAX ? blocks : pr->count;
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, pr->key, json_object_new_int64(clamp64(v)));
+    varlink_call_reply(pr->call, p);
+  }
+  free(pr);
+}
+
+static void published_reply_cancel(struct varlink_call *call, void *userdata) {
+  struct published_reply *pr = userdata;
+  gnsd_publisher_wait_cancel(pr->z->publisher, pr->wait);
+  varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+  free(pr);
+}
+
+/* Reply to call once the queue entries up to max_id are published; the
+ * changes are committed, so a failure to wait still replies success. */
+static int reply_when_published(struct varlink_call *call, struct gnsd_zones *z, int64_t max_id,
+                                int64_t zone_id, const char *key, uint64_t count) {
+  gnsd_publisher_kick(z->publisher);
+  struct published_reply *pr = calloc(1, sizeof *pr);
+  if (pr) {
+    *pr = (struct published_reply){.call = call, .z = z, .key = key, .count = count};
+    if (gnsd_publisher_wait(z->publisher, max_id, zone_id, published_reply_done, pr, &pr->wait) ==
+        0) {
+      varlink_call_set_cancel(call, published_reply_cancel, pr);
+      return 0;
+    }
+    free(pr);
+  }
+  if (!key) {
+    varlink_call_reply(call, NULL);
+    return 0;
+  }
+  return reply_count(call, key, count == UINT64_MAX ? 0 : count);
 }
 
 /* --- the start zone map --- */
@@ -901,6 +759,7 @@ static int m_create_zone(struct varlink_call *call, json_object *params, void *u
   static const struct varlink_field fields[] = {
       {"name", VARLINK_STRING, false}, {"type", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
   uint32_t ztype;
@@ -917,6 +776,7 @@ static int m_import_key(struct varlink_call *call, json_object *params, void *us
                                                 {"key", VARLINK_STRING, false},
                                                 {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
   uint32_t ztype;
@@ -994,6 +854,7 @@ static int withdraw_block(void *userdata, int64_t zone_id, const char *label, co
 
 static int m_delete_zone(struct varlink_call *call, json_object *params, void *userdata) {
   struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
   struct gnsd_zone zone;
   if (!named_zone_params(call, z, params, &zone)) return 0;
   gns_zone_priv_wipe(&zone.priv);
@@ -1010,28 +871,27 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
   map_invalidate(z);
   log_info("zones: zone %s deleted", zone.name);
   varlink_call_reply(call, NULL);
-  schedule_publish(z);
   return 0;
 }
 
 /* --- methods: records --- */
 
-/* Validate, merge and store records (AddRecord and ImportRecords). */
-static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
-                         json_object *jrecords, bool single, bool replace) {
+/* Validate records and add them to the store, inside the caller's
+ * transaction: jrecords is one record (single) or an array whose entry i
+ * is record number base + i of the request or import. Records already
+ * stored under the labels touched (from earlier batches too) take part in
+ * the checks of RFC 9498, 5. The labels touched are queued for
+ * publication; *max_id gets the largest queue id. On a bad record it
+ * replies InvalidParameter naming the record and field, and returns
+ * -EINVAL; other errors are not replied. */
+static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
+                         const struct gnsd_zone *zone, json_object *jrecords, bool single,
+                         uint64_t base, int64_t *max_id) {
   struct gnsd *d = z->d;
-  struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) return 0;
   size_t n_new = single ? 1 : json_object_array_length(jrecords);
-  if (n_new > MAX_IMPORT_RECORDS) {
-    gns_zone_priv_wipe(&zone.priv);
-    return reply_invalid(call, "records", "too many records in one request", -1);
-  }
   uint64_t now = gnsd_now(d);
   struct label_records lr = {0};
   struct zrec **order = NULL;
-  const char **labels = NULL;
-  size_t n_labels = 0;
   int r = 0;
   for (size_t i = 0; i < n_new; i++) {
     json_object *jr = single ? jrecords : json_object_array_get_idx(jrecords, i);
@@ -1049,36 +909,36 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
       if (single)
         snprintf(param, sizeof param, "record%s%s", *field ? "." : "", field);
       else
-        snprintf(param, sizeof param, "records[%zu]%s%s", i, *field ? "." : "", field);
-      reply_invalid(call, param, why, single ? -1 : (long)i);
-      r = 0;
+        snprintf(param, sizeof param, "records[%llu]%s%s", (unsigned long long)(base + i),
+                 *field ? "." : "", field);
+      reply_invalid(call, param, why, single ? -1 : (long)(base + i));
+      r = -EINVAL;
       goto out;
     }
-    rec->index = (long)i;
+    rec->index = (long)(base + i);
     lr.n++;
   }
   /* stored records under the labels we touch take part in the checks:
    * load each distinct label once (sorted copies, since loading grows lr) */
-  if (!replace && n_new > 0) {
-    char(*touched)[GNS_LABEL_MAX + 1] = malloc(n_new * sizeof *touched);
-    if (!touched) {
-      r = -ENOMEM;
-      goto out;
-    }
-    for (size_t i = 0; i < n_new; i++)
-      memcpy(touched[i], lr.v[i].label, sizeof touched[i]);
-    qsort(touched, n_new, sizeof *touched, cmp_label);
-    for (size_t i = 0; r == 0 && i < n_new; i++)
-      if (i == 0 || strcmp(touched[i], touched[i - 1]) != 0)
-        r = gnsd_store_record_foreach(d->store, zone.id, touched[i], collect_record, &lr);
-    free(touched);
+  char(*touched)[GNS_LABEL_MAX + 1] = malloc((n_new ? n_new : 1) * sizeof *touched);
+  if (!touched) {
+    r = -ENOMEM;
+    goto out;
   }
-  if (r == -ENOMEM) goto out;
-  if (r < 0) goto store_error;
+  for (size_t i = 0; i < n_new; i++)
+    memcpy(touched[i], lr.v[i].label, sizeof touched[i]);
+  qsort(touched, n_new, sizeof *touched, cmp_label);
+  for (size_t i = 0; r == 0 && i < n_new; i++)
+    if (i == 0 || strcmp(touched[i], touched[i - 1]) != 0)
+      r = gnsd_store_record_foreach(d->store, zone->id, touched[i], collect_record, &lr);
+  if (r < 0) {
+    free(touched);
+    goto out;
+  }
   /* group by label, stored records first, and apply RFC 9498, 5 */
   order = malloc((lr.n ? lr.n : 1) * sizeof *order);
-  labels = malloc((n_new ? n_new : 1) * sizeof *labels);
-  if (!order || !labels) {
+  if (!order) {
+    free(touched);
     r = -ENOMEM;
     goto out;
   }
@@ -1087,14 +947,14 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
   qsort(order, lr.n, sizeof *order, cmp_zrec_ptr);
   for (size_t i = 0; i < lr.n;) {
     size_t j = i;
-    bool touched = false;
+    bool is_touched = false;
     while (j < lr.n && strcmp(order[j]->label, order[i]->label) == 0)
-      touched |= order[j++]->index >= 0;
-    if (touched) {
+      is_touched |= order[j++]->index >= 0;
+    if (is_touched) {
       const struct zrec *bad = NULL;
       const char *why = NULL;
       r = check_label_set(order + i, j - i, &bad, &why);
-      if (r == -ENOMEM) goto out;
+      if (r == -ENOMEM) break;
       if (r < 0) {
         char param[64];
         if (single || !bad)
@@ -1102,46 +962,63 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
         else
           snprintf(param, sizeof param, "records[%ld]", bad->index);
         reply_invalid(call, param, why, single || !bad ? -1 : bad->index);
-        r = 0;
-        goto out;
+        r = -EINVAL;
+        break;
       }
-      labels[n_labels++] = order[i]->label;
     }
     i = j;
   }
-  /* all checks passed: one transaction */
-  r = gnsd_store_begin(d->store);
-  if (r < 0) goto store_error;
-  if (replace) {
-    int64_t gone = 0;
-    r = gnsd_store_record_delete_all(d->store, zone.id, &gone);
+  /* all checks passed: the request's records come first in lr */
+  for (size_t i = 0; r == 0 && i < n_new; i++)
+    r = gnsd_store_record_add(d->store, zone->id, lr.v[i].label, &lr.v[i].rd);
+  for (size_t i = 0; r == 0 && i < n_new; i++) {
+    if (i > 0 && strcmp(touched[i], touched[i - 1]) == 0) continue;
+    int64_t id = 0;
+    r = gnsd_store_dirty_mark(d->store, zone->id, touched[i], &id);
+    if (id > *max_id) *max_id = id;
   }
-  for (size_t i = 0; r == 0 && i < n_new; i++) /* the request's records come first in lr */
-    r = gnsd_store_record_add(d->store, zone.id, lr.v[i].label, &lr.v[i].rd);
-  r = store_end(d->store, r);
-  if (r < 0) goto store_error;
-  if (replace) {
-    unsigned blocks = 0;
-    publish_zone(z, &zone, NULL, 0, &blocks);
-    schedule_publish(z);
-  } else {
-    publish_labels(z, &zone, labels, n_labels);
-  }
-  if (single) {
-    varlink_call_reply(call, NULL);
-  } else {
-    reply_count(call, "imported", n_new);
-  }
-  r = 0;
-  goto out;
-store_error:
-  r = reply_store_error(call, r, zone.name);
+  free(touched);
 out:
-  gns_zone_priv_wipe(&zone.priv);
   zrecs_free(lr.v, lr.n);
   free(order);
-  free(labels);
   return r;
+}
+
+/* Validate, merge and store records (AddRecord and ImportRecords) in one
+ * transaction; reply once their blocks are stored. */
+static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                         json_object *jrecords, bool single, bool replace) {
+  struct gnsd *d = z->d;
+  if (import_busy(call, z)) return 0;
+  struct gnsd_zone zone;
+  if (!get_zone(call, z, params, "zone", &zone)) return 0;
+  gns_zone_priv_wipe(&zone.priv);
+  size_t n_new = single ? 1 : json_object_array_length(jrecords);
+  if (n_new > MAX_IMPORT_RECORDS)
+    return reply_invalid(call, "records",
+                         "too many records in one request: use gnsctl import, which sends "
+                         "batches",
+                         -1);
+  int64_t max_id = 0;
+  int r = gnsd_store_begin(d->store);
+  if (r < 0) return reply_store_error(call, r, zone.name);
+  if (replace) {
+    /* every label with records or a block now: those left empty are
+     * withdrawn */
+    int64_t gone = 0;
+    r = gnsd_store_dirty_mark_zone(d->store, zone.id, &max_id);
+    if (r == 0) r = gnsd_store_record_delete_all(d->store, zone.id, &gone);
+  }
+  if (r == 0) r = stage_records(call, z, &zone, jrecords, single, 0, &max_id);
+  if (r < 0) {
+    gnsd_store_rollback(d->store);
+    if (r == -EINVAL) return 0; /* replied */
+    if (r == -ENOMEM) return r;
+    return reply_store_error(call, r, zone.name);
+  }
+  r = gnsd_store_commit(d->store);
+  if (r < 0) return reply_store_error(call, r, zone.name);
+  return reply_when_published(call, z, max_id, zone.id, single ? NULL : "imported", n_new);
 }
 
 static int m_add_record(struct varlink_call *call, json_object *params, void *userdata) {
@@ -1194,6 +1071,7 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
                                                 {"value", VARLINK_STRING, true},
                                                 {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
   const char *why;
@@ -1218,19 +1096,18 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
     free(data);
     return 0;
   }
-  int64_t deleted = 0;
-  int r = gnsd_store_record_delete(z->d->store, zone.id, label, type, data, len, &deleted);
-  free(data);
-  if (r < 0) {
-    gns_zone_priv_wipe(&zone.priv);
-    return reply_store_error(call, r, zone.name);
-  }
-  if (deleted > 0) {
-    const char *labels[1] = {label};
-    publish_labels(z, &zone, labels, 1);
-  }
   gns_zone_priv_wipe(&zone.priv);
-  return reply_count(call, "deleted", (uint64_t)deleted);
+  int64_t deleted = 0, max_id = 0;
+  int r = gnsd_store_begin(z->d->store);
+  if (r == 0) {
+    r = gnsd_store_record_delete(z->d->store, zone.id, label, type, data, len, &deleted);
+    if (r == 0 && deleted > 0) r = gnsd_store_dirty_mark(z->d->store, zone.id, label, &max_id);
+    r = store_end(z->d->store, r);
+  }
+  free(data);
+  if (r < 0) return reply_store_error(call, r, zone.name);
+  if (deleted == 0) return reply_count(call, "deleted", 0);
+  return reply_when_published(call, z, max_id, zone.id, "deleted", (uint64_t)deleted);
 }
 
 /* --- methods: start zones --- */
@@ -1266,6 +1143,7 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
                                                 {"zone", VARLINK_STRING, false},
                                                 {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
   if (!start_zone_suffix(call, z, params, suffix, "already mapped in gnsd.conf")) return 0;
@@ -1286,6 +1164,7 @@ static int m_remove_start_zone(struct varlink_call *call, json_object *params, v
   static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
                                                 {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
   if (!start_zone_suffix(call, z, params, suffix, "mapped in gnsd.conf; edit the file and reload"))
@@ -1343,10 +1222,19 @@ static int m_publish(struct varlink_call *call, json_object *params, void *userd
   const char *why;
   if (zname && zone_name_normalize(zname, norm, &why) < 0)
     return reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
-  unsigned blocks = 0;
-  int r = gnsd_zones_publish(z, zname ? norm : NULL, &blocks);
+  if (import_busy(call, z)) return 0;
+  int64_t zone_id = 0, max_id = 0;
+  if (zname) {
+    struct gnsd_zone zone;
+    int r = gnsd_store_zone_get(z->d->store, norm, &zone);
+    if (r < 0) return reply_errno(call, r, zname);
+    gns_zone_priv_wipe(&zone.priv);
+    zone_id = zone.id;
+  }
+  /* build every block again, changed labels first, then reply */
+  int r = gnsd_store_dirty_mark_zone(z->d->store, zone_id, &max_id);
   if (r < 0) return reply_errno(call, r, zname ? zname : "");
-  return reply_count(call, "blocks", blocks);
+  return reply_when_published(call, z, max_id, zone_id, "blocks", UINT64_MAX);
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -1425,6 +1313,7 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
                                                 {"pows", VARLINK_ARRAY, false},
                                                 {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
   int64_t ts = varlink_param_int(params, "timestamp", -1);
   if (ts < 0) return reply_invalid(call, "timestamp", "must be microseconds since the epoch", -1);
@@ -1528,7 +1417,8 @@ static int published_row(void *userdata, int64_t zone_id, const char *label, con
   return 0;
 }
 
-static json_object *published_json(struct gnsd_store *store) {
+static json_object *published_json(struct gnsd_zones *z) {
+  struct gnsd_store *store = z->d->store;
   json_object *array = json_object_new_array();
   struct published_stats ps = {0};
   if (gnsd_store_available(store) && gnsd_store_zone_foreach(store, published_zone_add, &ps) == 0)
@@ -1536,6 +1426,13 @@ static json_object *published_json(struct gnsd_store *store) {
   for (size_t i = 0; i < ps.n; i++) {
     struct published_zone *pz = &ps.v[i];
     json_object_object_add(pz->obj, "labels", json_object_new_int64(pz->labels));
+    /* the publication queue and what this run did for the zone */
+    int64_t count = 0;
+    if (gnsd_store_zone_count_records(store, pz->id, &count) == 0)
+      json_object_object_add(pz->obj, "records", json_object_new_int64(count));
+    if (gnsd_store_dirty_count(store, pz->id, &count) == 0)
+      json_object_object_add(pz->obj, "queued", json_object_new_int64(count));
+    gnsd_publisher_zone_status(z->publisher, pz->id, pz->obj);
     if (pz->labels > 0) {
       json_object_object_add(pz->obj, "lastPublished", json_object_new_int64(clamp64(pz->last)));
       json_object_object_add(pz->obj, "nextExpiration",
@@ -1573,13 +1470,175 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
   json_object_object_add(p, "cache", cache);
   json_object *store = json_object_new_object();
   gnsd_store_status(d->store, store);
-  json_object_object_add(store, "publishRuns", json_object_new_int64(clamp64(z->publish_runs)));
-  json_object_object_add(store, "publishErrors", json_object_new_int64(clamp64(z->publish_errors)));
-  json_object_object_add(store, "lastPublished", json_object_new_int64(clamp64(z->last_publish)));
-  json_object_object_add(store, "nextPublish", json_object_new_int64(clamp64(z->next_publish)));
+  json_object *pubs = json_object_new_object();
+  gnsd_publisher_status(z->publisher, pubs);
+  json_object_object_add(store, "publisher", pubs);
+  json_object_object_add(store, "nextPublish",
+                         json_object_new_int64(clamp64(gnsd_publisher_next(z->publisher))));
   json_object_object_add(p, "store", store);
-  json_object_object_add(p, "published", published_json(d->store));
+  json_object_object_add(p, "published", published_json(z));
   varlink_call_reply(call, p);
+  return 0;
+}
+
+/* --- methods: streamed import --- */
+
+/* An import too large for one message: BeginImport (a call made with
+ * "more", which stays open for the import's life) opens the store's
+ * transaction; ImportBatch calls, on another connection, add records to
+ * it; CommitImport commits it. Anything else (a bad record, the client
+ * gone, gnsd killed) rolls it back: the zone is exactly as before. While
+ * it is open, other changes wait with ImportInProgress and the publisher
+ * pauses, since they would share the transaction. */
+
+/* End the session: roll back and fail the BeginImport call with error
+ * (NULL: the client is gone). */
+static void import_abort(struct gnsd_zones *z, const char *error, const char *reason) {
+  struct import_session *is = z->import;
+  if (!is) return;
+  z->import = NULL;
+  gnsd_store_rollback(z->d->store);
+  gnsd_publisher_pause(z->publisher, false);
+  log_info("zones: import into %s aborted after %llu records%s%s", is->zone,
+           (unsigned long long)is->received, reason ? ": " : "", reason ? reason : "");
+  if (is->lifeline) {
+    varlink_call_set_cancel(is->lifeline, NULL, NULL);
+    json_object *p = NULL;
+    if (reason) {
+      p = json_object_new_object();
+      json_object_object_add(p, "reason", json_object_new_string(reason));
+    }
+    varlink_call_error(is->lifeline, error ? error : ERR_PREFIX "ImportAborted", p);
+  }
+  free(is);
+}
+
+static void import_lifeline_gone(struct varlink_call *call, void *userdata) {
+  struct gnsd_zones *z = userdata;
+  if (z->import && z->import->lifeline == call) {
+    z->import->lifeline = NULL;
+    varlink_call_error(call, ERR_PREFIX "ImportAborted", NULL);
+    import_abort(z, NULL, "the client went away");
+  }
+}
+
+static int m_begin_import(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
+                                                {"replace", VARLINK_BOOL, true},
+                                                {NULL, VARLINK_ANY, false}};
+  struct gnsd_zones *z = userdata;
+  if (!check_params(call, params, fields)) return 0;
+  if (!varlink_call_more(call))
+    return reply_invalid(call, "more", "BeginImport must be called with \"more\": true", -1);
+  if (import_busy(call, z)) return 0;
+  struct gnsd_zone zone;
+  if (!get_zone(call, z, params, "zone", &zone)) return 0;
+  gns_zone_priv_wipe(&zone.priv);
+  struct import_session *is = calloc(1, sizeof *is);
+  if (!is) return -ENOMEM;
+  is->z = z;
+  uint64_t id;
+  randombytes_buf(&id, sizeof id);
+  is->id = (int64_t)(id >> 1) | 1;
+  snprintf(is->zone, sizeof is->zone, "%s", zone.name);
+  is->zone_id = zone.id;
+  int r = gnsd_store_begin(z->d->store);
+  if (r == 0 && varlink_param_bool(params, "replace", false)) {
+    int64_t gone = 0;
+    r = gnsd_store_dirty_mark_zone(z->d->store, zone.id, &is->max_id);
+    if (r == 0) r = gnsd_store_record_delete_all(z->d->store, zone.id, &gone);
+    if (r < 0) gnsd_store_rollback(z->d->store);
+  }
+  if (r < 0) {
+    free(is);
+    return reply_store_error(call, r, zone.name);
+  }
+  is->lifeline = call;
+  z->import = is;
+  gnsd_publisher_pause(z->publisher, true);
+  varlink_call_set_cancel(call, import_lifeline_gone, z);
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "session", json_object_new_int64(is->id));
+  varlink_call_notify(call, p);
+  log_info("zones: import into %s started", is->zone);
+  return 0;
+}
+
+/* The session named by params["session"], or NULL after an error reply. */
+static struct import_session *import_session(struct varlink_call *call, struct gnsd_zones *z,
+                                             json_object *params) {
+  int64_t id = varlink_param_int(params, "session", -1);
+  if (!z->import || z->import->id != id) {
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "session", json_object_new_int64(id));
+    varlink_call_error(call, ERR_PREFIX "NoSuchImport", p);
+    return NULL;
+  }
+  return z->import;
+}
+
+static int m_import_batch(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = {{"session", VARLINK_INT, false},
+                                                {"records", VARLINK_ARRAY, false},
+                                                {NULL, VARLINK_ANY, false}};
+  struct gnsd_zones *z = userdata;
+  if (!check_params(call, params, fields)) return 0;
+  struct import_session *is = import_session(call, z, params);
+  if (!is) return 0;
+  json_object *jrecords = varlink_param(params, "records");
+  size_t n = json_object_array_length(jrecords);
+  struct gnsd_zone zone = {.id = is->zone_id};
+  snprintf(zone.name, sizeof zone.name, "%s", is->zone);
+  int r = stage_records(call, z, &zone, jrecords, false, is->received, &is->max_id);
+  if (r < 0) {
+    if (r == -EINVAL) {
+      import_abort(z, NULL, "invalid record");
+      return 0; /* replied */
+    }
+    import_abort(z, ERR_PREFIX "StorageUnavailable", NULL);
+    if (r == -ENOMEM) return r;
+    return reply_store_error(call, r, zone.name);
+  }
+  is->received += n;
+  return reply_count(call, "received", is->received);
+}
+
+static int m_commit_import(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = {{"session", VARLINK_INT, false},
+                                                {NULL, VARLINK_ANY, false}};
+  struct gnsd_zones *z = userdata;
+  if (!check_params(call, params, fields)) return 0;
+  struct import_session *is = import_session(call, z, params);
+  if (!is) return 0;
+  z->import = NULL;
+  int r = gnsd_store_commit(z->d->store);
+  gnsd_publisher_pause(z->publisher, false);
+  if (is->lifeline) varlink_call_set_cancel(is->lifeline, NULL, NULL);
+  if (r < 0) {
+    if (is->lifeline) varlink_call_error(is->lifeline, ERR_PREFIX "StorageUnavailable", NULL);
+    free(is);
+    return reply_store_error(call, r, "");
+  }
+  log_info("zones: import of %llu records into %s committed", (unsigned long long)is->received,
+           is->zone);
+  if (is->lifeline) {
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "session", json_object_new_int64(is->id));
+    varlink_call_reply(is->lifeline, p);
+  }
+  r = reply_when_published(call, z, is->max_id, is->zone_id, "imported", is->received);
+  free(is);
+  return r;
+}
+
+static int m_abort_import(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = {{"session", VARLINK_INT, false},
+                                                {NULL, VARLINK_ANY, false}};
+  struct gnsd_zones *z = userdata;
+  if (!check_params(call, params, fields)) return 0;
+  if (!import_session(call, z, params)) return 0;
+  import_abort(z, NULL, "aborted by the client");
+  varlink_call_reply(call, NULL);
   return 0;
 }
 
@@ -1603,6 +1662,10 @@ static const struct varlink_method zone_methods[] = {
     {"ListRecords", m_list_records},
     {"DeleteRecords", m_delete_records},
     {"ImportRecords", m_import_records},
+    {"BeginImport", m_begin_import},
+    {"ImportBatch", m_import_batch},
+    {"CommitImport", m_commit_import},
+    {"AbortImport", m_abort_import},
     {"AddStartZone", m_add_start_zone},
     {"ListStartZones", m_list_start_zones},
     {"RemoveStartZone", m_remove_start_zone},
@@ -1639,27 +1702,28 @@ int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
     free(z);
     return r;
   }
-  /* first publication right after start-up, then on schedule */
-  if (sd_event_add_time_relative(d->event, &z->timer, CLOCK_MONOTONIC, 0, US_PER_S,
-                                 on_publish_timer, z) < 0)
-    log_error("zones: cannot schedule publication");
-  else
-    sd_event_source_set_enabled(z->timer, SD_EVENT_ONESHOT);
+  /* the queue left by the last run first, then on schedule */
+  const struct gnsd_publisher_hooks hooks = {
+      .changed = blocks_changed, .put = put_others, .userdata = z};
+  r = gnsd_publisher_new(d->event, d->store, d->workers, &hooks, d->conf.publish_interval_us,
+                         &z->publisher);
+  if (r < 0) {
+    free(z);
+    return r;
+  }
   *out = z;
   return 0;
 }
 
 void gnsd_zones_reload(struct gnsd_zones *z) {
   map_invalidate(z);
-  schedule_publish(z);
+  gnsd_publisher_set_interval(z->publisher, z->d->conf.publish_interval_us);
 }
 
 void gnsd_zones_free(struct gnsd_zones *z) {
   if (!z) return;
-  if (z->timer) {
-    sd_event_source_set_enabled(z->timer, SD_EVENT_OFF);
-    sd_event_source_unref(z->timer);
-  }
+  if (z->import) import_abort(z, NULL, "gnsd is stopping");
+  gnsd_publisher_free(z->publisher);
   map_clear(z);
   free(z);
 }

@@ -32,11 +32,6 @@ void gnsd_zones_reload(struct gnsd_zones *z);
  * still returned). */
 int gnsd_zones_start_zones(struct gnsd_zones *z, const struct gns_suffix_map **maps, size_t *n);
 
-/* Build and store the blocks of one local zone (NULL = all zones) now.
- * *blocks (may be NULL) gets the number of blocks published. -ENOENT for
- * an unknown zone, -EIO for a store failure. */
-int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks);
-
 /* The signed revocation message for (priv, timestamp, pows) at the given
  * difficulty, checked as a verifier would at now. *why says what is wrong
  * on -EINVAL (weak or duplicate POWs), -ESTALE (the revocation would

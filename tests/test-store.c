@@ -219,9 +219,9 @@ static void test_basics(void) {
   be->ops->free(be);
 
   /* publications */
-  CHECK_INT(gnsd_store_published_set(s, id, "www", q1, 300, 10), 0);
-  CHECK_INT(gnsd_store_published_set(s, id, "www", q1, 400, 20), 0); /* replaces */
-  CHECK_INT(gnsd_store_published_set(s, id2, "a", q2, 500, 30), 0);
+  CHECK_INT(gnsd_store_published_set(s, id, "www", q1, 300, 10, 0), 0);
+  CHECK_INT(gnsd_store_published_set(s, id, "www", q1, 400, 20, 0), 0); /* replaces */
+  CHECK_INT(gnsd_store_published_set(s, id2, "a", q2, 500, 30, 0), 0);
   CHECK_INT(gnsd_store_published_delete(s, id2, "a"), 0);
 
   /* revocations keep the one that expires last */

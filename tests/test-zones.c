@@ -19,6 +19,7 @@
 #include "rrblock.h"
 #include "store.h"
 #include "varlink.h"
+#include "workers.h"
 #include "zones.h"
 #include "ztld.h"
 
@@ -193,10 +194,13 @@ static void test_publish(void) {
   free(rdata);
   CHECK_INT(open_block(&zk, "b", now, rd, 8, &n, &rdata, &e), 0);
   free(rdata);
-  unsigned blocks = 0;
-  CHECK_INT(gnsd_zones_publish(d.zones, "pub", &blocks), 0);
-  CHECK_INT(blocks, 2);
-  CHECK_INT(gnsd_zones_publish(d.zones, "nope", &blocks), -ENOENT);
+  p = call("Publish", "{\"zone\":\"pub\"}", err, sizeof err);
+  CHECK_STR(err, "");
+  CHECK_INT(json_object_get_int(json_object_object_get(p, "blocks")), 2);
+  json_object_put(p);
+  p = call("Publish", "{\"zone\":\"nope\"}", err, sizeof err);
+  CHECK_STR(err, "alt.gns.Zone.NoSuchZone");
+  json_object_put(p);
 }
 
 /* RFC 9498, D.3: the PKEY zone revocation, difficulty 5. */
@@ -255,6 +259,7 @@ int main(void) {
   d.backends[1] = &fake;
   d.n_backends = 2;
   CHECK_INT(varlink_server_new(d.event, NULL, &d.zone_server), 0);
+  CHECK_INT(gnsd_workers_new(d.event, 2, 0, &d.workers), 0);
   CHECK_INT(gnsd_zones_new(&d, &d.zones), 0);
   int sv[2];
   CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
@@ -267,6 +272,7 @@ int main(void) {
   close(client);
   varlink_server_free(d.zone_server);
   gnsd_zones_free(d.zones);
+  gnsd_workers_free(d.workers);
   d.backends[0]->ops->free(d.backends[0]);
   gnsd_store_close(d.store);
   gnsd_conf_free(&d.conf);

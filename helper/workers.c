@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The crypto worker pool. See workers.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "log.h"
+#include "workers.h"
+
+#define MAX_THREADS 64u
+
+struct gnsd_workers {
+  sd_event_source *source; /* the eventfd: finished jobs are waiting */
+  int efd;
+  int nice;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  /* FIFO of jobs to run, and the jobs run but not handed back yet */
+  struct gnsd_job *todo_head, **todo_tail;
+  struct gnsd_job *done_head, **done_tail;
+  bool stopping;
+  size_t pending; /* loop-side only */
+  unsigned n_threads;
+  pthread_t threads[MAX_THREADS];
+};
+
+static void *worker_main(void *arg) {
+  struct gnsd_workers *w = arg;
+  /* Linux applies nice per thread: the loop, at the daemon's own
+   * priority, wins any CPU it shares with a worker. */
+  if (w->nice > 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice);
+  pthread_mutex_lock(&w->lock);
+  for (;;) {
+    while (!w->todo_head && !w->stopping)
+      pthread_cond_wait(&w->wake, &w->lock);
+    if (w->stopping) break;
+    struct gnsd_job *job = w->todo_head;
+    w->todo_head = job->next;
+    if (!w->todo_head) w->todo_tail = &w->todo_head;
+    pthread_mutex_unlock(&w->lock);
+
+    job->run(job);
+
+    pthread_mutex_lock(&w->lock);
+    job->next = NULL;
+    bool was_empty = !w->done_head;
+    *w->done_tail = job;
+    w->done_tail = &job->next;
+    if (was_empty) {
+      uint64_t one = 1;
+      /* cannot fail short of a counter overflow; the loop reads it */
+      ssize_t n = write(w->efd, &one, sizeof one);
+      (void)n;
+    }
+  }
+  pthread_mutex_unlock(&w->lock);
+  return NULL;
+}
+
+/* On the loop: hand finished jobs back to their owners. */
+static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+  (void)s;
+  (void)revents;
+  struct gnsd_workers *w = userdata;
+  uint64_t n;
+  ssize_t got = read(fd, &n, sizeof n);
+  (void)got;
+  pthread_mutex_lock(&w->lock);
+  struct gnsd_job *list = w->done_head;
+  w->done_head = NULL;
+  w->done_tail = &w->done_head;
+  pthread_mutex_unlock(&w->lock);
+  while (list) {
+    struct gnsd_job *next = list->next;
+    w->pending--;
+    list->done(list, 0);
+    list = next;
+  }
+  return 0;
+}
+
+static unsigned cpu_count(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return (unsigned)CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (unsigned)n : 1;
+}
+
+int gnsd_workers_new(sd_event *event, unsigned n_threads, int nice, struct gnsd_workers **out) {
+  struct gnsd_workers *w = calloc(1, sizeof *w);
+  if (!w) return -ENOMEM;
+  if (n_threads == 0) n_threads = cpu_count();
+  if (n_threads > MAX_THREADS) n_threads = MAX_THREADS;
+  w->nice = nice;
+  w->todo_tail = &w->todo_head;
+  w->done_tail = &w->done_head;
+  w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (w->efd < 0) {
+    int r = -errno;
+    free(w);
+    return r;
+  }
+  pthread_mutex_init(&w->lock, NULL);
+  pthread_cond_init(&w->wake, NULL);
+  int r = sd_event_add_io(event, &w->source, w->efd, EPOLLIN, on_done, w);
+  if (r < 0) {
+    gnsd_workers_free(w);
+    return r;
+  }
+  for (unsigned i = 0; i < n_threads; i++) {
+    int e = pthread_create(&w->threads[i], NULL, worker_main, w);
+    if (e) {
+      log_error("workers: cannot start a thread: %s", strerror(e));
+      if (i == 0) {
+        gnsd_workers_free(w);
+        return -e;
+      }
+      break;
+    }
+    w->n_threads++;
+  }
+  *out = w;
+  return 0;
+}
+
+void gnsd_workers_free(struct gnsd_workers *w) {
+  if (!w) return;
+  pthread_mutex_lock(&w->lock);
+  w->stopping = true;
+  pthread_cond_broadcast(&w->wake);
+  pthread_mutex_unlock(&w->lock);
+  for (unsigned i = 0; i < w->n_threads; i++)
+    pthread_join(w->threads[i], NULL);
+  /* finished jobs first (their results are whole), then the cancelled */
+  for (struct gnsd_job *j = w->done_head, *next; j; j = next) {
+    next = j->next;
+    j->done(j, 0);
+  }
+  for (struct gnsd_job *j = w->todo_head, *next; j; j = next) {
+    next = j->next;
+    j->done(j, 1);
+  }
+  sd_event_source_disable_unref(w->source);
+  close(w->efd);
+  pthread_mutex_destroy(&w->lock);
+  pthread_cond_destroy(&w->wake);
+  free(w);
+}
+
+unsigned gnsd_workers_threads(const struct gnsd_workers *w) {
+  return w->n_threads;
+}
+
+void gnsd_workers_submit(struct gnsd_workers *w, struct gnsd_job *job) {
+  job->next = NULL;
+  w->pending++;
+  pthread_mutex_lock(&w->lock);
+  *w->todo_tail = job;
+  w->todo_tail = &job->next;
+  pthread_cond_signal(&w->wake);
+  pthread_mutex_unlock(&w->lock);
+}
+
+size_t gnsd_workers_pending(const struct gnsd_workers *w) {
+  return w->pending;
+}
