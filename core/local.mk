@@ -1,6 +1,6 @@
 # core/: libgnscore sources. Each area appends to libgnscore_la_SOURCES.
 noinst_HEADERS += core/base32gns.h core/ztld.h core/label.h core/zonekey.h core/record.h \
-	core/rrtype.h core/rrblock.h core/revocation.h core/rpp.h core/resolver.h
+	core/rrtype.h core/rrblock.h core/revocation.h core/rpp.h core/rpp-stream.h core/resolver.h
 include core/crypto.mk
 include core/data.mk
 include core/revocation.mk

@@ -793,6 +793,30 @@ static void doc_fail(char *err, size_t cap, const char *fmt, ...) {
   va_end(ap);
 }
 
+int gns_rpp_controls_default_ttl(json_object *ttls, json_object *rec, uint64_t *def, char *err,
+                                 size_t errcap) {
+  json_object *tm, *t;
+  /* draft 4.4.1: dns.controls.ttl maps types to TTLs in seconds */
+  if (ttls && json_object_is_type(rec, json_type_object) &&
+      json_object_object_get_ex(rec, "type", &tm) && json_object_is_type(tm, json_type_string)) {
+    char lower[32];
+    const char *tn = json_object_get_string(tm);
+    size_t k = 0;
+    for (; tn[k] && k + 1 < sizeof lower; k++)
+      lower[k] = (char)tolower((unsigned char)tn[k]);
+    lower[k] = '\0';
+    if (json_object_object_get_ex(ttls, lower, &t)) {
+      uint64_t us;
+      if (!parse_ttl(t, &us)) {
+        doc_fail(err, errcap, "document member \"dns.controls.ttl.%s\": must be seconds", lower);
+        return -EINVAL;
+      }
+      *def = us / 1000000u;
+    }
+  }
+  return 0;
+}
+
 int gns_rpp_document_from_json(json_object *doc, const char *origin, struct gns_rpp_record **out,
                                size_t *n, char *err, size_t errcap) {
   if (!out || !n) return -EINVAL;
@@ -834,26 +858,11 @@ int gns_rpp_document_from_json(json_object *doc, const char *origin, struct gns_
   struct gns_rpp_record *recs = calloc(count ? count : 1, sizeof *recs);
   if (!recs) return -ENOMEM;
   for (size_t i = 0; i < count; i++) {
-    json_object *rec = json_object_array_get_idx(records, i), *tm, *t;
+    json_object *rec = json_object_array_get_idx(records, i);
     uint64_t def = GNS_RPP_DEFAULT_TTL;
-    /* draft 4.4.1: dns.controls.ttl maps types to TTLs in seconds */
-    if (ttls && json_object_is_type(rec, json_type_object) &&
-        json_object_object_get_ex(rec, "type", &tm) && json_object_is_type(tm, json_type_string)) {
-      char lower[32];
-      const char *tn = json_object_get_string(tm);
-      size_t k = 0;
-      for (; tn[k] && k + 1 < sizeof lower; k++)
-        lower[k] = (char)tolower((unsigned char)tn[k]);
-      lower[k] = '\0';
-      if (json_object_object_get_ex(ttls, lower, &t)) {
-        uint64_t us;
-        if (!parse_ttl(t, &us)) {
-          doc_fail(err, errcap, "document member \"dns.controls.ttl.%s\": must be seconds", lower);
-          gns_rpp_records_free(recs, i);
-          return -EINVAL;
-        }
-        def = us / 1000000u;
-      }
+    if (gns_rpp_controls_default_ttl(ttls, rec, &def, err, errcap) < 0) {
+      gns_rpp_records_free(recs, i);
+      return -EINVAL;
     }
     char msg[256];
     int r = gns_rpp_record_parse(rec, origin, def, &recs[i], msg, sizeof msg);

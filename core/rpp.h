@@ -75,6 +75,13 @@ int gns_rpp_document_to_json(const char *origin, const struct gns_rpp_record *re
 int gns_rpp_document_from_json(json_object *doc, const char *origin, struct gns_rpp_record **out,
                                size_t *n, char *err, size_t errcap);
 
+/* The default TTL (seconds) for record rec under a document's
+ * "dns.controls.ttl" object ttls (may be NULL): *def is left alone when
+ * ttls has no entry for the record's type. -EINVAL with err set if the
+ * entry is not a number of seconds. */
+int gns_rpp_controls_default_ttl(json_object *ttls, json_object *rec, uint64_t *def, char *err,
+                                 size_t errcap);
+
 /* The same from JSON text (reports JSON syntax errors in err). */
 int gns_rpp_document_parse(const char *text, size_t len, const char *origin,
                            struct gns_rpp_record **out, size_t *n, char *err, size_t errcap);

@@ -56,5 +56,5 @@ fuzz: $(addprefix fuzz/fuzz-,$(FUZZ_TARGETS))
 CLEANFILES += $(addprefix fuzz/fuzz-,$(FUZZ_TARGETS)) $(FUZZ_CORE_OBJS) $(FUZZ_CORE_LIB)
 FUZZ_TARGETS += ztld rrblock
 # data area: parsers of encodings, RDATA, presentation text and RPP JSON.
-FUZZ_TARGETS += base32 rdata rrtext rpp
+FUZZ_TARGETS += base32 rdata rrtext rpp rpp-stream
 FUZZ_TARGETS += resolver

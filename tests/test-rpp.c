@@ -4,6 +4,7 @@
 #include <errno.h>
 #include "gns-util.h"
 #include "rpp.h"
+#include "rpp-stream.h"
 #include "rrtype.h"
 #include "check.h"
 
@@ -403,6 +404,121 @@ static void test_export_errors(void) {
   json_object_put(o);
 }
 
+/* --- the same documents read in pieces (rpp-stream.h) --- */
+
+struct collected {
+  struct gns_rpp_record v[8];
+  size_t n;
+  size_t stop_at; /* return -ECANCELED at this index */
+};
+
+static int collect(void *userdata, size_t index, const struct gns_rpp_record *rec) {
+  struct collected *c = userdata;
+  if (index != c->n) return -EPROTO;
+  if (index == c->stop_at) return -ECANCELED;
+  if (c->n == 8) return -ENOSPC;
+  c->v[c->n] = *rec;
+  uint8_t *d = malloc(rec->rd.data_len ? rec->rd.data_len : 1);
+  memcpy(d, rec->rd.data, rec->rd.data_len);
+  c->v[c->n].rd.data = d;
+  c->n++;
+  return 0;
+}
+
+static void collected_clear(struct collected *c) {
+  for (size_t i = 0; i < c->n; i++)
+    gns_rpp_record_clear(&c->v[i]);
+  c->n = 0;
+}
+
+/* Feed text in chunks of size chunk; 0 or the error, err filled. */
+static int stream_parse(const char *text, size_t chunk, const char *origin, struct collected *c,
+                        char *err, size_t errcap) {
+  struct gns_rpp_stream *st = NULL;
+  CHECK_INT(gns_rpp_stream_new(origin, collect, c, &st), 0);
+  size_t len = strlen(text);
+  int r = 0;
+  for (size_t off = 0; r == 0 && off < len; off += chunk)
+    r = gns_rpp_stream_feed(st, text + off, len - off < chunk ? len - off : chunk, err, errcap);
+  if (r == 0) r = gns_rpp_stream_finish(st, err, errcap);
+  gns_rpp_stream_free(st);
+  return r;
+}
+
+static void test_stream(void) {
+  static const char doc[] =
+      "{\"@type\": \"Zone\", \"name\": \"example.org.\", \"extra\": {\"dns\": [1, \"x\\\"]\"]},"
+      " \"dns\": {\"controls\": {\"ttl\": {\"a\": 60}}, \"records\": ["
+      "{\"name\": \"www\", \"type\": \"a\", \"rdata\": {\"address\": \"192.0.2.1\"}},"
+      "{\"name\": \"@\", \"type\": \"txt\", \"rdata\": {\"txtData\": \"a ] } \\\" b\"}},"
+      "{\"name\": \"mail.example.org.\", \"type\": \"aaaa\", \"rdata\": {\"address\": "
+      "\"2001:db8::1\"}, \"ttl\": 30}"
+      "], \"other\": null}, \"tail\": [true, false, 12.5e3]}";
+  struct gns_rpp_record *want = NULL;
+  size_t n = 0;
+  char err[256];
+  CHECK_INT(gns_rpp_document_parse(doc, strlen(doc), NULL, &want, &n, err, sizeof err), 0);
+  CHECK_INT(n, 3);
+  /* every split gives what the whole-document parser gives */
+  for (size_t chunk = 1; chunk <= strlen(doc); chunk += chunk < 8 ? 1 : 13) {
+    struct collected c = {.stop_at = SIZE_MAX};
+    CHECK_INT(stream_parse(doc, chunk, NULL, &c, err, sizeof err), 0);
+    CHECK_INT(c.n, n);
+    for (size_t i = 0; i < n && i < c.n; i++) {
+      CHECK_STR(c.v[i].name, want[i].name);
+      CHECK_INT(c.v[i].rd.type, want[i].rd.type);
+      CHECK_INT(c.v[i].rd.expiration, want[i].rd.expiration);
+      CHECK_INT(c.v[i].rd.flags, want[i].rd.flags);
+      CHECK_INT(c.v[i].rd.data_len, want[i].rd.data_len);
+      CHECK_MEM(c.v[i].rd.data, want[i].rd.data, want[i].rd.data_len);
+    }
+    collected_clear(&c);
+  }
+  gns_rpp_records_free(want, n);
+
+  /* the callback's error stops the stream */
+  struct collected c = {.stop_at = 1};
+  CHECK_INT(stream_parse(doc, 7, NULL, &c, err, sizeof err), -ECANCELED);
+  CHECK_INT(c.n, 1);
+  collected_clear(&c);
+
+  static const struct {
+    const char *text, *err;
+  } bad[] = {
+      {"", "document: empty"},
+      {"[]", "document: must be a JSON object"},
+      {"{\"dns\": {\"records\": [{\"name\": \"a\", \"type\": \"a\", \"rdata\": {\"address\": "
+       "\"192.0.2.1\"}}, {\"name\": \"b\", \"type\": \"a\", \"rdata\": {\"address\": \"x\"}}]}}",
+       "record 1, field rdata: rdata.address: not an IPv4 address"},
+      {"{\"dns\": {\"records\": {}}}", "document member \"dns.records\": missing or not an array"},
+      {"{\"dns\": {}}", "document member \"dns.records\": missing or not an array"},
+      {"{\"dns\": {\"records\": []}", "document: truncated"},
+      {"{\"dns\": {\"records\": []}} {}", "offset 25: text after the document"},
+      {"{\"dns\": {\"records\": [{\"name\": }]}}", "offset 30: unexpected '}'"},
+      {"{\"dns\": {\"records\": [], \"controls\": {\"ttl\": 5}}}",
+       "document member \"dns.controls.ttl\": must be an object"},
+      {"{\"dns\": {\"records\": [{\"name\": \"a\", \"type\": \"a\", \"rdata\": {\"address\": "
+       "\"192.0.2.1\"}}]}, \"name\": \"late.\"}",
+       "document member \"name\": must come before \"dns.records\""},
+      {"{\"dns\" {}}", "offset 7: missing ':'"},
+      {"{\"dns\": {\"records\": [] \"x\": 1}}", "offset 23: missing ','"},
+      {"{\"a\": 1,}", "offset 8: unexpected '}'"},
+      {"{\"n\\u0061me\": \"x\", \"dns\": {\"records\": []}}", "offset 3: escapes in"},
+  };
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(bad); i++) {
+    for (size_t chunk = 1; chunk <= 64; chunk *= 4) {
+      struct collected cc = {.stop_at = SIZE_MAX};
+      err[0] = '\0';
+      int r = stream_parse(bad[i].text, chunk, "zone.example", &cc, err, sizeof err);
+      if (r != -EINVAL || strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
+        fprintf(stderr, "bad[%zu] chunk %zu: %d \"%s\"\n", i, chunk, r, err);
+      CHECK_INT(r, -EINVAL);
+      CHECK(strncmp(err, bad[i].err, strlen(bad[i].err)) == 0);
+      collected_clear(&cc);
+    }
+  }
+}
+
 int main(void) {
   test_every_type();
   test_record_shape();
@@ -410,5 +526,6 @@ int main(void) {
   test_document_round_trip();
   test_document_errors();
   test_export_errors();
+  test_stream();
   return check_done("test-rpp");
 }
