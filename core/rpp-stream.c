@@ -389,7 +389,7 @@ int gns_rpp_stream_feed(struct gns_rpp_stream *st, const char *buf, size_t len, 
 int gns_rpp_stream_finish(struct gns_rpp_stream *st, char *err, size_t errcap) {
   if (st->error) return st->error;
   if (!st->done) {
-    fail(st, err, errcap, st->offset == 0 ? "document: empty" : "document: truncated");
+    fail(st, err, errcap, st->offset == 0 ? "document: empty" : "document: truncated (JSON syntax error)");
     return st->error;
   }
   if (!st->seen_records) {

@@ -30,6 +30,7 @@
 #include "record.h"
 #include "revocation.h"
 #include "rpp.h"
+#include "rpp-stream.h"
 #include "rrtype.h"
 #include "varlink-client.h"
 #include "version.h"
@@ -38,6 +39,17 @@
 
 #define EXIT_USAGE 2
 #define CALL_TIMEOUT_USEC (30ull * 1000000)
+/* gnsd's limit on alt.gns.Zone requests (GNSD_ZONE_MAX_MESSAGE) and ours
+ * on replies. */
+#define GNSCTL_MAX_REQUEST (8u * 1024 * 1024)
+#define GNSCTL_MAX_REPLY (16u * 1024 * 1024)
+/* A streamed import sends batches of at most this many records or bytes
+ * (so gnsctl's memory is bounded by a batch), and waits at most this
+ * long for gnsd to store and sign them all at the end. */
+#define IMPORT_BATCH_RECORDS 1000u
+#define IMPORT_BATCH_BYTES (1u << 20)
+#define IMPORT_COMMIT_TIMEOUT_USEC (3600ull * 1000000)
+#define EXPORT_PAGE_RECORDS 2000
 
 struct ctl {
   const char *runtime_dir;
@@ -152,28 +164,35 @@ static int report_error(const char *error, json_object *params, const char *what
   return fail("%s: %s %s", what, error, js);
 }
 
-/* Call iface.method; on success *reply is the parameters object (owned by
- * the caller). On failure prints one line and returns 1. params is consumed. */
-static int call(const struct ctl *c, const char *iface, const char *method, json_object *params,
-                json_object **reply, const char *what) {
-  char path[PATH_MAX], full[256];
-  socket_path(c, iface, path, sizeof path);
-  snprintf(full, sizeof full, "%s.%s", iface, method);
-  uint64_t deadline = gns_varlink_now() + CALL_TIMEOUT_USEC;
-  struct gns_varlink *v = NULL;
+/* The error of a failed exchange with gnsd, as one line. */
+static int report_io(const char *path, int r, size_t request_len) {
+  if (r == -ENOENT || r == -ECONNREFUSED)
+    return fail("cannot reach gnsd at %s: %s (is gnsd running?)", path, strerror(-r));
+  if (r == -EACCES || r == -EPERM)
+    return fail("cannot connect to %s: permission denied (root or the gnsd group)", path);
+  if (r == -ETIMEDOUT) return fail("gnsd did not answer in time");
+  if ((r == -EPIPE || r == -ECONNRESET) && request_len > GNSCTL_MAX_REQUEST)
+    /* gnsd closes a connection whose message passes its limit */
+    return fail("gnsd closed the connection: the request was %zu bytes, more than the %u "
+                "bytes gnsd accepts on alt.gns.Zone; gnsctl import sends large zones in "
+                "batches, split other requests",
+                request_len, GNSCTL_MAX_REQUEST);
+  if (r == -EMSGSIZE || r == -E2BIG)
+    return fail("gnsd's reply is larger than the %u bytes gnsctl accepts", GNSCTL_MAX_REPLY);
+  return fail("talking to gnsd at %s: %s", path, strerror(-r));
+}
+
+/* Call method on an open connection; on success *reply is the parameters
+ * object (owned by the caller). On failure prints one line and returns 1.
+ * params is consumed. */
+static int call_on(struct gns_varlink *v, const char *path, const char *method,
+                   json_object *params, uint64_t deadline, json_object **reply, const char *what) {
+  size_t len = 0;
+  if (params) json_object_to_json_string_length(params, JSON_C_TO_STRING_PLAIN, &len);
   json_object *whole = NULL;
-  int r = gns_varlink_connect(path, 16u << 20, deadline, &v);
-  if (r == 0) r = gns_varlink_call(v, full, params, deadline, &whole);
-  gns_varlink_free(v);
+  int r = gns_varlink_call(v, method, params, deadline, &whole);
   json_object_put(params);
-  if (r < 0) {
-    if (r == -ENOENT || r == -ECONNREFUSED)
-      return fail("cannot reach gnsd at %s: %s (is gnsd running?)", path, strerror(-r));
-    if (r == -EACCES || r == -EPERM)
-      return fail("cannot connect to %s: permission denied (root or the gnsd group)", path);
-    if (r == -ETIMEDOUT) return fail("gnsd did not answer within %llus", CALL_TIMEOUT_USEC / 1000000);
-    return fail("talking to gnsd at %s: %s", path, strerror(-r));
-  }
+  if (r < 0) return report_io(path, r, len + strlen(method) + 32);
   json_object *rp = NULL;
   if (json_object_object_get_ex(whole, "parameters", &rp) && rp) json_object_get(rp);
   else rp = NULL;
@@ -189,6 +208,24 @@ static int call(const struct ctl *c, const char *iface, const char *method, json
   if (!rp) rp = json_object_new_object();
   *reply = rp;
   return 0;
+}
+
+/* Call iface.method on a connection of its own. */
+static int call(const struct ctl *c, const char *iface, const char *method, json_object *params,
+                json_object **reply, const char *what) {
+  char path[PATH_MAX], full[256];
+  socket_path(c, iface, path, sizeof path);
+  snprintf(full, sizeof full, "%s.%s", iface, method);
+  uint64_t deadline = gns_varlink_now() + CALL_TIMEOUT_USEC;
+  struct gns_varlink *v = NULL;
+  int r = gns_varlink_connect(path, GNSCTL_MAX_REPLY, deadline, &v);
+  if (r < 0) {
+    json_object_put(params);
+    return report_io(path, r, 0);
+  }
+  r = call_on(v, path, full, params, deadline, reply, what);
+  gns_varlink_free(v);
+  return r;
 }
 
 static void print_json(json_object *o) {
@@ -480,34 +517,6 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
 
 /* ---- RPP JSON import/export ---------------------------------------------- */
 
-static char *read_all(FILE *f, size_t max, size_t *len) {
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (n + 1 >= cap) {
-      if (cap >= max) {
-        free(buf);
-        errno = EFBIG;
-        return NULL;
-      }
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) break;
-      buf = nb;
-      cap *= 2;
-    }
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0) {
-      if (ferror(f)) break;
-      buf[n] = '\0';
-      *len = n;
-      return buf;
-    }
-  }
-  free(buf);
-  return NULL;
-}
-
 /* A ZoneRecord (alt.gns.Zone) from a parsed record; NULL if the data has
  * no presentation text. */
 static json_object *zone_record_from(const struct gns_rpp_record *rr) {
@@ -570,70 +579,264 @@ static int zone_record_to(json_object *rec, struct gns_rpp_record *rr, const cha
   return 0;
 }
 
+/* A streamed import: one connection holds BeginImport open (if gnsctl
+ * dies, gnsd rolls the import back), the other carries the batches. */
+struct import_ctx {
+  const struct ctl *c;
+  const char *zone, *file;
+  char path[PATH_MAX];
+  struct gns_varlink *batches;
+  int64_t session;
+  json_object *batch;
+  size_t batch_bytes;
+  uint64_t sent;
+  int failed; /* exit code once something failed */
+  /* progress on a terminal */
+  bool progress;
+  uint64_t t0, last_print, file_size, fed;
+};
+
+static void human_count(uint64_t v, char *buf, size_t cap) {
+  if (v >= 1000000) snprintf(buf, cap, "%.2fM", (double)v / 1e6);
+  else if (v >= 10000) snprintf(buf, cap, "%.1fk", (double)v / 1e3);
+  else snprintf(buf, cap, "%" PRIu64, v);
+}
+
+static void human_secs(uint64_t s, char *buf, size_t cap) {
+  if (s >= 3600) snprintf(buf, cap, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, s / 60 % 60);
+  else if (s >= 60) snprintf(buf, cap, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+  else snprintf(buf, cap, "%" PRIu64 "s", s);
+}
+
+static void import_progress(struct import_ctx *ic, bool force) {
+  if (!ic->progress) return;
+  uint64_t now = gns_varlink_now();
+  if (!force && now - ic->last_print < 250000) return;
+  ic->last_print = now;
+  double secs = (double)(now - ic->t0) / 1e6;
+  uint64_t rate = secs > 0.2 ? (uint64_t)((double)ic->sent / secs) : 0;
+  char n[32], r[32], left[64] = "";
+  human_count(ic->sent, n, sizeof n);
+  human_count(rate, r, sizeof r);
+  if (ic->file_size && ic->fed > 0 && ic->fed < ic->file_size && secs > 1) {
+    double f = (double)ic->fed / (double)ic->file_size;
+    char t[24];
+    human_secs((uint64_t)(secs / f - secs), t, sizeof t);
+    snprintf(left, sizeof left, ", %2.0f%%, %s left", f * 100, t);
+  }
+  fprintf(stderr, "\r\033[Kimport %s: %s records, %s/s%s", ic->zone, n, r, left);
+  fflush(stderr);
+}
+
+static int import_flush(struct import_ctx *ic) {
+  if (!ic->batch || json_object_array_length(ic->batch) == 0) return 0;
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "session", json_object_new_int64(ic->session));
+  json_object_object_add(p, "records", ic->batch);
+  size_t n = json_object_array_length(ic->batch);
+  ic->batch = NULL;
+  ic->batch_bytes = 0;
+  json_object *reply = NULL;
+  if (ic->progress) fputs("\r\033[K", stderr); /* an error starts its own line */
+  int r = call_on(ic->batches, ic->path, "alt.gns.Zone.ImportBatch", p,
+                  gns_varlink_now() + CALL_TIMEOUT_USEC * 4, &reply, ic->zone);
+  if (r) return ic->failed = r;
+  json_object_put(reply);
+  ic->sent += n;
+  import_progress(ic, true);
+  return 0;
+}
+
+static int import_record(void *userdata, size_t index, const struct gns_rpp_record *rec) {
+  struct import_ctx *ic = userdata;
+  json_object *zr = zone_record_from(rec);
+  if (!zr) {
+    ic->failed = fail("%s: record %zu: rdata: has no presentation form", ic->file, index);
+    return -EINVAL;
+  }
+  if (!ic->batch) ic->batch = json_object_new_array();
+  size_t len = 0;
+  json_object_to_json_string_length(zr, JSON_C_TO_STRING_PLAIN, &len);
+  ic->batch_bytes += len + 1;
+  json_object_array_add(ic->batch, zr);
+  if (json_object_array_length(ic->batch) >= IMPORT_BATCH_RECORDS ||
+      ic->batch_bytes >= IMPORT_BATCH_BYTES)
+    return import_flush(ic) ? -ECANCELED : 0;
+  return 0;
+}
+
+/* BeginImport on its own connection: *out keeps it open. */
+static int import_begin(struct import_ctx *ic, struct gns_varlink **out) {
+  uint64_t deadline = gns_varlink_now() + CALL_TIMEOUT_USEC;
+  struct gns_varlink *v = NULL;
+  int r = gns_varlink_connect(ic->path, GNSCTL_MAX_REPLY, deadline, &v);
+  if (r < 0) return report_io(ic->path, r, 0);
+  json_object *msg = json_object_new_object(), *p = json_object_new_object();
+  json_object_object_add(msg, "method", json_object_new_string("alt.gns.Zone.BeginImport"));
+  json_object_object_add(p, "zone", json_object_new_string(ic->zone));
+  if (ic->c->replace) json_object_object_add(p, "replace", json_object_new_boolean(1));
+  json_object_object_add(msg, "parameters", p);
+  json_object_object_add(msg, "more", json_object_new_boolean(1));
+  size_t len = 0;
+  const char *text = json_object_to_json_string_length(msg, JSON_C_TO_STRING_PLAIN, &len);
+  r = gns_varlink_send(v, text, len, deadline);
+  json_object_put(msg);
+  const char *in = NULL;
+  size_t in_len = 0;
+  if (r == 0) r = gns_varlink_recv(v, deadline, &in, &in_len);
+  if (r < 0) {
+    gns_varlink_free(v);
+    return report_io(ic->path, r, 0);
+  }
+  json_object *whole = json_tokener_parse(in), *rp = NULL;
+  if (whole) json_object_object_get_ex(whole, "parameters", &rp);
+  const char *error = whole ? gns_varlink_reply_error(whole) : "no reply";
+  if (error) {
+    r = report_error(error, rp ? rp : json_object_new_object(), ic->zone);
+    json_object_put(whole);
+    gns_varlink_free(v);
+    return r;
+  }
+  ic->session = jint(rp, "session", 0);
+  json_object_put(whole);
+  *out = v;
+  return 0;
+}
+
 static int cmd_import(struct ctl *c, int argc, char **argv) {
   if (argc != 3) return usage_error("usage: gnsctl import ZONE FILE|- [--replace]");
-  const char *zone = argv[1], *file = argv[2];
-  FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-  if (!f) return fail("cannot open %s: %s", file, strerror(errno));
-  size_t len = 0;
-  char *text = read_all(f, 64u << 20, &len);
-  int err = errno;
-  if (f != stdin) fclose(f);
-  if (!text) return fail("cannot read %s: %s", file, strerror(err));
-
-  /* Convert everything first: a bad record stops the import before gnsd
-   * sees anything, and gnsd applies the whole set in one transaction. */
-  struct gns_rpp_record *recs = NULL;
-  size_t n = 0;
-  char why[256];
-  int r = gns_rpp_document_parse(text, len, zone, &recs, &n, why, sizeof why);
-  free(text);
-  if (r < 0) return fail("%s: %s", file, why);
-  json_object *out = json_object_new_array();
-  for (size_t i = 0; i < n; i++) {
-    json_object *zr = zone_record_from(&recs[i]);
-    if (!zr) {
-      json_object_put(out);
-      gns_rpp_records_free(recs, n);
-      return fail("%s: record %zu: rdata: has no presentation form", file, i);
-    }
-    json_object_array_add(out, zr);
+  struct import_ctx ic = {.c = c, .zone = argv[1], .file = argv[2]};
+  FILE *f = strcmp(ic.file, "-") ? fopen(ic.file, "r") : stdin;
+  if (!f) return fail("cannot open %s: %s", ic.file, strerror(errno));
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) ic.file_size = (uint64_t)st.st_size;
+  ic.progress = !c->json && isatty(STDERR_FILENO);
+  socket_path(c, "alt.gns.Zone", ic.path, sizeof ic.path);
+  struct gns_varlink *lifeline = NULL;
+  struct gns_rpp_stream *rs = NULL;
+  int r = import_begin(&ic, &lifeline);
+  if (r) goto out;
+  r = gns_varlink_connect(ic.path, GNSCTL_MAX_REPLY, gns_varlink_now() + CALL_TIMEOUT_USEC,
+                          &ic.batches);
+  if (r < 0) {
+    r = report_io(ic.path, r, 0);
+    goto out;
   }
-  gns_rpp_records_free(recs, n);
-
-  json_object *p = obj1("zone", jnew_str(zone));
-  json_object_object_add(p, "records", out);
-  if (c->replace) json_object_object_add(p, "replace", json_object_new_boolean(1));
-  json_object *reply = NULL;
-  if ((r = call(c, "alt.gns.Zone", "ImportRecords", p, &reply, zone))) return r;
+  if (gns_rpp_stream_new(ic.zone, import_record, &ic, &rs) < 0) {
+    r = fail("out of memory");
+    goto out;
+  }
+  ic.t0 = gns_varlink_now();
+  char buf[1 << 16], why[256] = "";
+  size_t got;
+  int sr = 0;
+  while (sr == 0 && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+    ic.fed += got;
+    sr = gns_rpp_stream_feed(rs, buf, got, why, sizeof why);
+    import_progress(&ic, false);
+  }
+  if (sr == 0 && ferror(f)) {
+    r = fail("cannot read %s: %s", ic.file, strerror(errno));
+    goto out;
+  }
+  if (sr == 0) sr = gns_rpp_stream_finish(rs, why, sizeof why);
+  if (sr == 0) sr = import_flush(&ic) ? -ECANCELED : 0;
+  if (ic.failed) {
+    r = ic.failed;
+    goto out;
+  }
+  if (sr < 0) {
+    if (ic.progress) fputs("\r\033[K", stderr);
+    r = fail("%s: %s", ic.file, sr == -ENOMEM ? "out of memory" : why);
+    goto out;
+  }
+  if (ic.progress) {
+    char n[32];
+    human_count(ic.sent, n, sizeof n);
+    fprintf(stderr, "\r\033[Kimport %s: %s records sent; storing and signing...", ic.zone, n);
+    fflush(stderr);
+  }
+  json_object *p = json_object_new_object(), *reply = NULL;
+  json_object_object_add(p, "session", json_object_new_int64(ic.session));
+  r = call_on(ic.batches, ic.path, "alt.gns.Zone.CommitImport", p,
+              gns_varlink_now() + IMPORT_COMMIT_TIMEOUT_USEC, &reply, ic.zone);
+  if (ic.progress) fputs("\r\033[K", stderr);
+  if (r) goto out;
+  double secs = (double)(gns_varlink_now() - ic.t0) / 1e6;
   if (c->json) print_json(reply);
-  else printf("imported %" PRId64 " record(s) into %s\n", jint(reply, "imported", 0), zone);
+  else
+    printf("imported %" PRId64 " record(s) into %s in %.1f s\n", jint(reply, "imported", 0),
+           ic.zone, secs);
   json_object_put(reply);
+  r = 0;
+out:
+  /* closing the BeginImport connection before a commit rolls back */
+  gns_rpp_stream_free(rs);
+  json_object_put(ic.batch);
+  gns_varlink_free(ic.batches);
+  gns_varlink_free(lifeline);
+  if (f != stdin) fclose(f);
+  return r;
+}
+
+/* Print one record of an export; the document is written as it goes. */
+static int export_record(json_object *rec, size_t index, const char *zone) {
+  struct gns_rpp_record rr;
+  const char *why = NULL;
+  if (zone_record_to(rec, &rr, &why) < 0) return fail("record %zu: %s", index, why ? why : "invalid");
+  json_object *o = NULL;
+  int r = gns_rpp_record_to_json(rr.name, &rr.rd, &o);
+  gns_rpp_record_clear(&rr);
+  if (r < 0) return fail("cannot build the RPP JSON of record %zu", index);
+  (void)zone;
+  printf("%s\n      %s", index ? "," : "",
+         json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(o);
   return 0;
 }
 
 static int cmd_export(struct ctl *c, int argc, char **argv) {
   if (argc != 2) return usage_error("usage: gnsctl export ZONE");
-  json_object *reply = NULL, *list;
-  int r = call(c, "alt.gns.Zone", "ListRecords", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
-  if (r) return r;
-  size_t n = json_object_object_get_ex(reply, "records", &list) && list ? json_object_array_length(list) : 0;
-  struct gns_rpp_record *recs = calloc(n ? n : 1, sizeof *recs);
-  if (!recs) {
+  const char *zone = argv[1];
+  char path[PATH_MAX];
+  socket_path(c, "alt.gns.Zone", path, sizeof path);
+  struct gns_varlink *v = NULL;
+  int r = gns_varlink_connect(path, GNSCTL_MAX_REPLY, gns_varlink_now() + CALL_TIMEOUT_USEC, &v);
+  if (r < 0) return report_io(path, r, 0);
+  /* pages of records, printed as they come: memory is one page */
+  char *after = NULL;
+  size_t index = 0;
+  bool started = false;
+  do {
+    json_object *p = json_object_new_object(), *reply = NULL, *list = NULL;
+    json_object_object_add(p, "zone", json_object_new_string(zone));
+    json_object_object_add(p, "limit", json_object_new_int(EXPORT_PAGE_RECORDS));
+    if (after) json_object_object_add(p, "after", json_object_new_string(after));
+    free(after);
+    after = NULL;
+    r = call_on(v, path, "alt.gns.Zone.ListRecords", p, gns_varlink_now() + CALL_TIMEOUT_USEC,
+                &reply, zone);
+    if (r) break;
+    if (!started) {
+      json_object *name = json_object_new_string(zone);
+      printf("{\n  \"@type\": \"Zone\",\n  \"name\": %s,\n  \"dns\": {\n    \"records\": [",
+             json_object_to_json_string_ext(name, JSON_C_TO_STRING_NOSLASHESCAPE));
+      json_object_put(name);
+      started = true;
+    }
+    size_t n = json_object_object_get_ex(reply, "records", &list) && list
+                   ? json_object_array_length(list)
+                   : 0;
+    for (size_t i = 0; r == 0 && i < n; i++)
+      r = export_record(json_object_array_get_idx(list, i), index++, zone);
+    const char *next = jstr(reply, "next");
+    if (r == 0 && next) after = strdup(next);
     json_object_put(reply);
-    return fail("out of memory");
-  }
-  for (size_t i = 0; i < n && r == 0; i++) {
-    const char *why = NULL;
-    if (zone_record_to(json_object_array_get_idx(list, i), &recs[i], &why) < 0)
-      r = fail("record %zu: %s", i, why ? why : "invalid");
-  }
-  json_object *doc = NULL;
-  if (r == 0 && gns_rpp_document_to_json(argv[1], recs, n, &doc) < 0) r = fail("cannot build the RPP JSON document");
-  if (r == 0) print_json(doc);
-  json_object_put(doc);
-  gns_rpp_records_free(recs, n);
-  json_object_put(reply);
+  } while (r == 0 && after);
+  free(after);
+  gns_varlink_free(v);
+  if (started) printf("\n    ]\n  }\n}\n");
+  if (r == 0 && fflush(stdout) != 0) r = fail("cannot write the export: %s", strerror(errno));
   return r;
 }
 

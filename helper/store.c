@@ -56,6 +56,7 @@ enum stmt_id {
   ST_DIRTY_PENDING,
   ST_DIRTY_COUNT,
   ST_PUBLISHED_NEXT_DUE,
+  ST_RECORD_PAGE,
   ST_COUNT,
 };
 
@@ -121,6 +122,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DIRTY_PENDING] = "SELECT EXISTS(SELECT 1 FROM dirty WHERE prio = 0 AND id <= ?)",
     [ST_DIRTY_COUNT] = "SELECT count(*) FROM dirty WHERE zone = ?",
     [ST_PUBLISHED_NEXT_DUE] = "SELECT min(due) FROM published",
+    /* records_zone_label holds (zone, label, rowid): this walks it */
+    [ST_RECORD_PAGE] = "SELECT label, type, flags, expiration, data, id FROM records "
+                       "WHERE zone = ?1 AND (label, id) > (?2, ?3) ORDER BY label, id LIMIT ?4",
 };
 
 /* Version 1. Keys are ztype||zkey (36 bytes) so that a zone is found by
@@ -595,6 +599,7 @@ int gnsd_store_record_add(struct gnsd_store *s, int64_t zone_id, const char *lab
 }
 
 struct record_row {
+  int64_t id;
   char *label;
   struct gns_record rd;
   uint8_t *data;
@@ -623,7 +628,30 @@ static int read_record_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
   row->rd.expiration = (uint64_t)sqlite3_column_int64(st, 3);
   row->rd.data_len = (uint16_t)len;
   row->rd.data = row->data;
+  if (sqlite3_column_count(st) > 5) row->id = sqlite3_column_int64(st, 5);
   return 0;
+}
+
+int gnsd_store_record_page(struct gnsd_store *s, int64_t zone_id, const char *after_label,
+                           int64_t after_id, unsigned limit, gnsd_record_page_cb cb,
+                           void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_RECORD_PAGE);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, zone_id);
+  sqlite3_bind_text(st, 2, after_label ? after_label : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, after_label ? after_id : -1);
+  sqlite3_bind_int64(st, 4, limit);
+  struct rows rows = {.size = sizeof(struct record_row)};
+  int r = rows_read(s, st, &rows, read_record_row, "listing records");
+  struct record_row *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, v[i].id, v[i].label, &v[i].rd);
+  for (size_t i = 0; i < rows.n; i++) {
+    free(v[i].label);
+    free(v[i].data);
+  }
+  rows_free(&rows);
+  return r;
 }
 
 int gnsd_store_record_foreach(struct gnsd_store *s, int64_t zone_id, const char *label,

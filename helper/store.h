@@ -77,6 +77,14 @@ int gnsd_store_record_add(struct gnsd_store *s, int64_t zone_id, const char *lab
 /* label NULL = all labels; records ordered by label, then insertion. */
 int gnsd_store_record_foreach(struct gnsd_store *s, int64_t zone_id, const char *label,
                               gnsd_record_cb cb, void *userdata);
+/* Up to limit records of a zone after (after_label, after_id) in the
+ * order (label, id); after_label NULL = from the start. For paging
+ * through zones too large to list at once. */
+typedef int (*gnsd_record_page_cb)(void *userdata, int64_t id, const char *label,
+                                   const struct gns_record *rd);
+int gnsd_store_record_page(struct gnsd_store *s, int64_t zone_id, const char *after_label,
+                           int64_t after_id, unsigned limit, gnsd_record_page_cb cb,
+                           void *userdata);
 /* Delete the records under label, narrowed by type (0 = any) and data
  * (NULL = any). *deleted gets the count. */
 int gnsd_store_record_delete(struct gnsd_store *s, int64_t zone_id, const char *label,

@@ -1044,24 +1044,88 @@ static int list_record(void *userdata, const char *label, const struct gns_recor
   return 0;
 }
 
+/* ListRecords without a label and without paging answers at most this
+ * many records: a larger reply would stall the loop and exceed what
+ * clients accept. */
+#define MAX_UNPAGED_RECORDS 50000
+#define MAX_PAGE_RECORDS 10000
+
+struct page_ctx {
+  json_object *array;
+  int64_t last_id;
+  char last_label[GNS_LABEL_MAX + 1];
+  unsigned n;
+};
+
+static int page_record(void *userdata, int64_t id, const char *label, const struct gns_record *rd) {
+  struct page_ctx *c = userdata;
+  json_object_array_add(c->array, record_json(label, rd));
+  c->last_id = id;
+  snprintf(c->last_label, sizeof c->last_label, "%s", label);
+  c->n++;
+  return 0;
+}
+
 static int m_list_records(struct varlink_call *call, json_object *params, void *userdata) {
   static const struct varlink_field fields[] = {
-      {"zone", VARLINK_STRING, false}, {"label", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
+      {"zone", VARLINK_STRING, false}, {"label", VARLINK_STRING, true},
+      {"limit", VARLINK_INT, true},    {"after", VARLINK_STRING, true},
+      {NULL, VARLINK_ANY, false}};
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
   const char *l = varlink_param_string(params, "label"), *why;
   if (l && record_label_normalize(l, label, &why) < 0) return reply_invalid(call, "label", why, -1);
+  int64_t limit = varlink_param_int(params, "limit", 0);
+  const char *after = varlink_param_string(params, "after");
+  if (limit < 0 || limit > MAX_PAGE_RECORDS || (after && !limit))
+    return reply_invalid(call, "limit", "1 to 10000 records per page", -1);
+  if (l && limit) return reply_invalid(call, "limit", "pages list a whole zone, not a label", -1);
+  /* the cursor is "<id>:<label>" of the last record of the page before */
+  int64_t after_id = -1;
+  const char *after_label = NULL;
+  if (after) {
+    char *end = NULL;
+    long long v = strtoll(after, &end, 10);
+    if (!end || *end != ':' || v < 0) return reply_invalid(call, "after", "not a cursor", -1);
+    after_id = v;
+    after_label = end + 1;
+  }
   struct gnsd_zone zone;
   if (!get_zone(call, z, params, "zone", &zone)) return 0;
   gns_zone_priv_wipe(&zone.priv);
   json_object *array = json_object_new_array();
-  int r = gnsd_store_record_foreach(z->d->store, zone.id, l ? label : NULL, list_record, array);
-  if (r < 0) {
-    json_object_put(array);
-    return reply_store_error(call, r, zone.name);
+  int r;
+  if (limit) {
+    struct page_ctx c = {.array = array};
+    r = gnsd_store_record_page(z->d->store, zone.id, after_label, after_id, (unsigned)limit,
+                               page_record, &c);
+    if (r == 0) {
+      json_object *p = json_object_new_object();
+      json_object_object_add(p, "records", array);
+      if (c.n == (unsigned)limit) {
+        char next[GNS_LABEL_MAX + 32];
+        snprintf(next, sizeof next, "%lld:%s", (long long)c.last_id, c.last_label);
+        json_object_object_add(p, "next", json_object_new_string(next));
+      }
+      varlink_call_reply(call, p);
+      return 0;
+    }
+  } else {
+    int64_t count = 0;
+    if (!l && gnsd_store_zone_count_records(z->d->store, zone.id, &count) == 0 &&
+        count > MAX_UNPAGED_RECORDS) {
+      json_object_put(array);
+      return reply_invalid(call, "limit",
+                           "the zone has too many records for one reply: page with limit and "
+                           "after (gnsctl export does)",
+                           -1);
+    }
+    r = gnsd_store_record_foreach(z->d->store, zone.id, l ? label : NULL, list_record, array);
+    if (r == 0) return reply_with(call, "records", array);
   }
-  return reply_with(call, "records", array);
+  json_object_put(array);
+  return reply_store_error(call, r, zone.name);
 }
 
 static int m_delete_records(struct varlink_call *call, json_object *params, void *userdata) {
