@@ -1130,6 +1130,40 @@ static void print_object_lines(json_object *o, const char *indent) {
   }
 }
 
+/* "3m12s ago", "in 5d": a realtime timestamp in microseconds, relative to
+ * now, for people (--json keeps the raw value). */
+static const char *human_when(int64_t us, char *buf, size_t cap) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+  char d[32];
+  if (us <= 0) return snprintf(buf, cap, "never"), buf;
+  if (us <= now) {
+    ctl_format_duration((unsigned long long)(now - us) / 1000000u * 1000000u, d, sizeof d);
+    snprintf(buf, cap, "%s ago", d);
+  } else {
+    ctl_format_duration((unsigned long long)(us - now) / 1000000u * 1000000u, d, sizeof d);
+    snprintf(buf, cap, "in %s", d);
+  }
+  return buf;
+}
+
+/* One zone of GetStatistics "published". */
+static void print_zone_status(json_object *z) {
+  char a[48], b[48], c[48];
+  printf("  %s: %" PRId64 " records, %" PRId64 " blocks out, %" PRId64 " queued\n",
+         jstr(z, "zone") ? jstr(z, "zone") : "?", jint(z, "records", 0), jint(z, "labels", 0),
+         jint(z, "queued", 0));
+  printf("    since start: %" PRId64 " signed, %" PRId64 " published to the DHT, %" PRId64
+         " errors\n",
+         jint(z, "signed", 0), jint(z, "published", 0), jint(z, "errors", 0));
+  printf("    last pass ended %s; last block %s; first block expires %s\n",
+         human_when(jint(z, "lastPass", 0), a, sizeof a),
+         human_when(jint(z, "lastPublished", 0), b, sizeof b),
+         jint(z, "nextExpiration", 0) ? human_when(jint(z, "nextExpiration", 0), c, sizeof c)
+                                      : "never");
+}
+
 static int cmd_status(struct ctl *c, int argc, char **argv) {
   (void)argv;
   if (argc != 1) return usage_error("usage: gnsctl status");
@@ -1140,7 +1174,7 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
   else {
     char up[32];
     printf("gnsd %s, up %s\n", jstr(reply, "version") ? jstr(reply, "version") : "?",
-           ctl_format_duration((unsigned long long)jint(reply, "uptime", 0), up, sizeof up));
+           ctl_format_duration((unsigned long long)jint(reply, "uptime", 0) * 1000000u, up, sizeof up));
     json_object *v;
     if (json_object_object_get_ex(reply, "backends", &v) && v) {
       puts("\nBackends:");
@@ -1159,8 +1193,8 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
       print_object_lines(v, "  ");
     }
     if (json_object_object_get_ex(reply, "published", &v) && v && json_object_array_length(v)) {
-      puts("\nPublished:");
-      for (size_t i = 0; i < json_object_array_length(v); i++) print_object_lines(json_object_array_get_idx(v, i), "  ");
+      puts("\nZones:");
+      for (size_t i = 0; i < json_object_array_length(v); i++) print_zone_status(json_object_array_get_idx(v, i));
     }
   }
   json_object_put(reply);
