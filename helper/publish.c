@@ -259,7 +259,7 @@ static void page_commit(struct page *pg) {
       if (pr < 0) {
         p->errors_total++;
         if (zs) zs->errors++;
-      } else {
+      } else if (pr > 0) {
         p->published_total++;
         if (zs) zs->published++;
       }

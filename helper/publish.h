@@ -24,7 +24,8 @@ struct gnsd_publisher_hooks {
   /* Blocks of local zones changed in the store: cached answers may be
    * stale. */
   void (*changed)(void *userdata);
-  /* Give a new block to the other backends (the DHT); 0 or -errno. */
+  /* Give a new block to the other backends (the DHT): how many took it,
+   * or -errno. */
   int (*put)(void *userdata, const uint8_t q[64], const uint8_t *block, size_t len,
              uint64_t expiration);
   void *userdata;

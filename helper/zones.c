@@ -473,16 +473,19 @@ static void blocks_changed(void *userdata) {
 static int put_others(void *userdata, const uint8_t q[64], const uint8_t *block, size_t len,
                       uint64_t expiration) {
   struct gnsd_zones *z = userdata;
-  int ret = 0;
+  int ret = 0, taken = 0;
   for (size_t i = 1; i < z->d->n_backends; i++) {
     struct gnsd_backend *b = z->d->backends[i];
-    int pr = b->ops->put ? b->ops->put(b, q, block, len, expiration) : 0;
+    if (!b->ops->put) continue;
+    int pr = b->ops->put(b, q, block, len, expiration);
     if (pr < 0) {
       log_warning("zones: %s: put failed: %s", b->ops->name, strerror(-pr));
       ret = pr;
+    } else {
+      taken++;
     }
   }
-  return ret;
+  return ret < 0 ? ret : taken;
 }
 
 /* A reply that waits until the blocks of a change are built and stored,
