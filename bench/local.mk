@@ -23,3 +23,12 @@ noinst_PROGRAMS += bench/nss-floor-server
 bench_nss_floor_server_SOURCES = bench/nss-floor-server.c
 BENCHES += bench/run-nss.sh
 EXTRA_DIST += bench/run-nss.sh
+
+# bench-zone-scale: gnsctl import of a 1M-record EDKEY and a 200k-record
+# PKEY zone while a cached name is looked up every 5 ms, next to the
+# RRBLOCK-create floor (a quick run: bench/bench-zone-scale 20000 5000).
+noinst_PROGRAMS += bench/bench-zone-scale
+BENCHES += bench/bench-zone-scale
+bench_bench_zone_scale_SOURCES = bench/bench-zone-scale.c bench/crypto-floor.c bench/crypto-floor.h
+bench_bench_zone_scale_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+bench_bench_zone_scale_LDADD = $(GNSCORE_TEST_LIBS) -lpthread

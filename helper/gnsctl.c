@@ -43,11 +43,12 @@
  * on replies. */
 #define GNSCTL_MAX_REQUEST (8u * 1024 * 1024)
 #define GNSCTL_MAX_REPLY (16u * 1024 * 1024)
-/* A streamed import sends batches of at most this many records or bytes
- * (so gnsctl's memory is bounded by a batch), and waits at most this
+/* A streamed import sends batches of at most this many records or bytes:
+ * gnsctl's memory is bounded by a batch, and gnsd checks and stores a
+ * batch in a few milliseconds on its loop, which lookups share. It waits at most this
  * long for gnsd to store and sign them all at the end. */
-#define IMPORT_BATCH_RECORDS 1000u
-#define IMPORT_BATCH_BYTES (1u << 20)
+#define IMPORT_BATCH_RECORDS 250u
+#define IMPORT_BATCH_BYTES (256u << 10)
 #define IMPORT_COMMIT_TIMEOUT_USEC (3600ull * 1000000)
 #define EXPORT_PAGE_RECORDS 2000
 

@@ -17,10 +17,11 @@
 #include "zonekey.h"
 
 /* Labels per page: one store transaction on the loop per page, so a page
- * must stay cheap to write (a few milliseconds); two pages in flight keep
- * the workers busy while the loop writes the previous one. */
-#define PAGE_LABELS 256u
-#define PAGES_IN_FLIGHT 2u
+ * must stay cheap to write (about a millisecond, as a lookup may wait for
+ * it); several pages in flight keep the workers busy while the loop
+ * writes another. */
+#define PAGE_LABELS 64u
+#define PAGES_IN_FLIGHT 4u
 /* Due labels queued per step of a re-publication pass. */
 #define DUE_CHUNK 4096u
 /* Re-publish when this fraction of a block's lifetime has passed, so a

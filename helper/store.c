@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,9 +190,25 @@ static const char schema_v2[] =
     "INSERT OR IGNORE INTO dirty(zone, label, prio) SELECT DISTINCT zone, label, 1 FROM records;"
     "PRAGMA user_version = 2;";
 
+/* WAL checkpoints copy the log back into the database and sync it: tens
+ * to hundreds of milliseconds after bulk work. SQLite runs them in the
+ * COMMIT that crosses its threshold, which here is the event loop; a
+ * thread with its own connection runs them instead (passive: they never
+ * block the loop's writes). */
+#define CHECKPOINT_PAGES 1000
+
+struct checkpointer {
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  bool running, stop, due;
+  char *path;
+};
+
 struct gnsd_store {
   char *dir, *path;
   sqlite3 *db;
+  struct checkpointer ckpt;
   sqlite3_stmt *stmt[ST_COUNT];
   unsigned tx_depth;
   bool tx_failed;
@@ -301,7 +318,69 @@ static void rows_free(struct rows *rows) {
   free(rows->v);
 }
 
+static void *checkpoint_main(void *arg) {
+  struct checkpointer *c = arg;
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK) {
+    sqlite3_close(db);
+    db = NULL;
+  }
+  pthread_mutex_lock(&c->lock);
+  for (;;) {
+    while (!c->due && !c->stop)
+      pthread_cond_wait(&c->wake, &c->lock);
+    if (c->stop) break;
+    c->due = false;
+    pthread_mutex_unlock(&c->lock);
+    if (db) sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    pthread_mutex_lock(&c->lock);
+  }
+  pthread_mutex_unlock(&c->lock);
+  sqlite3_close(db);
+  return NULL;
+}
+
+static int wal_hook(void *userdata, sqlite3 *db, const char *name, int pages) {
+  (void)db;
+  (void)name;
+  struct checkpointer *c = userdata;
+  if (pages >= CHECKPOINT_PAGES) {
+    pthread_mutex_lock(&c->lock);
+    c->due = true;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->lock);
+  }
+  return SQLITE_OK;
+}
+
+/* Hand checkpoints to the thread; SQLite's own stay if it cannot start. */
+static void checkpointer_start(struct gnsd_store *s) {
+  struct checkpointer *c = &s->ckpt;
+  c->path = s->path;
+  c->stop = c->due = false;
+  pthread_mutex_init(&c->lock, NULL);
+  pthread_cond_init(&c->wake, NULL);
+  if (pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) return;
+  c->running = true;
+  sqlite3_wal_hook(s->db, wal_hook, c);
+}
+
+static void checkpointer_stop(struct gnsd_store *s) {
+  struct checkpointer *c = &s->ckpt;
+  if (!c->running) return;
+  pthread_mutex_lock(&c->lock);
+  c->stop = true;
+  pthread_cond_signal(&c->wake);
+  pthread_mutex_unlock(&c->lock);
+  pthread_join(c->thread, NULL);
+  pthread_mutex_destroy(&c->lock);
+  pthread_cond_destroy(&c->wake);
+  c->running = false;
+}
+
 static void close_db(struct gnsd_store *s) {
+  checkpointer_stop(s);
   for (int i = 0; i < ST_COUNT; i++) {
     sqlite3_finalize(s->stmt[i]);
     s->stmt[i] = NULL;
@@ -387,6 +466,7 @@ static int open_db(struct gnsd_store *s) {
       return -EIO;
     }
   }
+  checkpointer_start(s);
   return 0;
 }
 

@@ -117,6 +117,8 @@ int gnsd_workers_new(sd_event *event, unsigned n_threads, int nice, struct gnsd_
     gnsd_workers_free(w);
     return r;
   }
+  /* finished work waits for lookups that are ready at the same time */
+  sd_event_source_set_priority(w->source, SD_EVENT_PRIORITY_IDLE);
   for (unsigned i = 0; i < n_threads; i++) {
     int e = pthread_create(&w->threads[i], NULL, worker_main, w);
     if (e) {
