@@ -80,6 +80,7 @@ static void usage(FILE *f) {
         "  record delete ZONE LABEL [TYPE [VALUE]]\n"
         "  import ZONE FILE|- [--replace]         RPP JSON records into ZONE (all or nothing)\n"
         "  export ZONE                            RPP JSON of ZONE's records\n"
+        "  publish [ZONE]                         sign and store every block again now\n"
         "Lookups:\n"
         "  resolve NAME [--type TYPE]\n"
         "Start zones:\n"
@@ -178,6 +179,10 @@ static int report_io(const char *path, int r, size_t request_len) {
                 "bytes gnsd accepts on alt.gns.Zone; gnsctl import sends large zones in "
                 "batches, split other requests",
                 request_len, GNSCTL_MAX_REQUEST);
+  if (r == -EPIPE || r == -ECONNRESET)
+    return fail("gnsd at %s closed the connection (did it stop?); what it had not confirmed "
+                "did not happen",
+                path);
   if (r == -EMSGSIZE || r == -E2BIG)
     return fail("gnsd's reply is larger than the %u bytes gnsctl accepts", GNSCTL_MAX_REPLY);
   return fail("talking to gnsd at %s: %s", path, strerror(-r));
@@ -841,6 +846,27 @@ static int cmd_export(struct ctl *c, int argc, char **argv) {
   return r;
 }
 
+/* Build and store every block of ZONE (or of all zones) again, now; gnsd
+ * replies once they are stored. */
+static int cmd_publish(struct ctl *c, int argc, char **argv) {
+  if (argc > 2) return usage_error("usage: gnsctl publish [ZONE]");
+  char path[PATH_MAX];
+  socket_path(c, "alt.gns.Zone", path, sizeof path);
+  struct gns_varlink *v = NULL;
+  int r = gns_varlink_connect(path, GNSCTL_MAX_REPLY, gns_varlink_now() + CALL_TIMEOUT_USEC, &v);
+  if (r < 0) return report_io(path, r, 0);
+  json_object *p = json_object_new_object(), *reply = NULL;
+  if (argc == 2) json_object_object_add(p, "zone", json_object_new_string(argv[1]));
+  r = call_on(v, path, "alt.gns.Zone.Publish", p, gns_varlink_now() + IMPORT_COMMIT_TIMEOUT_USEC,
+              &reply, argc == 2 ? argv[1] : "publish");
+  gns_varlink_free(v);
+  if (r) return r;
+  if (c->json) print_json(reply);
+  else printf("published %" PRId64 " block(s)\n", jint(reply, "blocks", 0));
+  json_object_put(reply);
+  return 0;
+}
+
 /* ---- resolve ---------------------------------------------------------------- */
 
 static uint64_t mono_usec(void) {
@@ -1282,6 +1308,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "revoke")) return cmd_revoke(&c, n, a);
   if (!strcmp(cmd, "revocation")) return cmd_revocation(&c, n - 1, a + 1);
   if (!strcmp(cmd, "status")) return cmd_status(&c, n, a);
+  if (!strcmp(cmd, "publish")) return cmd_publish(&c, n, a);
   if (!strcmp(cmd, "help")) {
     usage(stdout);
     return 0;

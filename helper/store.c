@@ -322,7 +322,10 @@ static void *checkpoint_main(void *arg) {
   struct checkpointer *c = arg;
   sqlite3 *db = NULL;
   if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-      SQLITE_OK) {
+      SQLITE_OK ||
+      /* a connection learns the database is in WAL mode when it reads it;
+       * until then a checkpoint does nothing */
+      sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
     sqlite3_close(db);
     db = NULL;
   }
@@ -421,7 +424,9 @@ static int open_db(struct gnsd_store *s) {
   char *err = NULL;
   if (sqlite3_exec(s->db,
                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                   "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+                   "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
+                   /* a large import grows the log; give the disk back */
+                   "PRAGMA journal_size_limit = 67108864;",
                    NULL, NULL, &err) != SQLITE_OK) {
     log_error("store: %s: %s", s->path, err ? err : "cannot configure");
     sqlite3_free(err);

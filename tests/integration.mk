@@ -1,7 +1,7 @@
 # integration tests (gnsd, nss): append to TESTS
 # gnsd: a private daemon in a temp dir per test (tests/gnsd-lib.sh), driven
 # by a small python3 varlink client (tests/gnsdtest.py).
-TESTS += tests/gnsd-varlink.sh tests/gnsd-zone.sh tests/gnsd-permission.sh \
+TESTS += tests/gnsd-varlink.sh tests/gnsd-zone.sh tests/gnsd-permission.sh tests/gnsd-scale.sh \
 	tests/gnsd-config.sh tests/gnsd-store.sh tests/gnsd-activation.sh
 # GNUnet interop, both ways (helper "gnunet"): private peers, gnsd, getent.
 TESTS += tests/interop-gnunet.sh
