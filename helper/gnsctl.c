@@ -700,6 +700,12 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
     char d[32];
     printf("\n-- zone %s, %s, answered %s\n", jstr(reply, "zone") ? jstr(reply, "zone") : "?",
            ctl_format_duration(took, d, sizeof d), jbool(reply, "cached") ? "from cache" : "by resolution");
+    const char *rc = jstr(reply, "revocationCheck");
+    if (rc && !strcmp(rc, "unreachable"))
+      printf("-- revocations: the GNUnet peer's revocation service was not reachable; only the "
+             "revocations stored in gnsd were checked\n");
+    else if (rc && !strcmp(rc, "network"))
+      printf("-- revocations: checked with the GNUnet peer's revocation service\n");
   }
   json_object_put(reply);
   return 0;
@@ -904,14 +910,42 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
   json_object *reply = NULL;
   int r = call(c, "alt.gns.Zone", "GetRevocation", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
+  const char *src = jstr(reply, "source");
   if (c->json) print_json(reply);
   else if (!jbool(reply, "revoked"))
     printf("%s: not revoked\n", argv[1]);
   else {
     char t1[64], t2[64];
-    printf("%s: revoked at %s, valid until %s\n", argv[1],
-           ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
-           ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+    if (src && !strcmp(src, "network"))
+      printf("%s: revoked (reported by the GNUnet peer's revocation service; gnsd holds no "
+             "message), believed until %s\n",
+             argv[1], ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+    else
+      printf("%s: revoked at %s, valid until %s\n", argv[1],
+             ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
+             ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+  }
+  const char *net = c->json ? NULL : jstr(reply, "network");
+  if (net) {
+    bool up = jbool(reply, "networkConnected");
+    char t3[64];
+    if (!strcmp(net, "accepted"))
+      printf("network: the GNUnet peer's revocation service has it (accepted %s) and floods it "
+             "to its peers\n",
+             ctl_format_time((unsigned long long)jint(reply, "networkAcceptedAt", 0), t3, sizeof t3));
+    else if (!strcmp(net, "queued") || !strcmp(net, "sent"))
+      printf("network: %s for the GNUnet peer's revocation service%s\n",
+             !strcmp(net, "sent") ? "sent, no answer yet," : "queued",
+             up ? "" : " (not reachable now; sent when it is back)");
+    else if (!strcmp(net, "failed"))
+      printf("network: the GNUnet peer could not store it; gnsd tries again\n");
+    else if (!strcmp(net, "rejected"))
+      printf("network: the GNUnet peer rejected it (its revocation difficulty may be higher "
+             "than gnsd's)\n");
+    else if (jbool(reply, "revoked") && src && !strcmp(src, "network"))
+      printf("network: the GNUnet peer reported it\n");
+    else if (jbool(reply, "revoked"))
+      printf("network: not handed to the GNUnet peer\n");
   }
   json_object_put(reply);
   return 0;

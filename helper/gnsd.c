@@ -15,12 +15,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <limits.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include "gnsd.h"
 #include "log.h"
 #include "resolve.h"
 #include "store.h"
+#include "trust.h"
 #include "varlink.h"
 #include "version.h"
 #include "zones.h"
@@ -170,6 +172,25 @@ static void free_backends(struct gnsd *d) {
   d->n_backends = 0;
 }
 
+/* The peer's revocation service comes with the GNUnet backend (RFC 9498,
+ * 4.2: revocations travel through the network). */
+static void setup_revnet(struct gnsd *d) {
+  gnsd_trust_set_network(d->trust, NULL, 0);
+  gnsd_revnet_free(d->revnet);
+  d->revnet = NULL;
+  if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
+    char path[PATH_MAX];
+    int r = gnsd_conf_revocation_socket(&d->conf, path, sizeof path);
+    if (r == 0) r = gnsd_revnet_new(d->event, path, &d->revnet);
+    if (r < 0) log_error("revocation: cannot use the GNUnet revocation service: %s", strerror(-r));
+  }
+  gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
+  /* everything stored goes (again) to the peer */
+  gnsd_trust_publish_stored(d->trust, gnsd_now(d));
+}
+
+static void on_trust_changed(void *userdata) { gnsd_resolve_invalidate(userdata); }
+
 static int setup_backends(struct gnsd *d) {
   free_backends(d);
   struct gnsd_backend *b = NULL;
@@ -185,6 +206,7 @@ static int setup_backends(struct gnsd *d) {
     else
       log_error("dht: cannot start the gnunet backend: %s", strerror(-r));
   }
+  setup_revnet(d);
   return 0;
 }
 
@@ -212,13 +234,18 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
   if (gnsd_conf_load(&conf, d->conf_path, d->conf_explicit, err, sizeof err) < 0) {
     log_error("%s; keeping the old configuration", err);
   } else {
+    char old_rs[PATH_MAX] = "", new_rs[PATH_MAX] = "";
+    (void)gnsd_conf_revocation_socket(&d->conf, old_rs, sizeof old_rs);
+    (void)gnsd_conf_revocation_socket(&conf, new_rs, sizeof new_rs);
     bool dht_changed = conf.dht_backend != d->conf.dht_backend ||
-                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0;
+                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0 ||
+                       strcmp(old_rs, new_rs) != 0;
     gnsd_conf_free(&d->conf);
     d->conf = conf;
     if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
       log_info("store: %s is available again", gnsd_store_path(d->store));
     if (dht_changed) setup_backends(d);
+    else gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
     gnsd_zones_reload(d->zones);
     gnsd_resolve_reload(d);
     log_info("configuration reloaded from %s", d->conf_path);
@@ -329,6 +356,9 @@ int main(int argc, char **argv) {
 
   r = gnsd_store_open(d.state_dir, &d.store);
   if (r < 0) goto out;
+  r = gnsd_trust_new(d.store, &d.trust);
+  if (r < 0) goto out;
+  gnsd_trust_set_changed(d.trust, on_trust_changed, &d);
   r = setup_backends(&d);
   if (r < 0) goto out;
 
@@ -382,6 +412,8 @@ out:
   varlink_server_free(d.zone_server);
   gnsd_zones_free(d.zones);
   free_backends(&d);
+  gnsd_trust_free(d.trust);
+  gnsd_revnet_free(d.revnet);
   gnsd_store_close(d.store);
   gnsd_conf_free(&d.conf);
   for (int i = 0; i < 2; i++) {

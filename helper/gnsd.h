@@ -43,6 +43,10 @@ struct gnsd {
   size_t n_backends;
 
   struct varlink_server *resolve_server, *zone_server;
+  /* trust.c: revocations (store + the GNUnet peer's revocation service,
+   * revnet, which exists with [dht] backend = gnunet) */
+  struct gnsd_trust *trust;
+  struct gnsd_revnet *revnet;
   struct gnsd_zones *zones;     /* zones.c: alt.gns.Zone and the zone master */
   struct gnsd_resolve *resolve; /* resolve.c: alt.gns.Resolve */
 

@@ -76,3 +76,6 @@ include helper/gnsctl.mk
 
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk
+
+# Revocations through the GNUnet peer.
+include helper/revocation.mk

@@ -21,6 +21,7 @@
 #include "rrblock.h"
 #include "rrtype.h"
 #include "store.h"
+#include "trust.h"
 #include "zones.h"
 #include "ztld.h"
 
@@ -41,6 +42,9 @@
 #define ANSWER_MAX_LIFETIME (24ull * 3600 * 1000000)
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
 #define MAX_BACKENDS 4
+/* An answer resolved while the peer's revocation service could not be
+ * asked is kept this briefly, so that the check is soon tried again. */
+#define UNCHECKED_LIFETIME (5ull * 1000000)
 
 #define ERR(x) "alt.gns.Resolve." x
 
@@ -67,6 +71,13 @@ struct req {
   bool dns_active;
   sd_event_source *deadline, *kick;
   bool driving, again;
+  /* revocations (trust.h): the last zone checked, the check in flight,
+   * how long the checks made hold, and whether one could not be made */
+  struct gns_zone_key checked_zone, pending_zone;
+  bool have_checked;
+  struct gnsd_trust_check *tcheck;
+  uint64_t trust_until;
+  bool unchecked, network_checked;
 };
 
 struct gnsd_resolve {
@@ -79,6 +90,7 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
+  struct gnsd_trust *trust;
   /* start zones: a function (zones.c), else [start-zones] (owned) */
   gnsd_start_zones_fn start_zones;
   void *start_zones_ud;
@@ -156,6 +168,7 @@ static void req_free(struct req *q) {
   if (q->get_active && !q->get_done && q->get && q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
+  if (q->tcheck) gnsd_trust_check_cancel(R->trust, q->tcheck);
   gns_resolution_free(q->res);
   sd_event_source_disable_unref(q->deadline);
   sd_event_source_disable_unref(q->kick);
@@ -334,9 +347,18 @@ static void finish_ok(struct req *q) {
   const char *canon = gns_resolution_canonical_name(q->res);
   uint64_t exp = answer_expiration(R, gns_resolution_expiration(q->res));
   uint64_t now = now_rt(R);
+  /* A zone revoked anywhere must stop resolving from the cache too: the
+   * answer lives no longer than the network's word on its zones. */
+  if (q->unchecked && exp > now + UNCHECKED_LIFETIME) exp = now + UNCHECKED_LIFETIME;
+  if (q->trust_until && exp > q->trust_until) exp = q->trust_until;
   json_object *reply = NULL;
   if (q->records) {
     reply = records_json(q->name, rd, n, gns_resolution_answer_zone(q->res));
+    /* what was checked against revocations, beyond the local store */
+    if (q->unchecked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("unreachable"));
+    else if (q->network_checked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("network"));
   } else {
     uint8_t *v;
     size_t vl;
@@ -559,6 +581,30 @@ static void on_dns(void *userdata, int error, const struct gns_record *rd, size_
   drive(q);
 }
 
+/* The verdict on q->pending_zone: REVOKED ends the request, the others
+ * let it go on. */
+static bool apply_trust(struct req *q, enum gnsd_trust_verdict v, uint64_t until) {
+  if (v == GNSD_TRUST_REVOKED) {
+    finish_error(q, -EKEYREVOKED);
+    return false;
+  }
+  if (v == GNSD_TRUST_VALID) {
+    q->network_checked = true;
+    if (!q->trust_until || until < q->trust_until) q->trust_until = until;
+  } else if (v == GNSD_TRUST_UNCHECKED) {
+    q->unchecked = true;
+  }
+  q->checked_zone = q->pending_zone;
+  q->have_checked = true;
+  return true;
+}
+
+static void on_trust(void *userdata, enum gnsd_trust_verdict v, uint64_t until) {
+  struct req *q = userdata;
+  q->tcheck = NULL;
+  if (apply_trust(q, v, until)) kick(q);
+}
+
 static void drive(struct req *q) {
   struct gnsd_resolve *R = q->R;
   if (q->driving) {
@@ -575,11 +621,23 @@ static void drive(struct req *q) {
       }
       if (rc == 0) break;
     }
-    if (q->dns_active) break;
+    if (q->dns_active || q->tcheck) break;
     struct gns_step st;
     if (gns_resolution_step(q->res, now_rt(R), &st) < 0) {
       finish_error(q, -EIO);
       return;
+    }
+    if (st.kind == GNS_STEP_NEED_BLOCK && R->trust &&
+        (!q->have_checked || !gns_zone_key_equal(&q->checked_zone, &st.zone))) {
+      /* RFC 9498, 4.2 and 7.3.4: before the zone's blocks are used (a
+       * delegation followed, or the start zone), its revocation. */
+      uint64_t until;
+      q->pending_zone = st.zone;
+      enum gnsd_trust_verdict v =
+          gnsd_trust_check(R->trust, &st.zone, now_rt(R), on_trust, q, &q->tcheck, &until);
+      if (v == GNSD_TRUST_PENDING) break;
+      q->tcheck = NULL;
+      if (!apply_trust(q, v, until)) return;
     }
     if (st.kind == GNS_STEP_NEED_BLOCK) {
       fetch_begin(q, st.q);
@@ -849,6 +907,11 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   }
 }
 
+void gnsd_resolve_set_trust(struct gnsd_resolve *R, struct gnsd_trust *t) {
+  R->trust = t;
+  gnsd_resolve_flush(R);
+}
+
 void gnsd_resolve_set_revocation_check(struct gnsd_resolve *R, gnsd_revoked_fn fn, void *userdata) {
   R->revoked = fn;
   R->revoked_ud = userdata;
@@ -919,6 +982,7 @@ int gnsd_resolve_init(struct gnsd *d) {
   if (rc < 0) return rc;
   gnsd_resolve_set_backends(R, d->backends, d->n_backends);
   gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
+  if (d->trust) gnsd_resolve_set_trust(R, d->trust);
   if (d->zones) gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
   rc = gnsd_resolve_add_interface(R, d->resolve_server);
   if (rc < 0) {

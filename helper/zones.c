@@ -22,6 +22,7 @@
 #include "rrblock.h"
 #include "rrtype.h"
 #include "store.h"
+#include "trust.h"
 #include "varlink.h"
 #include "version.h"
 #include "zones.h"
@@ -1454,6 +1455,8 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
   gnsd_resolve_invalidate(z->d);
   if (r < 0) return reply_store_error(call, r, zone.name);
   log_notice("zones: zone %s revoked until %llu", zone.name, (unsigned long long)expires);
+  /* RFC 9498, 4.2: the revocation "MUST be published" */
+  if (z->d->trust) gnsd_trust_publish(z->d->trust, msg, sizeof msg, expires);
   return reply_count(call, "expires", expires);
 }
 
@@ -1478,7 +1481,19 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
     json_object_object_add(p, "revoked", json_object_new_boolean(rev.expires > gnsd_now(z->d)));
     json_object_object_add(p, "expires", json_object_new_int64(clamp64(rev.expires)));
     json_object_object_add(p, "timestamp", json_object_new_int64(clamp64(rev.timestamp)));
+    /* a revocation the peer reported comes without its message */
+    json_object_object_add(p, "source",
+                           json_object_new_string(rev.message_len ? "message" : "network"));
     free(rev.message);
+  }
+  struct gnsd_revnet *rn = gnsd_trust_network(z->d->trust);
+  if (rn) {
+    uint64_t at = 0;
+    enum gnsd_revnet_pub ps = gnsd_revnet_publish_state(rn, &zk, &at);
+    json_object_object_add(p, "network", json_object_new_string(gnsd_revnet_pub_name(ps)));
+    if (at) json_object_object_add(p, "networkAcceptedAt", json_object_new_int64(clamp64(at)));
+    json_object_object_add(p, "networkConnected",
+                           json_object_new_boolean(gnsd_revnet_connected(rn)));
   }
   varlink_call_reply(call, p);
   return 0;
@@ -1579,6 +1594,11 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
   json_object_object_add(store, "nextPublish", json_object_new_int64(clamp64(z->next_publish)));
   json_object_object_add(p, "store", store);
   json_object_object_add(p, "published", published_json(d->store));
+  if (d->trust) {
+    json_object *t = json_object_new_object();
+    gnsd_trust_status(d->trust, t);
+    json_object_object_add(p, "revocations", t);
+  }
   varlink_call_reply(call, p);
   return 0;
 }
