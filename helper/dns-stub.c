@@ -45,7 +45,8 @@ struct conn {
   size_t out_len, out_off, out_cap;
   unsigned pending;
   bool eof;
-  bool reading; /* in on_conn: it calls conn_update itself */
+  bool reading;  /* in on_conn: it calls conn_update itself */
+  uint64_t last; /* CLOCK_MONOTONIC of the last message received */
 };
 
 struct pend {
@@ -57,6 +58,8 @@ struct pend {
   socklen_t peer_len;
   struct gnsd_lookup *lookup;
   struct gnsd_dns_query q;
+  uint8_t key[GNSD_MEMO_KEY_MAX];
+  size_t klen;
 };
 
 /* Response rate limiting per source (IPv4 address, IPv6 /64): a token
@@ -146,22 +149,42 @@ static int rrl_check(struct gnsd_dns_stub *S, const struct sockaddr_storage *pee
 static void conn_free(struct conn *c);
 static void conn_update(struct conn *c);
 
-static void count_reply(struct gnsd_dns_stub *S, const uint8_t *w, size_t wl, uint8_t rcode,
-                        bool truncated) {
-  S->st.answers++;
-  if (truncated) S->st.truncated++;
+/* A reply's class for the counters, kept with memoised replies. */
+enum { R_OTHER, R_NOERROR, R_NODATA, R_NXDOMAIN, R_SERVFAIL, R_REFUSED, R_TRUNCATED };
+
+static uint8_t reply_class(const uint8_t *w, size_t wl, uint8_t rcode, bool truncated) {
+  if (truncated) return R_TRUNCATED;
   switch (rcode) {
   case GNSD_DNS_NXDOMAIN:
+    return R_NXDOMAIN;
+  case GNSD_DNS_SERVFAIL:
+    return R_SERVFAIL;
+  case GNSD_DNS_REFUSED:
+    return R_REFUSED;
+  case GNSD_DNS_NOERROR:
+    return wl >= 12 && w[6] == 0 && w[7] == 0 ? R_NODATA : R_NOERROR;
+  default:
+    return R_OTHER;
+  }
+}
+
+static void count_reply(struct gnsd_dns_stub *S, uint8_t cls) {
+  S->st.answers++;
+  switch (cls) {
+  case R_TRUNCATED:
+    S->st.truncated++;
+    break;
+  case R_NXDOMAIN:
     S->st.nxdomain++;
     break;
-  case GNSD_DNS_SERVFAIL:
+  case R_SERVFAIL:
     S->st.servfail++;
     break;
-  case GNSD_DNS_REFUSED:
+  case R_REFUSED:
     S->st.refused++;
     break;
-  case GNSD_DNS_NOERROR:
-    if (!truncated && wl >= 12 && w[6] == 0 && w[7] == 0) S->st.nodata++;
+  case R_NODATA:
+    S->st.nodata++;
     break;
   default:
     break;
@@ -187,9 +210,37 @@ static int conn_append(struct conn *c, const uint8_t *w, size_t wl) {
   return 0;
 }
 
+/* Send w (wl bytes) with the query's id. */
+static void transmit(struct gnsd_dns_stub *S, struct conn *c, int fd,
+                     const struct sockaddr_storage *peer, socklen_t peer_len, uint8_t *w, size_t wl,
+                     uint16_t id) {
+  w[0] = (uint8_t)(id >> 8);
+  w[1] = (uint8_t)id;
+  if (c) {
+    if (conn_append(c, w, wl) < 0) S->st.servfail++;
+  } else if (sendto(fd, w, wl, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)peer,
+                    peer_len) < 0) {
+    log_debug("dns-stub: sendto: %s", strerror(errno));
+  }
+}
+
+/* The memo: a reply by the query's bytes after the ID (and the transport,
+ * which decides truncation), for at most a second (TTLs stay within a
+ * second of the truth) and never past the answer's expiration. Kept in the
+ * resolver's cache, so that a zone change drops it with the answers. A
+ * repeated query costs a cache lookup and a send, as on alt.gns.Resolve,
+ * where a repeated request is answered by its text. */
+static size_t memo_key(bool tcp, const uint8_t *buf, size_t len, uint8_t *key) {
+  if (len < 12 || len - 2 + 1 > GNSD_MEMO_KEY_MAX) return 0;
+  key[0] = tcp ? 'T' : 'U';
+  memcpy(key + 1, buf + 2, len - 2);
+  return len - 1;
+}
+
 static void send_reply(struct gnsd_dns_stub *S, struct conn *c, int fd,
                        const struct sockaddr_storage *peer, socklen_t peer_len,
-                       const struct gnsd_dns_query *q, int error, const struct gnsd_answer *a) {
+                       const struct gnsd_dns_query *q, int error, const struct gnsd_answer *a,
+                       const uint8_t *key, size_t klen) {
   struct gnsd_dns_reply_opts o = {
       .max = c ? 65535u : q->udp_max,
       .now = now_rt(S),
@@ -199,13 +250,21 @@ static void send_reply(struct gnsd_dns_stub *S, struct conn *c, int fd,
   size_t wl = 0;
   bool tc = false;
   if (gnsd_dns_msg_answer(q, error, a, &o, &w, &wl, &rcode, &tc) < 0) return;
-  count_reply(S, w, wl, rcode, tc);
-  if (c) {
-    if (conn_append(c, w, wl) < 0) S->st.servfail++;
-  } else if (sendto(fd, w, wl, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)peer,
-                    peer_len) < 0) {
-    log_debug("dns-stub: sendto: %s", strerror(errno));
+  uint8_t cls = reply_class(w, wl, rcode, tc);
+  count_reply(S, cls);
+  if (klen && cls != R_SERVFAIL && S->res.memo_put) {
+    uint64_t exp = o.now + MICRO;
+    if (q->action == GNSD_DNS_RESOLVE && error == 0 && a && a->expiration < exp)
+      exp = a->expiration;
+    uint8_t *v = malloc(1 + wl);
+    if (v) {
+      v[0] = cls;
+      memcpy(v + 1, w, wl);
+      S->res.memo_put(S->res.userdata, key, klen, v, 1 + wl, exp);
+      free(v);
+    }
   }
+  transmit(S, c, fd, peer, peer_len, w, wl, q->id);
   free(w);
 }
 
@@ -225,7 +284,7 @@ static void on_lookup(void *userdata, int error, const struct gnsd_answer *a) {
   struct gnsd_dns_stub *S = p->S;
   struct conn *c = p->conn;
   p->lookup = NULL;
-  send_reply(S, c, p->fd, &p->peer, p->peer_len, &p->q, error, a);
+  send_reply(S, c, p->fd, &p->peer, p->peer_len, &p->q, error, a, p->key, p->klen);
   pend_unlink(p);
   free(p);
   if (c && !c->reading) conn_update(c);
@@ -240,29 +299,51 @@ static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
     S->st.tcp++;
   else
     S->st.udp++;
-  struct pend *p = calloc(1, sizeof *p);
-  if (!p) return;
-  if (len > sizeof S->buf || gnsd_dns_msg_parse(buf, len, &p->q) < 0) {
+  if (len > sizeof S->buf || len < 12) {
     S->st.malformed++;
-    free(p);
     return;
   }
   if (!c) {
     int v = rrl_check(S, peer);
     if (v != 0) {
       S->st.rate_limited++;
+      struct gnsd_dns_query q;
       uint8_t *w;
       size_t wl;
-      if (v > 0 && gnsd_dns_msg_truncated(&p->q, &w, &wl) == 0) {
+      if (v > 0 && gnsd_dns_msg_parse(buf, len, &q) == 0 &&
+          gnsd_dns_msg_truncated(&q, &w, &wl) == 0) {
         sendto(fd, w, wl, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)peer, peer_len);
         free(w);
       }
-      free(p);
       return;
     }
   }
+  uint8_t key[GNSD_MEMO_KEY_MAX];
+  size_t klen = S->res.memo_get ? memo_key(c != NULL, buf, len, key) : 0;
+  const void *mv;
+  size_t mvl;
+  /* a response is never answered: the memo holds only replies to queries */
+  if (klen && S->res.memo_get(S->res.userdata, key, klen, &mv, &mvl) == 0 && mvl > 13) {
+    const uint8_t *m = mv;
+    uint8_t out[GNSD_DNS_UDP_MAX], *w = mvl - 1 <= sizeof out ? out : malloc(mvl - 1);
+    if (w) {
+      memcpy(w, m + 1, mvl - 1);
+      count_reply(S, m[0]);
+      transmit(S, c, fd, peer, peer_len, w, mvl - 1, (uint16_t)(buf[0] << 8 | buf[1]));
+      if (w != out) free(w);
+      return;
+    }
+  }
+  struct pend *p = calloc(1, sizeof *p);
+  if (!p) return;
+  if (gnsd_dns_msg_parse(buf, len, &p->q) < 0) {
+    S->st.malformed++;
+    free(p);
+    return;
+  }
   if (p->q.action != GNSD_DNS_RESOLVE || S->n_pend >= MAX_PENDING) {
-    send_reply(S, c, fd, peer, peer_len, &p->q, p->q.action == GNSD_DNS_RESOLVE ? -EBUSY : 0, NULL);
+    bool busy = p->q.action == GNSD_DNS_RESOLVE;
+    send_reply(S, c, fd, peer, peer_len, &p->q, busy ? -EBUSY : 0, NULL, key, busy ? 0 : klen);
     free(p);
     return;
   }
@@ -271,6 +352,8 @@ static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
   p->fd = fd;
   if (peer) memcpy(&p->peer, peer, peer_len);
   p->peer_len = peer_len;
+  memcpy(p->key, key, klen);
+  p->klen = klen;
   p->next = S->pends;
   if (S->pends) S->pends->prev = p;
   S->pends = p;
@@ -347,19 +430,20 @@ static void conn_update(struct conn *c) {
   sd_event_source_set_enabled(c->io, ev ? SD_EVENT_ON : SD_EVENT_OFF);
 }
 
+/* Activity only moves a timestamp: moving the timer on every message
+ * would re-arm the loop's timerfd (a syscall) for every query. */
 static void conn_touch(struct conn *c) {
-  uint64_t now = 0;
-  sd_event_now(c->S->ev, CLOCK_MONOTONIC, &now);
-  sd_event_source_set_time(c->idle, now + TCP_IDLE_USEC);
-  sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
+  sd_event_now(c->S->ev, CLOCK_MONOTONIC, &c->last);
 }
 
 static int on_idle(sd_event_source *src, uint64_t usec, void *userdata) {
-  (void)src;
   (void)usec;
   struct conn *c = userdata;
-  if (c->pending) {
-    conn_touch(c); /* still resolving: gnsd's own deadline ends that */
+  /* still resolving (gnsd's own deadline ends that), or active since */
+  if (c->pending || c->last + TCP_IDLE_USEC > usec) {
+    uint64_t at = (c->pending ? usec : c->last) + TCP_IDLE_USEC;
+    sd_event_source_set_time(src, at);
+    sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
     return 0;
   }
   conn_free(c);
@@ -420,8 +504,10 @@ static int on_accept(sd_event_source *src, int fd, uint32_t revents, void *userd
     }
     c->S = S;
     c->fd = cfd;
+    conn_touch(c);
     if (sd_event_add_io(S->ev, &c->io, cfd, EPOLLIN, on_conn, c) < 0 ||
-        sd_event_add_time(S->ev, &c->idle, CLOCK_MONOTONIC, 0, 0, on_idle, c) < 0) {
+        sd_event_add_time(S->ev, &c->idle, CLOCK_MONOTONIC, c->last + TCP_IDLE_USEC,
+                          TCP_IDLE_USEC / 10, on_idle, c) < 0) {
       sd_event_source_disable_unref(c->io);
       close(cfd);
       free(c);
@@ -431,7 +517,6 @@ static int on_accept(sd_event_source *src, int fd, uint32_t revents, void *userd
     if (S->conns) S->conns->prev = c;
     S->conns = c;
     S->n_conns++;
-    conn_touch(c);
   }
   return 0;
 }

@@ -16,12 +16,16 @@
 
 struct gnsd_dns_stub;
 
-/* The resolver: gnsd_resolve_lookup and gnsd_lookup_cancel (resolve.h)
- * with their first argument in userdata. */
+/* The resolver: gnsd_resolve_lookup, gnsd_lookup_cancel and the memo
+ * (resolve.h) with their first argument in userdata. The memo is optional
+ * (NULL: every query is parsed and built). */
 struct gnsd_dns_stub_resolver {
   int (*lookup)(void *userdata, const char *name, uint32_t type, gnsd_lookup_fn fn, void *fn_ud,
                 struct gnsd_lookup **out);
   void (*cancel)(struct gnsd_lookup *l);
+  int (*memo_get)(void *userdata, const void *key, size_t klen, const void **v, size_t *vl);
+  void (*memo_put)(void *userdata, const void *key, size_t klen, const void *v, size_t vl,
+                   uint64_t expiration);
   void *userdata;
 };
 

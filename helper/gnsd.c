@@ -187,6 +187,18 @@ static int stub_lookup(void *userdata, const char *name, uint32_t type, gnsd_loo
   return gnsd_resolve_lookup(d->resolve, name, type, fn, fn_ud, out);
 }
 
+static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v,
+                         size_t *vl) {
+  struct gnsd *d = userdata;
+  return gnsd_resolve_memo_get(d->resolve, key, klen, v, vl);
+}
+
+static void stub_memo_put(void *userdata, const void *key, size_t klen, const void *v, size_t vl,
+                          uint64_t expiration) {
+  struct gnsd *d = userdata;
+  gnsd_resolve_memo_put(d->resolve, key, klen, v, vl, expiration);
+}
+
 static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
   return (struct gnsd_dns_stub_conf){.rate_limit = c->dns_stub_rate_limit,
                                      .negative_ttl_us = c->negative_ttl_us};
@@ -199,7 +211,11 @@ static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
 static int setup_dns_stub(struct gnsd *d) {
   if (n_stub_fds == 0 && d->conf.n_dns_stub_listen == 0) return 0;
   struct gnsd_dns_stub_resolver res = {
-      .lookup = stub_lookup, .cancel = gnsd_lookup_cancel, .userdata = d};
+      .lookup = stub_lookup,
+      .cancel = gnsd_lookup_cancel,
+      .memo_get = stub_memo_get,
+      .memo_put = stub_memo_put,
+      .userdata = d};
   struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
   int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
   if (r < 0) return r;

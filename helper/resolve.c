@@ -29,6 +29,7 @@
 #define KEY_RECORDS 'R'
 #define KEY_REQUEST 'Q'
 #define KEY_LOOKUP 'L' /* gnsd_resolve_lookup: records in binary form */
+#define KEY_MEMO 'M'   /* gnsd_resolve_memo_put: a front end's own answers */
 /* Longest request whose reply is remembered by its text. */
 #define REQUEST_MEMO_MAX 1024u
 #define ANSWER_POSITIVE 'P'
@@ -886,6 +887,29 @@ int gnsd_resolve_lookup(struct gnsd_resolve *R, const char *name, uint32_t type,
   /* from the loop, so that fn is never called before this returns 1 */
   kick(q);
   return 1;
+}
+
+int gnsd_resolve_memo_get(struct gnsd_resolve *R, const void *key, size_t klen, const void **v,
+                          size_t *vl) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return -ENOENT;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  int rc = gnsd_cache_get(R->cache, k, 1 + klen, now_rt(R), v, vl, NULL);
+  if (rc == 0) {
+    R->st.requests++;
+    R->st.cache_hits++;
+  }
+  return rc;
+}
+
+void gnsd_resolve_memo_put(struct gnsd_resolve *R, const void *key, size_t klen, const void *v,
+                           size_t vl, uint64_t expiration) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  gnsd_cache_put(R->cache, k, 1 + klen, v, vl, expiration, now_rt(R));
 }
 
 void gnsd_lookup_cancel(struct gnsd_lookup *l) {

@@ -105,6 +105,17 @@ int gnsd_resolve_lookup(struct gnsd_resolve *r, const char *name, uint32_t type,
                         void *userdata, struct gnsd_lookup **out);
 void gnsd_lookup_cancel(struct gnsd_lookup *l);
 
+/* A front end's own encoding of an answer (the DNS stub: a response by
+ * the query's bytes), kept in the same cache as the answers, so that it
+ * goes with them whenever zone data change (gnsd_resolve_flush), and
+ * until expiration (realtime us) at the latest. The value found is valid
+ * until the next call into the resolver. */
+#define GNSD_MEMO_KEY_MAX 600
+int gnsd_resolve_memo_get(struct gnsd_resolve *r, const void *key, size_t klen, const void **v,
+                          size_t *vl);
+void gnsd_resolve_memo_put(struct gnsd_resolve *r, const void *key, size_t klen, const void *v,
+                           size_t vl, uint64_t expiration);
+
 /* Register alt.gns.Resolve on a server. */
 int gnsd_resolve_add_interface(struct gnsd_resolve *r, struct varlink_server *s);
 

@@ -114,6 +114,15 @@ for proto in +notcp +tcp; do
   has "$out" "IN[[:space:]]+A[[:space:]]+192\.0\.2\.7$" "$proto 0x20 answered"
 done
 
+# answers (and the stub's memo of them) go when zone data change
+D www.demo.gns.alt A >/dev/null
+G record add demo www A 192.0.2.8 --expire 1h >/dev/null || fail "add second A"
+out=$(D www.demo.gns.alt A)
+has "$out" "IN[[:space:]]+A[[:space:]]+192\.0\.2\.8$" "a record added is answered at once"
+G record delete demo www A 192.0.2.8 >/dev/null || fail "delete second A"
+out=$(D www.demo.gns.alt A)
+hasnot "$out" "192\.0\.2\.8" "a record deleted is gone at once"
+
 # the zone apex of the stub: gns.alt SOA
 out=$(D gns.alt SOA)
 has "$out" "^gns\.alt\..*IN[[:space:]]+SOA[[:space:]]+localhost\. nobody\.invalid\. " "apex SOA"
