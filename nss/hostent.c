@@ -107,6 +107,7 @@ static const struct {
     {"alt.gns.Resolve.ResolutionLoop", GNS_HOSTENT_UNRESOLVABLE, ELOOP},
     {"alt.gns.Resolve.StorageUnavailable", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
     {"alt.gns.Resolve.TimedOut", GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
+    {"alt.gns.Resolve.LimitExceeded", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
 };
 
 static void classify_error(const char *name, struct gns_hostent_reply *out) {
