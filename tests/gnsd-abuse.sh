@@ -14,11 +14,8 @@ command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) not found"; 
 
 # Everything nobody runs lives in the temp dir (the clone may be under
 # /root, 0700).
-PYDIR="$TMP/py"
-mkdir -p "$PYDIR"
-cp "$TESTS_DIR/gnsdtest.py" "$TESTS_DIR/gnsd_abuse.py" "$PYDIR/"
-chmod 0755 "$TMP" "$PYDIR"
-chmod 0644 "$PYDIR"/*.py
+nobody_tree "$TESTS_DIR/gnsd_abuse.py"
+PYDIR=$NOBODY_DIR
 # where the attacker says it is in place
 mkdir -p "$TMP/flag"
 chmod 0777 "$TMP/flag"
