@@ -13,4 +13,4 @@ EXTRA_DIST += tests/gnsd_resolve.py
 
 # abuse: one unprivileged user (nobody) attacks alt.gns.Resolve while
 # root and another uid resolve (issue 12)
-TESTS += tests/gnsd-abuse.sh
+TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh
