@@ -18,6 +18,7 @@
 #include "label.h"
 #include "log.h"
 #include "record.h"
+#include "dns-stub.h"
 #include "resolve.h"
 #include "rrblock.h"
 #include "rrtype.h"
@@ -359,6 +360,11 @@ static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **
       if (!(v[i]->rd.flags & GNS_RF_PRIVATE)) pub[k++] = v[i]->rd;
     int r = gns_rdata_size(pub, k, &size);
     free(pub);
+    if (k > GNS_RECORDS_MAX) {
+      *bad = first_new;
+      *why = "more than 256 published records under one label (a resolver answers at most 256)";
+      return -EINVAL;
+    }
     if (r < 0 || size > GNS_RDATA_MAX || n > GNS_RDATA_MAX / GNS_RECORD_HEADER_LEN) {
       *bad = first_new;
       *why = "the record set of this label is too large for one block";
@@ -1586,6 +1592,11 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
   json_object *cache = json_object_new_object();
   gnsd_resolve_status(d, cache);
   json_object_object_add(p, "cache", cache);
+  if (d->dns_stub) {
+    json_object *stub = json_object_new_object();
+    gnsd_dns_stub_stats(d->dns_stub, stub);
+    json_object_object_add(p, "dnsStub", stub);
+  }
   json_object *store = json_object_new_object();
   gnsd_store_status(d->store, store);
   json_object_object_add(store, "publishRuns", json_object_new_int64(clamp64(z->publish_runs)));
@@ -1599,6 +1610,9 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
     gnsd_trust_status(d->trust, t);
     json_object_object_add(p, "revocations", t);
   }
+  json_object *limits = json_object_new_object();
+  gnsd_resolve_limits_status(d, limits);
+  json_object_object_add(p, "limits", limits);
   varlink_call_reply(call, p);
   return 0;
 }
