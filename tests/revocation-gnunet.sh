@@ -193,6 +193,51 @@ expect "gnunet-revocation -t on p2 says the gnsd zone is revoked" "$out" 'has be
 out=$(within 60 'has been revoked' grev -c "$c1" -t "$ZA")
 expect "and on p1, flooded by p2" "$out" 'has been revoked'
 
+# --- revocations prepared ahead of time, and from files ----------------------
+# RFC 9498, 4.2: a revocation MAY be computed and signed ahead of time; it
+# must then work without the zone's key.
+ZP=$(ctl zone create kept 2>&1 | tail -n1)
+ctl record add kept www A 203.0.113.10 >/dev/null 2>&1
+out=$(ctl --difficulty "$BITS" revoke kept --prepare "$GNP_DIR/kept.rev" 2>&1)
+expect "gnsctl revoke --prepare signs into a file" "$out" 'prepared in .*kept\.rev, not published'
+expect "the file holds one revocation" "$(wc -c <"$GNP_DIR/kept.rev")" '^ *372$'
+out=$(ctl zone show kept 2>&1)
+expect "a prepared revocation is not stored" "$out" 'Revoked: no'
+out=$(ctl resolve "www.$ZP.gns.alt" --type A 2>&1)
+expect "and the zone still resolves" "$out" '203\.0\.113\.10'
+ctl zone delete kept >/dev/null 2>&1
+out=$(ctl zone show kept 2>&1)
+expect "the zone and its key are gone" "$out" "no zone named 'kept'"
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-1] ^= 1; open(sys.argv[2], "wb").write(b)' \
+  "$GNP_DIR/kept.rev" "$GNP_DIR/bad-sig.rev"
+out=$(ctl revocation publish "$GNP_DIR/bad-sig.rev" 2>&1)
+expect "a revocation with a broken signature is refused" "$out" 'signature does not verify'
+head -c 300 "$GNP_DIR/kept.rev" >"$GNP_DIR/short.rev"
+out=$(ctl revocation import "$GNP_DIR/short.rev" 2>&1)
+expect "a truncated file is refused" "$out" '300 bytes, not a revocation'
+out=$(ctl revocation show "$ZP" 2>&1)
+expect "refused revocations are not kept" "$out" 'not revoked'
+out=$(ctl revocation publish "$GNP_DIR/kept.rev" 2>&1)
+expect "gnsctl revocation publish works without the key" "$out" "zone $ZP revoked \\(published\\)"
+out=$(ctl resolve "www.$ZP.gns.alt" --type A 2>&1)
+expect "the published revocation stops the zone" "$out" 'the zone is revoked'
+out=$(within 20 'has been revoked' grev -c "$c2" -t "$ZP")
+expect "and reaches the GNUnet peer" "$out" 'has been revoked'
+
+# A file written by gnunet-revocation -f (computed, not published, on p1).
+gnunet-identity -c "$c1" -C filed >/dev/null || exit 99
+ZF=$(gnp_ztld p1 filed)
+timeout 60 gnunet-revocation -c "$c1" -R filed -f "$GNP_DIR/filed.rev" >/dev/null 2>&1
+expect "gnunet-revocation -f wrote a revocation file" "$(wc -c <"$GNP_DIR/filed.rev" 2>&1)" '^ *372$'
+out=$(grev -c "$c2" -t "$ZF" 2>&1)
+expect "gnunet-revocation -f alone revokes nothing" "$out" 'is valid'
+out=$(ctl revocation import "$GNP_DIR/filed.rev" 2>&1)
+expect "gnsctl revocation import takes gnunet-revocation's file" "$out" "zone $ZF revoked \\(imported\\)"
+out=$(ctl revocation show "$ZF" 2>&1)
+expect "gnsd stored it with its message" "$out" "$ZF: revoked at"
+out=$(within 20 'has been revoked' grev -c "$c2" -t "$ZF")
+expect "gnsd hands the imported revocation to the GNUnet peer" "$out" 'has been revoked'
+
 out=$(gnsd_env_call alt.gns.Zone.GetStatistics)
 expect "statistics show the revocation service" "$out" '"revocationService"'
 
