@@ -22,7 +22,7 @@
 #include "rrblock.h"
 #include "rrtype.h"
 #include "store.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
 #include "ztld.h"

@@ -16,7 +16,7 @@
 #include "record.h"
 #include "resolve.h"
 #include "rrblock.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "zonekey.h"
 #include "ztld.h"
 

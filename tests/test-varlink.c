@@ -14,7 +14,7 @@
 #include "check.h"
 #include "gns-util.h"
 #include "log.h"
-#include "varlink.h"
+#include "varlink-server.h"
 
 static sd_event *ev;
 static struct varlink_server *srv;
