@@ -9,8 +9,49 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
+#include <signal.h>
+#include <unistd.h>
 
 static int check_failures;
+
+/* Every test program has a time limit: a broken guard must fail the test,
+ * not hang the run (one hung CI for 29 minutes).  alarm() is armed before
+ * main() for CHECK_TIME_LIMIT seconds (environment; default below, 0 turns
+ * it off, e.g. under a debugger); when it fires, the test says so and
+ * exits 1.  A test that needs ITIMER_REAL itself pauses the watchdog with
+ * check_watchdog_pause() and resumes it with check_watchdog_resume(). */
+#ifndef CHECK_TIME_LIMIT_DEFAULT
+#define CHECK_TIME_LIMIT_DEFAULT 120
+#endif
+
+static void check_watchdog_fired(int sig) {
+  static const char msg[] = "FAIL: time limit reached (CHECK_TIME_LIMIT); the test hangs\n";
+  (void)sig;
+  (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+  _exit(1);
+}
+
+static inline void check_watchdog_resume(unsigned seconds) {
+  struct sigaction sa = {.sa_handler = check_watchdog_fired};
+  sigaction(SIGALRM, &sa, NULL);
+  alarm(seconds);
+}
+
+/* Returns the seconds left, for check_watchdog_resume(). */
+static inline unsigned check_watchdog_pause(void) {
+  return alarm(0);
+}
+
+__attribute__((constructor)) static void check_watchdog_arm(void) {
+  const char *e = getenv("CHECK_TIME_LIMIT");
+  unsigned long s = CHECK_TIME_LIMIT_DEFAULT;
+  if (e && *e) {
+    char *end;
+    s = strtoul(e, &end, 10);
+    if (*end || s > 86400) s = CHECK_TIME_LIMIT_DEFAULT;
+  }
+  if (s) check_watchdog_resume((unsigned)s);
+}
 
 #define CHECK(cond)                                                                   \
   do {                                                                                \

@@ -237,7 +237,11 @@ contains "$out" "gnsd"
 expect 0 --json status
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert "uptime" in d' <<<"$out" || fail "status --json"
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
-  setpriv --reuid=65534 --regid=65534 --clear-groups "$GNSCTL" --runtime-dir "$GNSD_RUNTIME_DIR" zone list >/dev/null 2>"$T/err"
+  # a copy of gnsctl that nobody can run: the clone may be in /root (0700)
+  nobody_tree "$GNSCTL"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$NOBODY_DIR/gnsctl" --version >/dev/null 2>&1 ||
+    setup_error "uid 65534 cannot run $NOBODY_DIR/gnsctl"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$NOBODY_DIR/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" zone list >/dev/null 2>"$T/err"
   [ $? = 1 ] || fail "an unprivileged user could list zones"
   contains "$(cat "$T/err")" "permission denied"
 fi

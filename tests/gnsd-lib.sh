@@ -56,6 +56,27 @@ stop_gnsd() {
   return $rc
 }
 
+# setup_error MSG: the test could not set itself up; a hard ERROR in the
+# harness, not a FAIL of the code under test.
+setup_error() {
+  echo "ERROR: set-up: $*"
+  exit 99
+}
+
+# nobody_tree: copy what a test runs as uid 65534 (tests/gnsdtest.py, and
+# any files given) into $TMP/nobody, readable by everyone, and check that
+# nobody can use it.  The clone may live where nobody cannot read (/root is
+# 0700).  Sets NOBODY_DIR.
+nobody_tree() {
+  NOBODY_DIR="$TMP/nobody"
+  mkdir -p "$NOBODY_DIR" || setup_error "mkdir $NOBODY_DIR"
+  cp "$TESTS_DIR/gnsdtest.py" "$@" "$NOBODY_DIR/" || setup_error "copying test files to $NOBODY_DIR"
+  chmod 0755 "$TMP" "$NOBODY_DIR" && chmod -R a+rX "$NOBODY_DIR" || setup_error "chmod $NOBODY_DIR"
+  setpriv --reuid=65534 --regid=65534 --clear-groups env PYTHONPATH="$NOBODY_DIR" \
+    "$PY" -c 'import gnsdtest' 2>"$TMP/nobody.err" ||
+    setup_error "uid 65534 cannot run $PY with gnsdtest from $NOBODY_DIR: $(cat "$TMP/nobody.err")"
+}
+
 fail() {
   echo "FAIL: $*"
   echo "--- gnsd log:"

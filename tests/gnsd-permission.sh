@@ -19,9 +19,10 @@ fi
 
 # Let nobody reach the sockets at all, so that the check inside gnsd is
 # what stops it (defence in depth behind the 0660 mode).
+nobody_tree
 chmod 0755 "$TMP" "$GNSD_RUNTIME_DIR"
 chmod 0666 "$GNSD_RUNTIME_DIR/alt.gns.Zone"
-cat > "$TMP/denied.py" <<'PYEOF'
+cat > "$NOBODY_DIR/denied.py" <<'PYEOF'
 from gnsdtest import Checker, Client, resolve_socket, zone_socket
 t = Checker("gnsd-permission")
 z = Client(zone_socket())
@@ -37,6 +38,7 @@ e, p = r.error("alt.gns.Resolve.ResolveHostname", {"name": "x.gns.alt"})
 t.eq(e, "alt.gns.Resolve.NoSuchName", "Resolve is open to everyone")
 t.done()
 PYEOF
+chmod a+r "$NOBODY_DIR/denied.py"
 cat > "$TMP/allowed.py" <<'PYEOF'
 from gnsdtest import Checker, Client, zone_socket
 t = Checker("gnsd-permission-root")
@@ -45,8 +47,8 @@ t.eq(z.call("alt.gns.Zone.CreateZone", {"name": "root"})["zone"]["name"], "root"
 t.done()
 PYEOF
 "$PY" "$TMP/allowed.py" || fail "root was refused"
-setpriv --reuid=65534 --regid=65534 --clear-groups env PYTHONPATH="$TESTS_DIR" \
-  GNSD_RUNTIME_DIR="$GNSD_RUNTIME_DIR" "$PY" "$TMP/denied.py" || fail "nobody was not refused"
+setpriv --reuid=65534 --regid=65534 --clear-groups env PYTHONPATH="$NOBODY_DIR" \
+  GNSD_RUNTIME_DIR="$GNSD_RUNTIME_DIR" "$PY" "$NOBODY_DIR/denied.py" || fail "nobody was not refused"
 # nothing changed on nobody's behalf
 "$PY" - <<'PYEOF' || fail "zones changed"
 from gnsdtest import Client, zone_socket
@@ -55,7 +57,7 @@ assert [x["name"] for x in z.call("alt.gns.Zone.ListZones")["zones"]] == ["root"
 PYEOF
 if getent group gnsd >/dev/null; then
   setpriv --reuid=65534 --regid=65534 --groups="$(getent group gnsd | cut -d: -f3)" \
-    env PYTHONPATH="$TESTS_DIR" GNSD_RUNTIME_DIR="$GNSD_RUNTIME_DIR" "$PY" - <<'PYEOF' || fail "gnsd group refused"
+    env PYTHONPATH="$NOBODY_DIR" GNSD_RUNTIME_DIR="$GNSD_RUNTIME_DIR" "$PY" - <<'PYEOF' || fail "gnsd group refused"
 from gnsdtest import Client, zone_socket
 z = Client(zone_socket())
 z.call("alt.gns.Zone.ListZones")

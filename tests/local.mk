@@ -10,3 +10,7 @@ include tests/integration.mk
 UNIT_TESTS += tests/test-util
 check_PROGRAMS += tests/test-util
 tests_test_util_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+# The time limits of tests/check.h and tests/time-limit.sh.
+check_PROGRAMS += tests/test-watchdog
+tests_test_watchdog_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
+TESTS += tests/time-limit-check.sh
