@@ -1097,7 +1097,7 @@ static int on_partial_timer(sd_event_source *src, uint64_t usec, void *userdata)
     uint64_t due = c->partial_since + s->limits.partial_usec;
     if (due <= usec) {
       s->stats.partial_closed++;
-      log_debug("varlink: closing a connection of uid %u: request incomplete for too long",
+      vlog(s, LOG_DEBUG, "varlink: closing a connection of uid %u: request incomplete for too long",
                 (unsigned)c->cred.uid);
       conn_close(c);
     } else if (!next || due < next) {
@@ -1405,7 +1405,7 @@ static bool conn_admit(struct varlink_server *s, struct varlink_conn *c) {
     if (ok) return true;
   }
   s->stats.refused++;
-  log_debug("varlink: refusing a connection of uid %u: at its connection limit",
+  vlog(s, LOG_DEBUG, "varlink: refusing a connection of uid %u: at its connection limit",
             (unsigned)c->cred.uid);
   conn_close(c);
   return false;
