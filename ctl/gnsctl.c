@@ -923,7 +923,7 @@ static void print_object_lines(json_object *o, const char *indent) {
   json_object_object_foreach(o, key, val) {
     printf("%s%-18s %s\n", indent, key,
            json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
   }
 }
 
@@ -949,6 +949,10 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
     }
     if (json_object_object_get_ex(reply, "cache", &v) && v) {
       puts("\nCache:");
+      print_object_lines(v, "  ");
+    }
+    if (json_object_object_get_ex(reply, "dnsStub", &v) && v) {
+      puts("\nDNS stub:");
       print_object_lines(v, "  ");
     }
     if (json_object_object_get_ex(reply, "store", &v) && v) {
