@@ -111,7 +111,7 @@ int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out) {
   uint64_t p = 53;
   if (port) {
     const char *e = port;
-    if (parse_u64(&e, &p) < 0 || *e || p == 0 || p > 65535) return -EINVAL;
+    if (gns_parse_u64(&e, &p) < 0 || *e || p == 0 || p > 65535) return -EINVAL;
   }
   memset(out, 0, sizeof *out);
   struct sockaddr_in *a4 = (struct sockaddr_in *)out;
