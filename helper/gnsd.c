@@ -24,26 +24,16 @@
 #include "resolve.h"
 #include "store.h"
 #include "trust.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
-
-/* The GNUnet DHT backend lives in helper/dht-gnunet.c. Until it is
- * linked in (it must be listed in helper_gnsd_SOURCES so that its strong
- * definition replaces this one), [dht] backend = gnunet reports this. */
-__attribute__((weak)) int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path,
-                                              struct gnsd_backend **out) {
-  (void)ev;
-  (void)socket_path;
-  (void)out;
-  return -EOPNOTSUPP;
-}
 
 static const struct varlink_server_info server_info = {
     .vendor = "nss-gns",
     .product = "gnsd",
     .version = PACKAGE_VERSION,
     .url = PACKAGE_BUGREPORT,
+    .log = gnsd_logv,
 };
 
 struct socket_spec {

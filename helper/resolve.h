@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The Resolve side of gnsd: alt.gns.Resolve.ResolveHostname and
- * ResolveRecords (helper/alt.gns.Resolve.varlink) on top of the core
+ * ResolveRecords (varlink/alt.gns.Resolve.varlink) on top of the core
  * resolution state machine (core/resolver.h).
  *
  * Per request: the answer cache (by name and type), else start zone
@@ -24,7 +24,7 @@
 #include "conf.h"
 #include "resolver.h"
 #include "storage.h"
-#include "varlink.h"
+#include "varlink-server.h"
 
 struct gnsd;
 struct gnsd_resolve;

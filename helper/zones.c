@@ -24,7 +24,7 @@
 #include "rrtype.h"
 #include "store.h"
 #include "trust.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
 #include "ztld.h"

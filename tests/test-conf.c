@@ -216,14 +216,14 @@ static void test_load(void) {
 int main(void) {
   for (size_t i = 0; i < GNS_ARRAY_SIZE(durations); i++) {
     uint64_t us = 12345;
-    int r = gnsd_parse_duration(durations[i].in, &us);
+    int r = gns_parse_duration(durations[i].in, &us);
     if (r != durations[i].ret) fprintf(stderr, "duration \"%s\"\n", durations[i].in);
     CHECK_INT(r, durations[i].ret);
     if (r == 0) CHECK_INT(us, durations[i].us);
   }
   for (size_t i = 0; i < GNS_ARRAY_SIZE(sizes); i++) {
     uint64_t b = 12345;
-    int r = gnsd_parse_size(sizes[i].in, &b);
+    int r = gns_parse_size(sizes[i].in, &b);
     if (r != sizes[i].ret) fprintf(stderr, "size \"%s\"\n", sizes[i].in);
     CHECK_INT(r, sizes[i].ret);
     if (r == 0) CHECK_INT(b, sizes[i].bytes);

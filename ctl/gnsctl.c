@@ -24,7 +24,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
-#include "conf.h"
+#include "units.h"
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
@@ -363,7 +363,7 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
     return 0;
   }
   uint64_t dur;
-  if (gnsd_parse_duration(c->expire, &dur) == 0) {
+  if (gns_parse_duration(c->expire, &dur) == 0) {
     us = dur;
     if (us > INT64_MAX) return usage_error("--expire '%s' is too long", c->expire);
     if (c->relative) {
