@@ -11,7 +11,7 @@
 #include <time.h>
 #include "cache.h"
 #include "dns.h"
-#include "gnsd.h"
+#include "backends.h"
 #include "gns-util.h"
 #include "interfaces.h"
 #include "label.h"
@@ -20,8 +20,6 @@
 #include "rpp.h"
 #include "rrblock.h"
 #include "rrtype.h"
-#include "store.h"
-#include "zones.h"
 #include "ztld.h"
 
 #define KEY_BLOCK 'B'
@@ -94,13 +92,7 @@ struct gnsd_resolve {
 };
 
 static uint64_t now_rt(struct gnsd_resolve *R) {
-  uint64_t t;
-  if (sd_event_now(R->ev, CLOCK_REALTIME, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return gnsd_now(R->ev);
 }
 
 /* ---- start zones ------------------------------------------------------ */
@@ -899,51 +891,4 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   add_int(d, "timeouts", ds.timeouts);
   add_int(d, "referrals", ds.referrals);
   json_object_object_add(out, "dns", d);
-}
-
-/* ---- the daemon glue -------------------------------------------------------- */
-
-static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64_t now) {
-  struct gnsd *d = userdata;
-  return gnsd_store_is_revoked(d->store, zk, now);
-}
-
-static int daemon_start_zones(void *userdata, const struct gns_suffix_map **maps, size_t *n) {
-  struct gnsd *d = userdata;
-  return gnsd_zones_start_zones(d->zones, maps, n);
-}
-
-int gnsd_resolve_init(struct gnsd *d) {
-  struct gnsd_resolve *R;
-  int rc = gnsd_resolve_new(d->event, &d->conf, &R);
-  if (rc < 0) return rc;
-  gnsd_resolve_set_backends(R, d->backends, d->n_backends);
-  gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
-  if (d->zones) gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
-  rc = gnsd_resolve_add_interface(R, d->resolve_server);
-  if (rc < 0) {
-    gnsd_resolve_free(R);
-    return rc;
-  }
-  d->resolve = R;
-  return 0;
-}
-
-void gnsd_resolve_reload(struct gnsd *d) {
-  if (!d->resolve) return;
-  gnsd_resolve_configure(d->resolve, &d->conf);
-  gnsd_resolve_set_backends(d->resolve, d->backends, d->n_backends);
-}
-
-void gnsd_resolve_status(struct gnsd *d, json_object *cache) {
-  if (d->resolve) gnsd_resolve_stats(d->resolve, cache);
-}
-
-void gnsd_resolve_done(struct gnsd *d) {
-  gnsd_resolve_free(d->resolve);
-  d->resolve = NULL;
-}
-
-void gnsd_resolve_invalidate(struct gnsd *d) {
-  if (d && d->resolve) gnsd_resolve_flush(d->resolve);
 }

@@ -11,9 +11,9 @@
  * are stored in the first), and the DNS client for GNS2DNS/redirects to
  * DNS. Every request has a deadline ([resolver] timeout).
  *
- * Two layers: the engine (struct gnsd_resolve, no knowledge of the
- * daemon; unit tested on its own) and the daemon glue that gnsd.c and
- * zones.c call with struct gnsd. */
+ * It knows nothing of the daemon: gnsd.c hands it the backends, the
+ * revocation check and the start zones, and flushes it when the zone
+ * service reports a change. Unit tested on its own. */
 #ifndef GNSD_RESOLVE_H
 #define GNSD_RESOLVE_H
 
@@ -26,28 +26,7 @@
 #include "storage.h"
 #include "varlink-server.h"
 
-struct gnsd;
 struct gnsd_resolve;
-
-/* ---- the daemon glue ------------------------------------------------------
- * gnsd.c calls, in this order:
- *   gnsd_resolve_init     after the store, the backends, d->zones and both
- *                         varlink servers exist; registers alt.gns.Resolve
- *                         on d->resolve_server and sets d->resolve.
- *   gnsd_resolve_reload   after SIGHUP replaced d->conf (and the backends).
- *   gnsd_resolve_status   for Zone.GetStatistics: fill the "cache" object.
- *   gnsd_resolve_done     at shutdown, before the servers are freed:
- *                         completes every call still in flight.
- * zones.c calls gnsd_resolve_invalidate whenever local zone data (blocks),
- * start zones or revocations change: answers are cached until their
- * earliest record expiration, so they must be dropped then. */
-int gnsd_resolve_init(struct gnsd *d);
-void gnsd_resolve_reload(struct gnsd *d);
-void gnsd_resolve_status(struct gnsd *d, json_object *cache);
-void gnsd_resolve_done(struct gnsd *d);
-void gnsd_resolve_invalidate(struct gnsd *d);
-
-/* ---- the engine ------------------------------------------------------------ */
 
 /* Takes [resolver] and [cache] (and [start-zones], used when no start
  * zone function is set) from conf. */
