@@ -207,16 +207,6 @@ static void zrecs_free(struct zrec *v, size_t n) {
   free(v);
 }
 
-static bool is_exclusive_type(uint32_t t) {
-  return gns_rrtype_is_delegation(t) || t == GNS_TYPE_REDIRECT || t == GNS_TYPE_GNS2DNS;
-}
-
-/* May a non-supplemental record of this type share a label with the
- * exclusive type excl? (RFC 9498, 5.2.2: GNS2DNS goes with DS.) */
-static bool fits_exclusive(uint32_t excl, uint32_t type) {
-  return type == excl || (excl == GNS_TYPE_GNS2DNS && type == 43 /* DS */);
-}
-
 /* Parse and check one ZoneRecord. On error *field names the member and
  * *why says what is wrong. */
 static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t now,
@@ -264,14 +254,14 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
 
   *field = "label";
   bool apex = strcmp(out->label, GNS_LABEL_APEX) == 0;
-  if (apex && is_exclusive_type(type)) {
+  if (apex && gns_record_type_is_exclusive(type)) {
     /* RFC 9498, 5.1 and 5.2 */
     *why = "zone delegation and redirection records are not allowed under the apex label \"@\"";
     return -EINVAL;
   }
   /* RFC 9498, 5.1 and 5.2: these MUST have the CRITICAL flag set; we set
    * it rather than make every client remember. */
-  if (is_exclusive_type(type)) flags |= GNS_RF_CRITICAL;
+  if (gns_record_type_is_exclusive(type)) flags |= GNS_RF_CRITICAL;
 
   *field = "expiration";
   json_object *jexp = varlink_param(obj, "expiration");
@@ -354,71 +344,23 @@ static int cmp_label(const void *a, const void *b) {
   return strcmp(a, b);
 }
 
-/* Check the records of one label. On a violation *bad is the record to
- * blame (a new one where possible) and *why the rule. */
+/* Check the records of one label (stored ones first, as cmp_zrec_ptr
+ * orders them) with RFC 9498, 5's rules. On a violation *bad is the
+ * record to blame (a new one where possible) and *why the rule. */
 static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **bad,
                            const char **why) {
-  uint32_t excl = 0;
-  unsigned active = 0;
-  const struct zrec *first_new = NULL;
-  for (size_t i = 0; i < n; i++)
-    if (v[i]->index >= 0 && !first_new) first_new = v[i];
-  /* The RDATA of the published part must fit in a block (checked first:
-   * it also bounds the pairwise checks below). */
-  {
-    struct gns_record *pub = calloc(n ? n : 1, sizeof *pub);
-    if (!pub) return -ENOMEM;
-    size_t k = 0, size = 0;
-    for (size_t i = 0; i < n; i++)
-      if (!(v[i]->rd.flags & GNS_RF_PRIVATE)) pub[k++] = v[i]->rd;
-    int r = gns_rdata_size(pub, k, &size);
-    free(pub);
-    if (r < 0 || size > GNS_RDATA_MAX || n > GNS_RDATA_MAX / GNS_RECORD_HEADER_LEN) {
-      *bad = first_new;
-      *why = "the record set of this label is too large for one block";
-      return -EINVAL;
-    }
-  }
+  struct gns_record *rd = calloc(n ? n : 1, sizeof *rd);
+  if (!rd) return -ENOMEM;
+  size_t n_old = 0;
   for (size_t i = 0; i < n; i++) {
-    const struct gns_record *rd = &v[i]->rd;
-    *bad = v[i]->index >= 0 ? v[i] : first_new;
-    for (size_t j = 0; j < i; j++) {
-      const struct gns_record *o = &v[j]->rd;
-      if (o->type == rd->type && o->data_len == rd->data_len &&
-          (o->flags & GNS_RF_SHADOW) == (rd->flags & GNS_RF_SHADOW) &&
-          memcmp(o->data, rd->data, rd->data_len) == 0) {
-        *why = "duplicate record (same type and value)";
-        return -EINVAL;
-      }
-    }
-    if (rd->flags & GNS_RF_SUPPLEMENTAL) continue;
-    if (is_exclusive_type(rd->type) && !excl) {
-      excl = rd->type;
-      /* everything non-supplemental before it must be compatible */
-      for (size_t j = 0; j < i; j++) {
-        const struct gns_record *o = &v[j]->rd;
-        if (!(o->flags & GNS_RF_SUPPLEMENTAL) && !fits_exclusive(excl, o->type)) goto violation;
-      }
-    }
-    if (excl) {
-      if (!fits_exclusive(excl, rd->type)) goto violation;
-      if (excl != GNS_TYPE_GNS2DNS && rd->type == excl && !(rd->flags & GNS_RF_SHADOW) &&
-          ++active > 1)
-        goto violation;
-    }
+    rd[i] = v[i]->rd;
+    if (v[i]->index < 0) n_old = i + 1;
   }
-  return 0;
-violation:
-  if (gns_rrtype_is_delegation(excl))
-    *why = "a zone delegation (PKEY/EDKEY) must be the only non-supplemental record under its "
-           "label (RFC 9498, 5.1)";
-  else if (excl == GNS_TYPE_REDIRECT)
-    *why = "a REDIRECT must be the only non-supplemental record under its label "
-           "(RFC 9498, 5.2.1)";
-  else
-    *why = "GNS2DNS records allow no other non-supplemental records under their label "
-           "(RFC 9498, 5.2.2)";
-  return -EINVAL;
+  size_t b = n;
+  int r = gns_record_set_check(rd, n, n_old, &b, why);
+  free(rd);
+  *bad = b < n ? v[b] : NULL;
+  return r;
 }
 
 /* End a transaction: commit if r is 0 (and return the commit's result),
