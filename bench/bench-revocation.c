@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "pow-run.h"
 #include "revocation.h"
 #include "gns-util.h"
 
@@ -60,7 +61,7 @@ static double run_rate(unsigned threads, uint64_t n) {
   gns_revocation_state_init(&st, &zk, 1700000000000000ull, GNS_REVOCATION_D);
   struct stop_at s = {st.tried, n};
   double t0 = now_s();
-  int r = gns_revocation_pow_run(&st, threads, stop_after, &s);
+  int r = pow_run(&st, threads, stop_after, &s);
   double t = now_s() - t0;
   if (r != -ECANCELED) {
     fprintf(stderr, "pow_run: %s\n", strerror(-r));

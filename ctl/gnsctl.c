@@ -28,6 +28,7 @@
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
+#include "pow-run.h"
 #include "revocation.h"
 #include "rpp.h"
 #include "rrtype.h"
@@ -868,7 +869,7 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   /* The top Z of N candidates average about log2(N/Z) + 1.4 zero bits. */
   double need = (double)GNS_REVOCATION_Z * __builtin_powi(2.0, (int)c->difficulty) / 2.6;
   pr.expected = need > 1e18 ? (uint64_t)1e18 : (uint64_t)need;
-  r = gns_revocation_pow_run(&st, 0, progress_cb, &pr);
+  r = pow_run(&st, 0, progress_cb, &pr);
   if (pr.tty) fputc('\n', stderr);
   int se = save_state(path, &st);
   if (r == -ECANCELED) {

@@ -1293,63 +1293,6 @@ static int m_publish(struct varlink_call *call, json_object *params, void *userd
   return reply_count(call, "blocks", blocks);
 }
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-int gnsd_zones_make_revocation(const struct gns_zone_priv *priv, uint64_t timestamp,
-                               const uint64_t pows[GNS_REVOCATION_Z], unsigned difficulty,
-                               uint64_t now, uint8_t msg[GNS_REVOCATION_LEN], uint64_t *expires,
-                               const char **why) {
-  struct gns_zone_key pub;
-  int r = gns_zone_priv_public(priv, &pub);
-  if (r < 0) {
-    *why = "the zone key is damaged";
-    return r;
-  }
-  uint64_t sorted[GNS_REVOCATION_Z];
-  memcpy(sorted, pows, sizeof sorted);
-  qsort(sorted, GNS_REVOCATION_Z, sizeof sorted[0], cmp_u64);
-  for (unsigned i = 1; i < GNS_REVOCATION_Z; i++) {
-    if (sorted[i] == sorted[i - 1]) {
-      *why = "duplicate proof-of-work values";
-      return -EINVAL;
-    }
-  }
-  /* RFC 9498, 4.2: D' is the average of the leading zeros of all Z POWs. */
-  struct gns_revocation_state st;
-  gns_revocation_state_init(&st, &pub, timestamp, difficulty);
-  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
-    unsigned zeros = 0;
-    r = gns_revocation_pow_score(sorted[i], timestamp, &pub, &zeros);
-    if (r < 0) {
-      *why = "cannot compute the proof of work";
-      return r;
-    }
-    st.best[i] = sorted[i];
-    st.best_zeros[i] = zeros;
-  }
-  st.found = GNS_REVOCATION_Z;
-  if (!gns_revocation_state_done(&st)) {
-    *why = "proof of work too weak for the required difficulty";
-    return -EINVAL;
-  }
-  uint64_t exp =
-      add_sat(timestamp, gns_revocation_validity(gns_revocation_state_average(&st), difficulty));
-  if (exp <= now) {
-    *why = "timestamp too old: this revocation would already have expired";
-    return -ESTALE;
-  }
-  r = gns_revocation_sign(&st, priv, msg);
-  if (r < 0) {
-    *why = "the proof of work does not verify";
-    return r == -ENOMEM ? r : -EINVAL;
-  }
-  *expires = exp;
-  return 0;
-}
-
 static int parse_u64_string(const char *s, uint64_t *out) {
   if (!s || !*s || strlen(s) > 20) return -EINVAL;
   uint64_t v = 0;
@@ -1387,8 +1330,8 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
   uint8_t msg[GNS_REVOCATION_LEN];
   uint64_t expires = 0;
   const char *why = NULL;
-  int r = gnsd_zones_make_revocation(&zone.priv, (uint64_t)ts, pows, z->conf->revocation_difficulty,
-                                     zones_now(z), msg, &expires, &why);
+  int r = gns_revocation_create(&zone.priv, (uint64_t)ts, pows, z->conf->revocation_difficulty,
+                                zones_now(z), msg, &expires, &why);
   gns_zone_priv_wipe(&zone.priv);
   if (r == -ENOMEM) return r;
   if (r == -ESTALE) return reply_invalid(call, "timestamp", why, -1);

@@ -65,14 +65,4 @@ int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks)
  * publishRuns, publishErrors, lastPublished, nextPublish. */
 void gnsd_zones_stats(const struct gnsd_zones *z, json_object *out);
 
-/* The signed revocation message for (priv, timestamp, pows) at the given
- * difficulty, checked as a verifier would at now. *why says what is wrong
- * on -EINVAL (weak or duplicate POWs), -ESTALE (the revocation would
- * already have expired). *expires gets its expiration. Costs 2 * Z
- * Argon2id runs. Exposed for tests with the RFC's difficulty-5 vectors. */
-int gnsd_zones_make_revocation(const struct gns_zone_priv *priv, uint64_t timestamp,
-                               const uint64_t pows[GNS_REVOCATION_Z], unsigned difficulty,
-                               uint64_t now, uint8_t msg[GNS_REVOCATION_LEN], uint64_t *expires,
-                               const char **why);
-
 #endif

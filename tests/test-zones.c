@@ -2,8 +2,7 @@
 /* The zone master in one process: records added over alt.gns.Zone come
  * out as RRBLOCKs that open with the zone key (private records left out,
  * relative expirations made absolute), go to every backend, are withdrawn
- * when their label empties and are re-published before they expire. And
- * the revocation path with the RFC 9498 D.3 vector at its difficulty. */
+ * when their label empties and are re-published before they expire. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +15,6 @@
 #include "backends.h"
 #include "conf.h"
 #include "log.h"
-#include "rfc9498-vectors.h"
 #include "rrblock.h"
 #include "store.h"
 #include "varlink-server.h"
@@ -216,49 +214,6 @@ static void test_publish(void) {
   CHECK_INT(gnsd_zones_publish(zones, "nope", &blocks), -ENOENT);
 }
 
-/* RFC 9498, D.3: the PKEY zone revocation, difficulty 5. */
-static void test_revocation(void) {
-  const struct rfc9498_revocation_vector *v = &rfc9498_revocation_vectors[0];
-  CHECK_INT(v->ztype, GNS_ZTYPE_PKEY);
-  uint8_t dkey[32];
-  check_hex(v->d, dkey, sizeof dkey);
-  struct gns_zone_priv priv;
-  CHECK_INT(gns_zone_priv_from_bytes(GNS_ZTYPE_PKEY, dkey, 32, &priv), 0);
-  uint8_t proof[GNS_REVOCATION_LEN];
-  size_t plen = check_hex(v->proof, proof, sizeof proof);
-  CHECK_INT(plen, GNS_REVOCATION_LEN);
-  uint64_t ts = gns_get_u64(proof), pows[GNS_REVOCATION_Z];
-  /* hand them over shuffled: gnsd sorts */
-  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++)
-    pows[i] = gns_get_u64(proof + 16 + 8 * ((i * 7) % GNS_REVOCATION_Z));
-  uint8_t msg[GNS_REVOCATION_LEN];
-  uint64_t expires = 0, now = ts + 1000000;
-  const char *why = NULL;
-  CHECK_INT(gnsd_zones_make_revocation(&priv, ts, pows, 5, now, msg, &expires, &why), 0);
-  /* same POWs, key and (deterministic RFC 6979) signature as the RFC;
-   * only the informational TTL is ours */
-  CHECK_MEM(msg, proof, 8);
-  CHECK_MEM(msg + 16, proof + 16, GNS_REVOCATION_LEN - 16);
-  struct gns_zone_key zk;
-  uint64_t vexp = 0;
-  CHECK_INT(gns_revocation_verify(msg, sizeof msg, 5, now, &zk, &vexp), 0);
-  CHECK_INT(vexp, expires);
-  CHECK(expires > ts + GNS_REVOCATION_EPOCH_US);
-
-  /* the difficulty in use is far above the vector's */
-  CHECK_INT(gnsd_zones_make_revocation(&priv, ts, pows, GNS_REVOCATION_D, now, msg, &expires, &why),
-            -EINVAL);
-  /* too late */
-  CHECK_INT(gnsd_zones_make_revocation(&priv, ts, pows, 5, ts + 100 * GNS_REVOCATION_EPOCH_US, msg,
-                                       &expires, &why),
-            -ESTALE);
-  /* a repeated POW */
-  pows[3] = pows[4];
-  CHECK_INT(gnsd_zones_make_revocation(&priv, ts, pows, 5, now, msg, &expires, &why), -EINVAL);
-  CHECK_STR(why, "duplicate proof-of-work values");
-  gns_zone_priv_wipe(&priv);
-}
-
 int main(void) {
   gnsd_log_init("test-zones", LOG_CRIT);
   char dir[] = "/tmp/test-zones-XXXXXX";
@@ -284,7 +239,6 @@ int main(void) {
   client = sv[1];
 
   test_publish();
-  test_revocation();
 
   close(client);
   varlink_server_free(server);
