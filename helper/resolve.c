@@ -77,6 +77,8 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
+  gnsd_clock_fn clock; /* NULL: the daemon's clock (gnsd_now) */
+  void *clock_ud;
   /* start zones: a function (zones.c), else [start-zones] (owned) */
   gnsd_start_zones_fn start_zones;
   void *start_zones_ud;
@@ -92,7 +94,12 @@ struct gnsd_resolve {
 };
 
 static uint64_t now_rt(struct gnsd_resolve *R) {
-  return gnsd_now(R->ev);
+  return R->clock ? R->clock(R->clock_ud) : gnsd_now(R->ev);
+}
+
+void gnsd_resolve_set_clock(struct gnsd_resolve *R, gnsd_clock_fn fn, void *userdata) {
+  R->clock = fn;
+  R->clock_ud = userdata;
 }
 
 /* ---- start zones ------------------------------------------------------ */

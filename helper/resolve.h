@@ -55,6 +55,11 @@ void gnsd_resolve_set_revocation_check(struct gnsd_resolve *r, gnsd_revoked_fn f
 typedef int (*gnsd_start_zones_fn)(void *userdata, const struct gns_suffix_map **maps, size_t *n);
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *r, gnsd_start_zones_fn fn, void *userdata);
 
+/* The wall clock (realtime microseconds) that expirations are compared
+ * with; without one, the daemon's (gnsd_now). Tests move time with it. */
+typedef uint64_t (*gnsd_clock_fn)(void *userdata);
+void gnsd_resolve_set_clock(struct gnsd_resolve *r, gnsd_clock_fn fn, void *userdata);
+
 /* Drop cached answers and blocks. */
 void gnsd_resolve_flush(struct gnsd_resolve *r);
 
