@@ -42,6 +42,16 @@
 
 #define ERR(x) "alt.gns.Resolve." x
 
+/* What a request is doing. Callbacks (backends, DNS) only move the state;
+ * drive() acts on it in a loop until the request must wait. */
+enum req_state {
+  REQ_STEP,      /* the resolution can take its next step */
+  REQ_FETCH,     /* block q->q wanted: ask backend q->bidx next */
+  REQ_GET,       /* a GET for q->q is in flight at q->cur */
+  REQ_GET_FOUND, /* it delivered a valid block: cancel the rest of it */
+  REQ_DNS,       /* a DNS query (q->dnsq) is in flight */
+};
+
 struct req {
   struct gnsd_resolve *R;
   struct req *prev, *next;
@@ -53,18 +63,16 @@ struct req {
   uint8_t key[NAME_MAX_LEN + 8];
   size_t klen;
   struct gns_resolution *res;
+  enum req_state state;
   /* the block wanted now */
   uint8_t q[GNS_Q_LEN];
-  bool fetching, get_active, get_done, in_get, got;
   size_t bidx;
   struct gnsd_backend *cur;
   struct gnsd_get *get;
   int backend_error;
-  /* DNS */
   struct gnsd_dns_query *dnsq;
-  bool dns_active;
   sd_event_source *deadline, *kick;
-  bool driving, again;
+  bool driving; /* drive() is on the stack: callbacks leave it to that loop */
 };
 
 struct gnsd_resolve {
@@ -152,7 +160,7 @@ static bool hook_revoked(void *userdata, const struct gns_zone_key *zk) {
 
 static void req_free(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->get_active && !q->get_done && q->get && q->cur->ops->get_cancel)
+  if ((q->state == REQ_GET || q->state == REQ_GET_FOUND) && q->get && q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
   gns_resolution_free(q->res);
@@ -451,6 +459,7 @@ static int on_kick(sd_event_source *s, void *userdata) {
 }
 
 static void kick(struct req *q) {
+  if (q->driving) return; /* the loop on the stack sees the new state */
   if (!q->kick && sd_event_add_defer(q->R->ev, &q->kick, on_kick, q) < 0) {
     q->kick = NULL;
     drive(q);
@@ -459,17 +468,24 @@ static void kick(struct req *q) {
   sd_event_source_set_enabled(q->kick, SD_EVENT_ONESHOT);
 }
 
+/* A backend's answer to GET(q->q). Called from inside the backend, maybe
+ * from inside its get(): it moves the state and lets drive() act later
+ * (a cancel must not run inside the backend's own callback). */
 static void on_block(void *userdata, const uint8_t *block, size_t len, int error) {
   struct req *q = userdata;
   struct gnsd_resolve *R = q->R;
-  if (!block) {
-    q->get_done = true;
+  if (!block) { /* the GET is over; the handle is gone */
     q->get = NULL;
-    if (error < 0) q->backend_error = error;
-    if (!q->in_get) kick(q);
+    if (q->state == REQ_GET) {
+      if (error < 0) q->backend_error = error;
+      q->state = REQ_FETCH;
+    } else if (q->state == REQ_GET_FOUND) {
+      q->state = REQ_STEP;
+    }
+    kick(q);
     return;
   }
-  if (q->got || !q->fetching) return;
+  if (q->state != REQ_GET) return;
   /* RFC 9498, 7.2: a block failing the checks "MUST be ignored and ...
    * the storage lookup GET(q) MUST continue to look for other RRBLOCKs" */
   int rc = gns_resolution_supply_block(q->res, block, len, now_rt(R));
@@ -477,7 +493,7 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
     R->st.bad_blocks++;
     return;
   }
-  q->got = true;
+  q->state = REQ_GET_FOUND;
   R->st.blocks++;
   uint64_t exp = gns_rrblock_expiration(block, len), now = now_rt(R);
   uint8_t key[1 + GNS_Q_LEN];
@@ -487,52 +503,38 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
   /* a block found in the DHT is kept in the embedded store */
   if (q->bidx > 1 && R->backends[0] && R->backends[0]->ops->put)
     R->backends[0]->ops->put(R->backends[0], q->q, block, len, exp);
-  if (!q->in_get) kick(q);
+  kick(q);
 }
 
-/* Advance the block fetch for q->q: 1 = a block (or "none") was supplied,
- * 0 = waiting for a backend, negative = storage failure. */
-static int fetch_advance(struct req *q) {
+/* REQ_FETCH: ask the next backend, or tell the resolution there is no
+ * block when every backend has answered without one. */
+static int fetch_next(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  for (;;) {
-    if (q->got) {
-      if (q->get_active && !q->get_done && q->get && q->cur->ops->get_cancel)
-        q->cur->ops->get_cancel(q->cur, q->get);
-      q->get = NULL;
-      q->get_active = q->got = q->fetching = false;
-      return 1;
-    }
-    if (q->get_active && !q->get_done) return 0;
-    q->get_active = false;
-    if (q->bidx >= R->n_backends) {
-      q->fetching = false;
-      if (q->backend_error < 0) return -EIO;
-      gns_resolution_supply_block(q->res, NULL, 0, now_rt(R));
-      return 1;
-    }
-    struct gnsd_backend *b = R->backends[q->bidx++];
-    q->cur = b;
-    q->get = NULL;
-    q->get_active = true;
-    q->get_done = false;
-    q->in_get = true;
-    int rc = b->ops->get(b, q->q, on_block, q, &q->get);
-    q->in_get = false;
-    if (rc < 0) {
-      q->backend_error = rc;
-      q->get_active = false;
-      q->get = NULL;
-    }
+  if (q->bidx >= R->n_backends) {
+    if (q->backend_error < 0) return -EIO;
+    q->state = REQ_STEP;
+    return gns_resolution_supply_block(q->res, NULL, 0, now_rt(R)) < 0 ? -EIO : 0;
   }
+  struct gnsd_backend *b = R->backends[q->bidx++];
+  q->cur = b;
+  q->get = NULL;
+  q->state = REQ_GET;
+  int rc = b->ops->get(b, q->q, on_block, q, &q->get);
+  if (rc < 0) { /* no GET started: try the next backend */
+    q->backend_error = rc;
+    q->get = NULL;
+    q->state = REQ_FETCH;
+  }
+  return 0;
 }
 
+/* REQ_STEP after GNS_STEP_NEED_BLOCK: the block cache, else the backends. */
 static void fetch_begin(struct req *q, const uint8_t qv[GNS_Q_LEN]) {
   struct gnsd_resolve *R = q->R;
   memcpy(q->q, qv, GNS_Q_LEN);
   q->bidx = 0;
   q->backend_error = 0;
-  q->got = q->get_active = q->get_done = false;
-  q->fetching = true;
+  q->state = REQ_FETCH;
   uint8_t key[1 + GNS_Q_LEN];
   key[0] = KEY_BLOCK;
   memcpy(key + 1, qv, GNS_Q_LEN);
@@ -543,38 +545,51 @@ static void fetch_begin(struct req *q, const uint8_t qv[GNS_Q_LEN]) {
     /* verified before for this q: decrypt only */
     if (gns_resolution_supply_verified_block(q->res, v, vl, now) == 0) {
       R->st.block_cache_hits++;
-      q->fetching = false;
+      q->state = REQ_STEP;
       return;
     }
     gnsd_cache_remove(R->cache, key, sizeof(key));
   }
 }
 
+/* dns.c never calls back from inside gnsd_dns_query (dns.h). */
 static void on_dns(void *userdata, int error, const struct gns_record *rd, size_t n) {
   struct req *q = userdata;
   q->dnsq = NULL;
-  q->dns_active = false;
+  if (q->state != REQ_DNS) return;
   gns_resolution_supply_dns(q->res, error == -ETIMEDOUT ? -EIO : error, rd, n);
-  drive(q);
+  q->state = REQ_STEP;
+  if (!q->driving) drive(q);
 }
 
+/* Act on the state until the request waits (GET or DNS in flight) or is
+ * finished (and freed). Re-entered from a callback, it leaves the work to
+ * the loop already running: that loop reads the state after every
+ * action, so nothing a callback did is lost. */
 static void drive(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->driving) {
-    q->again = true;
-    return;
-  }
+  if (q->driving) return;
   q->driving = true;
   for (;;) {
-    if (q->fetching) {
-      int rc = fetch_advance(q);
-      if (rc < 0) {
+    switch (q->state) {
+    case REQ_GET:
+    case REQ_DNS:
+      q->driving = false;
+      return; /* a callback moves the state */
+    case REQ_GET_FOUND:
+      if (q->get && q->cur->ops->get_cancel) q->cur->ops->get_cancel(q->cur, q->get);
+      q->get = NULL;
+      q->state = REQ_STEP;
+      continue;
+    case REQ_FETCH:
+      if (fetch_next(q) < 0) {
         finish_error(q, -EIO);
         return;
       }
-      if (rc == 0) break;
+      continue;
+    case REQ_STEP:
+      break;
     }
-    if (q->dns_active) break;
     struct gns_step st;
     if (gns_resolution_step(q->res, now_rt(R), &st) < 0) {
       finish_error(q, -EIO);
@@ -586,24 +601,22 @@ static void drive(struct req *q) {
     }
     if (st.kind == GNS_STEP_NEED_DNS) {
       R->st.dns_queries++;
-      q->dns_active = true;
+      q->state = REQ_DNS;
       int rc = gnsd_dns_query(R->dns, st.dns_name, st.dns_type, st.dns_servers, st.n_dns_servers,
                               on_dns, q, &q->dnsq);
       if (rc < 0) {
-        q->dns_active = false;
+        q->dnsq = NULL;
         gns_resolution_supply_dns(q->res, -EIO, NULL, 0);
-        continue;
+        q->state = REQ_STEP;
       }
-      break;
+      continue;
     }
-    if (st.kind == GNS_STEP_DONE) {
+    if (st.kind == GNS_STEP_DONE)
       finish_ok(q);
-      return;
-    }
-    finish_error(q, gns_resolution_error(q->res));
+    else
+      finish_error(q, gns_resolution_error(q->res));
     return;
   }
-  q->driving = false;
 }
 
 static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -836,13 +849,13 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   /* a GET on a backend that went away will never call back: stop
    * waiting for it and let the request go on with the next backend */
   for (struct req *q = R->reqs; q; q = q->next) {
-    if (!q->get_active || q->get_done) continue;
+    if (q->state != REQ_GET && q->state != REQ_GET_FOUND) continue;
     bool present = false;
     for (size_t i = 0; i < R->n_backends && !present; i++)
       present = R->backends[i] == q->cur;
     if (present) continue;
     q->get = NULL;
-    q->get_done = true;
+    q->state = q->state == REQ_GET ? REQ_FETCH : REQ_STEP;
     if (q->bidx > R->n_backends) q->bidx = R->n_backends;
     kick(q);
   }
