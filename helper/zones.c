@@ -713,22 +713,34 @@ static int reply_zone(struct varlink_call *call, struct gnsd_zones *z,
 }
 
 /* Look up the zone named by params[key]; replies and returns false on
- * failure. The caller wipes out->priv. */
-static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
-                     const char *key, struct gnsd_zone *out) {
+ * failure. Only methods that sign ask for the private key (with_priv);
+ * their caller wipes out->priv. */
+static bool lookup_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                        const char *key, bool with_priv, struct gnsd_zone *out) {
   const char *name = varlink_param_string(params, key), *why;
   char norm[GNSD_ZONE_NAME_MAX + 1];
   if (zone_name_normalize(name, norm, &why) < 0) {
     reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
     return false;
   }
-  int r = gnsd_store_zone_get(z->store, norm, out);
+  int r = with_priv ? gnsd_store_zone_get(z->store, norm, out)
+                    : gnsd_store_zone_get_public(z->store, norm, out);
   if (r < 0) {
     if (reply_errno(call, r, name) < 0)
       varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
     return false;
   }
   return true;
+}
+
+static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                     const char *key, struct gnsd_zone *out) {
+  return lookup_zone(call, z, params, key, false, out);
+}
+
+static bool get_signing_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                             const char *key, struct gnsd_zone *out) {
+  return lookup_zone(call, z, params, key, true, out);
 }
 
 /* A zone named by a local zone's name or by a zTLD: its key and, if
@@ -741,21 +753,19 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
   const char *why;
   struct gnsd_zone zone;
   int r = -ENOENT;
-  if (zone_name_normalize(zname, norm, &why) == 0) r = gnsd_store_zone_get(z->store, norm, &zone);
+  if (zone_name_normalize(zname, norm, &why) == 0)
+    r = gnsd_store_zone_get_public(z->store, norm, &zone);
   if (zone_id) *zone_id = 0;
   if (r == 0) {
     *zk = zone.pub;
     if (zone_id) *zone_id = zone.id;
-    gns_zone_priv_wipe(&zone.priv);
   } else if (r == -ENOENT) {
     if (gns_ztld_decode(zname, strlen(zname), zk) < 0) {
       *ret = reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
       return false;
     }
-    if (zone_id && gnsd_store_zone_get_by_key(z->store, zk, &zone) == 0) {
+    if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0)
       *zone_id = zone.id;
-      gns_zone_priv_wipe(&zone.priv);
-    }
   } else {
     *ret = reply_errno(call, r, zname);
     return false;
@@ -764,13 +774,13 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
 }
 
 /* The parameters of methods that take just "name", a local zone: check
- * them and look the zone up. False after an error reply; the caller
- * wipes out->priv. */
+ * them and look the zone up (with its private key if with_priv: the
+ * caller wipes it). False after an error reply. */
 static bool named_zone_params(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
-                              struct gnsd_zone *out) {
+                              bool with_priv, struct gnsd_zone *out) {
   static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
                                                 {NULL, VARLINK_ANY, false}};
-  return check_params(call, params, fields) && get_zone(call, z, params, "name", out);
+  return check_params(call, params, fields) && lookup_zone(call, z, params, "name", with_priv, out);
 }
 
 static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char *name,
@@ -787,15 +797,13 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
   if (r == -EEXIST) {
     /* the name, or the key under another name? */
     struct gnsd_zone other;
-    if (gnsd_store_zone_get(z->store, name, &other) == 0) {
-      gns_zone_priv_wipe(&other.priv);
+    if (gnsd_store_zone_get_public(z->store, name, &other) == 0) {
       gns_zone_priv_wipe(priv);
       return reply_name_error(call, ERR_PREFIX "ZoneExists", name);
     }
-    if (gnsd_store_zone_get_by_key(z->store, &pub, &other) == 0) {
+    if (gnsd_store_zone_get_public_by_key(z->store, &pub, &other) == 0) {
       char why[160];
       snprintf(why, sizeof why, "this key is already the zone \"%s\"", other.name);
-      gns_zone_priv_wipe(&other.priv);
       gns_zone_priv_wipe(priv);
       return reply_invalid(call, "key", why, -1);
     }
@@ -805,14 +813,12 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
     return reply_errno(call, r, name);
   }
   snprintf(zone.name, sizeof zone.name, "%s", name);
-  zone.priv = *priv;
   zone.pub = pub;
   zone.created = now;
   gns_zone_priv_wipe(priv);
   map_invalidate(z);
   log_info("zones: zone %s (%s) added", name, ztype_name(pub.ztype));
   reply_zone(call, z, &zone);
-  gns_zone_priv_wipe(&zone.priv);
   return 0;
 }
 
@@ -881,7 +887,7 @@ static int m_import_key(struct varlink_call *call, json_object *params, void *us
 static int m_export_key(struct varlink_call *call, json_object *params, void *userdata) {
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
+  if (!named_zone_params(call, z, params, true, &zone)) return 0;
   char key[64];
   int r = gns_base32_encode(zone.priv.d, sizeof zone.priv.d, key, sizeof key);
   gns_zone_priv_wipe(&zone.priv);
@@ -899,8 +905,7 @@ static int m_export_key(struct varlink_call *call, json_object *params, void *us
 static int m_get_zone(struct varlink_call *call, json_object *params, void *userdata) {
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
+  if (!named_zone_params(call, z, params, false, &zone)) return 0;
   return reply_zone(call, z, &zone);
 }
 
@@ -940,8 +945,7 @@ static int withdraw_block(void *userdata, int64_t zone_id, const char *label, co
 static int m_delete_zone(struct varlink_call *call, json_object *params, void *userdata) {
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
+  if (!named_zone_params(call, z, params, false, &zone)) return 0;
   struct gnsd_store *s = z->store;
   int r = gnsd_store_begin(s);
   if (r == 0) {
@@ -965,7 +969,7 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
 static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
                          json_object *jrecords, bool single, bool replace) {
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) return 0;
+  if (!get_signing_zone(call, z, params, "zone", &zone)) return 0;
   size_t n_new = single ? 1 : json_object_array_length(jrecords);
   if (n_new > MAX_IMPORT_RECORDS) {
     gns_zone_priv_wipe(&zone.priv);
@@ -1121,7 +1125,6 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
   if (l && record_label_normalize(l, label, &why) < 0) return reply_invalid(call, "label", why, -1);
   struct gnsd_zone zone;
   if (!get_zone(call, z, params, "zone", &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
   json_object *array = json_object_new_array();
   int r = gnsd_store_record_foreach(z->store, zone.id, l ? label : NULL, list_record, array);
   if (r < 0) {
@@ -1158,7 +1161,7 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
     if (r < 0) return reply_invalid(call, "value", reason ? reason : "malformed value", -1);
   }
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) {
+  if (!get_signing_zone(call, z, params, "zone", &zone)) { /* it re-publishes */
     free(data);
     return 0;
   }
@@ -1253,10 +1256,8 @@ static void start_zone_entry(struct start_list_ctx *c, const char *suffix,
   json_object_object_add(o, "suffix", json_object_new_string(suffix));
   json_object_object_add(o, "ztld", ztld_json(zk));
   struct gnsd_zone zone;
-  if (gnsd_store_zone_get_by_key(c->store, zk, &zone) == 0) {
+  if (gnsd_store_zone_get_public_by_key(c->store, zk, &zone) == 0)
     json_object_object_add(o, "zone", json_object_new_string(zone.name));
-    gns_zone_priv_wipe(&zone.priv);
-  }
   json_object_array_add(c->array, o);
 }
 
@@ -1326,7 +1327,7 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
       return reply_invalid(call, "pows", "each value must be a decimal uint64 string", (long)i);
   }
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) return 0;
+  if (!get_signing_zone(call, z, params, "zone", &zone)) return 0;
   uint8_t msg[GNS_REVOCATION_LEN];
   uint64_t expires = 0;
   const char *why = NULL;
