@@ -13,6 +13,7 @@
 #include "dns.h"
 #include "backends.h"
 #include "gns-util.h"
+#include "contract.h"
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
@@ -40,7 +41,6 @@
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
 #define MAX_BACKENDS 4
 
-#define ERR(x) "alt.gns.Resolve." x
 
 /* What a request is doing. Callbacks (backends, DNS) only move the state;
  * drive() acts on it in a loop until the request must wait. */
@@ -183,11 +183,11 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
   switch (error) {
   case -ENOENT:
   case -EBADMSG: /* zone data RFC 9498 forbids: the name cannot resolve */
-    e = ERR("NoSuchName");
+    e = VL_RESOLVE_ERROR_NoSuchName;
     break;
   case -EINVAL:
   case -E2BIG:
-    e = ERR("InvalidName");
+    e = VL_RESOLVE_ERROR_InvalidName;
     p = json_object_new_object();
     json_object_object_add(p, "reason",
                            json_object_new_string(reason            ? reason
@@ -195,21 +195,21 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
                                                                     : "invalid name"));
     break;
   case -EKEYREVOKED:
-    e = ERR("ZoneRevoked");
+    e = VL_RESOLVE_ERROR_ZoneRevoked;
     break;
   case -EPROTONOSUPPORT:
-    e = ERR("CriticalRecordUnsupported");
+    e = VL_RESOLVE_ERROR_CriticalRecordUnsupported;
     p = json_object_new_object();
     if (etype) json_object_object_add(p, "type", json_object_new_int64(etype));
     break;
   case -ELOOP:
-    e = ERR("ResolutionLoop");
+    e = VL_RESOLVE_ERROR_ResolutionLoop;
     break;
   case -ETIMEDOUT:
-    e = ERR("TimedOut");
+    e = VL_RESOLVE_ERROR_TimedOut;
     break;
   default:
-    e = ERR("StorageUnavailable");
+    e = VL_RESOLVE_ERROR_StorageUnavailable;
     break;
   }
   varlink_call_error(call, e, p);
@@ -378,7 +378,7 @@ static void finish_ok(struct req *q) {
  * ANSWER_NEGATIVE, then the message. */
 static void remember_reply(struct gnsd_resolve *R, const char *req, size_t req_len, char kind,
                            const char *params, size_t params_len, uint64_t exp) {
-  static const char negative[] = "{\"error\":\"" ERR("NoSuchName") "\",\"parameters\":{}}";
+  static const char negative[] = "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
   if (!req || req_len > REQUEST_MEMO_MAX) return;
   uint8_t key[1 + REQUEST_MEMO_MAX];
   key[0] = KEY_REQUEST;
@@ -632,7 +632,7 @@ static void on_cancel(struct varlink_call *call, void *userdata) {
   struct varlink_call *c = q->call;
   q->call = NULL;
   req_free(q);
-  varlink_call_error(c, ERR("TimedOut"), NULL); /* dropped: the peer is gone */
+  varlink_call_error(c, VL_RESOLVE_ERROR_TimedOut, NULL); /* dropped: the peer is gone */
 }
 
 /* ---- methods ---------------------------------------------------------------- */
@@ -653,7 +653,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   R->st.requests++;
   size_t len = strlen(name), plen;
   if (!gns_name_is_gns_alt(name, len, &plen)) {
-    varlink_call_error(call, ERR("NotGNS"), NULL);
+    varlink_call_error(call, VL_RESOLVE_ERROR_NotGNS, NULL);
     return 0;
   }
   if (len > NAME_MAX_LEN) {
@@ -672,7 +672,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       R->st.negative_hits++;
       size_t req_len = 0;
       const char *req = varlink_call_request(call, &req_len);
-      varlink_call_error(call, ERR("NoSuchName"), NULL);
+      varlink_call_error(call, VL_RESOLVE_ERROR_NoSuchName, NULL);
       remember_reply(R, req, req_len, ANSWER_NEGATIVE, NULL, 0, exp);
       return 0;
     }
@@ -690,7 +690,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
   if (rc == -ENOENT) {
     cache_negative(R, key, klen);
-    varlink_call_error(call, ERR("NoSuchName"), NULL);
+    varlink_call_error(call, VL_RESOLVE_ERROR_NoSuchName, NULL);
     return 0;
   }
   if (rc < 0) {
@@ -740,12 +740,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
 }
 
 static int m_hostname(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false},
-      {"family", VARLINK_INT, true},
-      {"flags", VARLINK_INT, true},
-      {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_RESOLVE_PARAMS_ResolveHostname;
   struct gnsd_resolve *R = userdata;
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   const char *name = varlink_param_string(params, "name");
@@ -761,11 +756,7 @@ static int m_hostname(struct varlink_call *call, json_object *params, void *user
 }
 
 static int m_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false},
-      {"type", VARLINK_STRING, true},
-      {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_RESOLVE_PARAMS_ResolveRecords;
   struct gnsd_resolve *R = userdata;
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   const char *name = varlink_param_string(params, "name");
@@ -809,10 +800,10 @@ int gnsd_resolve_new(sd_event *event, const struct gnsd_conf *conf, struct gnsd_
   }
   apply_conf(R, conf);
   R->iface = (struct varlink_interface){
-      .name = "alt.gns.Resolve",
+      .name = VL_RESOLVE_INTERFACE,
       .description = gnsd_resolve_description,
       .methods = methods,
-      .failure_error = ERR("StorageUnavailable"),
+      .failure_error = VL_RESOLVE_ERROR_StorageUnavailable,
       .userdata = R,
   };
   *out = R;
@@ -826,7 +817,7 @@ void gnsd_resolve_free(struct gnsd_resolve *R) {
     struct varlink_call *call = q->call;
     q->call = NULL;
     req_free(q);
-    if (call) varlink_call_error(call, ERR("StorageUnavailable"), NULL);
+    if (call) varlink_call_error(call, VL_RESOLVE_ERROR_StorageUnavailable, NULL);
   }
   gnsd_dns_free(R->dns);
   gnsd_cache_free(R->cache);

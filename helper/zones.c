@@ -15,6 +15,7 @@
 #include "gns-util.h"
 #include "backends.h"
 #include "conf.h"
+#include "contract.h"
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
@@ -26,7 +27,6 @@
 #include "zones.h"
 #include "ztld.h"
 
-#define ERR_PREFIX "alt.gns.Zone."
 #define MAX_IMPORT_RECORDS 100000u
 /* Re-publish when this fraction of a block's lifetime has passed, so a
  * block is renewed well before resolvers see it expire. */
@@ -79,7 +79,7 @@ static int reply_invalid(struct varlink_call *call, const char *parameter, const
   json_object_object_add(p, "parameter", json_object_new_string(parameter));
   json_object_object_add(p, "reason", json_object_new_string(reason ? reason : "invalid"));
   if (index >= 0) json_object_object_add(p, "index", json_object_new_int64(index));
-  varlink_call_error(call, ERR_PREFIX "InvalidParameter", p);
+  varlink_call_error(call, VL_ZONE_ERROR_InvalidParameter, p);
   return 0;
 }
 
@@ -91,7 +91,7 @@ static int reply_name_error(struct varlink_call *call, const char *error, const 
 }
 
 static int reply_storage(struct varlink_call *call) {
-  varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+  varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, NULL);
   return 0;
 }
 
@@ -109,8 +109,8 @@ static int reply_count(struct varlink_call *call, const char *key, uint64_t v) {
 
 /* Map a store error to the interface's errors. */
 static int reply_errno(struct varlink_call *call, int r, const char *name) {
-  if (r == -ENOENT) return reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
-  if (r == -EEXIST) return reply_name_error(call, ERR_PREFIX "ZoneExists", name);
+  if (r == -ENOENT) return reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, name);
+  if (r == -EEXIST) return reply_name_error(call, VL_ZONE_ERROR_ZoneExists, name);
   if (r == -ENOMEM) return -ENOMEM; /* the server closes the connection */
   return reply_storage(call);
 }
@@ -211,11 +211,7 @@ static void zrecs_free(struct zrec *v, size_t n) {
  * *why says what is wrong. */
 static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t now,
                         struct zrec *out, const char **field, const char **why) {
-  static const struct varlink_field fields[] = {
-      {"label", VARLINK_STRING, false}, {"type", VARLINK_STRING, false},
-      {"value", VARLINK_STRING, false}, {"expiration", VARLINK_INT, true},
-      {"flags", VARLINK_ARRAY, true},   {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_ZONE_FIELDS_ZoneRecord;
   memset(out, 0, sizeof *out);
   if (varlink_params_validate(obj, fields, field, why) < 0) {
     if (strcmp(*field, "parameters") == 0) *field = "";
@@ -720,14 +716,14 @@ static bool lookup_zone(struct varlink_call *call, struct gnsd_zones *z, json_ob
   const char *name = varlink_param_string(params, key), *why;
   char norm[GNSD_ZONE_NAME_MAX + 1];
   if (zone_name_normalize(name, norm, &why) < 0) {
-    reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
+    reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, name);
     return false;
   }
   int r = with_priv ? gnsd_store_zone_get(z->store, norm, out)
                     : gnsd_store_zone_get_public(z->store, norm, out);
   if (r < 0) {
     if (reply_errno(call, r, name) < 0)
-      varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+      varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, NULL);
     return false;
   }
   return true;
@@ -761,7 +757,7 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
     if (zone_id) *zone_id = zone.id;
   } else if (r == -ENOENT) {
     if (gns_ztld_decode(zname, strlen(zname), zk) < 0) {
-      *ret = reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
+      *ret = reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
       return false;
     }
     if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0)
@@ -777,9 +773,8 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
  * them and look the zone up (with its private key if with_priv: the
  * caller wipes it). False after an error reply. */
 static bool named_zone_params(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
-                              bool with_priv, struct gnsd_zone *out) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+                              const struct varlink_field *fields, bool with_priv,
+                              struct gnsd_zone *out) {
   return check_params(call, params, fields) && lookup_zone(call, z, params, "name", with_priv, out);
 }
 
@@ -799,7 +794,7 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
     struct gnsd_zone other;
     if (gnsd_store_zone_get_public(z->store, name, &other) == 0) {
       gns_zone_priv_wipe(priv);
-      return reply_name_error(call, ERR_PREFIX "ZoneExists", name);
+      return reply_name_error(call, VL_ZONE_ERROR_ZoneExists, name);
     }
     if (gnsd_store_zone_get_public_by_key(z->store, &pub, &other) == 0) {
       char why[160];
@@ -849,8 +844,7 @@ static bool new_zone_params(struct varlink_call *call, json_object *params,
 }
 
 static int m_create_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false}, {"type", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_CreateZone;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
@@ -863,10 +857,7 @@ static int m_create_zone(struct varlink_call *call, json_object *params, void *u
 }
 
 static int m_import_key(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {"type", VARLINK_STRING, false},
-                                                {"key", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportKey;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
@@ -885,9 +876,10 @@ static int m_import_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_export_key(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ExportKey;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, true, &zone)) return 0;
+  if (!named_zone_params(call, z, params, fields, true, &zone)) return 0;
   char key[64];
   int r = gns_base32_encode(zone.priv.d, sizeof zone.priv.d, key, sizeof key);
   gns_zone_priv_wipe(&zone.priv);
@@ -903,9 +895,10 @@ static int m_export_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_get_zone(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetZone;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, false, &zone)) return 0;
+  if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
   return reply_zone(call, z, &zone);
 }
 
@@ -921,7 +914,7 @@ static int list_zone(void *userdata, const struct gnsd_zone *zone) {
 }
 
 static int m_list_zones(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListZones;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   struct list_ctx c = {z, json_object_new_array()};
@@ -943,9 +936,10 @@ static int withdraw_block(void *userdata, int64_t zone_id, const char *label, co
 }
 
 static int m_delete_zone(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_DeleteZone;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, false, &zone)) return 0;
+  if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
   struct gnsd_store *s = z->store;
   int r = gnsd_store_begin(s);
   if (r == 0) {
@@ -1093,18 +1087,13 @@ out:
 }
 
 static int m_add_record(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"record", VARLINK_OBJECT, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_AddRecord;
   if (!check_params(call, params, fields)) return 0;
   return store_records(call, userdata, params, varlink_param(params, "record"), true, false);
 }
 
 static int m_import_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"records", VARLINK_ARRAY, false},
-                                                {"replace", VARLINK_BOOL, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportRecords;
   if (!check_params(call, params, fields)) return 0;
   return store_records(call, userdata, params, varlink_param(params, "records"), false,
                        varlink_param_bool(params, "replace", false));
@@ -1116,8 +1105,7 @@ static int list_record(void *userdata, const char *label, const struct gns_recor
 }
 
 static int m_list_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"zone", VARLINK_STRING, false}, {"label", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListRecords;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
@@ -1135,11 +1123,7 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
 }
 
 static int m_delete_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"label", VARLINK_STRING, false},
-                                                {"type", VARLINK_STRING, true},
-                                                {"value", VARLINK_STRING, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_DeleteRecords;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
@@ -1209,9 +1193,7 @@ static bool start_zone_suffix(struct varlink_call *call, const struct gnsd_zones
 }
 
 static int m_add_start_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
-                                                {"zone", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_AddStartZone;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
@@ -1230,8 +1212,7 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
 }
 
 static int m_remove_start_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_RemoveStartZone;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
@@ -1262,7 +1243,7 @@ static void start_zone_entry(struct start_list_ctx *c, const char *suffix,
 }
 
 static int m_list_start_zones(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListStartZones;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const struct gns_suffix_map *maps;
@@ -1279,15 +1260,14 @@ static int m_list_start_zones(struct varlink_call *call, json_object *params, vo
 /* --- methods: publishing, revocation, statistics --- */
 
 static int m_publish(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_Publish;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const char *zname = varlink_param_string(params, "zone");
   char norm[GNSD_ZONE_NAME_MAX + 1];
   const char *why;
   if (zname && zone_name_normalize(zname, norm, &why) < 0)
-    return reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
+    return reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
   unsigned blocks = 0;
   int r = gnsd_zones_publish(z, zname ? norm : NULL, &blocks);
   if (r < 0) return reply_errno(call, r, zname ? zname : "");
@@ -1308,10 +1288,7 @@ static int parse_u64_string(const char *s, uint64_t *out) {
 }
 
 static int m_revoke(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"timestamp", VARLINK_INT, false},
-                                                {"pows", VARLINK_ARRAY, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_Revoke;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   int64_t ts = varlink_param_int(params, "timestamp", -1);
@@ -1345,8 +1322,7 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
 }
 
 static int m_get_revocation(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetRevocation;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const char *zname = varlink_param_string(params, "zone");
@@ -1374,7 +1350,7 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
 /* GetStatistics: the daemon's figures (stats.c), of which ours are a part
  * (gnsd_zones_stats). */
 static int m_get_statistics(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetStatistics;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   json_object *p = z->statistics ? z->statistics(z->userdata) : NULL;
@@ -1438,12 +1414,12 @@ int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
   /* The interface carries our pointer, so it lives in z; gnsd frees the
    * zone server before calling gnsd_zones_free. */
   z->iface = (struct varlink_interface){
-      .name = "alt.gns.Zone",
+      .name = VL_ZONE_INTERFACE,
       .description = gnsd_zone_description,
       .methods = zone_methods,
       .authorize = zone_authorize,
-      .denied_error = ERR_PREFIX "PermissionDenied",
-      .failure_error = ERR_PREFIX "StorageUnavailable",
+      .denied_error = VL_ZONE_ERROR_PermissionDenied,
+      .failure_error = VL_ZONE_ERROR_StorageUnavailable,
       .userdata = z,
   };
   int r = varlink_server_add_interface(a->server, &z->iface);
