@@ -53,7 +53,7 @@ static int stop_after(void *ud, uint64_t tried, unsigned found, double avg) {
   return tried - s->start >= s->n;
 }
 
-/* Candidates per second of gns_revocation_pow_run with `threads`. */
+/* Candidates per second of pow_run (ctl/pow-run.c) with `threads`. */
 static double run_rate(unsigned threads, uint64_t n) {
   struct gns_zone_key zk = {.ztype = GNS_ZTYPE_EDKEY};
   struct gns_revocation_state st;

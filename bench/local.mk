@@ -23,3 +23,10 @@ noinst_PROGRAMS += bench/nss-floor-server
 bench_nss_floor_server_SOURCES = bench/nss-floor-server.c
 BENCHES += bench/run-nss.sh
 EXTRA_DIST += bench/run-nss.sh
+
+# bench-dns-stub: the DNS stub (UDP, TCP) next to varlink ResolveHostname,
+# same gnsd, same cached name, same run; unpinned and pinned to one CPU.
+noinst_PROGRAMS += bench/bench-dns-stub
+BENCHES += bench/bench-dns-stub
+bench_bench_dns_stub_SOURCES = bench/bench-dns-stub.c
+bench_bench_dns_stub_LDADD = -lpthread

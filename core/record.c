@@ -198,6 +198,10 @@ int gns_record_set_check(const struct gns_record *rd, size_t n, size_t n_old, si
     if (!(rd[i].flags & GNS_RF_PRIVATE)) pub[k++] = rd[i];
   int r = gns_rdata_size(pub, k, &size);
   free(pub);
+  if (k > GNS_RECORDS_MAX) {
+    *why = "more than 256 published records under one label (a resolver answers at most 256)";
+    return -EINVAL;
+  }
   if (r < 0 || size > GNS_RDATA_MAX) {
     *why = "the record set of this label is too large for one block";
     return -EINVAL;

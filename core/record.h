@@ -63,6 +63,9 @@ struct gns_record {
 
 #define GNS_RECORD_HEADER_LEN 16u /* EXPIRATION(8) SIZE(2) FLAGS(2) TYPE(4) */
 #define GNS_RDATA_MAX 65536u     /* refuse to build larger record sets */
+/* The most records under one label: what gnsd's resolver answers and so
+ * what its zones accept (a larger set could never be resolved). */
+#define GNS_RECORDS_MAX 256u
 
 /* Size of the RDATA for n records, including the padding to a power of
  * two (RFC 9498, 6.2; delegation-only record sets are not padded). */
@@ -100,7 +103,8 @@ bool gns_record_type_is_exclusive(uint32_t type);
  * - a delegation (PKEY, EDKEY; 5.1) or a REDIRECT (5.2.1) is the only
  *   non-supplemental record, shadow copies of it aside;
  * - GNS2DNS goes with GNS2DNS and DS only (5.2.2);
- * - the published part (all but GNS_RF_PRIVATE) fits in one block.
+ * - the published part (all but GNS_RF_PRIVATE) fits in one block and
+ *   has at most GNS_RECORDS_MAX records.
  * rd[0..n_old) are the records already stored, rd[n_old..n) the new
  * ones. On -EINVAL, *bad is the index of the record to blame (a new one
  * where possible; n if there is no new one) and *why the rule, with its

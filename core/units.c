@@ -12,7 +12,7 @@
 
 static const uint64_t US_PER_S = 1000000;
 
-static int parse_u64(const char **p, uint64_t *out) {
+int gns_parse_u64(const char **p, uint64_t *out) {
   const char *s = *p;
   if (!isdigit((unsigned char)*s)) return -EINVAL;
   uint64_t v = 0;
@@ -52,7 +52,7 @@ int gns_parse_duration(const char *s, uint64_t *usec) {
   if (!*p) return -EINVAL;
   for (; *p; first = false) {
     uint64_t v;
-    int r = parse_u64(&p, &v);
+    int r = gns_parse_u64(&p, &v);
     if (r < 0) return r;
     uint64_t mult = US_PER_S; /* a bare number is seconds */
     if (*p) {
@@ -77,7 +77,7 @@ int gns_parse_duration(const char *s, uint64_t *usec) {
 int gns_parse_size(const char *s, uint64_t *bytes) {
   const char *p = s;
   uint64_t v;
-  int r = parse_u64(&p, &v);
+  int r = gns_parse_u64(&p, &v);
   if (r < 0) return r;
   uint64_t mult = 1;
   switch (toupper((unsigned char)*p)) {

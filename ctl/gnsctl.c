@@ -925,7 +925,7 @@ static void print_object_lines(json_object *o, const char *indent) {
   json_object_object_foreach(o, key, val) {
     printf("%s%-18s %s\n", indent, key,
            json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
   }
 }
 
@@ -953,8 +953,16 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
       puts("\nCache:");
       print_object_lines(v, "  ");
     }
+    if (json_object_object_get_ex(reply, "dnsStub", &v) && v) {
+      puts("\nDNS stub:");
+      print_object_lines(v, "  ");
+    }
     if (json_object_object_get_ex(reply, "store", &v) && v) {
       puts("\nStore:");
+      print_object_lines(v, "  ");
+    }
+    if (json_object_object_get_ex(reply, "limits", &v) && v) {
+      puts("\nPer-user limits (refused, closed, throttled):");
       print_object_lines(v, "  ");
     }
     if (json_object_object_get_ex(reply, "published", &v) && v && json_object_array_length(v)) {

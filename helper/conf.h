@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include "units.h"
 #include "zonekey.h"
 
@@ -43,10 +44,23 @@ struct gnsd_conf {
   uint64_t record_lifetime_us;
   /* [revocation] difficulty D of RFC 9498, 4.2: 22 in use; tests lower it */
   unsigned revocation_difficulty;
+  /* [limits]: per local user (uid), see gnsd(8); 0 = no limit */
+  unsigned connections, connections_per_user;
+  uint64_t reply_buffer_per_connection, reply_buffer_per_user;
+  uint64_t request_timeout_us; /* a request left incomplete this long */
+  unsigned lookups_per_user, dht_gets_per_user;
   /* [start-zones] */
   struct gnsd_conf_start_zone *start_zones;
   size_t n_start_zones;
+  /* [dns-stub] listen: UDP and TCP addresses (none = off) */
+  struct sockaddr_storage *dns_stub_listen;
+  size_t n_dns_stub_listen;
+  /* [dns-stub] rate-limit: UDP queries per second per source (0 = none) */
+  unsigned dns_stub_rate_limit;
 };
+
+/* "ADDR:PORT" or "[ADDR6]:PORT" (numeric; the port may be omitted: 53). */
+int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out);
 
 /* Defaults of CONFIG.md. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
 int gnsd_conf_defaults(struct gnsd_conf *c);

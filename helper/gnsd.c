@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
+#include "dns-stub.h"
 #include "gnsd.h"
 #include "log.h"
 #include "resolve.h"
@@ -124,7 +125,14 @@ static int bind_socket(const char *dir, const struct socket_spec *spec, gid_t gi
   return 0;
 }
 
-/* fds[i] for socket_specs[i], from socket activation where present. */
+/* The DNS stub's sockets from socket activation (gnsd-dns.socket). */
+#define DNS_STUB_FD_NAME "dns-stub"
+#define MAX_STUB_FDS 16
+static int stub_fds[MAX_STUB_FDS];
+static size_t n_stub_fds;
+
+/* fds[i] for socket_specs[i], from socket activation where present; the
+ * DNS stub's in stub_fds. */
 static int activated_sockets(int fds[2]) {
   char **names = NULL;
   int n = sd_listen_fds_with_names(1, &names);
@@ -138,9 +146,18 @@ static int activated_sockets(int fds[2]) {
     int slot = -1;
     for (int k = 0; k < 2; k++)
       if (strcmp(name, socket_specs[k].name) == 0) slot = k;
+    if (strcmp(name, DNS_STUB_FD_NAME) == 0 && n_stub_fds < MAX_STUB_FDS &&
+        (sd_is_socket_inet(fd, 0, SOCK_DGRAM, -1, 0) > 0 ||
+         sd_is_socket_inet(fd, 0, SOCK_STREAM, 1, 0) > 0)) {
+      stub_fds[n_stub_fds++] = fd;
+      log_info("using socket-activated %s socket", name);
+      free(names ? names[i] : NULL);
+      continue;
+    }
     if (slot < 0 || fds[slot] >= 0 || sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
       log_warning("ignoring passed file descriptor %d (\"%s\"): expected a listening unix "
-                  "socket named alt.gns.Resolve or alt.gns.Zone",
+                  "socket named alt.gns.Resolve or alt.gns.Zone, or an inet socket named "
+                  "dns-stub",
                   fd, name);
       close(fd);
     } else {
@@ -153,6 +170,65 @@ static int activated_sockets(int fds[2]) {
   return 0;
 }
 
+/* --- the DNS stub --- */
+
+static int stub_lookup(void *userdata, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                       void *fn_ud, struct gnsd_lookup **out) {
+  struct gnsd *d = userdata;
+  return gnsd_resolve_lookup(d->resolve, name, type, fn, fn_ud, out);
+}
+
+static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v,
+                         size_t *vl) {
+  struct gnsd *d = userdata;
+  return gnsd_resolve_memo_get(d->resolve, key, klen, v, vl);
+}
+
+static void stub_memo_put(void *userdata, const void *key, size_t klen, const void *v, size_t vl,
+                          uint64_t expiration) {
+  struct gnsd *d = userdata;
+  gnsd_resolve_memo_put(d->resolve, key, klen, v, vl, expiration);
+}
+
+static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
+  return (struct gnsd_dns_stub_conf){.rate_limit = c->dns_stub_rate_limit,
+                                     .negative_ttl_us = c->negative_ttl_us};
+}
+
+/* Serve the socket-activated stub sockets and bind the configured
+ * addresses that are not among them. Port 53 needs privilege: this runs
+ * before gnsd gives its privileges up (--user). A stub that cannot bind is
+ * logged, and gnsd serves NSS lookups without it. */
+static int setup_dns_stub(struct gnsd *d) {
+  if (n_stub_fds == 0 && d->conf.n_dns_stub_listen == 0) return 0;
+  struct gnsd_dns_stub_resolver res = {
+      .lookup = stub_lookup,
+      .cancel = gnsd_lookup_cancel,
+      .memo_get = stub_memo_get,
+      .memo_put = stub_memo_put,
+      .userdata = d};
+  struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
+  int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
+  if (r < 0) return r;
+  for (size_t i = 0; i < n_stub_fds; i++)
+    gnsd_dns_stub_add_fd(d->dns_stub, stub_fds[i]);
+  n_stub_fds = 0;
+  for (size_t i = 0; i < d->conf.n_dns_stub_listen; i++) {
+    char a[64];
+    gnsd_dns_stub_format_addr(&d->conf.dns_stub_listen[i], a, sizeof a);
+    r = gnsd_dns_stub_listen(d->dns_stub, &d->conf.dns_stub_listen[i]);
+    if (r == -EACCES)
+      log_error("dns-stub: cannot listen on %s: %s (a port below 1024 needs root or "
+                "CAP_NET_BIND_SERVICE: start gnsd as root with --user, or use gnsd-dns.socket)",
+                a, strerror(-r));
+    else if (r < 0)
+      log_error("dns-stub: cannot listen on %s: %s", a, strerror(-r));
+    else
+      log_info("dns-stub: listening on %s (UDP and TCP)", a);
+  }
+  return 0;
+}
+
 /* --- the modules and the glue between them ---
  * Dependencies point one way: gnsd.c knows every module; zones.c and
  * resolve.c know neither each other nor the daemon. What one needs of
@@ -162,6 +238,15 @@ static int activated_sockets(int fds[2]) {
 static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64_t now) {
   struct gnsd *d = userdata;
   return gnsd_store_is_revoked(d->store, zk, now);
+}
+
+/* Is zk one of our zones? Their blocks are all in the store, so the
+ * resolver never asks the DHT for them. */
+static bool daemon_local_zone(void *userdata, const struct gns_zone_key *zk) {
+  struct gnsd *d = userdata;
+  struct gnsd_zone z;
+  if (!zk || !gnsd_store_available(d->store)) return false;
+  return gnsd_store_zone_get_public_by_key(d->store, zk, &z) == 0;
 }
 
 /* The start zones of RFC 9498, 7.1, kept by the zone service. */
@@ -187,6 +272,8 @@ static json_object *daemon_statistics(void *userdata) {
       .store = d->store,
       .zones = d->zones,
       .resolve = d->resolve,
+      .resolve_server = d->resolve_server,
+      .dns_stub = d->dns_stub,
   };
   return gnsd_stats_json(&src);
 }
@@ -212,6 +299,7 @@ static int daemon_resolve_init(struct gnsd *d) {
   if (r < 0) return r;
   gnsd_resolve_set_backends(R, d->backends.v, d->backends.n);
   gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
+  gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
   gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
   r = gnsd_resolve_add_interface(R, d->resolve_server);
   if (r < 0) {
@@ -220,6 +308,21 @@ static int daemon_resolve_init(struct gnsd *d) {
   }
   d->resolve = R;
   return 0;
+}
+
+/* [limits] on alt.gns.Resolve, the socket every local user can reach.
+ * (alt.gns.Zone is for root and the gnsd group.) */
+static void apply_limits(struct gnsd *d) {
+  const struct gnsd_conf *c = &d->conf;
+  varlink_server_set_max_connections(d->resolve_server, c->connections);
+  struct varlink_limits l = {
+      .connections_per_user = c->connections_per_user,
+      .reserved_connections = GNSD_RESERVED_CONNECTIONS,
+      .unsent_per_connection = (size_t)c->reply_buffer_per_connection,
+      .unsent_per_user = (size_t)c->reply_buffer_per_user,
+      .partial_usec = c->request_timeout_us,
+  };
+  varlink_server_set_limits(d->resolve_server, &l);
 }
 
 static int count_zone(void *userdata, const struct gnsd_zone *z) {
@@ -253,9 +356,14 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
     if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
       log_info("store: %s is available again", gnsd_store_path(d->store));
     if (dht_changed) gnsd_backends_configure(&d->backends, &d->conf);
+    apply_limits(d);
     gnsd_zones_reload(d->zones);
     gnsd_resolve_configure(d->resolve, &d->conf);
     gnsd_resolve_set_backends(d->resolve, d->backends.v, d->backends.n);
+    if (d->dns_stub) {
+      struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
+      gnsd_dns_stub_configure(d->dns_stub, &sc);
+    }
     log_info("configuration reloaded from %s", d->conf_path);
   }
   notify_status(d, "READY=1\n");
@@ -270,12 +378,13 @@ static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, v
   return 0;
 }
 
-/* Up to 4096 clients at once plus our own files need more than the
- * usual soft limit of 1024; epoll has no FD_SETSIZE problem. */
+/* Up to [limits] connections (4096) plus root's reserve plus our own
+ * files need more than the usual soft limit of 1024; epoll has no
+ * FD_SETSIZE problem. */
 static void raise_fd_limit(void) {
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return;
-  rlim_t want = 8192;
+  rlim_t want = 65536;
   if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) want = rl.rlim_max;
   if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
     rl.rlim_cur = want;
@@ -372,6 +481,7 @@ int main(int argc, char **argv) {
     goto out;
   varlink_server_set_max_message(d.resolve_server, GNSD_RESOLVE_MAX_MESSAGE);
   varlink_server_set_idle_timeout(d.resolve_server, GNSD_RESOLVE_IDLE_USEC);
+  apply_limits(&d);
   varlink_server_set_max_message(d.zone_server, GNSD_ZONE_MAX_MESSAGE);
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);
@@ -397,6 +507,7 @@ int main(int argc, char **argv) {
                     &bound_paths[i]);
     if (r < 0) goto out;
   }
+  if ((r = setup_dns_stub(&d)) < 0) goto out;
   if ((r = varlink_server_listen_fd(d.resolve_server, fds[0])) < 0) goto out;
   fds[0] = -1;
   if ((r = varlink_server_listen_fd(d.zone_server, fds[1])) < 0) goto out;
@@ -411,6 +522,9 @@ int main(int argc, char **argv) {
 
 out:
   if (ret != 0 && r < 0 && r != -EADDRINUSE) log_error("startup failed: %s", strerror(-r));
+  gnsd_dns_stub_free(d.dns_stub);
+  for (size_t i = 0; i < n_stub_fds; i++)
+    close(stub_fds[i]);
   /* completes every call still in flight, before the servers go */
   gnsd_resolve_free(d.resolve);
   d.resolve = NULL;

@@ -16,6 +16,7 @@
 struct gnsd_store;
 struct gnsd_zones;
 struct gnsd_resolve;
+struct gnsd_dns_stub;
 struct varlink_server;
 
 #define GNSD_RESOLVE_SOCKET "alt.gns.Resolve"
@@ -29,6 +30,9 @@ struct varlink_server;
  * recently. */
 #define GNSD_RESOLVE_IDLE_USEC (60ull * 1000000u)
 #define GNSD_ZONE_MAX_MESSAGE (8u * 1024 * 1024)
+/* Connections to alt.gns.Resolve beyond [limits] connections that only
+ * root and gnsd's own user may take. */
+#define GNSD_RESERVED_CONNECTIONS 256u
 
 struct gnsd {
   sd_event *event;
@@ -42,6 +46,7 @@ struct gnsd {
   struct varlink_server *resolve_server, *zone_server;
   struct gnsd_zones *zones;     /* zones.c: alt.gns.Zone and the zone master */
   struct gnsd_resolve *resolve; /* resolve.c: alt.gns.Resolve */
+  struct gnsd_dns_stub *dns_stub; /* dns-stub.c: [dns-stub], NULL when off */
 
   uint64_t started_realtime; /* microseconds since the epoch */
   uint64_t started_monotonic;

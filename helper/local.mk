@@ -12,10 +12,10 @@ libgnsd_la_SOURCES = \
 	helper/stats.c helper/stats.h \
 	helper/storage.h
 nodist_libgnsd_la_SOURCES = varlink/interfaces.c
-GNSD_CFLAGS = $(AM_CFLAGS) $(GNSD_INC) $(SYSTEMD_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) \
-	$(GCRYPT_CFLAGS) $(CARES_CFLAGS)
-GNSD_LIBS = libgnsd.la libgnsd-dht.la varlink/libvarlink-server.la libgnscore.la $(SYSTEMD_LIBS) $(SQLITE_LIBS) $(JSONC_LIBS) \
-	$(SODIUM_LIBS) $(CARES_LIBS)
+GNSD_CFLAGS = $(AM_CFLAGS) $(GNSD_INC) $(SYSTEMD_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) \
+	$(SODIUM_CFLAGS) $(GCRYPT_CFLAGS) $(CARES_CFLAGS) $(LDNS_CFLAGS)
+GNSD_LIBS = libgnsd.la libgnsd-dht.la varlink/libvarlink-server.la libgnscore.la $(SYSTEMD_LIBS) \
+	$(SQLITE_LIBS) $(JSONC_LIBS) $(SODIUM_LIBS) $(CARES_LIBS) $(LDNS_LIBS)
 libgnsd_la_CFLAGS = $(GNSD_CFLAGS)
 
 sbin_PROGRAMS += helper/gnsd
@@ -43,6 +43,8 @@ tests_test_zones_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_zones_LDADD = $(GNSD_LIBS)
 
 # --- resolver helper: the Resolve side of gnsd (cache, DNS, resolve) ---
+# The DNS stub: .gns.alt over DNS for programs that bypass NSS.
+libgnsd_la_SOURCES += helper/dns-msg.c helper/dns-msg.h helper/dns-stub.c helper/dns-stub.h
 libgnsd_la_SOURCES += helper/cache.c helper/cache.h
 UNIT_TESTS += tests/test-cache
 check_PROGRAMS += tests/test-cache

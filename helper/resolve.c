@@ -2,6 +2,8 @@
 /* alt.gns.Resolve: the varlink methods, the answer cache and the driver
  * loop that feeds the core resolution state machine with blocks (block
  * cache, then each storage backend) and DNS answers. */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@
 #define KEY_HOST 'H'
 #define KEY_RECORDS 'R'
 #define KEY_REQUEST 'Q'
+#define KEY_LOOKUP 'L' /* gnsd_resolve_lookup: records in binary form */
+#define KEY_MEMO 'M'   /* gnsd_resolve_memo_put: a front end's own answers */
 /* Longest request whose reply is remembered by its text. */
 #define REQUEST_MEMO_MAX 1024u
 #define ANSWER_POSITIVE 'P'
@@ -56,6 +60,12 @@ struct req {
   struct gnsd_resolve *R;
   struct req *prev, *next;
   struct varlink_call *call;
+  /* a gnsd_resolve_lookup request instead of a varlink call */
+  gnsd_lookup_fn done;
+  void *done_ud;
+  /* The asking user, for the per-user limits; limited = not exempt. */
+  uid_t uid;
+  bool limited;
   bool records; /* ResolveRecords, else ResolveHostname */
   int family;
   uint32_t type;
@@ -87,6 +97,10 @@ struct gnsd_resolve {
   void *revoked_ud;
   gnsd_clock_fn clock; /* NULL: the daemon's clock (gnsd_now) */
   void *clock_ud;
+  gnsd_local_zone_fn local_zone;
+  void *local_zone_ud;
+  /* [limits]: uncached lookups and DHT GETs in flight per user */
+  unsigned lookups_per_user, dht_gets_per_user;
   /* start zones: a function (zones.c), else [start-zones] (owned) */
   gnsd_start_zones_fn start_zones;
   void *start_zones_ud;
@@ -97,7 +111,7 @@ struct gnsd_resolve {
   unsigned pending;
   struct {
     uint64_t requests, cache_hits, negative_hits, blocks, block_cache_hits, bad_blocks, dns_queries,
-        timeouts, failures, shortcut_hits;
+        timeouts, failures, shortcut_hits, lookups_refused, dht_gets_refused;
   } st;
 };
 
@@ -208,6 +222,11 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
   case -ETIMEDOUT:
     e = VL_RESOLVE_ERROR_TimedOut;
     break;
+  case -EDQUOT:
+    e = VL_RESOLVE_ERROR_LimitExceeded;
+    p = json_object_new_object();
+    json_object_object_add(p, "limit", json_object_new_string(reason ? reason : "lookups"));
+    break;
   default:
     e = VL_RESOLVE_ERROR_StorageUnavailable;
     break;
@@ -228,10 +247,17 @@ static void finish_error(struct req *q, int error) {
   if (error == -ETIMEDOUT) R->st.timeouts++;
   if (error != -ENOENT) R->st.failures++;
   uint32_t etype = q->res ? gns_resolution_error_type(q->res) : 0;
+  if (q->done) {
+    gnsd_lookup_fn done = q->done;
+    void *ud = q->done_ud;
+    req_free(q);
+    done(ud, error == -EBADMSG ? -ENOENT : error, NULL);
+    return;
+  }
   struct varlink_call *call = q->call;
   q->call = NULL;
   req_free(q);
-  reply_error(call, error, etype, NULL);
+  reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -298,10 +324,14 @@ static int encode_hostname(const struct gns_record *rd, size_t n, int family, co
   return 0;
 }
 
-static json_object *records_json(const char *name, const struct gns_record *rd, size_t n,
-                                 const struct gns_zone_key *zone) {
+/* The records of the answer; with a type, those of that type (and the
+ * supplemental records the resolver kept for it, RFC 9498, 7.3.5): the
+ * resolver hands over the whole record set of the final label. */
+static json_object *records_json(const char *name, uint32_t type, const struct gns_record *rd,
+                                 size_t n, const struct gns_zone_key *zone) {
   json_object *reply = json_object_new_object(), *arr = json_object_new_array_ext((int)n);
   for (size_t i = 0; i < n; i++) {
+    if (type && rd[i].type != type && !(rd[i].flags & GNS_RF_SUPPLEMENTAL)) continue;
     json_object *o;
     if (gns_rpp_record_to_json(name, &rd[i], &o) < 0) continue;
     /* the varlink Record: type as its mnemonic, expiration as a number */
@@ -330,6 +360,91 @@ static uint64_t answer_expiration(struct gnsd_resolve *R, uint64_t exp) {
   return exp < cap ? exp : cap;
 }
 
+/* ---- lookups (gnsd_resolve_lookup) ----------------------------------------
+ * Cached as 'P' | u64 expiration | u16 canonical length | canonical |
+ * u16 count | count * (u64 expiration | u32 type | u16 flags | u16 length |
+ * data), or ANSWER_NEGATIVE. */
+
+static int encode_lookup(const struct gns_record *rd, size_t n, const char *canon, uint64_t exp,
+                         uint8_t **out, size_t *out_len) {
+  size_t cl = canon ? strlen(canon) : 0;
+  if (cl > 0xffff || n > 0xffff) return -E2BIG;
+  size_t cap = 1 + 8 + 2 + cl + 2;
+  for (size_t i = 0; i < n; i++)
+    cap += 16 + rd[i].data_len;
+  uint8_t *v = malloc(cap), *o = v;
+  if (!v) return -ENOMEM;
+  *o++ = ANSWER_POSITIVE;
+  gns_put_u64(o, exp);
+  o += 8;
+  gns_put_u16(o, (uint16_t)cl);
+  o += 2;
+  if (cl) memcpy(o, canon, cl);
+  o += cl;
+  gns_put_u16(o, (uint16_t)n);
+  o += 2;
+  for (size_t i = 0; i < n; i++) {
+    gns_put_u64(o, rd[i].expiration);
+    gns_put_u32(o + 8, rd[i].type);
+    gns_put_u16(o + 12, rd[i].flags);
+    gns_put_u16(o + 14, rd[i].data_len);
+    if (rd[i].data_len) memcpy(o + 16, rd[i].data, rd[i].data_len);
+    o += 16 + rd[i].data_len;
+  }
+  *out = v;
+  *out_len = (size_t)(o - v);
+  return 0;
+}
+
+/* Decode a cached lookup answer into a (records point into v; rd has room
+ * for GNSD_LOOKUP_MAX_RECORDS). -EBADMSG if v is not one. */
+static int decode_lookup(const uint8_t *v, size_t len, struct gns_record *rd, size_t cap,
+                         char *canon, size_t canon_cap, struct gnsd_answer *a) {
+  if (len < 13 || v[0] != ANSWER_POSITIVE) return -EBADMSG;
+  a->expiration = gns_get_u64(v + 1);
+  size_t cl = gns_get_u16(v + 9), o = 11;
+  if (cl >= canon_cap || o + cl + 2 > len) return -EBADMSG;
+  memcpy(canon, v + o, cl);
+  canon[cl] = 0;
+  a->canonical = cl ? canon : NULL;
+  o += cl;
+  size_t n = gns_get_u16(v + o);
+  o += 2;
+  if (n > cap) return -EBADMSG;
+  for (size_t i = 0; i < n; i++) {
+    if (o + 16 > len) return -EBADMSG;
+    rd[i].expiration = gns_get_u64(v + o);
+    rd[i].type = gns_get_u32(v + o + 8);
+    rd[i].flags = gns_get_u16(v + o + 12);
+    rd[i].data_len = gns_get_u16(v + o + 14);
+    o += 16;
+    if (o + rd[i].data_len > len) return -EBADMSG;
+    rd[i].data = v + o;
+    o += rd[i].data_len;
+  }
+  a->rd = rd;
+  a->n = n;
+  return 0;
+}
+
+static void finish_lookup(struct req *q, const struct gns_record *rd, size_t n, const char *canon,
+                          uint64_t exp) {
+  struct gnsd_resolve *R = q->R;
+  uint8_t *v;
+  size_t vl;
+  if (encode_lookup(rd, n, canon, exp, &v, &vl) == 0) {
+    gnsd_cache_put(R->cache, q->key, q->klen, v, vl, exp, now_rt(R));
+    free(v);
+  }
+  struct gnsd_answer a = {.rd = rd, .n = n, .canonical = canon, .expiration = exp};
+  gnsd_lookup_fn done = q->done;
+  void *ud = q->done_ud;
+  /* rd and canon live in q->res: answer before freeing it */
+  q->done = NULL;
+  done(ud, 0, &a);
+  req_free(q);
+}
+
 static void finish_ok(struct req *q) {
   struct gnsd_resolve *R = q->R;
   const struct gns_record *rd;
@@ -341,9 +456,13 @@ static void finish_ok(struct req *q) {
   const char *canon = gns_resolution_canonical_name(q->res);
   uint64_t exp = answer_expiration(R, gns_resolution_expiration(q->res));
   uint64_t now = now_rt(R);
+  if (q->done) {
+    finish_lookup(q, rd, n, canon, exp);
+    return;
+  }
   json_object *reply = NULL;
   if (q->records) {
-    reply = records_json(q->name, rd, n, gns_resolution_answer_zone(q->res));
+    reply = records_json(q->name, q->type, rd, n, gns_resolution_answer_zone(q->res));
   } else {
     uint8_t *v;
     size_t vl;
@@ -506,14 +625,42 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
   kick(q);
 }
 
+/* Lookups of uid in flight, and of those the ones waiting on a backend
+ * after the store (the DHT). O(requests in flight), paid only by
+ * uncached lookups of users with limits. */
+static unsigned user_lookups(struct gnsd_resolve *R, uid_t uid) {
+  unsigned n = 0;
+  for (struct req *o = R->reqs; o; o = o->next)
+    n += o->limited && o->uid == uid;
+  return n;
+}
+
+static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
+  unsigned n = 0;
+  for (struct req *o = R->reqs; o; o = o->next)
+    n += o->limited && o->uid == uid && (o->state == REQ_GET || o->state == REQ_GET_FOUND) &&
+         o->bidx > 1;
+  return n;
+}
+
 /* REQ_FETCH: ask the next backend, or tell the resolution there is no
- * block when every backend has answered without one. */
+ * block when every backend has answered without one. -EDQUOT: the
+ * user's DHT GETs are at their limit; other negative: storage failure. */
 static int fetch_next(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->bidx >= R->n_backends) {
-    if (q->backend_error < 0) return -EIO;
+  if (q->bidx >= R->n_backends ||
+      (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
+       R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
+    /* (The store holds every block of a local zone: a label it does not
+     * have does not exist, whatever the DHT would say, or not say.) */
+    if (q->bidx >= R->n_backends && q->backend_error < 0) return -EIO;
     q->state = REQ_STEP;
     return gns_resolution_supply_block(q->res, NULL, 0, now_rt(R)) < 0 ? -EIO : 0;
+  }
+  if (q->bidx >= 1 && q->limited && R->dht_gets_per_user &&
+      user_gets(R, q->uid) >= R->dht_gets_per_user) {
+    R->st.dht_gets_refused++;
+    return -EDQUOT;
   }
   struct gnsd_backend *b = R->backends[q->bidx++];
   q->cur = b;
@@ -581,12 +728,14 @@ static void drive(struct req *q) {
       q->get = NULL;
       q->state = REQ_STEP;
       continue;
-    case REQ_FETCH:
-      if (fetch_next(q) < 0) {
-        finish_error(q, -EIO);
+    case REQ_FETCH: {
+      int rc = fetch_next(q);
+      if (rc < 0) {
+        finish_error(q, rc == -EDQUOT ? -EDQUOT : -EIO);
         return;
       }
       continue;
+    }
     case REQ_STEP:
       break;
     }
@@ -645,6 +794,85 @@ static size_t answer_key(uint8_t *key, char kind, uint32_t type, const char *nam
   return 5 + len;
 }
 
+/* What is wrong with the labels of name[0..len) (the part before
+ * ".gns.alt"), or NULL: said before start zone determination, which
+ * would only report that it found no zone. */
+static const char *label_problem(const char *name, size_t len) {
+  if (len == 0) return "no labels before .gns.alt";
+  size_t start = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i < len && name[i] != '.') continue;
+    if (i == start) return start == 0 ? "leading dot (empty label)" : "empty label (\"..\")";
+    if (i - start > GNS_LABEL_MAX) return "label longer than 63 bytes";
+    start = i + 1;
+  }
+  return NULL;
+}
+
+/* Start resolving name (len bytes, plen of them before ".gns.alt") for
+ * the request cached under key: RFC 9498, 7.1, the start zone, then a new
+ * resolution with its deadline. -ENOENT: no start zone; -EINVAL with
+ * *reason: not resolvable as written; -EDQUOT: uid (when limited) has
+ * [limits] lookups-per-user in flight; -ENOMEM. */
+static int begin(struct gnsd_resolve *R, const char *name, size_t len, size_t plen, uint32_t type,
+                 const uint8_t *key, size_t klen, uid_t uid, bool limited, const char **reason,
+                 struct req **out) {
+  const struct gns_suffix_map *maps = NULL;
+  size_t n_maps = 0;
+  get_maps(R, &maps, &n_maps);
+  struct gns_zone_key zk;
+  size_t rest;
+  int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  if (rc == -ENOENT) return rc;
+  if (rc < 0) {
+    *reason = "no unique start zone (invalid zTLD or ambiguous suffix)";
+    return -EINVAL;
+  }
+  /* [limits] lookups-per-user: uncached lookups are what costs (blocks,
+   * signatures, DHT); one user cannot have more than this in flight. */
+  if (limited && R->lookups_per_user && user_lookups(R, uid) >= R->lookups_per_user) {
+    R->st.lookups_refused++;
+    *reason = "lookups-per-user";
+    return -EDQUOT;
+  }
+  struct req *q = calloc(1, sizeof(*q));
+  if (!q) return -ENOMEM;
+  q->R = R;
+  q->uid = uid;
+  q->limited = limited;
+  q->type = type;
+  q->name = strndup(name, len);
+  memcpy(q->key, key, klen);
+  q->klen = klen;
+  q->next = R->reqs;
+  if (R->reqs) R->reqs->prev = q;
+  R->reqs = q;
+  R->pending++;
+  char *rel = strndup(name, rest);
+  if (!q->name || !rel) {
+    free(rel);
+    req_free(q);
+    return -ENOMEM;
+  }
+  struct gns_resolver_limits lim = {.max_depth = R->max_depth};
+  struct gns_resolver_hooks hooks = {
+      .is_revoked = hook_revoked, .userdata = R, .maps = maps, .n_maps = n_maps};
+  rc = gns_resolution_new(&zk, rel, type, &lim, &hooks, &q->res);
+  free(rel);
+  if (rc < 0) {
+    req_free(q);
+    *reason = "malformed label";
+    return rc == -ENOMEM ? rc : -EINVAL;
+  }
+  uint64_t mono;
+  sd_event_now(R->ev, CLOCK_MONOTONIC, &mono);
+  if (sd_event_add_time(R->ev, &q->deadline, CLOCK_MONOTONIC, mono + R->timeout_us, 1000,
+                        on_deadline, q) < 0)
+    q->deadline = NULL;
+  *out = q;
+  return 0;
+}
+
 /* Common start of both methods: the name check, the answer cache, start
  * zone determination, the resolution. Returns 0 when the call was
  * completed (answered from cache or an error), 1 with *out set. */
@@ -658,6 +886,11 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   }
   if (len > NAME_MAX_LEN) {
     reply_error(call, -EINVAL, 0, "name too long");
+    return 0;
+  }
+  const char *problem = label_problem(name, plen);
+  if (problem) {
+    reply_error(call, -EINVAL, 0, problem);
     return 0;
   }
   uint8_t key[NAME_MAX_LEN + 8];
@@ -681,62 +914,102 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       return 0;
     }
   }
-  /* RFC 9498, 7.1: the start zone */
-  const struct gns_suffix_map *maps = NULL;
-  size_t n_maps = 0;
-  get_maps(R, &maps, &n_maps);
-  struct gns_zone_key zk;
-  size_t rest;
-  int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  uid_t uid = varlink_call_peer(call)->uid;
+  const char *reason = NULL;
+  struct req *q;
+  int rc = begin(R, name, len, plen, type, key, klen, uid, !varlink_uid_exempt(uid), &reason, &q);
   if (rc == -ENOENT) {
     cache_negative(R, key, klen);
     varlink_call_error(call, VL_RESOLVE_ERROR_NoSuchName, NULL);
     return 0;
   }
+  if (rc == -ENOMEM) return rc;
   if (rc < 0) {
-    reply_error(call, -EINVAL, 0, "no unique start zone (invalid zTLD or ambiguous suffix)");
+    reply_error(call, rc == -EDQUOT ? rc : -EINVAL, 0, reason);
     return 0;
   }
-  struct req *q = calloc(1, sizeof(*q));
-  if (!q) return -ENOMEM;
-  q->R = R;
   q->call = call;
   q->records = records;
   q->family = family;
-  q->type = type;
-  q->name = strdup(name);
-  memcpy(q->key, key, klen);
-  q->klen = klen;
-  q->next = R->reqs;
-  if (R->reqs) R->reqs->prev = q;
-  R->reqs = q;
-  R->pending++;
-  char *rel = strndup(name, rest);
-  if (!q->name || !rel) {
-    free(rel);
-    q->call = NULL;
-    req_free(q);
-    return -ENOMEM;
-  }
-  struct gns_resolver_limits lim = {.max_depth = R->max_depth};
-  struct gns_resolver_hooks hooks = {
-      .is_revoked = hook_revoked, .userdata = R, .maps = maps, .n_maps = n_maps};
-  rc = gns_resolution_new(&zk, rel, type, &lim, &hooks, &q->res);
-  free(rel);
-  if (rc < 0) {
-    q->call = NULL;
-    req_free(q);
-    reply_error(call, rc == -ENOMEM ? -ENOMEM : -EINVAL, 0, "malformed label");
-    return 0;
-  }
-  uint64_t mono;
-  sd_event_now(R->ev, CLOCK_MONOTONIC, &mono);
-  if (sd_event_add_time(R->ev, &q->deadline, CLOCK_MONOTONIC, mono + R->timeout_us, 1000,
-                        on_deadline, q) < 0)
-    q->deadline = NULL;
   varlink_call_set_cancel(call, on_cancel, q);
   *out = q;
   return 1;
+}
+
+int gnsd_resolve_lookup(struct gnsd_resolve *R, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                        void *userdata, struct gnsd_lookup **out) {
+  R->st.requests++;
+  size_t len = strlen(name), plen;
+  if (!gns_name_is_gns_alt(name, len, &plen) || len > NAME_MAX_LEN || label_problem(name, plen)) {
+    fn(userdata, -EINVAL, NULL);
+    return 0;
+  }
+  uint8_t key[NAME_MAX_LEN + 8];
+  size_t klen = answer_key(key, KEY_LOOKUP, type, name, len);
+  const void *v;
+  size_t vl;
+  if (gnsd_cache_get(R->cache, key, klen, now_rt(R), &v, &vl, NULL) == 0) {
+    const uint8_t *b = v;
+    if (vl >= 1 && b[0] == ANSWER_NEGATIVE) {
+      R->st.negative_hits++;
+      fn(userdata, -ENOENT, NULL);
+      return 0;
+    }
+    struct gns_record rd[GNSD_LOOKUP_MAX_RECORDS];
+    char canon[NAME_MAX_LEN + 1];
+    struct gnsd_answer a;
+    if (decode_lookup(b, vl, rd, GNSD_LOOKUP_MAX_RECORDS, canon, sizeof canon, &a) == 0) {
+      R->st.cache_hits++;
+      fn(userdata, 0, &a);
+      return 0;
+    }
+  }
+  const char *reason = NULL;
+  struct req *q;
+  /* DNS clients are not local users: the stub has its own limits */
+  int rc = begin(R, name, len, plen, type, key, klen, 0, false, &reason, &q);
+  if (rc < 0) {
+    if (rc == -ENOENT) cache_negative(R, key, klen);
+    fn(userdata, rc, NULL);
+    return 0;
+  }
+  q->records = true;
+  q->done = fn;
+  q->done_ud = userdata;
+  *out = (struct gnsd_lookup *)q;
+  /* from the loop, so that fn is never called before this returns 1 */
+  kick(q);
+  return 1;
+}
+
+int gnsd_resolve_memo_get(struct gnsd_resolve *R, const void *key, size_t klen, const void **v,
+                          size_t *vl) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return -ENOENT;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  int rc = gnsd_cache_get(R->cache, k, 1 + klen, now_rt(R), v, vl, NULL);
+  if (rc == 0) {
+    R->st.requests++;
+    R->st.cache_hits++;
+  }
+  return rc;
+}
+
+void gnsd_resolve_memo_put(struct gnsd_resolve *R, const void *key, size_t klen, const void *v,
+                           size_t vl, uint64_t expiration) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  gnsd_cache_put(R->cache, k, 1 + klen, v, vl, expiration, now_rt(R));
+}
+
+void gnsd_lookup_cancel(struct gnsd_lookup *l) {
+  struct req *q = (struct req *)l;
+  if (!q) return;
+  q->done = NULL;
+  req_free(q);
 }
 
 static int m_hostname(struct varlink_call *call, json_object *params, void *userdata) {
@@ -783,6 +1056,8 @@ static void apply_conf(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   R->timeout_us = conf->resolver_timeout_us ? conf->resolver_timeout_us : 5000000u;
   R->max_depth = conf->max_depth ? conf->max_depth : 16;
   R->negative_ttl_us = conf->negative_ttl_us;
+  R->lookups_per_user = conf->lookups_per_user;
+  R->dht_gets_per_user = conf->dht_gets_per_user;
   gnsd_cache_set_limit(R->cache, (size_t)conf->cache_memory);
   gnsd_dns_set_timeout(R->dns, conf->dns_timeout_us);
 }
@@ -852,6 +1127,13 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   }
 }
 
+void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *R, gnsd_local_zone_fn fn,
+                                       void *userdata) {
+  R->local_zone = fn;
+  R->local_zone_ud = userdata;
+  gnsd_resolve_flush(R);
+}
+
 void gnsd_resolve_set_revocation_check(struct gnsd_resolve *R, gnsd_revoked_fn fn, void *userdata) {
   R->revoked = fn;
   R->revoked_ud = userdata;
@@ -886,6 +1168,8 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   add_int(out, "timeouts", R->st.timeouts);
   add_int(out, "failures", R->st.failures);
   add_int(out, "pending", R->pending);
+  add_int(out, "lookupsRefused", R->st.lookups_refused);
+  add_int(out, "dhtGetsRefused", R->st.dht_gets_refused);
   struct gnsd_cache_stats cs;
   gnsd_cache_get_stats(R->cache, &cs);
   add_int(out, "entries", cs.entries);
@@ -902,4 +1186,9 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   add_int(d, "timeouts", ds.timeouts);
   add_int(d, "referrals", ds.referrals);
   json_object_object_add(out, "dns", d);
+}
+
+void gnsd_resolve_limit_stats(struct gnsd_resolve *R, json_object *out) {
+  add_int(out, "lookupsRefused", R->st.lookups_refused);
+  add_int(out, "dhtGetsRefused", R->st.dht_gets_refused);
 }

@@ -6,9 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "backends.h"
+#include "dns-stub.h"
 #include "resolve.h"
 #include "stats.h"
 #include "store.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
 
@@ -81,6 +83,29 @@ static json_object *published_json(struct gnsd_store *store) {
   return array;
 }
 
+static void add_count(json_object *o, const char *key, uint64_t v) {
+  json_object_object_add(o, key, json_object_new_int64(clamp64(v)));
+}
+
+/* What the per-user limits refused, closed or throttled. */
+static json_object *limits_json(const struct gnsd_stats_sources *src) {
+  json_object *o = json_object_new_object();
+  struct varlink_server_stats vs = {0};
+  if (src->resolve_server) varlink_server_get_stats(src->resolve_server, &vs);
+  add_count(o, "connectionsRefused", vs.refused);
+  add_count(o, "idleConnectionsClosed", vs.evicted);
+  add_count(o, "incompleteRequestsClosed", vs.partial_closed);
+  add_count(o, "repliesThrottled", vs.throttled);
+  add_count(o, "nulParametersRefused", vs.nul_refused);
+  if (src->resolve) {
+    gnsd_resolve_limit_stats(src->resolve, o);
+  } else {
+    add_count(o, "lookupsRefused", 0);
+    add_count(o, "dhtGetsRefused", 0);
+  }
+  return o;
+}
+
 json_object *gnsd_stats_json(const struct gnsd_stats_sources *src) {
   json_object *p = json_object_new_object();
   json_object_object_add(p, "version", json_object_new_string(gns_version()));
@@ -94,10 +119,16 @@ json_object *gnsd_stats_json(const struct gnsd_stats_sources *src) {
   json_object *cache = json_object_new_object();
   if (src->resolve) gnsd_resolve_stats(src->resolve, cache);
   json_object_object_add(p, "cache", cache);
+  if (src->dns_stub) {
+    json_object *stub = json_object_new_object();
+    gnsd_dns_stub_stats(src->dns_stub, stub);
+    json_object_object_add(p, "dnsStub", stub);
+  }
   json_object *store = json_object_new_object();
   gnsd_store_status(src->store, store);
   if (src->zones) gnsd_zones_stats(src->zones, store);
   json_object_object_add(p, "store", store);
   json_object_object_add(p, "published", published_json(src->store));
+  json_object_object_add(p, "limits", limits_json(src));
   return p;
 }

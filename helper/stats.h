@@ -10,9 +10,11 @@
 #include <systemd/sd-event.h>
 
 struct gnsd_backends;
+struct gnsd_dns_stub;
 struct gnsd_resolve;
 struct gnsd_store;
 struct gnsd_zones;
+struct varlink_server;
 
 struct gnsd_stats_sources {
   sd_event *event;
@@ -21,10 +23,14 @@ struct gnsd_stats_sources {
   struct gnsd_store *store;
   struct gnsd_zones *zones;     /* NULL: no publication figures */
   struct gnsd_resolve *resolve; /* NULL: an empty "cache" */
+  /* alt.gns.Resolve's server, for the "limits" object (may be NULL) */
+  const struct varlink_server *resolve_server;
+  struct gnsd_dns_stub *dns_stub; /* NULL: no "dnsStub" object */
 };
 
-/* {"version", "uptime", "backends": [...], "cache": {...}, "store": {...},
- * "published": [...]} as varlink/alt.gns.Zone.varlink describes. */
+/* {"version", "uptime", "backends": [...], "cache": {...}, "dnsStub": {...},
+ * "store": {...}, "published": [...], "limits": {...}} as
+ * varlink/alt.gns.Zone.varlink describes. */
 json_object *gnsd_stats_json(const struct gnsd_stats_sources *src);
 
 #endif

@@ -123,6 +123,16 @@ static const struct {
      "\"0000000000000000000000000000000000000000000000000000000000\" has an unsupported zone "
      "type"},
     {"[start-zones]\nexample =\n", "t.conf:2: start zone \"example\" has no zTLD"},
+    {"[dns-stub]\nlisten = 127.0.0.153:53, [::1]:5353 127.0.0.1\nrate-limit = 0\n", ""},
+    {"[dns-stub]\nlisten =\n", ""},
+    {"[dns-stub]\nlisten = localhost:53\n",
+     "t.conf:2: listen: \"localhost:53\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nlisten = ::1:53\n",
+     "t.conf:2: listen: \"::1:53\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nlisten = 127.0.0.1:65536\n",
+     "t.conf:2: listen: \"127.0.0.1:65536\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nrate-limit = -1\n",
+     "t.conf:2: rate-limit: \"-1\" is not a number from 0 to 1000000"},
     {"[start-zones]\na..b = " ZTLD "\n",
      "t.conf:2: start zone suffix \"a..b\" is not a domain name suffix"},
 };
