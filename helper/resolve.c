@@ -70,6 +70,7 @@ struct req {
   /* DNS */
   struct gnsd_dns_query *dnsq;
   bool dns_active;
+  int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
   sd_event_source *deadline, *kick;
   bool driving, again;
 };
@@ -137,14 +138,13 @@ static int set_conf_maps(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   return 0;
 }
 
-static void get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
-  if (R->start_zones) {
-    /* on a store failure the function still returns the configured ones */
-    R->start_zones(R->start_zones_ud, maps, n);
-    return;
-  }
+/* The start zones; negative if some could not be read (the store is
+ * unavailable): the configured ones are still returned. */
+static int get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
+  if (R->start_zones) return R->start_zones(R->start_zones_ud, maps, n);
   *maps = R->conf_maps;
   *n = R->n_conf;
+  return 0;
 }
 
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *R, gnsd_start_zones_fn fn, void *userdata) {
@@ -236,8 +236,19 @@ static void finish_error(struct req *q, int error) {
   if (error != -ENOENT) R->st.failures++;
   uint32_t etype = q->res ? gns_resolution_error_type(q->res) : 0;
   struct varlink_call *call = q->call;
+  int dns_error = q->dns_error;
   q->call = NULL;
   req_free(q);
+  if (error == -EIO && dns_error < 0) {
+    /* Not our storage: the DNS servers resolution had to ask. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(dns_error == -ETIMEDOUT
+                                                      ? "the DNS servers did not answer"
+                                                      : "the DNS servers failed"));
+    varlink_call_error(call, ERR("DNSFailed"), p);
+    return;
+  }
   reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
 }
 
@@ -605,6 +616,7 @@ static void on_dns(void *userdata, int error, const struct gns_record *rd, size_
   struct req *q = userdata;
   q->dnsq = NULL;
   q->dns_active = false;
+  if (error < 0 && error != -ENOENT) q->dns_error = error;
   gns_resolution_supply_dns(q->res, error == -ETIMEDOUT ? -EIO : error, rd, n);
   drive(q);
 }
@@ -742,10 +754,16 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   /* RFC 9498, 7.1: the start zone */
   const struct gns_suffix_map *maps = NULL;
   size_t n_maps = 0;
-  get_maps(R, &maps, &n_maps);
+  int maps_rc = get_maps(R, &maps, &n_maps);
   struct gns_zone_key zk;
   size_t rest;
   int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  if (rc == -ENOENT && maps_rc < 0) {
+    /* The local zones could not be read: the name may well be one of
+     * theirs. Not "does not exist", and nothing to cache. */
+    reply_error(call, -EIO, 0, NULL);
+    return 0;
+  }
   if (rc == -ENOENT) {
     cache_negative(R, key, klen);
     varlink_call_error(call, ERR("NoSuchName"), NULL);

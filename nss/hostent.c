@@ -151,6 +151,7 @@ static const struct {
     {"alt.gns.Resolve.StorageUnavailable", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
     {"alt.gns.Resolve.TimedOut", GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
     {"alt.gns.Resolve.LimitExceeded", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    {"alt.gns.Resolve.DNSFailed", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
 };
 
 static void classify_error(const char *name, struct gns_hostent_reply *out) {
