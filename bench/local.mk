@@ -23,3 +23,8 @@ noinst_PROGRAMS += bench/nss-floor-server
 bench_nss_floor_server_SOURCES = bench/nss-floor-server.c
 BENCHES += bench/run-nss.sh
 EXTRA_DIST += bench/run-nss.sh
+
+# bench-abuse: a legitimate lookup's p50/p99 while nobody runs each attack
+# of tests/gnsd-abuse.sh, next to no attack (needs root, else skipped).
+BENCHES += bench/bench-abuse
+EXTRA_DIST += bench/bench-abuse
