@@ -58,3 +58,6 @@ FUZZ_TARGETS += ztld rrblock
 # data area: parsers of encodings, RDATA, presentation text and RPP JSON.
 FUZZ_TARGETS += base32 rdata rrtext rpp
 FUZZ_TARGETS += resolver
+# names: the NSS name filter (DNS escapes) and IDNA labels (issue 12);
+# nss/hostent.c is compiled into the target.
+FUZZ_TARGETS += names
