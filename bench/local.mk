@@ -28,3 +28,9 @@ EXTRA_DIST += bench/run-nss.sh
 # of tests/gnsd-abuse.sh, next to no attack (needs root, else skipped).
 BENCHES += bench/bench-abuse
 EXTRA_DIST += bench/bench-abuse
+# bench-dns-stub: the DNS stub (UDP, TCP) next to varlink ResolveHostname,
+# same gnsd, same cached name, same run; unpinned and pinned to one CPU.
+noinst_PROGRAMS += bench/bench-dns-stub
+BENCHES += bench/bench-dns-stub
+bench_bench_dns_stub_SOURCES = bench/bench-dns-stub.c
+bench_bench_dns_stub_LDADD = -lpthread

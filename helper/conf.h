@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include "units.h"
 #include "zonekey.h"
 
 #define GNSD_CONF_ERR_MAX 512
@@ -50,7 +52,15 @@ struct gnsd_conf {
   /* [start-zones] */
   struct gnsd_conf_start_zone *start_zones;
   size_t n_start_zones;
+  /* [dns-stub] listen: UDP and TCP addresses (none = off) */
+  struct sockaddr_storage *dns_stub_listen;
+  size_t n_dns_stub_listen;
+  /* [dns-stub] rate-limit: UDP queries per second per source (0 = none) */
+  unsigned dns_stub_rate_limit;
 };
+
+/* "ADDR:PORT" or "[ADDR6]:PORT" (numeric; the port may be omitted: 53). */
+int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out);
 
 /* Defaults of CONFIG.md. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
 int gnsd_conf_defaults(struct gnsd_conf *c);
@@ -65,12 +75,6 @@ int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const cha
  * Errors are "FILE:LINE: reason" or "FILE: strerror". */
 int gnsd_conf_load(struct gnsd_conf *c, const char *path, bool must_exist, char *err,
                    size_t errlen);
-
-/* "500ms", "5s", "10m", "4h", "7d", "1w", "1y" (365d), "250us", "1h30m"; a bare number
- * is seconds. -EINVAL if malformed, -ERANGE on overflow. */
-int gnsd_parse_duration(const char *s, uint64_t *usec);
-/* "512", "512K", "16M", "1G" (powers of 1024; "KiB"/"KB"/"B" accepted). */
-int gnsd_parse_size(const char *s, uint64_t *bytes);
 
 /* Canonical form of a start zone suffix: lower-case ASCII, no trailing
  * dot, no ".gns.alt"; -EINVAL if it is empty or has empty labels. */

@@ -17,30 +17,21 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
+#include "dns-stub.h"
 #include "gnsd.h"
 #include "log.h"
 #include "resolve.h"
 #include "store.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
-
-/* The GNUnet DHT backend lives in helper/dht-gnunet.c. Until it is
- * linked in (it must be listed in helper_gnsd_SOURCES so that its strong
- * definition replaces this one), [dht] backend = gnunet reports this. */
-__attribute__((weak)) int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path,
-                                              struct gnsd_backend **out) {
-  (void)ev;
-  (void)socket_path;
-  (void)out;
-  return -EOPNOTSUPP;
-}
 
 static const struct varlink_server_info server_info = {
     .vendor = "nss-gns",
     .product = "gnsd",
     .version = PACKAGE_VERSION,
     .url = PACKAGE_BUGREPORT,
+    .log = gnsd_logv,
 };
 
 struct socket_spec {
@@ -133,7 +124,14 @@ static int bind_socket(const char *dir, const struct socket_spec *spec, gid_t gi
   return 0;
 }
 
-/* fds[i] for socket_specs[i], from socket activation where present. */
+/* The DNS stub's sockets from socket activation (gnsd-dns.socket). */
+#define DNS_STUB_FD_NAME "dns-stub"
+#define MAX_STUB_FDS 16
+static int stub_fds[MAX_STUB_FDS];
+static size_t n_stub_fds;
+
+/* fds[i] for socket_specs[i], from socket activation where present; the
+ * DNS stub's in stub_fds. */
 static int activated_sockets(int fds[2]) {
   char **names = NULL;
   int n = sd_listen_fds_with_names(1, &names);
@@ -147,9 +145,18 @@ static int activated_sockets(int fds[2]) {
     int slot = -1;
     for (int k = 0; k < 2; k++)
       if (strcmp(name, socket_specs[k].name) == 0) slot = k;
+    if (strcmp(name, DNS_STUB_FD_NAME) == 0 && n_stub_fds < MAX_STUB_FDS &&
+        (sd_is_socket_inet(fd, 0, SOCK_DGRAM, -1, 0) > 0 ||
+         sd_is_socket_inet(fd, 0, SOCK_STREAM, 1, 0) > 0)) {
+      stub_fds[n_stub_fds++] = fd;
+      log_info("using socket-activated %s socket", name);
+      free(names ? names[i] : NULL);
+      continue;
+    }
     if (slot < 0 || fds[slot] >= 0 || sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
       log_warning("ignoring passed file descriptor %d (\"%s\"): expected a listening unix "
-                  "socket named alt.gns.Resolve or alt.gns.Zone",
+                  "socket named alt.gns.Resolve or alt.gns.Zone, or an inet socket named "
+                  "dns-stub",
                   fd, name);
       close(fd);
     } else {
@@ -159,6 +166,65 @@ static int activated_sockets(int fds[2]) {
     free(names ? names[i] : NULL);
   }
   free(names);
+  return 0;
+}
+
+/* --- the DNS stub --- */
+
+static int stub_lookup(void *userdata, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                       void *fn_ud, struct gnsd_lookup **out) {
+  struct gnsd *d = userdata;
+  return gnsd_resolve_lookup(d->resolve, name, type, fn, fn_ud, out);
+}
+
+static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v,
+                         size_t *vl) {
+  struct gnsd *d = userdata;
+  return gnsd_resolve_memo_get(d->resolve, key, klen, v, vl);
+}
+
+static void stub_memo_put(void *userdata, const void *key, size_t klen, const void *v, size_t vl,
+                          uint64_t expiration) {
+  struct gnsd *d = userdata;
+  gnsd_resolve_memo_put(d->resolve, key, klen, v, vl, expiration);
+}
+
+static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
+  return (struct gnsd_dns_stub_conf){.rate_limit = c->dns_stub_rate_limit,
+                                     .negative_ttl_us = c->negative_ttl_us};
+}
+
+/* Serve the socket-activated stub sockets and bind the configured
+ * addresses that are not among them. Port 53 needs privilege: this runs
+ * before gnsd gives its privileges up (--user). A stub that cannot bind is
+ * logged, and gnsd serves NSS lookups without it. */
+static int setup_dns_stub(struct gnsd *d) {
+  if (n_stub_fds == 0 && d->conf.n_dns_stub_listen == 0) return 0;
+  struct gnsd_dns_stub_resolver res = {
+      .lookup = stub_lookup,
+      .cancel = gnsd_lookup_cancel,
+      .memo_get = stub_memo_get,
+      .memo_put = stub_memo_put,
+      .userdata = d};
+  struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
+  int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
+  if (r < 0) return r;
+  for (size_t i = 0; i < n_stub_fds; i++)
+    gnsd_dns_stub_add_fd(d->dns_stub, stub_fds[i]);
+  n_stub_fds = 0;
+  for (size_t i = 0; i < d->conf.n_dns_stub_listen; i++) {
+    char a[64];
+    gnsd_dns_stub_format_addr(&d->conf.dns_stub_listen[i], a, sizeof a);
+    r = gnsd_dns_stub_listen(d->dns_stub, &d->conf.dns_stub_listen[i]);
+    if (r == -EACCES)
+      log_error("dns-stub: cannot listen on %s: %s (a port below 1024 needs root or "
+                "CAP_NET_BIND_SERVICE: start gnsd as root with --user, or use gnsd-dns.socket)",
+                a, strerror(-r));
+    else if (r < 0)
+      log_error("dns-stub: cannot listen on %s: %s", a, strerror(-r));
+    else
+      log_info("dns-stub: listening on %s (UDP and TCP)", a);
+  }
   return 0;
 }
 
@@ -237,6 +303,10 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
     apply_limits(d);
     gnsd_zones_reload(d->zones);
     gnsd_resolve_reload(d);
+    if (d->dns_stub) {
+      struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
+      gnsd_dns_stub_configure(d->dns_stub, &sc);
+    }
     log_info("configuration reloaded from %s", d->conf_path);
   }
   notify_status(d, "READY=1\n");
@@ -381,6 +451,7 @@ int main(int argc, char **argv) {
                     &bound_paths[i]);
     if (r < 0) goto out;
   }
+  if ((r = setup_dns_stub(&d)) < 0) goto out;
   if ((r = varlink_server_listen_fd(d.resolve_server, fds[0])) < 0) goto out;
   fds[0] = -1;
   if ((r = varlink_server_listen_fd(d.zone_server, fds[1])) < 0) goto out;
@@ -395,6 +466,9 @@ int main(int argc, char **argv) {
 
 out:
   if (ret != 0 && r < 0 && r != -EADDRINUSE) log_error("startup failed: %s", strerror(-r));
+  gnsd_dns_stub_free(d.dns_stub);
+  for (size_t i = 0; i < n_stub_fds; i++)
+    close(stub_fds[i]);
   if (resolve_up) gnsd_resolve_done(&d);
   varlink_server_free(d.resolve_server);
   varlink_server_free(d.zone_server);

@@ -15,6 +15,7 @@
 struct gnsd_store;
 struct gnsd_zones;
 struct gnsd_resolve;
+struct gnsd_dns_stub;
 struct varlink_server;
 
 #define GNSD_MAX_BACKENDS 4
@@ -48,6 +49,7 @@ struct gnsd {
   struct varlink_server *resolve_server, *zone_server;
   struct gnsd_zones *zones;     /* zones.c: alt.gns.Zone and the zone master */
   struct gnsd_resolve *resolve; /* resolve.c: alt.gns.Resolve */
+  struct gnsd_dns_stub *dns_stub; /* dns-stub.c: [dns-stub], NULL when off */
 
   uint64_t started_realtime; /* microseconds since the epoch */
   uint64_t started_monotonic;

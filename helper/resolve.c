@@ -30,6 +30,8 @@
 #define KEY_HOST 'H'
 #define KEY_RECORDS 'R'
 #define KEY_REQUEST 'Q'
+#define KEY_LOOKUP 'L' /* gnsd_resolve_lookup: records in binary form */
+#define KEY_MEMO 'M'   /* gnsd_resolve_memo_put: a front end's own answers */
 /* Longest request whose reply is remembered by its text. */
 #define REQUEST_MEMO_MAX 1024u
 #define ANSWER_POSITIVE 'P'
@@ -50,6 +52,9 @@ struct req {
   struct gnsd_resolve *R;
   struct req *prev, *next;
   struct varlink_call *call;
+  /* a gnsd_resolve_lookup request instead of a varlink call */
+  gnsd_lookup_fn done;
+  void *done_ud;
   /* The asking user, for the per-user limits; limited = not exempt. */
   uid_t uid;
   bool limited;
@@ -235,6 +240,13 @@ static void finish_error(struct req *q, int error) {
   if (error == -ETIMEDOUT) R->st.timeouts++;
   if (error != -ENOENT) R->st.failures++;
   uint32_t etype = q->res ? gns_resolution_error_type(q->res) : 0;
+  if (q->done) {
+    gnsd_lookup_fn done = q->done;
+    void *ud = q->done_ud;
+    req_free(q);
+    done(ud, error == -EBADMSG ? -ENOENT : error, NULL);
+    return;
+  }
   struct varlink_call *call = q->call;
   int dns_error = q->dns_error;
   q->call = NULL;
@@ -352,6 +364,91 @@ static uint64_t answer_expiration(struct gnsd_resolve *R, uint64_t exp) {
   return exp < cap ? exp : cap;
 }
 
+/* ---- lookups (gnsd_resolve_lookup) ----------------------------------------
+ * Cached as 'P' | u64 expiration | u16 canonical length | canonical |
+ * u16 count | count * (u64 expiration | u32 type | u16 flags | u16 length |
+ * data), or ANSWER_NEGATIVE. */
+
+static int encode_lookup(const struct gns_record *rd, size_t n, const char *canon, uint64_t exp,
+                         uint8_t **out, size_t *out_len) {
+  size_t cl = canon ? strlen(canon) : 0;
+  if (cl > 0xffff || n > 0xffff) return -E2BIG;
+  size_t cap = 1 + 8 + 2 + cl + 2;
+  for (size_t i = 0; i < n; i++)
+    cap += 16 + rd[i].data_len;
+  uint8_t *v = malloc(cap), *o = v;
+  if (!v) return -ENOMEM;
+  *o++ = ANSWER_POSITIVE;
+  gns_put_u64(o, exp);
+  o += 8;
+  gns_put_u16(o, (uint16_t)cl);
+  o += 2;
+  if (cl) memcpy(o, canon, cl);
+  o += cl;
+  gns_put_u16(o, (uint16_t)n);
+  o += 2;
+  for (size_t i = 0; i < n; i++) {
+    gns_put_u64(o, rd[i].expiration);
+    gns_put_u32(o + 8, rd[i].type);
+    gns_put_u16(o + 12, rd[i].flags);
+    gns_put_u16(o + 14, rd[i].data_len);
+    if (rd[i].data_len) memcpy(o + 16, rd[i].data, rd[i].data_len);
+    o += 16 + rd[i].data_len;
+  }
+  *out = v;
+  *out_len = (size_t)(o - v);
+  return 0;
+}
+
+/* Decode a cached lookup answer into a (records point into v; rd has room
+ * for GNSD_LOOKUP_MAX_RECORDS). -EBADMSG if v is not one. */
+static int decode_lookup(const uint8_t *v, size_t len, struct gns_record *rd, size_t cap,
+                         char *canon, size_t canon_cap, struct gnsd_answer *a) {
+  if (len < 13 || v[0] != ANSWER_POSITIVE) return -EBADMSG;
+  a->expiration = gns_get_u64(v + 1);
+  size_t cl = gns_get_u16(v + 9), o = 11;
+  if (cl >= canon_cap || o + cl + 2 > len) return -EBADMSG;
+  memcpy(canon, v + o, cl);
+  canon[cl] = 0;
+  a->canonical = cl ? canon : NULL;
+  o += cl;
+  size_t n = gns_get_u16(v + o);
+  o += 2;
+  if (n > cap) return -EBADMSG;
+  for (size_t i = 0; i < n; i++) {
+    if (o + 16 > len) return -EBADMSG;
+    rd[i].expiration = gns_get_u64(v + o);
+    rd[i].type = gns_get_u32(v + o + 8);
+    rd[i].flags = gns_get_u16(v + o + 12);
+    rd[i].data_len = gns_get_u16(v + o + 14);
+    o += 16;
+    if (o + rd[i].data_len > len) return -EBADMSG;
+    rd[i].data = v + o;
+    o += rd[i].data_len;
+  }
+  a->rd = rd;
+  a->n = n;
+  return 0;
+}
+
+static void finish_lookup(struct req *q, const struct gns_record *rd, size_t n, const char *canon,
+                          uint64_t exp) {
+  struct gnsd_resolve *R = q->R;
+  uint8_t *v;
+  size_t vl;
+  if (encode_lookup(rd, n, canon, exp, &v, &vl) == 0) {
+    gnsd_cache_put(R->cache, q->key, q->klen, v, vl, exp, now_rt(R));
+    free(v);
+  }
+  struct gnsd_answer a = {.rd = rd, .n = n, .canonical = canon, .expiration = exp};
+  gnsd_lookup_fn done = q->done;
+  void *ud = q->done_ud;
+  /* rd and canon live in q->res: answer before freeing it */
+  q->done = NULL;
+  done(ud, 0, &a);
+  req_free(q);
+}
+
 static void finish_ok(struct req *q) {
   struct gnsd_resolve *R = q->R;
   const struct gns_record *rd;
@@ -363,6 +460,10 @@ static void finish_ok(struct req *q) {
   const char *canon = gns_resolution_canonical_name(q->res);
   uint64_t exp = answer_expiration(R, gns_resolution_expiration(q->res));
   uint64_t now = now_rt(R);
+  if (q->done) {
+    finish_lookup(q, rd, n, canon, exp);
+    return;
+  }
   json_object *reply = NULL;
   if (q->records) {
     reply = records_json(q->name, q->type, rd, n, gns_resolution_answer_zone(q->res));
@@ -710,6 +811,73 @@ static const char *label_problem(const char *name, size_t len) {
   return NULL;
 }
 
+/* Start resolving name (len bytes, plen of them before ".gns.alt") for
+ * the request cached under key: RFC 9498, 7.1, the start zone, then a new
+ * resolution with its deadline. -ENOENT: no start zone; -EINVAL with
+ * *reason: not resolvable as written; -EDQUOT: uid (when limited) has
+ * [limits] lookups-per-user in flight; -ENOMEM. */
+static int begin(struct gnsd_resolve *R, const char *name, size_t len, size_t plen, uint32_t type,
+                 const uint8_t *key, size_t klen, uid_t uid, bool limited, const char **reason,
+                 struct req **out) {
+  const struct gns_suffix_map *maps = NULL;
+  size_t n_maps = 0;
+  int maps_rc = get_maps(R, &maps, &n_maps);
+  struct gns_zone_key zk;
+  size_t rest;
+  int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  /* The local zones could not be read: the name may well be one of
+   * theirs. Not "does not exist", and nothing to cache. */
+  if (rc == -ENOENT && maps_rc < 0) return -EIO;
+  if (rc == -ENOENT) return rc;
+  if (rc < 0) {
+    *reason = "no unique start zone (invalid zTLD or ambiguous suffix)";
+    return -EINVAL;
+  }
+  /* [limits] lookups-per-user: uncached lookups are what costs (blocks,
+   * signatures, DHT); one user cannot have more than this in flight. */
+  if (limited && R->lookups_per_user && user_lookups(R, uid) >= R->lookups_per_user) {
+    R->st.lookups_refused++;
+    *reason = "lookups-per-user";
+    return -EDQUOT;
+  }
+  struct req *q = calloc(1, sizeof(*q));
+  if (!q) return -ENOMEM;
+  q->R = R;
+  q->uid = uid;
+  q->limited = limited;
+  q->type = type;
+  q->name = strndup(name, len);
+  memcpy(q->key, key, klen);
+  q->klen = klen;
+  q->next = R->reqs;
+  if (R->reqs) R->reqs->prev = q;
+  R->reqs = q;
+  R->pending++;
+  char *rel = strndup(name, rest);
+  if (!q->name || !rel) {
+    free(rel);
+    req_free(q);
+    return -ENOMEM;
+  }
+  struct gns_resolver_limits lim = {.max_depth = R->max_depth};
+  struct gns_resolver_hooks hooks = {
+      .is_revoked = hook_revoked, .userdata = R, .maps = maps, .n_maps = n_maps};
+  rc = gns_resolution_new(&zk, rel, type, &lim, &hooks, &q->res);
+  free(rel);
+  if (rc < 0) {
+    req_free(q);
+    *reason = "malformed label";
+    return rc == -ENOMEM ? rc : -EINVAL;
+  }
+  uint64_t mono;
+  sd_event_now(R->ev, CLOCK_MONOTONIC, &mono);
+  if (sd_event_add_time(R->ev, &q->deadline, CLOCK_MONOTONIC, mono + R->timeout_us, 1000,
+                        on_deadline, q) < 0)
+    q->deadline = NULL;
+  *out = q;
+  return 0;
+}
+
 /* Common start of both methods: the name check, the answer cache, start
  * zone determination, the resolution. Returns 0 when the call was
  * completed (answered from cache or an error), 1 with *out set. */
@@ -751,79 +919,102 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       return 0;
     }
   }
-  /* RFC 9498, 7.1: the start zone */
-  const struct gns_suffix_map *maps = NULL;
-  size_t n_maps = 0;
-  int maps_rc = get_maps(R, &maps, &n_maps);
-  struct gns_zone_key zk;
-  size_t rest;
-  int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
-  if (rc == -ENOENT && maps_rc < 0) {
-    /* The local zones could not be read: the name may well be one of
-     * theirs. Not "does not exist", and nothing to cache. */
-    reply_error(call, -EIO, 0, NULL);
-    return 0;
-  }
+  uid_t uid = varlink_call_peer(call)->uid;
+  const char *reason = NULL;
+  struct req *q;
+  int rc = begin(R, name, len, plen, type, key, klen, uid, !varlink_uid_exempt(uid), &reason, &q);
   if (rc == -ENOENT) {
     cache_negative(R, key, klen);
     varlink_call_error(call, ERR("NoSuchName"), NULL);
     return 0;
   }
+  if (rc == -ENOMEM) return rc;
   if (rc < 0) {
-    reply_error(call, -EINVAL, 0, "no unique start zone (invalid zTLD or ambiguous suffix)");
+    reply_error(call, rc == -EDQUOT || rc == -EIO ? rc : -EINVAL, 0, reason);
     return 0;
   }
-  /* [limits] lookups-per-user: uncached lookups are what costs (blocks,
-   * signatures, DHT); one user cannot have more than this in flight. */
-  uid_t uid = varlink_call_peer(call)->uid;
-  bool limited = !varlink_uid_exempt(uid);
-  if (limited && R->lookups_per_user && user_lookups(R, uid) >= R->lookups_per_user) {
-    R->st.lookups_refused++;
-    reply_error(call, -EDQUOT, 0, "lookups-per-user");
-    return 0;
-  }
-  struct req *q = calloc(1, sizeof(*q));
-  if (!q) return -ENOMEM;
-  q->R = R;
   q->call = call;
-  q->uid = uid;
-  q->limited = limited;
   q->records = records;
   q->family = family;
-  q->type = type;
-  q->name = strdup(name);
-  memcpy(q->key, key, klen);
-  q->klen = klen;
-  q->next = R->reqs;
-  if (R->reqs) R->reqs->prev = q;
-  R->reqs = q;
-  R->pending++;
-  char *rel = strndup(name, rest);
-  if (!q->name || !rel) {
-    free(rel);
-    q->call = NULL;
-    req_free(q);
-    return -ENOMEM;
-  }
-  struct gns_resolver_limits lim = {.max_depth = R->max_depth};
-  struct gns_resolver_hooks hooks = {
-      .is_revoked = hook_revoked, .userdata = R, .maps = maps, .n_maps = n_maps};
-  rc = gns_resolution_new(&zk, rel, type, &lim, &hooks, &q->res);
-  free(rel);
-  if (rc < 0) {
-    q->call = NULL;
-    req_free(q);
-    reply_error(call, rc == -ENOMEM ? -ENOMEM : -EINVAL, 0, "malformed label");
-    return 0;
-  }
-  uint64_t mono;
-  sd_event_now(R->ev, CLOCK_MONOTONIC, &mono);
-  if (sd_event_add_time(R->ev, &q->deadline, CLOCK_MONOTONIC, mono + R->timeout_us, 1000,
-                        on_deadline, q) < 0)
-    q->deadline = NULL;
   varlink_call_set_cancel(call, on_cancel, q);
   *out = q;
   return 1;
+}
+
+int gnsd_resolve_lookup(struct gnsd_resolve *R, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                        void *userdata, struct gnsd_lookup **out) {
+  R->st.requests++;
+  size_t len = strlen(name), plen;
+  if (!gns_name_is_gns_alt(name, len, &plen) || len > NAME_MAX_LEN || label_problem(name, plen)) {
+    fn(userdata, -EINVAL, NULL);
+    return 0;
+  }
+  uint8_t key[NAME_MAX_LEN + 8];
+  size_t klen = answer_key(key, KEY_LOOKUP, type, name, len);
+  const void *v;
+  size_t vl;
+  if (gnsd_cache_get(R->cache, key, klen, now_rt(R), &v, &vl, NULL) == 0) {
+    const uint8_t *b = v;
+    if (vl >= 1 && b[0] == ANSWER_NEGATIVE) {
+      R->st.negative_hits++;
+      fn(userdata, -ENOENT, NULL);
+      return 0;
+    }
+    struct gns_record rd[GNSD_LOOKUP_MAX_RECORDS];
+    char canon[NAME_MAX_LEN + 1];
+    struct gnsd_answer a;
+    if (decode_lookup(b, vl, rd, GNSD_LOOKUP_MAX_RECORDS, canon, sizeof canon, &a) == 0) {
+      R->st.cache_hits++;
+      fn(userdata, 0, &a);
+      return 0;
+    }
+  }
+  const char *reason = NULL;
+  struct req *q;
+  /* DNS clients are not local users: the stub has its own limits */
+  int rc = begin(R, name, len, plen, type, key, klen, 0, false, &reason, &q);
+  if (rc < 0) {
+    if (rc == -ENOENT) cache_negative(R, key, klen);
+    fn(userdata, rc, NULL);
+    return 0;
+  }
+  q->records = true;
+  q->done = fn;
+  q->done_ud = userdata;
+  *out = (struct gnsd_lookup *)q;
+  /* from the loop, so that fn is never called before this returns 1 */
+  kick(q);
+  return 1;
+}
+
+int gnsd_resolve_memo_get(struct gnsd_resolve *R, const void *key, size_t klen, const void **v,
+                          size_t *vl) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return -ENOENT;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  int rc = gnsd_cache_get(R->cache, k, 1 + klen, now_rt(R), v, vl, NULL);
+  if (rc == 0) {
+    R->st.requests++;
+    R->st.cache_hits++;
+  }
+  return rc;
+}
+
+void gnsd_resolve_memo_put(struct gnsd_resolve *R, const void *key, size_t klen, const void *v,
+                           size_t vl, uint64_t expiration) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  gnsd_cache_put(R->cache, k, 1 + klen, v, vl, expiration, now_rt(R));
+}
+
+void gnsd_lookup_cancel(struct gnsd_lookup *l) {
+  struct req *q = (struct req *)l;
+  if (!q) return;
+  q->done = NULL;
+  req_free(q);
 }
 
 static int m_hostname(struct varlink_call *call, json_object *params, void *userdata) {

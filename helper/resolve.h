@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The Resolve side of gnsd: alt.gns.Resolve.ResolveHostname and
- * ResolveRecords (helper/alt.gns.Resolve.varlink) on top of the core
+ * ResolveRecords (varlink/alt.gns.Resolve.varlink) on top of the core
  * resolution state machine (core/resolver.h).
  *
  * Per request: the answer cache (by name and type), else start zone
@@ -24,7 +24,7 @@
 #include "conf.h"
 #include "resolver.h"
 #include "storage.h"
-#include "varlink.h"
+#include "varlink-server.h"
 
 struct gnsd;
 struct gnsd_resolve;
@@ -88,6 +88,43 @@ void gnsd_resolve_set_start_zones(struct gnsd_resolve *r, gnsd_start_zones_fn fn
 
 /* Drop cached answers and blocks. */
 void gnsd_resolve_flush(struct gnsd_resolve *r);
+
+/* ---- lookups for other front ends (the DNS stub) ------------------------
+ * The same resolution and cache as alt.gns.Resolve.ResolveRecords, with the
+ * records in binary form. The record set is the one at the name (after
+ * REDIRECT/CNAME/delegations were followed), not filtered by type: type
+ * steers resolution (RFC 9498, 7.3: a REDIRECT, GNS2DNS or delegation
+ * asked for by its own type is the answer) and goes into the cache key. */
+#define GNSD_LOOKUP_MAX_RECORDS 256
+struct gnsd_lookup;
+struct gnsd_answer {
+  const struct gns_record *rd; /* expirations are absolute */
+  size_t n;
+  const char *canonical; /* LEHO, or the name after REDIRECT/CNAME/GNS2DNS; NULL if none */
+  uint64_t expiration;   /* realtime us: the earliest the answer rests on */
+};
+/* error: 0 with a (valid during the call only), -ENOENT (no such name),
+ * -EINVAL (not a resolvable .gns.alt name), or a failure (-ETIMEDOUT,
+ * -EKEYREVOKED, -ELOOP, -EPROTONOSUPPORT, -EIO, -ENOMEM ...). */
+typedef void (*gnsd_lookup_fn)(void *userdata, int error, const struct gnsd_answer *a);
+/* Returns 0 when fn was called already (answered from the cache, or an
+ * error), or 1 with *out set: fn is called later from the event loop,
+ * exactly once, unless gnsd_lookup_cancel(*out) is called first. name is a
+ * .gns.alt name without a trailing dot. */
+int gnsd_resolve_lookup(struct gnsd_resolve *r, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                        void *userdata, struct gnsd_lookup **out);
+void gnsd_lookup_cancel(struct gnsd_lookup *l);
+
+/* A front end's own encoding of an answer (the DNS stub: a response by
+ * the query's bytes), kept in the same cache as the answers, so that it
+ * goes with them whenever zone data change (gnsd_resolve_flush), and
+ * until expiration (realtime us) at the latest. The value found is valid
+ * until the next call into the resolver. */
+#define GNSD_MEMO_KEY_MAX 600
+int gnsd_resolve_memo_get(struct gnsd_resolve *r, const void *key, size_t klen, const void **v,
+                          size_t *vl);
+void gnsd_resolve_memo_put(struct gnsd_resolve *r, const void *key, size_t klen, const void *v,
+                           size_t vl, uint64_t expiration);
 
 /* Register alt.gns.Resolve on a server. */
 int gnsd_resolve_add_interface(struct gnsd_resolve *r, struct varlink_server *s);

@@ -19,11 +19,12 @@
 #include "label.h"
 #include "log.h"
 #include "record.h"
+#include "dns-stub.h"
 #include "resolve.h"
 #include "rrblock.h"
 #include "rrtype.h"
 #include "store.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
 #include "ztld.h"
@@ -1603,6 +1604,11 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
   json_object *cache = json_object_new_object();
   gnsd_resolve_status(d, cache);
   json_object_object_add(p, "cache", cache);
+  if (d->dns_stub) {
+    json_object *stub = json_object_new_object();
+    gnsd_dns_stub_stats(d->dns_stub, stub);
+    json_object_object_add(p, "dnsStub", stub);
+  }
   json_object *store = json_object_new_object();
   gnsd_store_status(d->store, store);
   json_object_object_add(store, "publishRuns", json_object_new_int64(clamp64(z->publish_runs)));

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Local zones: the alt.gns.Zone interface (helper/alt.gns.Zone.varlink)
+/* Local zones: the alt.gns.Zone interface (varlink/alt.gns.Zone.varlink)
  * and the zone master that turns records into RRBLOCKs and publishes
  * them to the store and the other backends, again before they expire. */
 #ifndef GNSD_ZONES_H

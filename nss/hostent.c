@@ -134,7 +134,7 @@ done:
   return r;
 }
 
-/* Every error of alt.gns.Resolve (helper/alt.gns.Resolve.varlink) and what
+/* Every error of alt.gns.Resolve (varlink/alt.gns.Resolve.varlink) and what
  * it means to a program asking for an address. Errors not listed here
  * (org.varlink.service.*, newer ones) are transient: TRY_AGAIN, EPROTO. */
 static const struct {

@@ -45,7 +45,7 @@ except VarlinkError as e:
     t.ok("did not answer" in e.parameters.get("reason", ""), "reason %r" % e.parameters)
 t.done()
 PYEOF
-out=$("$top_builddir/helper/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" resolve www.legacy.demo.gns.alt 2>&1)
+out=$("$top_builddir/ctl/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" resolve www.legacy.demo.gns.alt 2>&1)
 case $out in *"DNS failed"*) ;; *) fail "gnsctl said: $out" ;; esac
 
 # item 12: SIGTERM during a publication pass stops gnsd at once

@@ -131,6 +131,16 @@ static const struct {
      "\"0000000000000000000000000000000000000000000000000000000000\" has an unsupported zone "
      "type"},
     {"[start-zones]\nexample =\n", "t.conf:2: start zone \"example\" has no zTLD"},
+    {"[dns-stub]\nlisten = 127.0.0.153:53, [::1]:5353 127.0.0.1\nrate-limit = 0\n", ""},
+    {"[dns-stub]\nlisten =\n", ""},
+    {"[dns-stub]\nlisten = localhost:53\n",
+     "t.conf:2: listen: \"localhost:53\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nlisten = ::1:53\n",
+     "t.conf:2: listen: \"::1:53\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nlisten = 127.0.0.1:65536\n",
+     "t.conf:2: listen: \"127.0.0.1:65536\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nrate-limit = -1\n",
+     "t.conf:2: rate-limit: \"-1\" is not a number from 0 to 1000000"},
     {"[start-zones]\na..b = " ZTLD "\n",
      "t.conf:2: start zone suffix \"a..b\" is not a domain name suffix"},
 };
@@ -221,14 +231,14 @@ static void test_load(void) {
 int main(void) {
   for (size_t i = 0; i < GNS_ARRAY_SIZE(durations); i++) {
     uint64_t us = 12345;
-    int r = gnsd_parse_duration(durations[i].in, &us);
+    int r = gns_parse_duration(durations[i].in, &us);
     if (r != durations[i].ret) fprintf(stderr, "duration \"%s\"\n", durations[i].in);
     CHECK_INT(r, durations[i].ret);
     if (r == 0) CHECK_INT(us, durations[i].us);
   }
   for (size_t i = 0; i < GNS_ARRAY_SIZE(sizes); i++) {
     uint64_t b = 12345;
-    int r = gnsd_parse_size(sizes[i].in, &b);
+    int r = gns_parse_size(sizes[i].in, &b);
     if (r != sizes[i].ret) fprintf(stderr, "size \"%s\"\n", sizes[i].in);
     CHECK_INT(r, sizes[i].ret);
     if (r == 0) CHECK_INT(b, sizes[i].bytes);

@@ -16,7 +16,7 @@
 #include "record.h"
 #include "resolve.h"
 #include "rrblock.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "zonekey.h"
 #include "ztld.h"
 
@@ -301,7 +301,8 @@ int main(void) {
   tzone_new(&z_sub, GNS_ZTYPE_PKEY);
   tzone_new(&z_far, GNS_ZTYPE_EDKEY);
   CHECK_INT(sd_event_new(&ev), 0);
-  struct varlink_server_info info = {"test", "gnsd", "0", "https://example.invalid"};
+  struct varlink_server_info info = {
+      .vendor = "test", .product = "gnsd", .version = "0", .url = "https://example.invalid"};
   CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
   struct gnsd_conf conf;
   CHECK_INT(gnsd_conf_defaults(&conf), 0);

@@ -14,7 +14,7 @@
 #include "check.h"
 #include "gns-util.h"
 #include "log.h"
-#include "varlink.h"
+#include "varlink-server.h"
 
 static sd_event *ev;
 static struct varlink_server *srv;
@@ -790,8 +790,11 @@ static void test_idle(void) {
 
 int main(void) {
   gnsd_log_init("test-varlink", LOG_WARNING);
-  static const struct varlink_server_info info = {"nss-gns", "test", "0",
-                                                  "https://example.invalid"};
+  static const struct varlink_server_info info = {.vendor = "nss-gns",
+                                                  .product = "test",
+                                                  .version = "0",
+                                                  .url = "https://example.invalid",
+                                                  .log = gnsd_logv};
   CHECK_INT(sd_event_new(&ev), 0);
   CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
   CHECK_INT(varlink_server_add_interface(srv, &test_iface), 0);

@@ -18,7 +18,7 @@
 #include "rfc9498-vectors.h"
 #include "rrblock.h"
 #include "store.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "zones.h"
 #include "ztld.h"
 

@@ -24,7 +24,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
-#include "conf.h"
+#include "units.h"
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
@@ -373,7 +373,7 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
     return 0;
   }
   uint64_t dur;
-  if (gnsd_parse_duration(c->expire, &dur) == 0) {
+  if (gns_parse_duration(c->expire, &dur) == 0) {
     us = dur;
     if (us > INT64_MAX) return usage_error("--expire '%s' is too long", c->expire);
     if (c->relative) {
@@ -938,7 +938,7 @@ static void print_object_lines(json_object *o, const char *indent) {
   json_object_object_foreach(o, key, val) {
     printf("%s%-18s %s\n", indent, key,
            json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
   }
 }
 
@@ -964,6 +964,10 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
     }
     if (json_object_object_get_ex(reply, "cache", &v) && v) {
       puts("\nCache:");
+      print_object_lines(v, "  ");
+    }
+    if (json_object_object_get_ex(reply, "dnsStub", &v) && v) {
+      puts("\nDNS stub:");
       print_object_lines(v, "  ");
     }
     if (json_object_object_get_ex(reply, "store", &v) && v) {

@@ -4,14 +4,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "log.h"
-#include "varlink.h"
+#include <syslog.h>
+#include "varlink-server.h"
 
 /* Bytes read per read() and reads per wakeup: a flooding client gets no
  * more than its share of the loop. */
@@ -158,6 +159,18 @@ struct varlink_server {
   json_tokener *tok;
   struct varlink_server_stats stats;
 };
+
+/* The server has no logger of its own: it reports through the one its
+ * owner gave in varlink_server_info (gnsd's journal logger), or not at
+ * all (tests). */
+__attribute__((format(printf, 3, 4))) static void vlog(const struct varlink_server *s, int level,
+                                                       const char *fmt, ...) {
+  if (!s->info || !s->info->log) return;
+  va_list ap;
+  va_start(ap, fmt);
+  s->info->log(level, fmt, ap);
+  va_end(ap);
+}
 
 /* --- buffers --- */
 
@@ -395,7 +408,7 @@ static void conn_flush_queue(struct varlink_conn *c) {
     struct varlink_call *call = c->head;
     if (call->out.len > 0) {
       if (buf_append(&c->wbuf, call->out.data, call->out.len) < 0) {
-        log_error("varlink: out of memory queueing a reply; closing the connection");
+        vlog(c->server, LOG_ERR, "varlink: out of memory queueing a reply; closing the connection");
         c->close_after_flush = true;
         break;
       }
@@ -979,7 +992,7 @@ static void dispatch_message(struct varlink_conn *c, const char *text, size_t le
   json_object_put(empty);
   if (r < 0) {
     /* The method failed without completing the call (its contract). */
-    log_error("varlink: %s failed: %s", method, strerror(-r));
+    vlog(c->server, LOG_ERR, "varlink: %s failed: %s", method, strerror(-r));
     if (iface && iface->failure_error) {
       varlink_call_error(call, iface->failure_error, NULL);
     } else {
@@ -1005,7 +1018,7 @@ static bool shortcut(struct varlink_conn *c, const char *text, size_t len) {
   s->stats.calls++;
   if (error) s->stats.errors++;
   if (buf_reserve(&c->wbuf, rlen + 1) < 0) {
-    log_error("varlink: out of memory queueing a reply; closing the connection");
+    vlog(s, LOG_ERR, "varlink: out of memory queueing a reply; closing the connection");
     c->close_after_flush = true;
     return true;
   }
@@ -1093,7 +1106,7 @@ static int on_partial_timer(sd_event_source *src, uint64_t usec, void *userdata)
     uint64_t due = c->partial_since + s->limits.partial_usec;
     if (due <= usec) {
       s->stats.partial_closed++;
-      log_debug("varlink: closing a connection of uid %u: request incomplete for too long",
+      vlog(s, LOG_DEBUG, "varlink: closing a connection of uid %u: request incomplete for too long",
                 (unsigned)c->cred.uid);
       conn_close(c);
     } else if (!next || due < next) {
@@ -1404,7 +1417,7 @@ static bool conn_admit(struct varlink_server *s, struct varlink_conn *c) {
     if (ok) return true;
   }
   s->stats.refused++;
-  log_debug("varlink: refusing a connection of uid %u: at its connection limit",
+  vlog(s, LOG_DEBUG, "varlink: refusing a connection of uid %u: at its connection limit",
             (unsigned)c->cred.uid);
   conn_close(c);
   return false;
@@ -1449,7 +1462,7 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
         return 0;
       }
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        log_warning("varlink: accept: %s; pausing for 250ms", strerror(errno));
+        vlog(s, LOG_WARNING, "varlink: accept: %s; pausing for 250ms", strerror(errno));
         sd_event_source_set_enabled(src, SD_EVENT_OFF);
         uint64_t now = 0;
         sd_event_now(s->event, CLOCK_MONOTONIC, &now);
@@ -1458,12 +1471,12 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
                             on_retry_timer, s);
         return 0;
       }
-      log_error("varlink: accept: %s", strerror(errno));
+      vlog(s, LOG_ERR, "varlink: accept: %s", strerror(errno));
       return 0;
     }
     struct varlink_conn *c = conn_add(s, cfd, true);
     if (!c) {
-      log_error("varlink: cannot add connection: %s", strerror(errno));
+      vlog(s, LOG_ERR, "varlink: cannot add connection: %s", strerror(errno));
       continue;
     }
     if (!conn_admit(s, c)) continue;
