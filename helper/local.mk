@@ -5,10 +5,11 @@ noinst_LTLIBRARIES += libgnsd.la
 libgnsd_la_SOURCES = \
 	helper/log.c helper/log.h \
 	helper/conf.c helper/conf.h \
+	helper/backends.c helper/backends.h \
 	helper/store.c helper/store.h \
 	helper/zones.c helper/zones.h \
 	helper/resolve.c helper/resolve.h \
-	helper/gnsd.h \
+	helper/stats.c helper/stats.h \
 	helper/storage.h
 nodist_libgnsd_la_SOURCES = varlink/interfaces.c
 GNSD_CFLAGS = $(AM_CFLAGS) $(GNSD_INC) $(SYSTEMD_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) \
@@ -18,7 +19,7 @@ GNSD_LIBS = libgnsd.la libgnsd-dht.la varlink/libvarlink-server.la libgnscore.la
 libgnsd_la_CFLAGS = $(GNSD_CFLAGS)
 
 sbin_PROGRAMS += helper/gnsd
-helper_gnsd_SOURCES = helper/gnsd.c
+helper_gnsd_SOURCES = helper/gnsd.c helper/gnsd.h
 helper_gnsd_CFLAGS = $(GNSD_CFLAGS)
 helper_gnsd_LDADD = $(GNSD_LIBS)
 

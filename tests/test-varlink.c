@@ -136,7 +136,10 @@ static const struct varlink_method test_methods[] = {
 
 static const struct varlink_interface test_iface = {
     .name = "org.example.test",
-    .description = "# test\ninterface org.example.test\nmethod Echo() -> ()\n",
+    .description = "# test\ninterface org.example.test\nmethod Echo() -> ()\n"
+                   "method Later() -> ()\nmethod Stream() -> ()\nmethod Fail() -> ()\n"
+                   "method Typed() -> ()\nmethod Text() -> ()\nmethod Peer() -> ()\n"
+                   "method RequestText() -> ()\n",
     .methods = test_methods,
     .failure_error = "org.example.test.Failed",
 };
@@ -521,6 +524,18 @@ static void test_limits(void) {
                                                .description = "interface org.example.other\n",
                                                .methods = test_methods};
   CHECK_INT(varlink_server_add_interface(s2, &bad), -EINVAL);
+  /* the method table must be what the description declares */
+  static const struct varlink_interface undeclared = {
+      .name = "org.example.undeclared",
+      .description = "interface org.example.undeclared\nmethod Echo() -> ()\n",
+      .methods = test_methods};
+  CHECK_INT(varlink_server_add_interface(s2, &undeclared), -EINVAL);
+  static const struct varlink_interface unhandled = {
+      .name = "org.example.unhandled",
+      .description = "interface org.example.unhandled\nmethod Echo() -> ()\n"
+                     "  method Gone(x: int) -> ()\n",
+      .methods = secret_methods};
+  CHECK_INT(varlink_server_add_interface(s2, &unhandled), -EINVAL);
   varlink_server_set_max_connections(s2, 2);
   int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   struct sockaddr_un sa = {.sun_family = AF_UNIX};

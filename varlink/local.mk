@@ -24,5 +24,16 @@ varlink/interfaces.c: $(srcdir)/varlink/alt.gns.Resolve.varlink \
 		$(srcdir)/varlink/alt.gns.Zone.varlink gnsd_zone_description > $@.tmp && \
 	mv $@.tmp $@
 CLEANFILES += varlink/interfaces.c
+
+# Names, errors and parameter tables as C (varlink/contract.h), generated
+# from the same files: gnsd, gnsctl and the NSS module use these, never
+# spelled-out strings, so a renamed error or method cannot drift.
+VARLINK_FILES = $(srcdir)/varlink/alt.gns.Resolve.varlink $(srcdir)/varlink/alt.gns.Zone.varlink
+varlink/contract.h: $(VARLINK_FILES) $(srcdir)/varlink/gen-contract.sh
+	$(AM_V_GEN)$(MKDIR_P) varlink && \
+	$(SHELL) $(srcdir)/varlink/gen-contract.sh $(VARLINK_FILES) > $@.tmp && mv $@.tmp $@
+BUILT_SOURCES += varlink/contract.h
+nodist_noinst_HEADERS = varlink/contract.h
+CLEANFILES += varlink/contract.h
 EXTRA_DIST += varlink/alt.gns.Resolve.varlink varlink/alt.gns.Zone.varlink \
-	varlink/embed-varlink.sh
+	varlink/embed-varlink.sh varlink/gen-contract.sh

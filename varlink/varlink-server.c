@@ -1571,9 +1571,35 @@ static bool description_names(const char *desc, const char *name) {
   return strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == ' ' || p[n] == '\0');
 }
 
+/* Does a method table hold exactly the methods the description declares
+ * ("method Name(" at the start of a line)? A handler for an undeclared
+ * method, or a declared method without one, is a broken contract that
+ * would otherwise show only when a client calls it. */
+static bool methods_match(const char *desc, const struct varlink_method *methods) {
+  size_t declared = 0, handled = 0;
+  for (const char *p = desc; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncmp(p, "method", 6) != 0 || (p[6] != ' ' && p[6] != '\t')) continue;
+    p += 6;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    size_t n = strcspn(p, " \t(");
+    bool found = false;
+    for (const struct varlink_method *m = methods; m->name && !found; m++)
+      found = strlen(m->name) == n && strncmp(m->name, p, n) == 0;
+    if (!found) return false;
+    declared++;
+  }
+  for (const struct varlink_method *m = methods; m->name; m++)
+    handled++;
+  return declared == handled; /* a name twice in either would differ too */
+}
+
 int varlink_server_add_interface(struct varlink_server *s, const struct varlink_interface *iface) {
   if (!iface || !iface->name || !iface->methods || !iface->description) return -EINVAL;
   if (!description_names(iface->description, iface->name)) return -EINVAL;
+  if (!methods_match(iface->description, iface->methods)) return -EINVAL;
   if (strcmp(iface->name, "org.varlink.service") == 0 ||
       find_interface(s, iface->name, strlen(iface->name)))
     return -EEXIST;

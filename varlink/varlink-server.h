@@ -141,7 +141,8 @@ typedef bool (*varlink_shortcut_fn)(void *userdata, const char *request, size_t 
 void varlink_server_set_shortcut(struct varlink_server *s, varlink_shortcut_fn fn, void *userdata);
 
 /* Register an interface. -EEXIST if the name is taken, -EINVAL if the
- * description does not start with "interface NAME" (after comments). */
+ * description does not start with "interface NAME" (after comments) or
+ * if the method table and the description's "method" lines differ. */
 int varlink_server_add_interface(struct varlink_server *s, const struct varlink_interface *iface);
 
 /* Serve a listening socket (takes ownership; it is made non-blocking). */
