@@ -188,7 +188,7 @@ static int call(const struct ctl *c, const char *iface, const char *method, json
     if (r == -ETIMEDOUT)
       return fail("gnsd did not answer %s within %llus; it may still complete it (check before "
                   "retrying)",
-                  full, CALL_TIMEOUT_USEC / 1000000);
+                  method, CALL_TIMEOUT_USEC / 1000000);
     return fail("talking to gnsd at %s: %s", path, strerror(-r));
   }
   json_object *rp = NULL;

@@ -45,7 +45,6 @@
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
 #define MAX_BACKENDS 4
 
-
 /* What a request is doing. Callbacks (backends, DNS) only move the state;
  * drive() acts on it in a loop until the request must wait. */
 enum req_state {
@@ -265,7 +264,7 @@ static void finish_error(struct req *q, int error) {
                            json_object_new_string(dns_error == -ETIMEDOUT
                                                       ? "the DNS servers did not answer"
                                                       : "the DNS servers failed"));
-    varlink_call_error(call, ERR("DNSFailed"), p);
+    varlink_call_error(call, VL_RESOLVE_ERROR_DNSFailed, p);
     return;
   }
   reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
@@ -508,7 +507,8 @@ static void finish_ok(struct req *q) {
  * ANSWER_NEGATIVE, then the message. */
 static void remember_reply(struct gnsd_resolve *R, const char *req, size_t req_len, char kind,
                            const char *params, size_t params_len, uint64_t exp) {
-  static const char negative[] = "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
+  static const char negative[] =
+      "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
   if (!req || req_len > REQUEST_MEMO_MAX) return;
   uint8_t key[1 + REQUEST_MEMO_MAX];
   key[0] = KEY_REQUEST;
@@ -659,9 +659,8 @@ static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
  * user's DHT GETs are at their limit; other negative: storage failure. */
 static int fetch_next(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->bidx >= R->n_backends ||
-      (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
-       R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
+  if (q->bidx >= R->n_backends || (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
+                                   R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
     /* (The store holds every block of a local zone: a label it does not
      * have does not exist, whatever the DHT would say, or not say.) */
     if (q->bidx >= R->n_backends && q->backend_error < 0) return -EIO;

@@ -118,7 +118,7 @@ static int reply_errno(struct varlink_call *call, int r, const char *name) {
     json_object_object_add(p, "reason",
                            json_object_new_string(r == -ENOSPC ? "database or disk is full"
                                                                : "gnsd is shutting down"));
-    varlink_call_error(call, ERR_PREFIX "StorageUnavailable", p);
+    varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, p);
     return 0;
   }
   return reply_storage(call);
@@ -787,8 +787,7 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
       *ret = reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
       return false;
     }
-    if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0)
-      *zone_id = zone.id;
+    if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0) *zone_id = zone.id;
   } else {
     *ret = reply_errno(call, r, zname);
     return false;
