@@ -152,7 +152,17 @@ static int report_error(const char *error, json_object *params, const char *what
   if (!strcmp(error, VL_RESOLVE_ERROR_CriticalRecordUnsupported))
     return fail("%s: a critical record of an unsupported type stops resolution", what);
   if (!strcmp(error, VL_ZONE_ERROR_StorageUnavailable) ||
-      !strcmp(error, VL_RESOLVE_ERROR_StorageUnavailable)) return fail("gnsd's storage is unavailable");
+      !strcmp(error, VL_RESOLVE_ERROR_StorageUnavailable)) {
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
+    return fail("gnsd's storage is unavailable%s%s", why ? ": " : "", why ? why : "");
+  }
+  if (!strcmp(error, VL_RESOLVE_ERROR_DNSFailed)) {
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
+    return fail("%s: DNS failed%s%s", what, why ? ": " : "", why ? why : "");
+  }
+  if (!strcmp(error, VL_RESOLVE_ERROR_LimitExceeded))
+    return fail("%s: gnsd refused: this user is at its limit of %s ([limits] in gnsd.conf)", what,
+                json_object_object_get_ex(params, "limit", &v) ? json_object_get_string(v) : "?");
   if (!strcmp(error, VL_RESOLVE_ERROR_TimedOut)) return fail("%s: resolution timed out", what);
   if (!strcmp(error, VL_RESOLVE_ERROR_ResolutionLoop)) return fail("%s: resolution loop or too deep", what);
   const char *js = json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
@@ -178,7 +188,12 @@ static int call(const struct ctl *c, const char *iface, const char *method, json
       return fail("cannot reach gnsd at %s: %s (is gnsd running?)", path, strerror(-r));
     if (r == -EACCES || r == -EPERM)
       return fail("cannot connect to %s: permission denied (root or the gnsd group)", path);
-    if (r == -ETIMEDOUT) return fail("gnsd did not answer within %llus", CALL_TIMEOUT_USEC / 1000000);
+    /* The request was sent: gnsd may have carried it out all the same
+     * (an import of a large zone), so do not report a failure of it. */
+    if (r == -ETIMEDOUT)
+      return fail("gnsd did not answer %s within %llus; it may still complete it (check before "
+                  "retrying)",
+                  method, CALL_TIMEOUT_USEC / 1000000);
     return fail("talking to gnsd at %s: %s", path, strerror(-r));
   }
   json_object *rp = NULL;

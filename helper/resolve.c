@@ -49,7 +49,6 @@
  * asked is kept this briefly, so that the check is soon tried again. */
 #define UNCHECKED_LIFETIME (5ull * 1000000)
 
-
 /* What a request is doing. Callbacks (backends, DNS) only move the state;
  * drive() acts on it in a loop until the request must wait. */
 enum req_state {
@@ -87,6 +86,7 @@ struct req {
   struct gnsd_get *get;
   int backend_error;
   struct gnsd_dns_query *dnsq;
+  int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
   sd_event_source *deadline, *kick;
   bool driving; /* drive() is on the stack: callbacks leave it to that loop */
   /* revocations (trust.h): the last zone checked, the check in flight and
@@ -165,14 +165,13 @@ static int set_conf_maps(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   return 0;
 }
 
-static void get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
-  if (R->start_zones) {
-    /* on a store failure the function still returns the configured ones */
-    R->start_zones(R->start_zones_ud, maps, n);
-    return;
-  }
+/* The start zones; negative if some could not be read (the store is
+ * unavailable): the configured ones are still returned. */
+static int get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
+  if (R->start_zones) return R->start_zones(R->start_zones_ud, maps, n);
   *maps = R->conf_maps;
   *n = R->n_conf;
+  return 0;
 }
 
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *R, gnsd_start_zones_fn fn, void *userdata) {
@@ -272,8 +271,19 @@ static void finish_error(struct req *q, int error) {
     return;
   }
   struct varlink_call *call = q->call;
+  int dns_error = q->dns_error;
   q->call = NULL;
   req_free(q);
+  if (error == -EIO && dns_error < 0) {
+    /* Not our storage: the DNS servers resolution had to ask. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(dns_error == -ETIMEDOUT
+                                                      ? "the DNS servers did not answer"
+                                                      : "the DNS servers failed"));
+    varlink_call_error(call, VL_RESOLVE_ERROR_DNSFailed, p);
+    return;
+  }
   reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
 }
 
@@ -523,7 +533,8 @@ static void finish_ok(struct req *q) {
  * ANSWER_NEGATIVE, then the message. */
 static void remember_reply(struct gnsd_resolve *R, const char *req, size_t req_len, char kind,
                            const char *params, size_t params_len, uint64_t exp) {
-  static const char negative[] = "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
+  static const char negative[] =
+      "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
   if (!req || req_len > REQUEST_MEMO_MAX) return;
   uint8_t key[1 + REQUEST_MEMO_MAX];
   key[0] = KEY_REQUEST;
@@ -674,9 +685,8 @@ static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
  * user's DHT GETs are at their limit; other negative: storage failure. */
 static int fetch_next(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->bidx >= R->n_backends ||
-      (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
-       R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
+  if (q->bidx >= R->n_backends || (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
+                                   R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
     /* (The store holds every block of a local zone: a label it does not
      * have does not exist, whatever the DHT would say, or not say.) */
     if (q->bidx >= R->n_backends && q->backend_error < 0) return -EIO;
@@ -730,6 +740,7 @@ static void on_dns(void *userdata, int error, const struct gns_record *rd, size_
   struct req *q = userdata;
   q->dnsq = NULL;
   if (q->state != REQ_DNS) return;
+  if (error < 0 && error != -ENOENT) q->dns_error = error;
   gns_resolution_supply_dns(q->res, error == -ETIMEDOUT ? -EIO : error, rd, n);
   q->state = REQ_STEP;
   if (!q->driving) drive(q);
@@ -896,10 +907,13 @@ static int begin(struct gnsd_resolve *R, const char *name, size_t len, size_t pl
                  struct req **out) {
   const struct gns_suffix_map *maps = NULL;
   size_t n_maps = 0;
-  get_maps(R, &maps, &n_maps);
+  int maps_rc = get_maps(R, &maps, &n_maps);
   struct gns_zone_key zk;
   size_t rest;
   int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  /* The local zones could not be read: the name may well be one of
+   * theirs. Not "does not exist", and nothing to cache. */
+  if (rc == -ENOENT && maps_rc < 0) return -EIO;
   if (rc == -ENOENT) return rc;
   if (rc < 0) {
     *reason = "no unique start zone (invalid zTLD or ambiguous suffix)";
@@ -1002,7 +1016,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   }
   if (rc == -ENOMEM) return rc;
   if (rc < 0) {
-    reply_error(call, rc == -EDQUOT ? rc : -EINVAL, 0, reason);
+    reply_error(call, rc == -EDQUOT || rc == -EIO ? rc : -EINVAL, 0, reason);
     return 0;
   }
   q->call = call;

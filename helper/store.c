@@ -156,10 +156,12 @@ static int64_t clamp64(uint64_t v) {
   return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+/* -ENOSPC for a full disk (or database), so that the error says so;
+ * -EIO for everything else. */
 static int db_error(struct gnsd_store *s, const char *what) {
   s->errors++;
   log_error("store: %s: %s", what, s->db ? sqlite3_errmsg(s->db) : "database unavailable");
-  return -EIO;
+  return s->db && sqlite3_errcode(s->db) == SQLITE_FULL ? -ENOSPC : -EIO;
 }
 
 /* The statement, reset and with bindings cleared; NULL if unavailable. */
@@ -278,13 +280,28 @@ static int open_db(struct gnsd_store *s) {
                 (unsigned)(st.st_mode & 07777));
   /* Create the file ourselves so that it is 0600 from the first byte;
    * SQLite gives its -wal and -shm files the same mode. */
-  int fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  bool created = true;
+  int fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    created = false;
+    fd = open(s->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  }
   if (fd < 0) {
     log_error("store: cannot open %s: %s", s->path, strerror(errno));
     return -EIO;
   }
   if (fstat(fd, &st) == 0 && (st.st_mode & 077)) fchmod(fd, 0600);
+  /* SQLite takes an empty file for a new database. One we did not just
+   * create was a store once (truncated by a full disk, a bad restore):
+   * starting afresh over it would lose every zone without a word. */
+  bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
   close(fd);
+  if (empty && !created) {
+    log_error("store: %s is empty (0 bytes); not creating a new store over it (remove it to "
+              "start afresh)",
+              s->path);
+    return -EIO;
+  }
   if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK) {
     db_error(s, "open");
@@ -401,7 +418,7 @@ int gnsd_store_commit(struct gnsd_store *s) {
     st = stmt(s, ST_ROLLBACK);
     if (st) exec_stmt(s, st, "rollback");
   }
-  return r < 0 ? -EIO : 0;
+  return r < 0 ? (r == -ENOSPC ? r : -EIO) : 0;
 }
 
 void gnsd_store_rollback(struct gnsd_store *s) {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,14 @@ static int reply_errno(struct varlink_call *call, int r, const char *name) {
   if (r == -ENOENT) return reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, name);
   if (r == -EEXIST) return reply_name_error(call, VL_ZONE_ERROR_ZoneExists, name);
   if (r == -ENOMEM) return -ENOMEM; /* the server closes the connection */
+  if (r == -ENOSPC || r == -ECANCELED) {
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(r == -ENOSPC ? "database or disk is full"
+                                                               : "gnsd is shutting down"));
+    varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, p);
+    return 0;
+  }
   return reply_storage(call);
 }
 
@@ -476,6 +485,17 @@ static int withdraw_stale(void *userdata, int64_t zone_id, const char *label, co
   return withdraw_label(c->z, zone_id, label, q);
 }
 
+/* SIGTERM or SIGINT is waiting (gnsd blocks them and takes them through
+ * the event loop): a publication pass signs label after label on the
+ * loop, and must not keep a stopping gnsd, and its socket, for its whole
+ * length. The pass is rolled back and runs again after the restart. One
+ * sigpending() per label, next to a signature. */
+static bool stop_pending(void) {
+  sigset_t set;
+  if (sigpending(&set) < 0) return false;
+  return sigismember(&set, SIGTERM) == 1 || sigismember(&set, SIGINT) == 1;
+}
+
 /* Publish the given labels of a zone (labels == NULL: every label, and
  * withdraw blocks of labels that have no records any more). */
 static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
@@ -506,6 +526,12 @@ static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
     size_t j = i;
     while (j < lr.n && strcmp(lr.v[j].label, lr.v[i].label) == 0)
       j++;
+    if (!labels && stop_pending()) {
+      log_info("zones: publication of %s interrupted by shutdown; it runs again at the next start",
+               zone->name);
+      r = -ECANCELED;
+      break;
+    }
     r = publish_label(z, zone, lr.v[i].label, lr.v + i, j - i, now, blocks);
     i = j;
   }
@@ -521,6 +547,7 @@ struct publish_all_ctx {
 static int publish_one_zone(void *userdata, const struct gnsd_zone *zone) {
   struct publish_all_ctx *c = userdata;
   int r = publish_zone(c->z, zone, NULL, 0, &c->blocks);
+  if (r == -ECANCELED) return r; /* stopping: the whole pass is rolled back */
   if (r < 0) log_error("zones: publishing zone %s failed: %s", zone->name, strerror(-r));
   return r == -ENOMEM ? r : 0;
 }
@@ -762,8 +789,7 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
       *ret = reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
       return false;
     }
-    if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0)
-      *zone_id = zone.id;
+    if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0) *zone_id = zone.id;
   } else {
     *ret = reply_errno(call, r, zname);
     return false;
