@@ -65,4 +65,4 @@ tests_test_resolve_LDADD = $(GNSD_LIBS)
 include helper/dht.mk
 
 # Revocations through the GNUnet peer.
-include helper/revocation.mk
+include helper/trust.mk
