@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,8 @@ static void usage(FILE *f) {
           "  --runtime-dir DIR  sockets alt.gns.Resolve and alt.gns.Zone [%s]\n"
           "  --state-dir DIR    the zone and block store gnsd.sqlite [%s]\n"
           "  --config FILE      configuration [%s]\n"
+          "  --user USER        started as root: bind the sockets (port 53 of the DNS\n"
+          "                     stub), then run as USER (owner of the state directory)\n"
           "  --foreground       accepted for compatibility; gnsd never forks\n"
           "  --version          print the version and exit\n"
           "  --help             print this help and exit\n\n"
@@ -238,6 +242,57 @@ static int setup_dns_stub(struct gnsd *d) {
   return 0;
 }
 
+/* --- privileges --- */
+
+/* The state directory and its files (the store, its journal) were
+ * created by root before the switch: give them to the user gnsd becomes,
+ * who must write them. Not recursive: the store is flat. */
+static void give_state_dir(const char *dir, uid_t uid, gid_t gid) {
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return;
+  if (fchown(dfd, uid, gid) < 0) log_warning("cannot give %s to uid %u: %m", dir, (unsigned)uid);
+  DIR *dp = fdopendir(dfd);
+  if (!dp) {
+    close(dfd);
+    return;
+  }
+  struct dirent *e;
+  while ((e = readdir(dp)))
+    if (e->d_name[0] != '.' && fchownat(dirfd(dp), e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+      log_warning("cannot give %s/%s to uid %u: %m", dir, e->d_name, (unsigned)uid);
+  closedir(dp);
+}
+
+/* --user: started as root without systemd (which would pass the DNS
+ * stub's port 53 from gnsd-dns.socket), gnsd binds everything first and
+ * then becomes USER for good. */
+static int drop_privileges(const char *user, const char *state_dir) {
+  struct passwd *pw = getpwnam(user);
+  if (!pw) {
+    log_error("--user %s: no such user", user);
+    return -ESRCH;
+  }
+  if (getuid() != 0 && geteuid() != 0) {
+    if (getuid() == pw->pw_uid) return 0;
+    log_error("--user %s: gnsd must be started as root to change user", user);
+    return -EPERM;
+  }
+  give_state_dir(state_dir, pw->pw_uid, pw->pw_gid);
+  if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+      setuid(pw->pw_uid) < 0) {
+    int r = -errno;
+    log_error("--user %s: cannot switch: %m", user);
+    return r;
+  }
+  /* make sure there is no way back */
+  if (pw->pw_uid != 0 && setuid(0) == 0) {
+    log_error("--user %s: root could be regained", user);
+    return -EPERM;
+  }
+  log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
+  return 0;
+}
+
 /* --- configuration and backends --- */
 
 static void free_backends(struct gnsd *d) {
@@ -347,11 +402,21 @@ static void raise_fd_limit(void) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_RUNTIME = 256, OPT_STATE, OPT_CONFIG, OPT_FOREGROUND, OPT_VERSION, OPT_HELP };
+  enum {
+    OPT_RUNTIME = 256,
+    OPT_STATE,
+    OPT_CONFIG,
+    OPT_USER,
+    OPT_FOREGROUND,
+    OPT_VERSION,
+    OPT_HELP
+  };
+  const char *user = NULL;
   static const struct option options[] = {
       {"runtime-dir", required_argument, NULL, OPT_RUNTIME},
       {"state-dir", required_argument, NULL, OPT_STATE},
       {"config", required_argument, NULL, OPT_CONFIG},
+      {"user", required_argument, NULL, OPT_USER},
       {"foreground", no_argument, NULL, OPT_FOREGROUND},
       {"version", no_argument, NULL, OPT_VERSION},
       {"help", no_argument, NULL, OPT_HELP},
@@ -372,6 +437,9 @@ int main(int argc, char **argv) {
     case OPT_CONFIG:
       d.conf_path = optarg;
       d.conf_explicit = true;
+      break;
+    case OPT_USER:
+      user = optarg;
       break;
     case OPT_FOREGROUND:
       break;
@@ -466,6 +534,8 @@ int main(int argc, char **argv) {
   fds[0] = -1;
   if ((r = varlink_server_listen_fd(d.zone_server, fds[1])) < 0) goto out;
   fds[1] = -1;
+  /* every socket is bound: what needed root is done */
+  if (user && (r = drop_privileges(user, d.state_dir)) < 0) goto out;
 
   log_info("gnsd %s ready: runtime %s, state %s, config %s", gns_version(), d.runtime_dir,
            d.state_dir, d.conf_path);
