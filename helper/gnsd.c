@@ -191,8 +191,7 @@ static int stub_lookup(void *userdata, const char *name, uint32_t type, gnsd_loo
   return gnsd_resolve_lookup(d->resolve, name, type, fn, fn_ud, out);
 }
 
-static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v,
-                         size_t *vl) {
+static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v, size_t *vl) {
   struct gnsd *d = userdata;
   return gnsd_resolve_memo_get(d->resolve, key, klen, v, vl);
 }
@@ -214,12 +213,11 @@ static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
  * logged, and gnsd serves NSS lookups without it. */
 static int setup_dns_stub(struct gnsd *d) {
   if (n_stub_fds == 0 && d->conf.n_dns_stub_listen == 0) return 0;
-  struct gnsd_dns_stub_resolver res = {
-      .lookup = stub_lookup,
-      .cancel = gnsd_lookup_cancel,
-      .memo_get = stub_memo_get,
-      .memo_put = stub_memo_put,
-      .userdata = d};
+  struct gnsd_dns_stub_resolver res = {.lookup = stub_lookup,
+                                       .cancel = gnsd_lookup_cancel,
+                                       .memo_get = stub_memo_get,
+                                       .memo_put = stub_memo_put,
+                                       .userdata = d};
   struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
   int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
   if (r < 0) return r;
@@ -278,8 +276,7 @@ static int drop_privileges(const char *user, const char *state_dir) {
     return -EPERM;
   }
   give_state_dir(state_dir, pw->pw_uid, pw->pw_gid);
-  if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-      setuid(pw->pw_uid) < 0) {
+  if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
     int r = -errno;
     log_error("--user %s: cannot switch: %m", user);
     return r;
