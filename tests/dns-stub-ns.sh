@@ -67,7 +67,7 @@ NOBODY=$(id -u nobody) || skip "no user nobody"
 # --- gnsd binds port 53 as root, then runs as nobody ---------------------
 cat >"$TMP/gnsd.conf" <<EOF
 [dns-stub]
-listen = 127.0.0.153:53
+listen = 127.0.0.153:53, 0.0.0.0:5300, [::]:5300
 rate-limit = 0
 EOF
 unset JOURNAL_STREAM INVOCATION_ID NOTIFY_SOCKET LISTEN_FDS LISTEN_PID LISTEN_FDNAMES
@@ -91,6 +91,16 @@ for proto in +notcp +tcp; do
   out=$(D @127.0.0.153 $proto www.demo.gns.alt A)
   printf '%s\n' "$out" | grep -q "IN[[:space:]]*A[[:space:]]*192\.0\.2\.7" ||
     { printf '%s\n' "$out"; fail "dig $proto @127.0.0.153:53"; }
+  ok
+done
+
+# on a wildcard address the answer comes from the address asked (dig
+# drops an answer from another source): 127.0.0.9 is on lo, but replies to
+# 127.0.0.1 would leave from 127.0.0.1 without IP_PKTINFO
+for server in 127.0.0.9 ::1; do
+  out=$(D @$server -p 5300 www.demo.gns.alt A)
+  printf '%s\n' "$out" | grep -q "IN[[:space:]]*A[[:space:]]*192\.0\.2\.7" ||
+    { printf '%s\n' "$out"; fail "dig @$server to the stub on a wildcard address"; }
   ok
 done
 
