@@ -78,3 +78,7 @@ include helper/gnsctl.mk
 
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk
+UNIT_TESTS += tests/test-dns-msg
+check_PROGRAMS += tests/test-dns-msg
+tests_test_dns_msg_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_dns_msg_LDADD = $(GNSD_LIBS)
