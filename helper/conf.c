@@ -61,105 +61,6 @@ void gnsd_conf_free(struct gnsd_conf *c) {
   memset(c, 0, sizeof *c);
 }
 
-static int parse_u64(const char **p, uint64_t *out) {
-  const char *s = *p;
-  if (!isdigit((unsigned char)*s)) return -EINVAL;
-  uint64_t v = 0;
-  while (isdigit((unsigned char)*s)) {
-    unsigned d = (unsigned)(*s - '0');
-    if (v > (UINT64_MAX - d) / 10) return -ERANGE;
-    v = v * 10 + d;
-    s++;
-  }
-  *p = s;
-  *out = v;
-  return 0;
-}
-
-int gnsd_parse_duration(const char *s, uint64_t *usec) {
-  static const struct {
-    const char *unit;
-    uint64_t us;
-  } units[] = {
-      /* longest first so that "ms" is not read as "m" */
-      {"usec", 1},
-      {"msec", 1000},
-      {"sec", US_PER_S},
-      {"min", 60 * US_PER_S},
-      {"us", 1},
-      {"ms", 1000},
-      {"s", US_PER_S},
-      {"m", 60 * US_PER_S},
-      {"h", 3600 * US_PER_S},
-      {"d", 86400 * US_PER_S},
-      {"w", 7 * 86400 * US_PER_S},
-      {"y", 365 * 86400 * US_PER_S},
-  };
-  uint64_t total = 0;
-  const char *p = s;
-  bool first = true;
-  if (!*p) return -EINVAL;
-  for (; *p; first = false) {
-    uint64_t v;
-    int r = parse_u64(&p, &v);
-    if (r < 0) return r;
-    uint64_t mult = US_PER_S; /* a bare number is seconds */
-    if (*p) {
-      size_t i;
-      for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-        size_t n = strlen(units[i].unit);
-        if (strncmp(p, units[i].unit, n) == 0 && !isalpha((unsigned char)p[n])) break;
-      }
-      if (i == sizeof units / sizeof units[0]) return -EINVAL;
-      mult = units[i].us;
-      p += strlen(units[i].unit);
-    } else if (!first) {
-      return -EINVAL; /* "1h30": only a lone number may omit its unit */
-    }
-    if (v > UINT64_MAX / mult || total > UINT64_MAX - v * mult) return -ERANGE;
-    total += v * mult;
-  }
-  *usec = total;
-  return 0;
-}
-
-int gnsd_parse_size(const char *s, uint64_t *bytes) {
-  const char *p = s;
-  uint64_t v;
-  int r = parse_u64(&p, &v);
-  if (r < 0) return r;
-  uint64_t mult = 1;
-  switch (toupper((unsigned char)*p)) {
-  case '\0':
-    break;
-  case 'B':
-    mult = 1;
-    p++;
-    goto end;
-  case 'K':
-    mult = 1024;
-    p++;
-    break;
-  case 'M':
-    mult = 1024 * 1024;
-    p++;
-    break;
-  case 'G':
-    mult = 1024 * 1024 * 1024;
-    p++;
-    break;
-  default:
-    return -EINVAL;
-  }
-  if (*p == 'i') p++;
-  if (*p == 'B' || *p == 'b') p++;
-end:
-  if (*p) return -EINVAL;
-  if (v > UINT64_MAX / mult) return -ERANGE;
-  *bytes = v * mult;
-  return 0;
-}
-
 int gnsd_suffix_normalize(const char *in, char *out, size_t cap) {
   size_t n = strlen(in);
   if (n > 0 && in[n - 1] == '.') n--;
@@ -210,7 +111,7 @@ int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out) {
   uint64_t p = 53;
   if (port) {
     const char *e = port;
-    if (parse_u64(&e, &p) < 0 || *e || p == 0 || p > 65535) return -EINVAL;
+    if (gns_parse_u64(&e, &p) < 0 || *e || p == 0 || p > 65535) return -EINVAL;
   }
   memset(out, 0, sizeof *out);
   struct sockaddr_in *a4 = (struct sockaddr_in *)out;
@@ -257,7 +158,7 @@ static char *trim(char *s) {
 }
 
 static int set_duration(struct parser *ps, const char *key, const char *v, uint64_t *out) {
-  int r = gnsd_parse_duration(v, out);
+  int r = gns_parse_duration(v, out);
   if (r == -ERANGE) return fail(ps, "%s: duration \"%s\" is too large", key, v);
   if (r < 0) return fail(ps, "%s: \"%s\" is not a duration (e.g. 500ms, 5s, 10m, 4h, 7d)", key, v);
   return 0;
@@ -270,7 +171,7 @@ static int set_positive_duration(struct parser *ps, const char *key, const char 
 }
 
 static int set_size(struct parser *ps, const char *key, const char *v, uint64_t *out) {
-  int r = gnsd_parse_size(v, out);
+  int r = gns_parse_size(v, out);
   if (r == -ERANGE) return fail(ps, "%s: size \"%s\" is too large", key, v);
   if (r < 0) return fail(ps, "%s: \"%s\" is not a size (e.g. 512K, 16M)", key, v);
   return 0;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include "units.h"
 #include "zonekey.h"
 
 #define GNSD_CONF_ERR_MAX 512
@@ -74,12 +75,6 @@ int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const cha
  * Errors are "FILE:LINE: reason" or "FILE: strerror". */
 int gnsd_conf_load(struct gnsd_conf *c, const char *path, bool must_exist, char *err,
                    size_t errlen);
-
-/* "500ms", "5s", "10m", "4h", "7d", "1w", "1y" (365d), "250us", "1h30m"; a bare number
- * is seconds. -EINVAL if malformed, -ERANGE on overflow. */
-int gnsd_parse_duration(const char *s, uint64_t *usec);
-/* "512", "512K", "16M", "1G" (powers of 1024; "KiB"/"KB"/"B" accepted). */
-int gnsd_parse_size(const char *s, uint64_t *bytes);
 
 /* Canonical form of a start zone suffix: lower-case ASCII, no trailing
  * dot, no ".gns.alt"; -EINVAL if it is empty or has empty labels. */

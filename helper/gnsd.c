@@ -23,27 +23,18 @@
 #include "gnsd.h"
 #include "log.h"
 #include "resolve.h"
+#include "stats.h"
 #include "store.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
-
-/* The GNUnet DHT backend lives in helper/dht-gnunet.c. Until it is
- * linked in (it must be listed in helper_gnsd_SOURCES so that its strong
- * definition replaces this one), [dht] backend = gnunet reports this. */
-__attribute__((weak)) int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path,
-                                              struct gnsd_backend **out) {
-  (void)ev;
-  (void)socket_path;
-  (void)out;
-  return -EOPNOTSUPP;
-}
 
 static const struct varlink_server_info server_info = {
     .vendor = "nss-gns",
     .product = "gnsd",
     .version = PACKAGE_VERSION,
     .url = PACKAGE_BUGREPORT,
+    .log = gnsd_logv,
 };
 
 struct socket_spec {
@@ -290,29 +281,84 @@ static int drop_privileges(const char *user, const char *state_dir) {
   return 0;
 }
 
-/* --- configuration and backends --- */
+/* --- the modules and the glue between them ---
+ * Dependencies point one way: gnsd.c knows every module; zones.c and
+ * resolve.c know neither each other nor the daemon. What one needs of
+ * the other passes through the callbacks below. */
 
-static void free_backends(struct gnsd *d) {
-  for (size_t i = 0; i < d->n_backends; i++)
-    d->backends[i]->ops->free(d->backends[i]);
-  d->n_backends = 0;
+/* The revocation list of RFC 9498, 7.3.4, for the resolver. */
+static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64_t now) {
+  struct gnsd *d = userdata;
+  return gnsd_store_is_revoked(d->store, zk, now);
 }
 
-static int setup_backends(struct gnsd *d) {
-  free_backends(d);
-  struct gnsd_backend *b = NULL;
-  int r = gnsd_store_backend_new(d->store, &b);
+/* Is zk one of our zones? Their blocks are all in the store, so the
+ * resolver never asks the DHT for them. */
+static bool daemon_local_zone(void *userdata, const struct gns_zone_key *zk) {
+  struct gnsd *d = userdata;
+  struct gnsd_zone z;
+  if (!zk || !gnsd_store_available(d->store)) return false;
+  return gnsd_store_zone_get_public_by_key(d->store, zk, &z) == 0;
+}
+
+/* The start zones of RFC 9498, 7.1, kept by the zone service. */
+static int daemon_start_zones(void *userdata, const struct gns_suffix_map **maps, size_t *n) {
+  struct gnsd *d = userdata;
+  return gnsd_zones_start_zones(d->zones, maps, n);
+}
+
+/* The zone service changed local blocks, start zones or revocations:
+ * answers are cached until their earliest record expiration, so they
+ * must be dropped now. */
+static void daemon_zones_changed(void *userdata) {
+  struct gnsd *d = userdata;
+  if (d->resolve) gnsd_resolve_flush(d->resolve);
+}
+
+static json_object *daemon_statistics(void *userdata) {
+  struct gnsd *d = userdata;
+  const struct gnsd_stats_sources src = {
+      .event = d->event,
+      .started_monotonic = d->started_monotonic,
+      .backends = &d->backends,
+      .store = d->store,
+      .zones = d->zones,
+      .resolve = d->resolve,
+      .resolve_server = d->resolve_server,
+      .dns_stub = d->dns_stub,
+  };
+  return gnsd_stats_json(&src);
+}
+
+static int daemon_zones_init(struct gnsd *d) {
+  const struct gnsd_zones_args a = {
+      .event = d->event,
+      .store = d->store,
+      .backends = &d->backends,
+      .conf = &d->conf,
+      .server = d->zone_server,
+      .on_change = daemon_zones_changed,
+      .statistics = daemon_statistics,
+      .userdata = d,
+  };
+  return gnsd_zones_new(&a, &d->zones);
+}
+
+/* After the zone service: the resolver asks it for start zones. */
+static int daemon_resolve_init(struct gnsd *d) {
+  struct gnsd_resolve *R;
+  int r = gnsd_resolve_new(d->event, &d->conf, &R);
   if (r < 0) return r;
-  d->backends[d->n_backends++] = b;
-  if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
-    r = gnsd_dht_gnunet_new(d->event, d->conf.gnunet_socket, &b);
-    if (r == 0)
-      d->backends[d->n_backends++] = b;
-    else if (r == -EOPNOTSUPP)
-      log_error("dht: the gnunet backend is not built into this gnsd");
-    else
-      log_error("dht: cannot start the gnunet backend: %s", strerror(-r));
+  gnsd_resolve_set_backends(R, d->backends.v, d->backends.n);
+  gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
+  gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
+  gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
+  r = gnsd_resolve_add_interface(R, d->resolve_server);
+  if (r < 0) {
+    gnsd_resolve_free(R);
+    return r;
   }
+  d->resolve = R;
   return 0;
 }
 
@@ -342,7 +388,7 @@ static void notify_status(struct gnsd *d, const char *state) {
   if (gnsd_store_available(d->store)) gnsd_store_zone_foreach(d->store, count_zone, &zones);
   sd_notifyf(0, "%sSTATUS=%s: %u local zone%s, store %s, dht %s", state, "serving", zones,
              zones == 1 ? "" : "s", gnsd_store_available(d->store) ? "ok" : "UNAVAILABLE",
-             d->n_backends > 1 ? d->backends[1]->ops->name : "none");
+             d->backends.n > 1 ? d->backends.v[1]->ops->name : "none");
 }
 
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -361,10 +407,11 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
     d->conf = conf;
     if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
       log_info("store: %s is available again", gnsd_store_path(d->store));
-    if (dht_changed) setup_backends(d);
+    if (dht_changed) gnsd_backends_configure(&d->backends, &d->conf);
     apply_limits(d);
     gnsd_zones_reload(d->zones);
-    gnsd_resolve_reload(d);
+    gnsd_resolve_configure(d->resolve, &d->conf);
+    gnsd_resolve_set_backends(d->resolve, d->backends.v, d->backends.n);
     if (d->dns_stub) {
       struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
       gnsd_dns_stub_configure(d->dns_stub, &sc);
@@ -421,7 +468,6 @@ int main(int argc, char **argv) {
   };
   struct gnsd d = {
       .runtime_dir = GNSD_RUNTIME_DIR, .state_dir = GNSD_STATE_DIR, .conf_path = GNSD_CONFIG_FILE};
-  bool resolve_up = false;
   int c;
   while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     switch (c) {
@@ -491,8 +537,9 @@ int main(int argc, char **argv) {
 
   r = gnsd_store_open(d.state_dir, &d.store);
   if (r < 0) goto out;
-  r = setup_backends(&d);
+  r = gnsd_backends_init(&d.backends, d.event, d.store);
   if (r < 0) goto out;
+  gnsd_backends_configure(&d.backends, &d.conf);
 
   if ((r = varlink_server_new(d.event, &server_info, &d.resolve_server)) < 0 ||
       (r = varlink_server_new(d.event, &server_info, &d.zone_server)) < 0)
@@ -504,15 +551,14 @@ int main(int argc, char **argv) {
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);
 
-  if ((r = gnsd_zones_new(&d, &d.zones)) < 0) {
+  if ((r = daemon_zones_init(&d)) < 0) {
     log_error("cannot set up alt.gns.Zone: %s", strerror(-r));
     goto out;
   }
-  if ((r = gnsd_resolve_init(&d)) < 0) {
+  if ((r = daemon_resolve_init(&d)) < 0) {
     log_error("cannot set up alt.gns.Resolve: %s", strerror(-r));
     goto out;
   }
-  resolve_up = true;
 
   if (activated_sockets(fds) < 0) goto out;
   struct group *g = getgrnam("gnsd");
@@ -546,11 +592,13 @@ out:
   gnsd_dns_stub_free(d.dns_stub);
   for (size_t i = 0; i < n_stub_fds; i++)
     close(stub_fds[i]);
-  if (resolve_up) gnsd_resolve_done(&d);
+  /* completes every call still in flight, before the servers go */
+  gnsd_resolve_free(d.resolve);
+  d.resolve = NULL;
   varlink_server_free(d.resolve_server);
   varlink_server_free(d.zone_server);
   gnsd_zones_free(d.zones);
-  free_backends(&d);
+  gnsd_backends_done(&d.backends);
   gnsd_store_close(d.store);
   gnsd_conf_free(&d.conf);
   for (int i = 0; i < 2; i++) {

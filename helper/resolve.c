@@ -13,8 +13,9 @@
 #include <time.h>
 #include "cache.h"
 #include "dns.h"
-#include "gnsd.h"
+#include "backends.h"
 #include "gns-util.h"
+#include "contract.h"
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
@@ -22,8 +23,6 @@
 #include "rpp.h"
 #include "rrblock.h"
 #include "rrtype.h"
-#include "store.h"
-#include "zones.h"
 #include "ztld.h"
 
 #define KEY_BLOCK 'B'
@@ -46,7 +45,15 @@
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
 #define MAX_BACKENDS 4
 
-#define ERR(x) "alt.gns.Resolve." x
+/* What a request is doing. Callbacks (backends, DNS) only move the state;
+ * drive() acts on it in a loop until the request must wait. */
+enum req_state {
+  REQ_STEP,      /* the resolution can take its next step */
+  REQ_FETCH,     /* block q->q wanted: ask backend q->bidx next */
+  REQ_GET,       /* a GET for q->q is in flight at q->cur */
+  REQ_GET_FOUND, /* it delivered a valid block: cancel the rest of it */
+  REQ_DNS,       /* a DNS query (q->dnsq) is in flight */
+};
 
 struct req {
   struct gnsd_resolve *R;
@@ -65,18 +72,17 @@ struct req {
   uint8_t key[NAME_MAX_LEN + 8];
   size_t klen;
   struct gns_resolution *res;
+  enum req_state state;
   /* the block wanted now */
   uint8_t q[GNS_Q_LEN];
-  bool fetching, get_active, get_done, in_get, got;
   size_t bidx;
   struct gnsd_backend *cur;
   struct gnsd_get *get;
   int backend_error;
-  /* DNS */
   struct gnsd_dns_query *dnsq;
-  bool dns_active;
+  int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
   sd_event_source *deadline, *kick;
-  bool driving, again;
+  bool driving; /* drive() is on the stack: callbacks leave it to that loop */
 };
 
 struct gnsd_resolve {
@@ -89,6 +95,8 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
+  gnsd_clock_fn clock; /* NULL: the daemon's clock (gnsd_now) */
+  void *clock_ud;
   gnsd_local_zone_fn local_zone;
   void *local_zone_ud;
   /* [limits]: uncached lookups and DHT GETs in flight per user */
@@ -108,13 +116,12 @@ struct gnsd_resolve {
 };
 
 static uint64_t now_rt(struct gnsd_resolve *R) {
-  uint64_t t;
-  if (sd_event_now(R->ev, CLOCK_REALTIME, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return R->clock ? R->clock(R->clock_ud) : gnsd_now(R->ev);
+}
+
+void gnsd_resolve_set_clock(struct gnsd_resolve *R, gnsd_clock_fn fn, void *userdata) {
+  R->clock = fn;
+  R->clock_ud = userdata;
 }
 
 /* ---- start zones ------------------------------------------------------ */
@@ -142,14 +149,13 @@ static int set_conf_maps(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   return 0;
 }
 
-static void get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
-  if (R->start_zones) {
-    /* on a store failure the function still returns the configured ones */
-    R->start_zones(R->start_zones_ud, maps, n);
-    return;
-  }
+/* The start zones; negative if some could not be read (the store is
+ * unavailable): the configured ones are still returned. */
+static int get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
+  if (R->start_zones) return R->start_zones(R->start_zones_ud, maps, n);
   *maps = R->conf_maps;
   *n = R->n_conf;
+  return 0;
 }
 
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *R, gnsd_start_zones_fn fn, void *userdata) {
@@ -167,7 +173,7 @@ static bool hook_revoked(void *userdata, const struct gns_zone_key *zk) {
 
 static void req_free(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->get_active && !q->get_done && q->get && q->cur->ops->get_cancel)
+  if ((q->state == REQ_GET || q->state == REQ_GET_FOUND) && q->get && q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
   gns_resolution_free(q->res);
@@ -190,11 +196,11 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
   switch (error) {
   case -ENOENT:
   case -EBADMSG: /* zone data RFC 9498 forbids: the name cannot resolve */
-    e = ERR("NoSuchName");
+    e = VL_RESOLVE_ERROR_NoSuchName;
     break;
   case -EINVAL:
   case -E2BIG:
-    e = ERR("InvalidName");
+    e = VL_RESOLVE_ERROR_InvalidName;
     p = json_object_new_object();
     json_object_object_add(p, "reason",
                            json_object_new_string(reason            ? reason
@@ -202,26 +208,26 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
                                                                     : "invalid name"));
     break;
   case -EKEYREVOKED:
-    e = ERR("ZoneRevoked");
+    e = VL_RESOLVE_ERROR_ZoneRevoked;
     break;
   case -EPROTONOSUPPORT:
-    e = ERR("CriticalRecordUnsupported");
+    e = VL_RESOLVE_ERROR_CriticalRecordUnsupported;
     p = json_object_new_object();
     if (etype) json_object_object_add(p, "type", json_object_new_int64(etype));
     break;
   case -ELOOP:
-    e = ERR("ResolutionLoop");
+    e = VL_RESOLVE_ERROR_ResolutionLoop;
     break;
   case -ETIMEDOUT:
-    e = ERR("TimedOut");
+    e = VL_RESOLVE_ERROR_TimedOut;
     break;
   case -EDQUOT:
-    e = ERR("LimitExceeded");
+    e = VL_RESOLVE_ERROR_LimitExceeded;
     p = json_object_new_object();
     json_object_object_add(p, "limit", json_object_new_string(reason ? reason : "lookups"));
     break;
   default:
-    e = ERR("StorageUnavailable");
+    e = VL_RESOLVE_ERROR_StorageUnavailable;
     break;
   }
   varlink_call_error(call, e, p);
@@ -248,8 +254,19 @@ static void finish_error(struct req *q, int error) {
     return;
   }
   struct varlink_call *call = q->call;
+  int dns_error = q->dns_error;
   q->call = NULL;
   req_free(q);
+  if (error == -EIO && dns_error < 0) {
+    /* Not our storage: the DNS servers resolution had to ask. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(dns_error == -ETIMEDOUT
+                                                      ? "the DNS servers did not answer"
+                                                      : "the DNS servers failed"));
+    varlink_call_error(call, VL_RESOLVE_ERROR_DNSFailed, p);
+    return;
+  }
   reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
 }
 
@@ -490,7 +507,8 @@ static void finish_ok(struct req *q) {
  * ANSWER_NEGATIVE, then the message. */
 static void remember_reply(struct gnsd_resolve *R, const char *req, size_t req_len, char kind,
                            const char *params, size_t params_len, uint64_t exp) {
-  static const char negative[] = "{\"error\":\"" ERR("NoSuchName") "\",\"parameters\":{}}";
+  static const char negative[] =
+      "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
   if (!req || req_len > REQUEST_MEMO_MAX) return;
   uint8_t key[1 + REQUEST_MEMO_MAX];
   key[0] = KEY_REQUEST;
@@ -571,6 +589,7 @@ static int on_kick(sd_event_source *s, void *userdata) {
 }
 
 static void kick(struct req *q) {
+  if (q->driving) return; /* the loop on the stack sees the new state */
   if (!q->kick && sd_event_add_defer(q->R->ev, &q->kick, on_kick, q) < 0) {
     q->kick = NULL;
     drive(q);
@@ -579,17 +598,24 @@ static void kick(struct req *q) {
   sd_event_source_set_enabled(q->kick, SD_EVENT_ONESHOT);
 }
 
+/* A backend's answer to GET(q->q). Called from inside the backend, maybe
+ * from inside its get(): it moves the state and lets drive() act later
+ * (a cancel must not run inside the backend's own callback). */
 static void on_block(void *userdata, const uint8_t *block, size_t len, int error) {
   struct req *q = userdata;
   struct gnsd_resolve *R = q->R;
-  if (!block) {
-    q->get_done = true;
+  if (!block) { /* the GET is over; the handle is gone */
     q->get = NULL;
-    if (error < 0) q->backend_error = error;
-    if (!q->in_get) kick(q);
+    if (q->state == REQ_GET) {
+      if (error < 0) q->backend_error = error;
+      q->state = REQ_FETCH;
+    } else if (q->state == REQ_GET_FOUND) {
+      q->state = REQ_STEP;
+    }
+    kick(q);
     return;
   }
-  if (q->got || !q->fetching) return;
+  if (q->state != REQ_GET) return;
   /* RFC 9498, 7.2: a block failing the checks "MUST be ignored and ...
    * the storage lookup GET(q) MUST continue to look for other RRBLOCKs" */
   int rc = gns_resolution_supply_block(q->res, block, len, now_rt(R));
@@ -597,7 +623,7 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
     R->st.bad_blocks++;
     return;
   }
-  q->got = true;
+  q->state = REQ_GET_FOUND;
   R->st.blocks++;
   uint64_t exp = gns_rrblock_expiration(block, len), now = now_rt(R);
   uint8_t key[1 + GNS_Q_LEN];
@@ -607,7 +633,7 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
   /* a block found in the DHT is kept in the embedded store */
   if (q->bidx > 1 && R->backends[0] && R->backends[0]->ops->put)
     R->backends[0]->ops->put(R->backends[0], q->q, block, len, exp);
-  if (!q->in_get) kick(q);
+  kick(q);
 }
 
 /* Lookups of uid in flight, and of those the ones waiting on a backend
@@ -623,68 +649,49 @@ static unsigned user_lookups(struct gnsd_resolve *R, uid_t uid) {
 static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
   unsigned n = 0;
   for (struct req *o = R->reqs; o; o = o->next)
-    n += o->limited && o->uid == uid && o->get_active && !o->get_done && o->bidx > 1;
+    n += o->limited && o->uid == uid && (o->state == REQ_GET || o->state == REQ_GET_FOUND) &&
+         o->bidx > 1;
   return n;
 }
 
-/* Advance the block fetch for q->q: 1 = a block (or "none") was supplied,
- * 0 = waiting for a backend, -EDQUOT = the user's DHT GETs are at their
- * limit, other negative = storage failure. */
-static int fetch_advance(struct req *q) {
+/* REQ_FETCH: ask the next backend, or tell the resolution there is no
+ * block when every backend has answered without one. -EDQUOT: the
+ * user's DHT GETs are at their limit; other negative: storage failure. */
+static int fetch_next(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  for (;;) {
-    if (q->got) {
-      if (q->get_active && !q->get_done && q->get && q->cur->ops->get_cancel)
-        q->cur->ops->get_cancel(q->cur, q->get);
-      q->get = NULL;
-      q->get_active = q->got = q->fetching = false;
-      return 1;
-    }
-    if (q->get_active && !q->get_done) return 0;
-    q->get_active = false;
-    if (q->bidx >= R->n_backends) {
-      q->fetching = false;
-      if (q->backend_error < 0) return -EIO;
-      gns_resolution_supply_block(q->res, NULL, 0, now_rt(R));
-      return 1;
-    }
-    if (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
-        R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res))) {
-      /* The store holds every block of a local zone: a label it does not
-       * have does not exist, whatever the DHT would say (or not say). */
-      q->fetching = false;
-      gns_resolution_supply_block(q->res, NULL, 0, now_rt(R));
-      return 1;
-    }
-    if (q->bidx >= 1 && q->limited && R->dht_gets_per_user &&
-        user_gets(R, q->uid) >= R->dht_gets_per_user) {
-      R->st.dht_gets_refused++;
-      q->fetching = false;
-      return -EDQUOT;
-    }
-    struct gnsd_backend *b = R->backends[q->bidx++];
-    q->cur = b;
-    q->get = NULL;
-    q->get_active = true;
-    q->get_done = false;
-    q->in_get = true;
-    int rc = b->ops->get(b, q->q, on_block, q, &q->get);
-    q->in_get = false;
-    if (rc < 0) {
-      q->backend_error = rc;
-      q->get_active = false;
-      q->get = NULL;
-    }
+  if (q->bidx >= R->n_backends || (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
+                                   R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
+    /* (The store holds every block of a local zone: a label it does not
+     * have does not exist, whatever the DHT would say, or not say.) */
+    if (q->bidx >= R->n_backends && q->backend_error < 0) return -EIO;
+    q->state = REQ_STEP;
+    return gns_resolution_supply_block(q->res, NULL, 0, now_rt(R)) < 0 ? -EIO : 0;
   }
+  if (q->bidx >= 1 && q->limited && R->dht_gets_per_user &&
+      user_gets(R, q->uid) >= R->dht_gets_per_user) {
+    R->st.dht_gets_refused++;
+    return -EDQUOT;
+  }
+  struct gnsd_backend *b = R->backends[q->bidx++];
+  q->cur = b;
+  q->get = NULL;
+  q->state = REQ_GET;
+  int rc = b->ops->get(b, q->q, on_block, q, &q->get);
+  if (rc < 0) { /* no GET started: try the next backend */
+    q->backend_error = rc;
+    q->get = NULL;
+    q->state = REQ_FETCH;
+  }
+  return 0;
 }
 
+/* REQ_STEP after GNS_STEP_NEED_BLOCK: the block cache, else the backends. */
 static void fetch_begin(struct req *q, const uint8_t qv[GNS_Q_LEN]) {
   struct gnsd_resolve *R = q->R;
   memcpy(q->q, qv, GNS_Q_LEN);
   q->bidx = 0;
   q->backend_error = 0;
-  q->got = q->get_active = q->get_done = false;
-  q->fetching = true;
+  q->state = REQ_FETCH;
   uint8_t key[1 + GNS_Q_LEN];
   key[0] = KEY_BLOCK;
   memcpy(key + 1, qv, GNS_Q_LEN);
@@ -695,38 +702,54 @@ static void fetch_begin(struct req *q, const uint8_t qv[GNS_Q_LEN]) {
     /* verified before for this q: decrypt only */
     if (gns_resolution_supply_verified_block(q->res, v, vl, now) == 0) {
       R->st.block_cache_hits++;
-      q->fetching = false;
+      q->state = REQ_STEP;
       return;
     }
     gnsd_cache_remove(R->cache, key, sizeof(key));
   }
 }
 
+/* dns.c never calls back from inside gnsd_dns_query (dns.h). */
 static void on_dns(void *userdata, int error, const struct gns_record *rd, size_t n) {
   struct req *q = userdata;
   q->dnsq = NULL;
-  q->dns_active = false;
+  if (q->state != REQ_DNS) return;
+  if (error < 0 && error != -ENOENT) q->dns_error = error;
   gns_resolution_supply_dns(q->res, error == -ETIMEDOUT ? -EIO : error, rd, n);
-  drive(q);
+  q->state = REQ_STEP;
+  if (!q->driving) drive(q);
 }
 
+/* Act on the state until the request waits (GET or DNS in flight) or is
+ * finished (and freed). Re-entered from a callback, it leaves the work to
+ * the loop already running: that loop reads the state after every
+ * action, so nothing a callback did is lost. */
 static void drive(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->driving) {
-    q->again = true;
-    return;
-  }
+  if (q->driving) return;
   q->driving = true;
   for (;;) {
-    if (q->fetching) {
-      int rc = fetch_advance(q);
+    switch (q->state) {
+    case REQ_GET:
+    case REQ_DNS:
+      q->driving = false;
+      return; /* a callback moves the state */
+    case REQ_GET_FOUND:
+      if (q->get && q->cur->ops->get_cancel) q->cur->ops->get_cancel(q->cur, q->get);
+      q->get = NULL;
+      q->state = REQ_STEP;
+      continue;
+    case REQ_FETCH: {
+      int rc = fetch_next(q);
       if (rc < 0) {
         finish_error(q, rc == -EDQUOT ? -EDQUOT : -EIO);
         return;
       }
-      if (rc == 0) break;
+      continue;
     }
-    if (q->dns_active) break;
+    case REQ_STEP:
+      break;
+    }
     struct gns_step st;
     if (gns_resolution_step(q->res, now_rt(R), &st) < 0) {
       finish_error(q, -EIO);
@@ -738,24 +761,22 @@ static void drive(struct req *q) {
     }
     if (st.kind == GNS_STEP_NEED_DNS) {
       R->st.dns_queries++;
-      q->dns_active = true;
+      q->state = REQ_DNS;
       int rc = gnsd_dns_query(R->dns, st.dns_name, st.dns_type, st.dns_servers, st.n_dns_servers,
                               on_dns, q, &q->dnsq);
       if (rc < 0) {
-        q->dns_active = false;
+        q->dnsq = NULL;
         gns_resolution_supply_dns(q->res, -EIO, NULL, 0);
-        continue;
+        q->state = REQ_STEP;
       }
-      break;
+      continue;
     }
-    if (st.kind == GNS_STEP_DONE) {
+    if (st.kind == GNS_STEP_DONE)
       finish_ok(q);
-      return;
-    }
-    finish_error(q, gns_resolution_error(q->res));
+    else
+      finish_error(q, gns_resolution_error(q->res));
     return;
   }
-  q->driving = false;
 }
 
 static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -771,7 +792,7 @@ static void on_cancel(struct varlink_call *call, void *userdata) {
   struct varlink_call *c = q->call;
   q->call = NULL;
   req_free(q);
-  varlink_call_error(c, ERR("TimedOut"), NULL); /* dropped: the peer is gone */
+  varlink_call_error(c, VL_RESOLVE_ERROR_TimedOut, NULL); /* dropped: the peer is gone */
 }
 
 /* ---- methods ---------------------------------------------------------------- */
@@ -809,10 +830,13 @@ static int begin(struct gnsd_resolve *R, const char *name, size_t len, size_t pl
                  struct req **out) {
   const struct gns_suffix_map *maps = NULL;
   size_t n_maps = 0;
-  get_maps(R, &maps, &n_maps);
+  int maps_rc = get_maps(R, &maps, &n_maps);
   struct gns_zone_key zk;
   size_t rest;
   int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  /* The local zones could not be read: the name may well be one of
+   * theirs. Not "does not exist", and nothing to cache. */
+  if (rc == -ENOENT && maps_rc < 0) return -EIO;
   if (rc == -ENOENT) return rc;
   if (rc < 0) {
     *reason = "no unique start zone (invalid zTLD or ambiguous suffix)";
@@ -871,7 +895,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   R->st.requests++;
   size_t len = strlen(name), plen;
   if (!gns_name_is_gns_alt(name, len, &plen)) {
-    varlink_call_error(call, ERR("NotGNS"), NULL);
+    varlink_call_error(call, VL_RESOLVE_ERROR_NotGNS, NULL);
     return 0;
   }
   if (len > NAME_MAX_LEN) {
@@ -895,7 +919,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       R->st.negative_hits++;
       size_t req_len = 0;
       const char *req = varlink_call_request(call, &req_len);
-      varlink_call_error(call, ERR("NoSuchName"), NULL);
+      varlink_call_error(call, VL_RESOLVE_ERROR_NoSuchName, NULL);
       remember_reply(R, req, req_len, ANSWER_NEGATIVE, NULL, 0, exp);
       return 0;
     }
@@ -910,12 +934,12 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   int rc = begin(R, name, len, plen, type, key, klen, uid, !varlink_uid_exempt(uid), &reason, &q);
   if (rc == -ENOENT) {
     cache_negative(R, key, klen);
-    varlink_call_error(call, ERR("NoSuchName"), NULL);
+    varlink_call_error(call, VL_RESOLVE_ERROR_NoSuchName, NULL);
     return 0;
   }
   if (rc == -ENOMEM) return rc;
   if (rc < 0) {
-    reply_error(call, rc == -EDQUOT ? rc : -EINVAL, 0, reason);
+    reply_error(call, rc == -EDQUOT || rc == -EIO ? rc : -EINVAL, 0, reason);
     return 0;
   }
   q->call = call;
@@ -1003,12 +1027,7 @@ void gnsd_lookup_cancel(struct gnsd_lookup *l) {
 }
 
 static int m_hostname(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false},
-      {"family", VARLINK_INT, true},
-      {"flags", VARLINK_INT, true},
-      {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_RESOLVE_PARAMS_ResolveHostname;
   struct gnsd_resolve *R = userdata;
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   const char *name = varlink_param_string(params, "name");
@@ -1024,11 +1043,7 @@ static int m_hostname(struct varlink_call *call, json_object *params, void *user
 }
 
 static int m_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false},
-      {"type", VARLINK_STRING, true},
-      {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_RESOLVE_PARAMS_ResolveRecords;
   struct gnsd_resolve *R = userdata;
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   const char *name = varlink_param_string(params, "name");
@@ -1074,10 +1089,10 @@ int gnsd_resolve_new(sd_event *event, const struct gnsd_conf *conf, struct gnsd_
   }
   apply_conf(R, conf);
   R->iface = (struct varlink_interface){
-      .name = "alt.gns.Resolve",
+      .name = VL_RESOLVE_INTERFACE,
       .description = gnsd_resolve_description,
       .methods = methods,
-      .failure_error = ERR("StorageUnavailable"),
+      .failure_error = VL_RESOLVE_ERROR_StorageUnavailable,
       .userdata = R,
   };
   *out = R;
@@ -1091,7 +1106,7 @@ void gnsd_resolve_free(struct gnsd_resolve *R) {
     struct varlink_call *call = q->call;
     q->call = NULL;
     req_free(q);
-    if (call) varlink_call_error(call, ERR("StorageUnavailable"), NULL);
+    if (call) varlink_call_error(call, VL_RESOLVE_ERROR_StorageUnavailable, NULL);
   }
   gnsd_dns_free(R->dns);
   gnsd_cache_free(R->cache);
@@ -1114,13 +1129,13 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   /* a GET on a backend that went away will never call back: stop
    * waiting for it and let the request go on with the next backend */
   for (struct req *q = R->reqs; q; q = q->next) {
-    if (!q->get_active || q->get_done) continue;
+    if (q->state != REQ_GET && q->state != REQ_GET_FOUND) continue;
     bool present = false;
     for (size_t i = 0; i < R->n_backends && !present; i++)
       present = R->backends[i] == q->cur;
     if (present) continue;
     q->get = NULL;
-    q->get_done = true;
+    q->state = q->state == REQ_GET ? REQ_FETCH : REQ_STEP;
     if (q->bidx > R->n_backends) q->bidx = R->n_backends;
     kick(q);
   }
@@ -1187,71 +1202,7 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   json_object_object_add(out, "dns", d);
 }
 
-/* ---- the daemon glue -------------------------------------------------------- */
-
-static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64_t now) {
-  struct gnsd *d = userdata;
-  return gnsd_store_is_revoked(d->store, zk, now);
-}
-
-static bool daemon_local_zone(void *userdata, const struct gns_zone_key *zk) {
-  struct gnsd *d = userdata;
-  struct gnsd_zone z;
-  if (!zk || !gnsd_store_available(d->store)) return false;
-  bool local = gnsd_store_zone_get_by_key(d->store, zk, &z) == 0;
-  if (local) gns_zone_priv_wipe(&z.priv);
-  return local;
-}
-
-static int daemon_start_zones(void *userdata, const struct gns_suffix_map **maps, size_t *n) {
-  struct gnsd *d = userdata;
-  return gnsd_zones_start_zones(d->zones, maps, n);
-}
-
-int gnsd_resolve_init(struct gnsd *d) {
-  struct gnsd_resolve *R;
-  int rc = gnsd_resolve_new(d->event, &d->conf, &R);
-  if (rc < 0) return rc;
-  gnsd_resolve_set_backends(R, d->backends, d->n_backends);
-  gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
-  gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
-  if (d->zones) gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
-  rc = gnsd_resolve_add_interface(R, d->resolve_server);
-  if (rc < 0) {
-    gnsd_resolve_free(R);
-    return rc;
-  }
-  d->resolve = R;
-  return 0;
-}
-
-void gnsd_resolve_reload(struct gnsd *d) {
-  if (!d->resolve) return;
-  gnsd_resolve_configure(d->resolve, &d->conf);
-  gnsd_resolve_set_backends(d->resolve, d->backends, d->n_backends);
-}
-
-void gnsd_resolve_status(struct gnsd *d, json_object *cache) {
-  if (d->resolve) gnsd_resolve_stats(d->resolve, cache);
-}
-
-void gnsd_resolve_limits_status(struct gnsd *d, json_object *limits) {
-  struct varlink_server_stats vs = {0};
-  if (d->resolve_server) varlink_server_get_stats(d->resolve_server, &vs);
-  add_int(limits, "connectionsRefused", vs.refused);
-  add_int(limits, "idleConnectionsClosed", vs.evicted);
-  add_int(limits, "incompleteRequestsClosed", vs.partial_closed);
-  add_int(limits, "repliesThrottled", vs.throttled);
-  add_int(limits, "nulParametersRefused", vs.nul_refused);
-  add_int(limits, "lookupsRefused", d->resolve ? d->resolve->st.lookups_refused : 0);
-  add_int(limits, "dhtGetsRefused", d->resolve ? d->resolve->st.dht_gets_refused : 0);
-}
-
-void gnsd_resolve_done(struct gnsd *d) {
-  gnsd_resolve_free(d->resolve);
-  d->resolve = NULL;
-}
-
-void gnsd_resolve_invalidate(struct gnsd *d) {
-  if (d && d->resolve) gnsd_resolve_flush(d->resolve);
+void gnsd_resolve_limit_stats(struct gnsd_resolve *R, json_object *out) {
+  add_int(out, "lookupsRefused", R->st.lookups_refused);
+  add_int(out, "dhtGetsRefused", R->st.dht_gets_refused);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The Resolve side of gnsd: alt.gns.Resolve.ResolveHostname and
- * ResolveRecords (helper/alt.gns.Resolve.varlink) on top of the core
+ * ResolveRecords (varlink/alt.gns.Resolve.varlink) on top of the core
  * resolution state machine (core/resolver.h).
  *
  * Per request: the answer cache (by name and type), else start zone
@@ -11,9 +11,9 @@
  * are stored in the first), and the DNS client for GNS2DNS/redirects to
  * DNS. Every request has a deadline ([resolver] timeout).
  *
- * Two layers: the engine (struct gnsd_resolve, no knowledge of the
- * daemon; unit tested on its own) and the daemon glue that gnsd.c and
- * zones.c call with struct gnsd. */
+ * It knows nothing of the daemon: gnsd.c hands it the backends, the
+ * revocation check and the start zones, and flushes it when the zone
+ * service reports a change. Unit tested on its own. */
 #ifndef GNSD_RESOLVE_H
 #define GNSD_RESOLVE_H
 
@@ -24,33 +24,9 @@
 #include "conf.h"
 #include "resolver.h"
 #include "storage.h"
-#include "varlink.h"
+#include "varlink-server.h"
 
-struct gnsd;
 struct gnsd_resolve;
-
-/* ---- the daemon glue ------------------------------------------------------
- * gnsd.c calls, in this order:
- *   gnsd_resolve_init     after the store, the backends, d->zones and both
- *                         varlink servers exist; registers alt.gns.Resolve
- *                         on d->resolve_server and sets d->resolve.
- *   gnsd_resolve_reload   after SIGHUP replaced d->conf (and the backends).
- *   gnsd_resolve_status   for Zone.GetStatistics: fill the "cache" object.
- *   gnsd_resolve_done     at shutdown, before the servers are freed:
- *                         completes every call still in flight.
- * zones.c calls gnsd_resolve_invalidate whenever local zone data (blocks),
- * start zones or revocations change: answers are cached until their
- * earliest record expiration, so they must be dropped then. */
-int gnsd_resolve_init(struct gnsd *d);
-void gnsd_resolve_reload(struct gnsd *d);
-void gnsd_resolve_status(struct gnsd *d, json_object *cache);
-/* For Zone.GetStatistics: what the per-user limits refused, closed or
- * throttled (the "limits" object). */
-void gnsd_resolve_limits_status(struct gnsd *d, json_object *limits);
-void gnsd_resolve_done(struct gnsd *d);
-void gnsd_resolve_invalidate(struct gnsd *d);
-
-/* ---- the engine ------------------------------------------------------------ */
 
 /* Takes [resolver] and [cache] (and [start-zones], used when no start
  * zone function is set) from conf. */
@@ -85,6 +61,11 @@ void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *r, gnsd_local_zone_f
 
 typedef int (*gnsd_start_zones_fn)(void *userdata, const struct gns_suffix_map **maps, size_t *n);
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *r, gnsd_start_zones_fn fn, void *userdata);
+
+/* The wall clock (realtime microseconds) that expirations are compared
+ * with; without one, the daemon's (gnsd_now). Tests move time with it. */
+typedef uint64_t (*gnsd_clock_fn)(void *userdata);
+void gnsd_resolve_set_clock(struct gnsd_resolve *r, gnsd_clock_fn fn, void *userdata);
 
 /* Drop cached answers and blocks. */
 void gnsd_resolve_flush(struct gnsd_resolve *r);
@@ -134,5 +115,8 @@ int gnsd_resolve_add_interface(struct gnsd_resolve *r, struct varlink_server *s)
  * "blockCacheHits", "badBlocks", "dnsQueries", "timeouts", "failures",
  * "pending", "entries", "bytes", "limit", "evictions", "dns": {...}}. */
 void gnsd_resolve_stats(struct gnsd_resolve *r, json_object *out);
+/* For GetStatistics' "limits" object: {"lookupsRefused", "dhtGetsRefused"}
+ * ([limits] lookups-per-user and dht-gets-per-user). */
+void gnsd_resolve_limit_stats(struct gnsd_resolve *r, json_object *out);
 
 #endif

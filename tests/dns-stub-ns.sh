@@ -29,7 +29,7 @@ if [ -z "${DNS_STUB_IN_NS:-}" ]; then
 fi
 
 GNSD=$top_builddir/helper/gnsd
-GNSCTL=$top_builddir/helper/gnsctl
+GNSCTL=$top_builddir/ctl/gnsctl
 [ -x "$GNSD" ] || { echo "FAIL: $GNSD not built"; exit 1; }
 ip link set lo up || skip "cannot bring up lo in the namespace"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dns-stub-ns.XXXXXX")

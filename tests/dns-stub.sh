@@ -11,7 +11,7 @@ set -u
 
 DIG=$(command -v dig || true)
 [ -n "$DIG" ] || { echo "SKIP: dig not installed (tools/bootstrap-deps installs bind9-dnsutils)"; exit 77; }
-GNSCTL="$top_builddir/helper/gnsctl"
+GNSCTL="$top_builddir/ctl/gnsctl"
 G() { "$GNSCTL" --runtime-dir "$GNSD_RUNTIME_DIR" "$@"; }
 
 PORT=$("$PY" -c 'import socket

@@ -18,7 +18,7 @@ TESTS += tests/dns-stub.sh
 TESTS += tests/dns-stub-ns.sh
 # abuse: one unprivileged user (nobody) attacks alt.gns.Resolve while
 # root and another uid resolve (issue 12)
-TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh
+TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh tests/gnsd-full-disk.sh
 # the Go build cache of tests/dns-stub-ns.sh
 clean-local: clean-go-cache
 .PHONY: clean-go-cache

@@ -24,10 +24,12 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
-#include "conf.h"
+#include "units.h"
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
+#include "contract.h"
+#include "pow-run.h"
 #include "revocation.h"
 #include "rpp.h"
 #include "rrtype.h"
@@ -113,15 +115,14 @@ static const char *socket_path(const struct ctl *c, const char *iface, char *buf
 
 /* Turn a varlink error into one line that says what is wrong. */
 static int report_error(const char *error, json_object *params, const char *what) {
-  const char *short_name = strrchr(error, '.');
-  short_name = short_name ? short_name + 1 : error;
   json_object *v;
   const char *name = json_object_object_get_ex(params, "name", &v) ? json_object_get_string(v) : what;
-  if (!strcmp(short_name, "NoSuchZone")) return fail("no zone named '%s'", name ? name : "");
-  if (!strcmp(short_name, "ZoneExists")) return fail("a zone named '%s' exists already", name ? name : "");
-  if (!strcmp(short_name, "PermissionDenied"))
+  if (!strcmp(error, VL_ZONE_ERROR_NoSuchZone)) return fail("no zone named '%s'", name ? name : "");
+  if (!strcmp(error, VL_ZONE_ERROR_ZoneExists)) return fail("a zone named '%s' exists already", name ? name : "");
+  if (!strcmp(error, VL_ZONE_ERROR_PermissionDenied))
     return fail("permission denied: managing gnsd needs root or the gnsd group");
-  if (!strcmp(short_name, "InvalidParameter")) {
+  if (!strcmp(error, VL_ZONE_ERROR_InvalidParameter) ||
+      !strcmp(error, "org.varlink.service.InvalidParameter")) {
     const char *p = json_object_object_get_ex(params, "parameter", &v) ? json_object_get_string(v) : "?";
     const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : "invalid";
     if (json_object_object_get_ex(params, "index", &v) && json_object_is_type(v, json_type_int)) {
@@ -136,34 +137,45 @@ static int report_error(const char *error, json_object *params, const char *what
     }
     return fail("invalid %s: %s", p, why);
   }
-  if (!strcmp(short_name, "NoSuchName")) return fail("%s: no such name", what);
-  if (!strcmp(short_name, "NotGNS")) return fail("%s: not a GNS name (names end in .gns.alt)", what);
-  if (!strcmp(short_name, "InvalidName")) {
+  if (!strcmp(error, VL_RESOLVE_ERROR_NoSuchName)) return fail("%s: no such name", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_NotGNS)) return fail("%s: not a GNS name (names end in .gns.alt)", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_InvalidName)) {
     const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
     return fail("%s: invalid name%s%s", what, why ? ": " : "", why ? why : "");
   }
-  if (!strcmp(short_name, "ZoneRevoked")) return fail("%s: the zone is revoked", what);
-  if (!strcmp(short_name, "CriticalRecordUnsupported"))
+  if (!strcmp(error, VL_RESOLVE_ERROR_ZoneRevoked)) return fail("%s: the zone is revoked", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_CriticalRecordUnsupported))
     return fail("%s: a critical record of an unsupported type stops resolution", what);
-  if (!strcmp(short_name, "StorageUnavailable")) return fail("gnsd's storage is unavailable");
-  if (!strcmp(short_name, "TimedOut")) return fail("%s: resolution timed out", what);
-  if (!strcmp(short_name, "ResolutionLoop")) return fail("%s: resolution loop or too deep", what);
+  if (!strcmp(error, VL_ZONE_ERROR_StorageUnavailable) ||
+      !strcmp(error, VL_RESOLVE_ERROR_StorageUnavailable)) {
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
+    return fail("gnsd's storage is unavailable%s%s", why ? ": " : "", why ? why : "");
+  }
+  if (!strcmp(error, VL_RESOLVE_ERROR_DNSFailed)) {
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
+    return fail("%s: DNS failed%s%s", what, why ? ": " : "", why ? why : "");
+  }
+  if (!strcmp(error, VL_RESOLVE_ERROR_LimitExceeded))
+    return fail("%s: gnsd refused: this user is at its limit of %s ([limits] in gnsd.conf)", what,
+                json_object_object_get_ex(params, "limit", &v) ? json_object_get_string(v) : "?");
+  if (!strcmp(error, VL_RESOLVE_ERROR_TimedOut)) return fail("%s: resolution timed out", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_ResolutionLoop)) return fail("%s: resolution loop or too deep", what);
   const char *js = json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
   return fail("%s: %s %s", what, error, js);
 }
 
-/* Call iface.method; on success *reply is the parameters object (owned by
- * the caller). On failure prints one line and returns 1. params is consumed. */
+/* Call method (fully qualified, from contract.h) on iface's socket; on
+ * success *reply is the parameters object (owned by the caller). On
+ * failure prints one line and returns 1. params is consumed. */
 static int call(const struct ctl *c, const char *iface, const char *method, json_object *params,
                 json_object **reply, const char *what) {
-  char path[PATH_MAX], full[256];
+  char path[PATH_MAX];
   socket_path(c, iface, path, sizeof path);
-  snprintf(full, sizeof full, "%s.%s", iface, method);
   uint64_t deadline = gns_varlink_now() + CALL_TIMEOUT_USEC;
   struct gns_varlink *v = NULL;
   json_object *whole = NULL;
   int r = gns_varlink_connect(path, 16u << 20, deadline, &v);
-  if (r == 0) r = gns_varlink_call(v, full, params, deadline, &whole);
+  if (r == 0) r = gns_varlink_call(v, method, params, deadline, &whole);
   gns_varlink_free(v);
   json_object_put(params);
   if (r < 0) {
@@ -171,7 +183,12 @@ static int call(const struct ctl *c, const char *iface, const char *method, json
       return fail("cannot reach gnsd at %s: %s (is gnsd running?)", path, strerror(-r));
     if (r == -EACCES || r == -EPERM)
       return fail("cannot connect to %s: permission denied (root or the gnsd group)", path);
-    if (r == -ETIMEDOUT) return fail("gnsd did not answer within %llus", CALL_TIMEOUT_USEC / 1000000);
+    /* The request was sent: gnsd may have carried it out all the same
+     * (an import of a large zone), so do not report a failure of it. */
+    if (r == -ETIMEDOUT)
+      return fail("gnsd did not answer %s within %llus; it may still complete it (check before "
+                  "retrying)",
+                  method, CALL_TIMEOUT_USEC / 1000000);
     return fail("talking to gnsd at %s: %s", path, strerror(-r));
   }
   json_object *rp = NULL;
@@ -239,14 +256,14 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
       return usage_error("--type must be pkey or edkey, not '%s'", type);
     json_object *p = obj1("name", jnew_str(argv[1]));
     json_object_object_add(p, "type", jnew_str(type));
-    if ((r = call(c, "alt.gns.Zone", "CreateZone", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_CreateZone, p, &reply, argv[1]))) return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
     if (c->json) print_json(reply);
     else printf("%s\n", jstr(zone, "ztld"));
   } else if (!strcmp(sub, "list")) {
     if (argc != 1) return usage_error("usage: gnsctl zone list");
-    if ((r = call(c, "alt.gns.Zone", "ListZones", NULL, &reply, "zone list"))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListZones, NULL, &reply, "zone list"))) return r;
     if (c->json) print_json(reply);
     else {
       static const char *const hdr[] = {"NAME", "TYPE", "RECORDS", "REVOKED", "ZTLD"};
@@ -266,7 +283,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     }
   } else if (!strcmp(sub, "show")) {
     if (argc != 2) return usage_error("usage: gnsctl zone show NAME");
-    if ((r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
@@ -274,7 +291,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     else print_zone(c, zone);
   } else if (!strcmp(sub, "delete")) {
     if (argc != 2) return usage_error("usage: gnsctl zone delete NAME");
-    if ((r = call(c, "alt.gns.Zone", "DeleteZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteZone, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(sub, "export-key")) {
@@ -283,7 +300,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
       fputs("gnsctl: warning: this is the zone's private key; whoever has it controls the zone.\n"
             "gnsctl: store it offline; redirect the output into a file readable only by you.\n",
             stderr);
-    if ((r = call(c, "alt.gns.Zone", "ExportKey", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ExportKey, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
     else printf("%s %s\n", jstr(reply, "type"), jstr(reply, "key"));
@@ -306,7 +323,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     json_object_object_add(p, "type", jnew_str(type));
     json_object_object_add(p, "key", jnew_str(key));
     sodium_memzero(line, sizeof line);
-    if ((r = call(c, "alt.gns.Zone", "ImportKey", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportKey, p, &reply, argv[1]))) return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
     if (c->json) print_json(reply);
@@ -358,7 +375,7 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
     return 0;
   }
   uint64_t dur;
-  if (gnsd_parse_duration(c->expire, &dur) == 0) {
+  if (gns_parse_duration(c->expire, &dur) == 0) {
     us = dur;
     if (us > INT64_MAX) return usage_error("--expire '%s' is too long", c->expire);
     if (c->relative) {
@@ -415,13 +432,13 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     json_object *p = obj1("zone", jnew_str(argv[1]));
     json_object_object_add(p, "record", rec);
     free(value);
-    if ((r = call(c, "alt.gns.Zone", "AddRecord", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_AddRecord, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(sub, "list")) {
     if (argc != 2 && argc != 3) return usage_error("usage: gnsctl record list ZONE [LABEL]");
     json_object *p = obj1("zone", jnew_str(argv[1]));
     if (argc == 3) json_object_object_add(p, "label", jnew_str(argv[2]));
-    if ((r = call(c, "alt.gns.Zone", "ListRecords", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListRecords, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
     else {
       static const char *const hdr[] = {"LABEL", "TYPE", "EXPIRES", "FLAGS", "VALUE"};
@@ -466,7 +483,7 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
       json_object_object_add(p, "value", jnew_str(value));
       free(value);
     }
-    if ((r = call(c, "alt.gns.Zone", "DeleteRecords", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteRecords, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
     else if (jint(reply, "deleted", 0) == 0) {
       json_object_put(reply);
@@ -605,7 +622,7 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
   json_object_object_add(p, "records", out);
   if (c->replace) json_object_object_add(p, "replace", json_object_new_boolean(1));
   json_object *reply = NULL;
-  if ((r = call(c, "alt.gns.Zone", "ImportRecords", p, &reply, zone))) return r;
+  if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportRecords, p, &reply, zone))) return r;
   if (c->json) print_json(reply);
   else printf("imported %" PRId64 " record(s) into %s\n", jint(reply, "imported", 0), zone);
   json_object_put(reply);
@@ -615,7 +632,7 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
 static int cmd_export(struct ctl *c, int argc, char **argv) {
   if (argc != 2) return usage_error("usage: gnsctl export ZONE");
   json_object *reply = NULL, *list;
-  int r = call(c, "alt.gns.Zone", "ListRecords", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListRecords, obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
   size_t n = json_object_object_get_ex(reply, "records", &list) && list ? json_object_array_length(list) : 0;
   struct gns_rpp_record *recs = calloc(n ? n : 1, sizeof *recs);
@@ -658,7 +675,7 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
   }
   json_object *reply = NULL;
   uint64_t t0 = mono_usec();
-  int r = call(c, "alt.gns.Resolve", "ResolveRecords", p, &reply, argv[1]);
+  int r = call(c, VL_RESOLVE_INTERFACE, VL_RESOLVE_METHOD_ResolveRecords, p, &reply, argv[1]);
   uint64_t took = mono_usec() - t0;
   if (r) return r;
   if (c->json) {
@@ -715,11 +732,11 @@ static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
     if (argc != 3) return usage_error("usage: gnsctl start-zone add SUFFIX ZTLD|ZONE");
     json_object *p = obj1("suffix", jnew_str(argv[1]));
     json_object_object_add(p, "zone", jnew_str(argv[2]));
-    if ((r = call(c, "alt.gns.Zone", "AddStartZone", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_AddStartZone, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(argv[0], "list")) {
     if (argc != 1) return usage_error("usage: gnsctl start-zone list");
-    if ((r = call(c, "alt.gns.Zone", "ListStartZones", NULL, &reply, "start-zone list"))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListStartZones, NULL, &reply, "start-zone list"))) return r;
     if (c->json) print_json(reply);
     else {
       static const char *const hdr[] = {"SUFFIX", "ZONE", "ZTLD"};
@@ -736,7 +753,7 @@ static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
     }
   } else if (!strcmp(argv[0], "remove")) {
     if (argc != 2) return usage_error("usage: gnsctl start-zone remove SUFFIX");
-    if ((r = call(c, "alt.gns.Zone", "RemoveStartZone", obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_RemoveStartZone, obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
   } else
@@ -825,7 +842,7 @@ static int save_state(const char *path, const struct gns_revocation_state *st) {
 static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   if (argc != 2) return usage_error("usage: gnsctl revoke ZONE");
   json_object *reply = NULL, *zone;
-  int r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
   json_object_object_get_ex(reply, "zone", &zone);
   char ztld[GNS_ZTLD_MAX];
@@ -868,7 +885,7 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   /* The top Z of N candidates average about log2(N/Z) + 1.4 zero bits. */
   double need = (double)GNS_REVOCATION_Z * __builtin_powi(2.0, (int)c->difficulty) / 2.6;
   pr.expected = need > 1e18 ? (uint64_t)1e18 : (uint64_t)need;
-  r = gns_revocation_pow_run(&st, 0, progress_cb, &pr);
+  r = pow_run(&st, 0, progress_cb, &pr);
   if (pr.tty) fputc('\n', stderr);
   int se = save_state(path, &st);
   if (r == -ECANCELED) {
@@ -886,7 +903,7 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   json_object *p = obj1("zone", jnew_str(argv[1]));
   json_object_object_add(p, "timestamp", json_object_new_int64((int64_t)st.timestamp));
   json_object_object_add(p, "pows", pows);
-  if ((r = call(c, "alt.gns.Zone", "Revoke", p, &reply, argv[1]))) return r;
+  if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_Revoke, p, &reply, argv[1]))) return r;
   unlink(path);
   if (c->json) print_json(reply);
   else {
@@ -902,7 +919,7 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
   if (argc != 2 || strcmp(argv[0], "show"))
     return usage_error("usage: gnsctl revocation show ZTLD|ZONE");
   json_object *reply = NULL;
-  int r = call(c, "alt.gns.Zone", "GetRevocation", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetRevocation, obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
   if (c->json) print_json(reply);
   else if (!jbool(reply, "revoked"))
@@ -931,7 +948,7 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
   (void)argv;
   if (argc != 1) return usage_error("usage: gnsctl status");
   json_object *reply = NULL;
-  int r = call(c, "alt.gns.Zone", "GetStatistics", NULL, &reply, "status");
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetStatistics, NULL, &reply, "status");
   if (r) return r;
   if (c->json) print_json(reply);
   else {
