@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <limits.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include "dns-stub.h"
@@ -23,6 +24,7 @@
 #include "resolve.h"
 #include "stats.h"
 #include "store.h"
+#include "trust.h"
 #include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
@@ -263,6 +265,25 @@ static void daemon_zones_changed(void *userdata) {
   if (d->resolve) gnsd_resolve_flush(d->resolve);
 }
 
+/* The peer's revocation service comes with the GNUnet backend (RFC 9498,
+ * 4.2: revocations travel through the network). */
+static void setup_revnet(struct gnsd *d) {
+  gnsd_trust_set_network(d->trust, NULL, 0);
+  gnsd_revnet_free(d->revnet);
+  d->revnet = NULL;
+  if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
+    char path[PATH_MAX];
+    int r = gnsd_conf_revocation_socket(&d->conf, path, sizeof path);
+    if (r == 0) r = gnsd_revnet_new(d->event, path, &d->revnet);
+    if (r < 0) log_error("revocation: cannot use the GNUnet revocation service: %s", strerror(-r));
+  }
+  gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
+  /* everything stored goes (again) to the peer */
+  uint64_t now = 0;
+  sd_event_now(d->event, CLOCK_REALTIME, &now);
+  gnsd_trust_publish_stored(d->trust, now);
+}
+
 static json_object *daemon_statistics(void *userdata) {
   struct gnsd *d = userdata;
   const struct gnsd_stats_sources src = {
@@ -275,7 +296,13 @@ static json_object *daemon_statistics(void *userdata) {
       .resolve_server = d->resolve_server,
       .dns_stub = d->dns_stub,
   };
-  return gnsd_stats_json(&src);
+  json_object *o = gnsd_stats_json(&src);
+  if (o && d->trust) {
+    json_object *t = json_object_new_object();
+    gnsd_trust_status(d->trust, t);
+    json_object_object_add(o, "revocations", t);
+  }
+  return o;
 }
 
 static int daemon_zones_init(struct gnsd *d) {
@@ -288,6 +315,7 @@ static int daemon_zones_init(struct gnsd *d) {
       .on_change = daemon_zones_changed,
       .statistics = daemon_statistics,
       .userdata = d,
+      .trust = d->trust,
   };
   return gnsd_zones_new(&a, &d->zones);
 }
@@ -301,6 +329,7 @@ static int daemon_resolve_init(struct gnsd *d) {
   gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
   gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
   gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
+  gnsd_resolve_set_trust(R, d->trust);
   r = gnsd_resolve_add_interface(R, d->resolve_server);
   if (r < 0) {
     gnsd_resolve_free(R);
@@ -349,13 +378,22 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
   if (gnsd_conf_load(&conf, d->conf_path, d->conf_explicit, err, sizeof err) < 0) {
     log_error("%s; keeping the old configuration", err);
   } else {
+    char old_rs[PATH_MAX] = "", new_rs[PATH_MAX] = "";
+    (void)gnsd_conf_revocation_socket(&d->conf, old_rs, sizeof old_rs);
+    (void)gnsd_conf_revocation_socket(&conf, new_rs, sizeof new_rs);
     bool dht_changed = conf.dht_backend != d->conf.dht_backend ||
-                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0;
+                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0 ||
+                       strcmp(old_rs, new_rs) != 0;
     gnsd_conf_free(&d->conf);
     d->conf = conf;
     if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
       log_info("store: %s is available again", gnsd_store_path(d->store));
-    if (dht_changed) gnsd_backends_configure(&d->backends, &d->conf);
+    if (dht_changed) {
+      gnsd_backends_configure(&d->backends, &d->conf);
+      setup_revnet(d);
+    } else {
+      gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
+    }
     apply_limits(d);
     gnsd_zones_reload(d->zones);
     gnsd_resolve_configure(d->resolve, &d->conf);
@@ -475,6 +513,11 @@ int main(int argc, char **argv) {
   r = gnsd_backends_init(&d.backends, d.event, d.store);
   if (r < 0) goto out;
   gnsd_backends_configure(&d.backends, &d.conf);
+  /* revocations: the store, and the GNUnet peer with [dht] backend = gnunet */
+  r = gnsd_trust_new(d.store, &d.trust);
+  if (r < 0) goto out;
+  gnsd_trust_set_changed(d.trust, daemon_zones_changed, &d);
+  setup_revnet(&d);
 
   if ((r = varlink_server_new(d.event, &server_info, &d.resolve_server)) < 0 ||
       (r = varlink_server_new(d.event, &server_info, &d.zone_server)) < 0)
@@ -532,6 +575,8 @@ out:
   varlink_server_free(d.zone_server);
   gnsd_zones_free(d.zones);
   gnsd_backends_done(&d.backends);
+  gnsd_trust_free(d.trust);
+  gnsd_revnet_free(d.revnet);
   gnsd_store_close(d.store);
   gnsd_conf_free(&d.conf);
   for (int i = 0; i < 2; i++) {

@@ -66,3 +66,6 @@ tests_test_resolve_LDADD = $(GNSD_LIBS)
 
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk
+
+# Revocations through the GNUnet peer.
+include helper/revocation.mk

@@ -23,6 +23,7 @@
 #include "rpp.h"
 #include "rrblock.h"
 #include "rrtype.h"
+#include "trust.h"
 #include "ztld.h"
 
 #define KEY_BLOCK 'B'
@@ -44,7 +45,9 @@
 #define ANSWER_MAX_LIFETIME (24ull * 3600 * 1000000)
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
 #define MAX_BACKENDS 4
-
+/* An answer resolved while the peer's revocation service could not be
+ * asked is kept this briefly, so that the check is soon tried again. */
+#define UNCHECKED_LIFETIME (5ull * 1000000)
 
 /* What a request is doing. Callbacks (backends, DNS) only move the state;
  * drive() acts on it in a loop until the request must wait. */
@@ -54,6 +57,8 @@ enum req_state {
   REQ_GET,       /* a GET for q->q is in flight at q->cur */
   REQ_GET_FOUND, /* it delivered a valid block: cancel the rest of it */
   REQ_DNS,       /* a DNS query (q->dnsq) is in flight */
+  REQ_TRUST,     /* a revocation check of q->pending_zone (q->tcheck) is in flight */
+  REQ_TRUST_DONE, /* its verdict is in q->tverdict */
 };
 
 struct req {
@@ -81,8 +86,18 @@ struct req {
   struct gnsd_get *get;
   int backend_error;
   struct gnsd_dns_query *dnsq;
+  int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
   sd_event_source *deadline, *kick;
   bool driving; /* drive() is on the stack: callbacks leave it to that loop */
+  /* revocations (trust.h): the last zone checked, the check in flight and
+   * its verdict, how long the checks made hold, and whether one could
+   * not be made */
+  struct gns_zone_key checked_zone, pending_zone;
+  bool have_checked;
+  struct gnsd_trust_check *tcheck;
+  enum gnsd_trust_verdict tverdict;
+  uint64_t tuntil, trust_until;
+  bool unchecked, network_checked;
 };
 
 struct gnsd_resolve {
@@ -95,6 +110,7 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
+  struct gnsd_trust *trust;
   gnsd_clock_fn clock; /* NULL: the daemon's clock (gnsd_now) */
   void *clock_ud;
   gnsd_local_zone_fn local_zone;
@@ -149,14 +165,13 @@ static int set_conf_maps(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   return 0;
 }
 
-static void get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
-  if (R->start_zones) {
-    /* on a store failure the function still returns the configured ones */
-    R->start_zones(R->start_zones_ud, maps, n);
-    return;
-  }
+/* The start zones; negative if some could not be read (the store is
+ * unavailable): the configured ones are still returned. */
+static int get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
+  if (R->start_zones) return R->start_zones(R->start_zones_ud, maps, n);
   *maps = R->conf_maps;
   *n = R->n_conf;
+  return 0;
 }
 
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *R, gnsd_start_zones_fn fn, void *userdata) {
@@ -177,6 +192,7 @@ static void req_free(struct req *q) {
   if ((q->state == REQ_GET || q->state == REQ_GET_FOUND) && q->get && q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
+  if (q->tcheck) gnsd_trust_check_cancel(R->trust, q->tcheck);
   gns_resolution_free(q->res);
   sd_event_source_disable_unref(q->deadline);
   sd_event_source_disable_unref(q->kick);
@@ -255,8 +271,19 @@ static void finish_error(struct req *q, int error) {
     return;
   }
   struct varlink_call *call = q->call;
+  int dns_error = q->dns_error;
   q->call = NULL;
   req_free(q);
+  if (error == -EIO && dns_error < 0) {
+    /* Not our storage: the DNS servers resolution had to ask. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(dns_error == -ETIMEDOUT
+                                                      ? "the DNS servers did not answer"
+                                                      : "the DNS servers failed"));
+    varlink_call_error(call, VL_RESOLVE_ERROR_DNSFailed, p);
+    return;
+  }
   reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
 }
 
@@ -456,6 +483,10 @@ static void finish_ok(struct req *q) {
   const char *canon = gns_resolution_canonical_name(q->res);
   uint64_t exp = answer_expiration(R, gns_resolution_expiration(q->res));
   uint64_t now = now_rt(R);
+  /* A zone revoked anywhere must stop resolving from the cache too: the
+   * answer lives no longer than the network's word on its zones. */
+  if (q->unchecked && exp > now + UNCHECKED_LIFETIME) exp = now + UNCHECKED_LIFETIME;
+  if (q->trust_until && exp > q->trust_until) exp = q->trust_until;
   if (q->done) {
     finish_lookup(q, rd, n, canon, exp);
     return;
@@ -463,6 +494,11 @@ static void finish_ok(struct req *q) {
   json_object *reply = NULL;
   if (q->records) {
     reply = records_json(q->name, q->type, rd, n, gns_resolution_answer_zone(q->res));
+    /* what was checked against revocations, beyond the local store */
+    if (q->unchecked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("unreachable"));
+    else if (q->network_checked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("network"));
   } else {
     uint8_t *v;
     size_t vl;
@@ -499,7 +535,8 @@ static void finish_ok(struct req *q) {
  * ANSWER_NEGATIVE, then the message. */
 static void remember_reply(struct gnsd_resolve *R, const char *req, size_t req_len, char kind,
                            const char *params, size_t params_len, uint64_t exp) {
-  static const char negative[] = "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
+  static const char negative[] =
+      "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
   if (!req || req_len > REQUEST_MEMO_MAX) return;
   uint8_t key[1 + REQUEST_MEMO_MAX];
   key[0] = KEY_REQUEST;
@@ -637,9 +674,8 @@ static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
  * user's DHT GETs are at their limit; other negative: storage failure. */
 static int fetch_next(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->bidx >= R->n_backends ||
-      (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
-       R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
+  if (q->bidx >= R->n_backends || (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
+                                   R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
     /* (The store holds every block of a local zone: a label it does not
      * have does not exist, whatever the DHT would say, or not say.) */
     if (q->bidx >= R->n_backends && q->backend_error < 0) return -EIO;
@@ -693,9 +729,40 @@ static void on_dns(void *userdata, int error, const struct gns_record *rd, size_
   struct req *q = userdata;
   q->dnsq = NULL;
   if (q->state != REQ_DNS) return;
+  if (error < 0 && error != -ENOENT) q->dns_error = error;
   gns_resolution_supply_dns(q->res, error == -ETIMEDOUT ? -EIO : error, rd, n);
   q->state = REQ_STEP;
   if (!q->driving) drive(q);
+}
+
+/* The verdict on q->pending_zone: REVOKED finishes (frees) the request
+ * and returns false; the others let it go on. */
+static bool apply_trust(struct req *q, enum gnsd_trust_verdict v, uint64_t until) {
+  if (v == GNSD_TRUST_REVOKED) {
+    finish_error(q, -EKEYREVOKED);
+    return false;
+  }
+  if (v == GNSD_TRUST_VALID) {
+    q->network_checked = true;
+    if (!q->trust_until || until < q->trust_until) q->trust_until = until;
+  } else if (v == GNSD_TRUST_UNCHECKED) {
+    q->unchecked = true;
+  }
+  q->checked_zone = q->pending_zone;
+  q->have_checked = true;
+  return true;
+}
+
+/* The verdict of a check that had to wait for the peer: it only moves the
+ * state (it may come from inside another request's check). */
+static void on_trust(void *userdata, enum gnsd_trust_verdict v, uint64_t until) {
+  struct req *q = userdata;
+  q->tcheck = NULL;
+  if (q->state != REQ_TRUST) return;
+  q->tverdict = v;
+  q->tuntil = until;
+  q->state = REQ_TRUST_DONE;
+  kick(q);
 }
 
 /* Act on the state until the request waits (GET or DNS in flight) or is
@@ -710,8 +777,13 @@ static void drive(struct req *q) {
     switch (q->state) {
     case REQ_GET:
     case REQ_DNS:
+    case REQ_TRUST:
       q->driving = false;
       return; /* a callback moves the state */
+    case REQ_TRUST_DONE:
+      q->state = REQ_STEP;
+      if (!apply_trust(q, q->tverdict, q->tuntil)) return;
+      continue;
     case REQ_GET_FOUND:
       if (q->get && q->cur->ops->get_cancel) q->cur->ops->get_cancel(q->cur, q->get);
       q->get = NULL;
@@ -732,6 +804,22 @@ static void drive(struct req *q) {
     if (gns_resolution_step(q->res, now_rt(R), &st) < 0) {
       finish_error(q, -EIO);
       return;
+    }
+    if (st.kind == GNS_STEP_NEED_BLOCK && R->trust &&
+        (!q->have_checked || !gns_zone_key_equal(&q->checked_zone, &st.zone))) {
+      /* RFC 9498, 4.2 and 7.3.4: before the zone's blocks are used (a
+       * delegation followed, or the start zone), its revocation. The
+       * step stays NEED_BLOCK until a block is supplied, so the next
+       * turn of the loop asks for the same block again. */
+      uint64_t until;
+      q->pending_zone = st.zone;
+      q->state = REQ_TRUST;
+      enum gnsd_trust_verdict v =
+          gnsd_trust_check(R->trust, &st.zone, now_rt(R), on_trust, q, &q->tcheck, &until);
+      if (v == GNSD_TRUST_PENDING) continue;
+      q->tcheck = NULL;
+      q->state = REQ_STEP;
+      if (!apply_trust(q, v, until)) return;
     }
     if (st.kind == GNS_STEP_NEED_BLOCK) {
       fetch_begin(q, st.q);
@@ -808,10 +896,13 @@ static int begin(struct gnsd_resolve *R, const char *name, size_t len, size_t pl
                  struct req **out) {
   const struct gns_suffix_map *maps = NULL;
   size_t n_maps = 0;
-  get_maps(R, &maps, &n_maps);
+  int maps_rc = get_maps(R, &maps, &n_maps);
   struct gns_zone_key zk;
   size_t rest;
   int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  /* The local zones could not be read: the name may well be one of
+   * theirs. Not "does not exist", and nothing to cache. */
+  if (rc == -ENOENT && maps_rc < 0) return -EIO;
   if (rc == -ENOENT) return rc;
   if (rc < 0) {
     *reason = "no unique start zone (invalid zTLD or ambiguous suffix)";
@@ -914,7 +1005,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   }
   if (rc == -ENOMEM) return rc;
   if (rc < 0) {
-    reply_error(call, rc == -EDQUOT ? rc : -EINVAL, 0, reason);
+    reply_error(call, rc == -EDQUOT || rc == -EIO ? rc : -EINVAL, 0, reason);
     return 0;
   }
   q->call = call;
@@ -1120,6 +1211,11 @@ void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *R, gnsd_local_zone_f
                                        void *userdata) {
   R->local_zone = fn;
   R->local_zone_ud = userdata;
+  gnsd_resolve_flush(R);
+}
+
+void gnsd_resolve_set_trust(struct gnsd_resolve *R, struct gnsd_trust *t) {
+  R->trust = t;
   gnsd_resolve_flush(R);
 }
 

@@ -43,6 +43,7 @@ enum stmt_id {
   ST_PUBLISHED_LIST,
   ST_REVOCATION_PUT,
   ST_REVOCATION_GET,
+  ST_REVOCATION_LIST,
   ST_START_ADD,
   ST_START_REMOVE,
   ST_START_LIST,
@@ -90,6 +91,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                           "message = excluded.message "
                           "WHERE revocations.expires < excluded.expires",
     [ST_REVOCATION_GET] = "SELECT timestamp, expires, message FROM revocations WHERE zkey = ?",
+    [ST_REVOCATION_LIST] = "SELECT zkey, timestamp, expires, message FROM revocations "
+                           "WHERE expires > ?",
     [ST_START_ADD] = "INSERT INTO start_zones(suffix, zkey, zone) VALUES(?,?,?)",
     [ST_START_REMOVE] = "DELETE FROM start_zones WHERE suffix = ?",
     [ST_START_LIST] = "SELECT s.suffix, s.zkey, z.name FROM start_zones s "
@@ -153,10 +156,12 @@ static int64_t clamp64(uint64_t v) {
   return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+/* -ENOSPC for a full disk (or database), so that the error says so;
+ * -EIO for everything else. */
 static int db_error(struct gnsd_store *s, const char *what) {
   s->errors++;
   log_error("store: %s: %s", what, s->db ? sqlite3_errmsg(s->db) : "database unavailable");
-  return -EIO;
+  return s->db && sqlite3_errcode(s->db) == SQLITE_FULL ? -ENOSPC : -EIO;
 }
 
 /* The statement, reset and with bindings cleared; NULL if unavailable. */
@@ -275,13 +280,28 @@ static int open_db(struct gnsd_store *s) {
                 (unsigned)(st.st_mode & 07777));
   /* Create the file ourselves so that it is 0600 from the first byte;
    * SQLite gives its -wal and -shm files the same mode. */
-  int fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  bool created = true;
+  int fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    created = false;
+    fd = open(s->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  }
   if (fd < 0) {
     log_error("store: cannot open %s: %s", s->path, strerror(errno));
     return -EIO;
   }
   if (fstat(fd, &st) == 0 && (st.st_mode & 077)) fchmod(fd, 0600);
+  /* SQLite takes an empty file for a new database. One we did not just
+   * create was a store once (truncated by a full disk, a bad restore):
+   * starting afresh over it would lose every zone without a word. */
+  bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
   close(fd);
+  if (empty && !created) {
+    log_error("store: %s is empty (0 bytes); not creating a new store over it (remove it to "
+              "start afresh)",
+              s->path);
+    return -EIO;
+  }
   if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK) {
     db_error(s, "open");
@@ -398,7 +418,7 @@ int gnsd_store_commit(struct gnsd_store *s) {
     st = stmt(s, ST_ROLLBACK);
     if (st) exec_stmt(s, st, "rollback");
   }
-  return r < 0 ? -EIO : 0;
+  return r < 0 ? (r == -ENOSPC ? r : -EIO) : 0;
 }
 
 void gnsd_store_rollback(struct gnsd_store *s) {
@@ -775,6 +795,38 @@ int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *z
     r = db_error(s, "reading a revocation");
   }
   sqlite3_reset(st);
+  return r;
+}
+
+static int read_revocation_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
+  struct gnsd_revocation *row = out;
+  const void *k = sqlite3_column_blob(st, 0);
+  if (!k || gns_zone_key_from_bytes(k, (size_t)sqlite3_column_bytes(st, 0), &row->zk) < 0)
+    return db_error(s, "damaged revocation record");
+  row->timestamp = (uint64_t)sqlite3_column_int64(st, 1);
+  row->expires = (uint64_t)sqlite3_column_int64(st, 2);
+  const void *m = sqlite3_column_blob(st, 3);
+  int n = sqlite3_column_bytes(st, 3);
+  row->message = malloc(n > 0 ? (size_t)n : 1);
+  if (!row->message) return -ENOMEM;
+  if (m && n > 0) memcpy(row->message, m, (size_t)n);
+  row->message_len = n > 0 ? (size_t)n : 0;
+  return 0;
+}
+
+int gnsd_store_revocation_foreach(struct gnsd_store *s, uint64_t now, gnsd_revocation_cb cb,
+                                  void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_REVOCATION_LIST);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, clamp64(now));
+  struct rows rows = {.size = sizeof(struct gnsd_revocation)};
+  int r = rows_read(s, st, &rows, read_revocation_row, "listing revocations");
+  struct gnsd_revocation *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, &v[i]);
+  for (size_t i = 0; i < rows.n; i++)
+    free(v[i].message);
+  rows_free(&rows);
   return r;
 }
 

@@ -154,6 +154,7 @@ static const struct {
     {VL_RESOLVE_ERROR_StorageUnavailable, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
     {VL_RESOLVE_ERROR_TimedOut, GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
     {VL_RESOLVE_ERROR_LimitExceeded, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    {VL_RESOLVE_ERROR_DNSFailed, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
 };
 
 static void classify_error(const char *name, struct gns_hostent_reply *out) {

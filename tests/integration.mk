@@ -15,4 +15,4 @@ EXTRA_DIST += tests/gnsd_resolve.py
 TESTS += tests/dns-stub.sh
 # abuse: one unprivileged user (nobody) attacks alt.gns.Resolve while
 # root and another uid resolve (issue 12)
-TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh
+TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh tests/gnsd-full-disk.sh

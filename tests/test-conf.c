@@ -92,6 +92,14 @@ static const struct {
     {"[cache]\nmemory = 512K   # bounded\nnegative-ttl = 0\n", ""},
     {"[dht]\nbackend = gnunet\ngnunet-socket = /tmp/dht.sock\n", ""},
     {"[publish]\ninterval = 1h\nrecord-lifetime = 1d\n", ""},
+    {"[limits]\nconnections = 100\nconnections-per-user = 0\nreply-buffer-per-connection = 64K\n"
+     "reply-buffer-per-user = 1M\nrequest-timeout = 2s\nlookups-per-user = 8\n"
+     "dht-gets-per-user = 0\n",
+     ""},
+    {"[limits]\nconnections = 0\n",
+     "t.conf:2: connections: \"0\" is not a number from 1 to 1000000"},
+    {"[limits]\nlookups-per-user = many\n",
+     "t.conf:2: lookups-per-user: \"many\" is not a number from 0 to 1000000"},
     {"[start-zones]\nexample = " ZTLD "\nOther.Example. = " ZTLD2 "\n", ""},
     {"timeout = 5s\n", "t.conf:1: \"timeout\" outside of a section"},
     {"[resolver]\ntimeout = 5\ntimeout = soon\n",
@@ -168,6 +176,13 @@ static void test_values(void) {
   CHECK_STR(c.gnunet_socket, "/run/gnunet/gnunet-service-dht.sock");
   CHECK_INT(c.publish_interval_us, 4ull * 3600 * 1000000);
   CHECK_INT(c.record_lifetime_us, 7ull * 86400 * 1000000);
+  CHECK_INT(c.connections, 4096);
+  CHECK_INT(c.connections_per_user, 256);
+  CHECK_INT(c.reply_buffer_per_connection, 256 * 1024);
+  CHECK_INT(c.reply_buffer_per_user, 4 * 1024 * 1024);
+  CHECK_INT(c.request_timeout_us, 5000000);
+  CHECK_INT(c.lookups_per_user, 64);
+  CHECK_INT(c.dht_gets_per_user, 32);
   const char *text = "[resolver]\nmax-depth = 3\n[cache]\nmemory = 1M\n[dht]\nbackend = gnunet\n"
                      "[start-zones]\nfoo.bar = " ZTLD "  # the RFC's example zone\n";
   CHECK_INT(gnsd_conf_parse(&c, text, strlen(text), "t.conf", err, sizeof err), 0);

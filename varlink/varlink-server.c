@@ -104,7 +104,7 @@ struct varlink_conn {
   /* Peer credentials, read on first use (conn_load_cred): a server
    * whose interfaces never ask for them (alt.gns.Resolve) spends no
    * syscall on them. */
-  bool cred_loaded;
+  bool cred_loaded, groups_loaded;
   struct ucred cred;
   gid_t *groups;
   size_t n_groups;
@@ -585,21 +585,29 @@ bool varlink_call_more(const struct varlink_call *call) {
 }
 /* SO_PEERCRED is what the peer was at connect() time, so reading it
  * late gives the same answer as reading it at accept. */
-static void conn_load_cred(struct varlink_conn *c) {
+static void conn_load_uid(struct varlink_conn *c) {
   if (c->cred_loaded) return;
   c->cred_loaded = true;
   socklen_t len = sizeof c->cred;
   if (c->fd < 0 || getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
     /* Unknown peer: treat as the least privileged user. */
     c->cred = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
-    return;
+    c->groups_loaded = true;
   }
+}
+
+/* The credentials and the supplementary groups (a second syscall that
+ * the per-user limits, which read only the uid, do not pay). */
+static void conn_load_cred(struct varlink_conn *c) {
+  conn_load_uid(c);
+  if (c->groups_loaded) return;
+  c->groups_loaded = true;
   read_peer_groups(c);
 }
 
 static void call_load_cred(struct varlink_call *call) {
   if (call->cred_loaded || !call->conn) return;
-  conn_load_cred(call->conn);
+  conn_load_uid(call->conn);
   call->cred = call->conn->cred;
   call->cred_loaded = true;
 }
@@ -616,6 +624,7 @@ bool varlink_call_peer_in_group(struct varlink_call *call, gid_t gid) {
   call_load_cred(call);
   if (call->cred.gid == gid) return true;
   if (!call->conn) return false;
+  conn_load_cred(call->conn);
   for (size_t i = 0; i < call->conn->n_groups; i++)
     if (call->conn->groups[i] == gid) return true;
   return false;
@@ -1342,7 +1351,10 @@ static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonb
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0 && !(fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
   }
-  if (s->want_cred || limits_on(s)) conn_load_cred(c);
+  if (s->want_cred)
+    conn_load_cred(c);
+  else if (limits_on(s))
+    conn_load_uid(c);
   int r = sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c);
   if (r >= 0) r = sd_event_add_defer(s->event, &c->defer, on_conn_defer, c);
   if (r < 0) {
