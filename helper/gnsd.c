@@ -546,7 +546,7 @@ int main(int argc, char **argv) {
 
   char err[GNSD_CONF_ERR_MAX];
   if (gnsd_conf_load(&d.conf, d.conf_path, d.conf_explicit, err, sizeof err) < 0) {
-    /* CONFIG.md: one line "gnsd: FILE:LINE: reason", exit 1 */
+    /* gnsd(8), CONFIGURATION: one line "gnsd: FILE:LINE: reason", exit 1 */
     fprintf(stderr, "gnsd: %s\n", err);
     if (gnsd_log_to_journal()) log_error("%s", err);
     return 1;

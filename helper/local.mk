@@ -1,6 +1,9 @@
 # helper/: the gnsd daemon and its modules only. The modules form a
 # convenience library so that unit tests link exactly the code the daemon
 # runs. Includes: core/, varlink/ and helper/ (GNSD_INC).
+# Headers its sources may include, by folder (tests/include-check.sh);
+# the -I flags (GNSD_INC in Makefile.am) must say the same.
+include_dirs_helper = core varlink helper
 noinst_LTLIBRARIES += libgnsd.la
 libgnsd_la_SOURCES = \
 	helper/log.c helper/log.h \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The systemd units of gnsd: the contract of CONFIG.md (socket names,
+# The systemd units of gnsd: the contract of gnsd(8) (socket names,
 # paths, modes, user), `systemd-analyze verify`, and the exposure score of
 # `systemd-analyze security`, which must not rise above THRESHOLD.
 #
@@ -80,7 +80,7 @@ for s in "$sock" "$zsock"; do
   n=$(grep -c '^Listen' "$s")
   [ "$n" -eq 1 ] && ok || bad "${s##*/} has $n Listen lines"
 done
-# The default config shows every option of CONFIG.md, commented out.
+# The default config shows every option of gnsd(8), commented out.
 for opt in '\[resolver\]' '#timeout = 5s' '#max-depth = 16' '#dns-timeout = 2s' \
            '\[cache\]' '#memory = 16M' '#negative-ttl = 30s' \
            '\[dht\]' '#backend = none' '#gnunet-socket = /run/gnunet/gnunet-service-dht.sock' \
