@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* /etc/gnsd/gnsd.conf: the INI format of CONFIG.md. (Named conf.h, not
+/* /etc/gnsd/gnsd.conf: the INI format of gnsd(8), CONFIGURATION. (Named conf.h, not
  * config.h, because "config.h" is autoconf's header.) */
 #ifndef GNSD_CONF_H
 #define GNSD_CONF_H
@@ -67,7 +67,7 @@ struct gnsd_conf {
 /* "ADDR:PORT" or "[ADDR6]:PORT" (numeric; the port may be omitted: 53). */
 int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out);
 
-/* Defaults of CONFIG.md. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
+/* Defaults of gnsd(8) and systemd/gnsd.conf. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
 int gnsd_conf_defaults(struct gnsd_conf *c);
 void gnsd_conf_free(struct gnsd_conf *c);
 /* The revocation service's socket: [revocation] gnunet-socket, else

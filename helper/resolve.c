@@ -516,7 +516,9 @@ static void finish_ok(struct req *q) {
     reply = hostname_reply(v, vl, q->name);
     free(v);
   }
-  /* The answer is kept as the reply's text: a hit sends it as it is. */
+  /* The answer is kept as the text of the reply a hit sends, as it is:
+   * for ResolveRecords, one that says it came from the cache. */
+  if (q->records) json_object_object_add(reply, "cached", json_object_new_boolean(1));
   size_t tl = 0;
   const char *text =
       reply ? json_object_to_json_string_length(reply, ANSWER_JSON_FLAGS, &tl) : NULL;
@@ -584,30 +586,17 @@ static bool answer_shortcut(void *userdata, const char *req, size_t len, const c
   return true;
 }
 
-/* A cached positive answer (the reply parameters as JSON text), sent
- * without building or printing JSON objects. ResolveRecords says that it
- * came from the cache: "cached": true goes in before the closing brace.
- * Returns false if the entry is not a JSON object's text. */
-static bool reply_cached(struct gnsd_resolve *R, struct varlink_call *call, bool records,
-                         const char *v, size_t vl, uint64_t exp) {
+/* A cached positive answer: the text of the reply parameters, sent as
+ * it is (no JSON object is built or printed). Returns false if the entry
+ * is not a JSON object's text. */
+static bool reply_cached(struct gnsd_resolve *R, struct varlink_call *call, const char *v,
+                         size_t vl, uint64_t exp) {
   if (vl < 2 || v[0] != '{' || v[vl - 1] != '}') return false;
   size_t req_len = 0;
   const char *req = varlink_call_request(call, &req_len);
-  static const char flag[] = ",\"cached\":true}";
-  char *t = malloc(vl - 1 + sizeof flag);
-  if (!t) return false;
-  memcpy(t, v, vl);
-  size_t tl = vl;
-  if (records) {
-    memcpy(t + vl - 1, flag, sizeof flag);
-    tl = vl - 1 + sizeof flag - 1;
-    /* {} has no member yet: no comma before the flag */
-    if (vl == 2) memmove(t + 1, t + 2, tl-- - 1);
-  }
-  /* v may go with the next cache put: t is a copy. */
-  varlink_call_reply_json(call, t, tl);
-  remember_reply(R, req, req_len, ANSWER_POSITIVE, t, tl, exp);
-  free(t);
+  /* v may go with the next cache put (remember_reply): send it first */
+  varlink_call_reply_json(call, v, vl);
+  remember_reply(R, req, req_len, ANSWER_POSITIVE, v, vl, exp);
   return true;
 }
 
@@ -1027,7 +1016,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       remember_reply(R, req, req_len, ANSWER_NEGATIVE, NULL, 0, exp);
       return 0;
     }
-    if (reply_cached(R, call, records, v, vl, exp)) {
+    if (reply_cached(R, call, v, vl, exp)) {
       R->st.cache_hits++;
       return 0;
     }
