@@ -7,6 +7,7 @@ set -u
 . "${top_srcdir:-.}/tests/gnsd-lib.sh"
 HOLDER_PID=
 trap '[ -n "$HOLDER_PID" ] && kill "$HOLDER_PID" 2>/dev/null; cleanup' EXIT
+trap 'exit 1' INT TERM
 
 # A DNS server that reads and never answers (UDP and TCP on one port).
 "$PY" - "$TMP/dns.port" <<'PYEOF' &
