@@ -96,6 +96,8 @@ sleep 6
 lookups www.demo.gns.alt 5 1000
 attack_end partial
 [ "$(limits connectionsRefused)" -gt 0 ] || fail "no connection was refused"
+"$top_builddir/ctl/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" status | grep -q 'connectionsRefused *[1-9]' ||
+  fail "gnsctl status does not count refused connections: $("$top_builddir/ctl/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" status 2>&1)"
 [ "$(limits incompleteRequestsClosed)" -gt 0 ] || fail "no incomplete request was closed"
 
 # 2. Replies never read: gnsd must not grow with them.
