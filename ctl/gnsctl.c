@@ -51,6 +51,7 @@ struct ctl {
   bool relative, shadow, supplemental, private_, critical;
   bool replace;
   unsigned difficulty;
+  const char *prepare; /* revoke --prepare FILE */
   const char *state_file;
 };
 
@@ -74,8 +75,12 @@ static void usage(FILE *f) {
         "Start zones:\n"
         "  start-zone add SUFFIX ZTLD|ZONE | start-zone list | start-zone remove SUFFIX\n"
         "Revocation:\n"
-        "  revoke ZONE                            compute the proof of work (resumable), revoke\n"
-        "  revocation show ZTLD|ZONE\n"
+        "  revoke ZONE [--prepare FILE]           compute the proof of work (resumable), revoke;\n"
+        "                                         --prepare: sign into FILE, publish nothing\n"
+        "  revocation show ZTLD|ZONE              stored? and where it stands with the GNUnet peer\n"
+        "  revocation publish FILE                publish a prepared revocation (no key needed)\n"
+        "  revocation import FILE                 verify and store a revocation from elsewhere\n"
+        "                                         (also the file of gnunet-revocation -f)\n"
         "Daemon:\n"
         "  status\n"
         "\n"
@@ -717,6 +722,12 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
     char d[32];
     printf("\n-- zone %s, %s, answered %s\n", jstr(reply, "zone") ? jstr(reply, "zone") : "?",
            ctl_format_duration(took, d, sizeof d), jbool(reply, "cached") ? "from cache" : "by resolution");
+    const char *rc = jstr(reply, "revocationCheck");
+    if (rc && !strcmp(rc, "unreachable"))
+      printf("-- revocations: the GNUnet peer's revocation service was not reachable; only the "
+             "revocations stored in gnsd were checked\n");
+    else if (rc && !strcmp(rc, "network"))
+      printf("-- revocations: checked with the GNUnet peer's revocation service\n");
   }
   json_object_put(reply);
   return 0;
@@ -839,8 +850,30 @@ static int save_state(const char *path, const struct gns_revocation_state *st) {
   return e;
 }
 
+/* A revocation file holds the bare RFC 9498, 4.2 message, as
+ * gnunet-revocation -f writes it. */
+static int write_revocation(const char *file, const char *b64) {
+  uint8_t msg[GNS_REVOCATION_LEN + 1];
+  size_t len = 0;
+  if (!b64 || sodium_base642bin(msg, sizeof msg, b64, strlen(b64), NULL, &len, NULL,
+                                sodium_base64_VARIANT_ORIGINAL) < 0 || len != GNS_REVOCATION_LEN)
+    return fail("gnsd sent no usable revocation");
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", file) >= (int)sizeof tmp) return fail("%s: name too long", file);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("%s: %s", tmp, strerror(errno));
+  int e = write(fd, msg, len) == (ssize_t)len ? 0 : errno ? errno : EIO;
+  if (close(fd) < 0 && !e) e = errno;
+  if (!e && rename(tmp, file) < 0) e = errno;
+  if (e) {
+    unlink(tmp);
+    return fail("writing %s: %s", file, strerror(e));
+  }
+  return 0;
+}
+
 static int cmd_revoke(struct ctl *c, int argc, char **argv) {
-  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE");
+  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE [--prepare FILE]");
   json_object *reply = NULL, *zone;
   int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
@@ -903,8 +936,23 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   json_object *p = obj1("zone", jnew_str(argv[1]));
   json_object_object_add(p, "timestamp", json_object_new_int64((int64_t)st.timestamp));
   json_object_object_add(p, "pows", pows);
+  if (c->prepare) json_object_object_add(p, "prepare", json_object_new_boolean(1));
   if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_Revoke, p, &reply, argv[1]))) return r;
   unlink(path);
+  if (c->prepare) {
+    r = write_revocation(c->prepare, jstr(reply, "revocation"));
+    if (r == 0 && c->json) print_json(reply);
+    else if (r == 0) {
+      char t[64];
+      printf("revocation of zone '%s' prepared in %s, not published; valid until %s.\n"
+             "Keep it safe: 'gnsctl revocation publish %s' revokes the zone, even without its key.\n",
+             argv[1], c->prepare,
+             ctl_format_time((unsigned long long)jint(reply, "expires", 0), t, sizeof t),
+             c->prepare);
+    }
+    json_object_put(reply);
+    return r;
+  }
   if (c->json) print_json(reply);
   else {
     char t[64];
@@ -915,20 +963,89 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   return 0;
 }
 
+/* revocation publish|import FILE: the same verification in gnsd; the
+ * words differ for the reader (one's own prepared revocation, or one
+ * from elsewhere). */
+static int cmd_revocation_file(struct ctl *c, const char *sub, const char *file) {
+  int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
+  if (fd < 0) return fail("%s: %s", file, strerror(errno));
+  uint8_t msg[4096];
+  size_t len = 0;
+  for (;;) {
+    ssize_t n = read(fd, msg + len, sizeof msg - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      return fail("%s: %s", file, strerror(e));
+    }
+    if (n == 0 || (len += (size_t)n) == sizeof msg) break;
+  }
+  close(fd);
+  if (len != GNS_REVOCATION_LEN)
+    return fail("%s: %zu%s bytes, not a revocation (%u bytes for a PKEY or EDKEY zone)", file, len,
+                len == sizeof msg ? " or more" : "", GNS_REVOCATION_LEN);
+  char b64[sodium_base64_ENCODED_LEN(GNS_REVOCATION_LEN, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, msg, len, sodium_base64_VARIANT_ORIGINAL);
+  json_object *reply = NULL;
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportRevocation, obj1("revocation", jnew_str(b64)), &reply,
+               file);
+  if (r) return r;
+  if (c->json) print_json(reply);
+  else {
+    char t[64];
+    printf("zone %s revoked (%s), valid until %s; gnsd hands it to the GNUnet peer if it has one\n",
+           jstr(reply, "zone"), !strcmp(sub, "publish") ? "published" : "imported",
+           ctl_format_time((unsigned long long)jint(reply, "expires", 0), t, sizeof t));
+  }
+  json_object_put(reply);
+  return 0;
+}
+
 static int cmd_revocation(struct ctl *c, int argc, char **argv) {
+  if (argc == 2 && (!strcmp(argv[0], "publish") || !strcmp(argv[0], "import")))
+    return cmd_revocation_file(c, argv[0], argv[1]);
   if (argc != 2 || strcmp(argv[0], "show"))
-    return usage_error("usage: gnsctl revocation show ZTLD|ZONE");
+    return usage_error("usage: gnsctl revocation show ZTLD|ZONE | publish FILE | import FILE");
   json_object *reply = NULL;
   int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetRevocation, obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
+  const char *src = jstr(reply, "source");
   if (c->json) print_json(reply);
   else if (!jbool(reply, "revoked"))
     printf("%s: not revoked\n", argv[1]);
   else {
     char t1[64], t2[64];
-    printf("%s: revoked at %s, valid until %s\n", argv[1],
-           ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
-           ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+    if (src && !strcmp(src, "network"))
+      printf("%s: revoked (reported by the GNUnet peer's revocation service; gnsd holds no "
+             "message), believed until %s\n",
+             argv[1], ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+    else
+      printf("%s: revoked at %s, valid until %s\n", argv[1],
+             ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
+             ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+  }
+  const char *net = c->json ? NULL : jstr(reply, "network");
+  if (net) {
+    bool up = jbool(reply, "networkConnected");
+    char t3[64];
+    if (!strcmp(net, "accepted"))
+      printf("network: the GNUnet peer's revocation service has it (accepted %s) and floods it "
+             "to its peers\n",
+             ctl_format_time((unsigned long long)jint(reply, "networkAcceptedAt", 0), t3, sizeof t3));
+    else if (!strcmp(net, "queued") || !strcmp(net, "sent"))
+      printf("network: %s for the GNUnet peer's revocation service%s\n",
+             !strcmp(net, "sent") ? "sent, no answer yet," : "queued",
+             up ? "" : " (not reachable now; sent when it is back)");
+    else if (!strcmp(net, "failed"))
+      printf("network: the GNUnet peer could not store it; gnsd tries again\n");
+    else if (!strcmp(net, "rejected"))
+      printf("network: the GNUnet peer rejected it (its revocation difficulty may be higher "
+             "than gnsd's)\n");
+    else if (jbool(reply, "revoked") && src && !strcmp(src, "network"))
+      printf("network: the GNUnet peer reported it\n");
+    else if (jbool(reply, "revoked"))
+      printf("network: not handed to the GNUnet peer\n");
   }
   json_object_put(reply);
   return 0;
@@ -992,7 +1109,7 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
 /* ---- main ------------------------------------------------------------------- */
 
 enum { OPT_RUNTIME_DIR = 256, OPT_JSON, OPT_TYPE, OPT_EXPIRE, OPT_RELATIVE, OPT_SHADOW, OPT_SUPPLEMENTAL,
-       OPT_PRIVATE, OPT_CRITICAL, OPT_REPLACE, OPT_DIFFICULTY, OPT_STATE_FILE, OPT_HELP, OPT_VERSION };
+       OPT_PRIVATE, OPT_CRITICAL, OPT_REPLACE, OPT_DIFFICULTY, OPT_STATE_FILE, OPT_PREPARE, OPT_HELP, OPT_VERSION };
 
 int main(int argc, char **argv) {
   struct ctl c = {.difficulty = GNS_REVOCATION_D};
@@ -1011,6 +1128,7 @@ int main(int argc, char **argv) {
       {"replace", no_argument, NULL, OPT_REPLACE},
       {"difficulty", required_argument, NULL, OPT_DIFFICULTY},
       {"state-file", required_argument, NULL, OPT_STATE_FILE},
+      {"prepare", required_argument, NULL, OPT_PREPARE},
       {"help", no_argument, NULL, OPT_HELP},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1038,6 +1156,7 @@ int main(int argc, char **argv) {
       break;
     }
     case OPT_STATE_FILE: c.state_file = optarg; break;
+    case OPT_PREPARE: c.prepare = optarg; break;
     case 'h':
     case OPT_HELP: usage(stdout); return 0;
     case OPT_VERSION: printf("gnsctl %s\n", gns_version()); return 0;

@@ -26,6 +26,7 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   c->resolver_timeout_us = 5 * US_PER_S;
   c->max_depth = 16;
   c->revocation_difficulty = GNS_REVOCATION_D;
+  c->revocation_valid_ttl_us = 60 * US_PER_S;
   c->dns_timeout_us = 2 * US_PER_S;
   c->cache_memory = 16u * 1024 * 1024;
   c->negative_ttl_us = 30 * US_PER_S;
@@ -50,8 +51,21 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   return c->gnunet_socket ? 0 : -ENOMEM;
 }
 
+int gnsd_conf_revocation_socket(const struct gnsd_conf *c, char *out, size_t cap) {
+  int n;
+  if (c->revocation_socket) {
+    n = snprintf(out, cap, "%s", c->revocation_socket);
+  } else {
+    const char *slash = strrchr(c->gnunet_socket, '/');
+    int dl = slash ? (int)(slash - c->gnunet_socket) : 0;
+    n = snprintf(out, cap, "%.*s/gnunet-service-revocation.sock", dl, c->gnunet_socket);
+  }
+  return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
 void gnsd_conf_free(struct gnsd_conf *c) {
   free(c->gnunet_socket);
+  free(c->revocation_socket);
   for (size_t i = 0; i < c->n_start_zones; i++) {
     free(c->start_zones[i].suffix);
     free(c->start_zones[i].ztld);
@@ -278,6 +292,22 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
                     GNS_REVOCATION_MAX_ZEROS);
       c->revocation_difficulty = (unsigned)d;
       return 0;
+    }
+    if (strcmp(key, "gnunet-socket") == 0) {
+      if (v[0] != '/') return fail(ps, "gnunet-socket: \"%s\" is not an absolute path", v);
+      char *dup = strdup(v);
+      if (!dup) return fail(ps, "out of memory");
+      free(c->revocation_socket);
+      c->revocation_socket = dup;
+      return 0;
+    }
+    if (strcmp(key, "valid-ttl") == 0) {
+      /* RFC 9498, 4.2 wants revocations honoured; the issue's bound: a
+       * revocation made anywhere stops a zone within a minute. */
+      int r = set_positive_duration(ps, key, v, &c->revocation_valid_ttl_us);
+      if (r == 0 && c->revocation_valid_ttl_us > 60 * US_PER_S)
+        return fail(ps, "valid-ttl: \"%s\" is longer than 60s", v);
+      return r;
     }
   } else if (strcmp(section, "cache") == 0) {
     if (strcmp(key, "memory") == 0) return set_size(ps, key, v, &c->cache_memory);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* /etc/gnsd/gnsd.conf: the INI format of CONFIG.md. (Named conf.h, not
+/* /etc/gnsd/gnsd.conf: the INI format of gnsd(8), CONFIGURATION. (Named conf.h, not
  * config.h, because "config.h" is autoconf's header.) */
 #ifndef GNSD_CONF_H
 #define GNSD_CONF_H
@@ -44,6 +44,11 @@ struct gnsd_conf {
   uint64_t record_lifetime_us;
   /* [revocation] difficulty D of RFC 9498, 4.2: 22 in use; tests lower it */
   unsigned revocation_difficulty;
+  /* [revocation] gnunet-socket: gnunet-service-revocation's socket; NULL
+   * means the one next to [dht] gnunet-socket (gnsd_conf_revocation_socket) */
+  char *revocation_socket;
+  /* [revocation] valid-ttl: how long the peer's "not revoked" holds (<= 60 s) */
+  uint64_t revocation_valid_ttl_us;
   /* [limits]: per local user (uid), see gnsd(8); 0 = no limit */
   unsigned connections, connections_per_user;
   uint64_t reply_buffer_per_connection, reply_buffer_per_user;
@@ -62,9 +67,13 @@ struct gnsd_conf {
 /* "ADDR:PORT" or "[ADDR6]:PORT" (numeric; the port may be omitted: 53). */
 int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out);
 
-/* Defaults of CONFIG.md. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
+/* Defaults of gnsd(8) and systemd/gnsd.conf. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
 int gnsd_conf_defaults(struct gnsd_conf *c);
 void gnsd_conf_free(struct gnsd_conf *c);
+/* The revocation service's socket: [revocation] gnunet-socket, else
+ * gnunet-service-revocation.sock in the directory of [dht] gnunet-socket
+ * (GNUnet puts a peer's service sockets side by side). -ENAMETOOLONG. */
+int gnsd_conf_revocation_socket(const struct gnsd_conf *c, char *out, size_t cap);
 
 /* Parse text into c (which must hold defaults). On error returns -EINVAL
  * and writes "FILE:LINE: reason" to err. */

@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <limits.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include "dns-stub.h"
@@ -23,6 +26,7 @@
 #include "resolve.h"
 #include "stats.h"
 #include "store.h"
+#include "trust.h"
 #include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
@@ -56,6 +60,8 @@ static void usage(FILE *f) {
           "  --runtime-dir DIR  sockets alt.gns.Resolve and alt.gns.Zone [%s]\n"
           "  --state-dir DIR    the zone and block store gnsd.sqlite [%s]\n"
           "  --config FILE      configuration [%s]\n"
+          "  --user USER        started as root: bind the sockets (port 53 of the DNS\n"
+          "                     stub), then run as USER (owner of the state directory)\n"
           "  --foreground       accepted for compatibility; gnsd never forks\n"
           "  --version          print the version and exit\n"
           "  --help             print this help and exit\n\n"
@@ -178,8 +184,7 @@ static int stub_lookup(void *userdata, const char *name, uint32_t type, gnsd_loo
   return gnsd_resolve_lookup(d->resolve, name, type, fn, fn_ud, out);
 }
 
-static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v,
-                         size_t *vl) {
+static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v, size_t *vl) {
   struct gnsd *d = userdata;
   return gnsd_resolve_memo_get(d->resolve, key, klen, v, vl);
 }
@@ -201,12 +206,11 @@ static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
  * logged, and gnsd serves NSS lookups without it. */
 static int setup_dns_stub(struct gnsd *d) {
   if (n_stub_fds == 0 && d->conf.n_dns_stub_listen == 0) return 0;
-  struct gnsd_dns_stub_resolver res = {
-      .lookup = stub_lookup,
-      .cancel = gnsd_lookup_cancel,
-      .memo_get = stub_memo_get,
-      .memo_put = stub_memo_put,
-      .userdata = d};
+  struct gnsd_dns_stub_resolver res = {.lookup = stub_lookup,
+                                       .cancel = gnsd_lookup_cancel,
+                                       .memo_get = stub_memo_get,
+                                       .memo_put = stub_memo_put,
+                                       .userdata = d};
   struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
   int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
   if (r < 0) return r;
@@ -226,6 +230,56 @@ static int setup_dns_stub(struct gnsd *d) {
     else
       log_info("dns-stub: listening on %s (UDP and TCP)", a);
   }
+  return 0;
+}
+
+/* --- privileges --- */
+
+/* The state directory and its files (the store, its journal) were
+ * created by root before the switch: give them to the user gnsd becomes,
+ * who must write them. Not recursive: the store is flat. */
+static void give_state_dir(const char *dir, uid_t uid, gid_t gid) {
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return;
+  if (fchown(dfd, uid, gid) < 0) log_warning("cannot give %s to uid %u: %m", dir, (unsigned)uid);
+  DIR *dp = fdopendir(dfd);
+  if (!dp) {
+    close(dfd);
+    return;
+  }
+  struct dirent *e;
+  while ((e = readdir(dp)))
+    if (e->d_name[0] != '.' && fchownat(dirfd(dp), e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+      log_warning("cannot give %s/%s to uid %u: %m", dir, e->d_name, (unsigned)uid);
+  closedir(dp);
+}
+
+/* --user: started as root without systemd (which would pass the DNS
+ * stub's port 53 from gnsd-dns.socket), gnsd binds everything first and
+ * then becomes USER for good. */
+static int drop_privileges(const char *user, const char *state_dir) {
+  struct passwd *pw = getpwnam(user);
+  if (!pw) {
+    log_error("--user %s: no such user", user);
+    return -ESRCH;
+  }
+  if (getuid() != 0 && geteuid() != 0) {
+    if (getuid() == pw->pw_uid) return 0;
+    log_error("--user %s: gnsd must be started as root to change user", user);
+    return -EPERM;
+  }
+  give_state_dir(state_dir, pw->pw_uid, pw->pw_gid);
+  if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+    int r = -errno;
+    log_error("--user %s: cannot switch: %m", user);
+    return r;
+  }
+  /* make sure there is no way back */
+  if (pw->pw_uid != 0 && setuid(0) == 0) {
+    log_error("--user %s: root could be regained", user);
+    return -EPERM;
+  }
+  log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
   return 0;
 }
 
@@ -263,6 +317,25 @@ static void daemon_zones_changed(void *userdata) {
   if (d->resolve) gnsd_resolve_flush(d->resolve);
 }
 
+/* The peer's revocation service comes with the GNUnet backend (RFC 9498,
+ * 4.2: revocations travel through the network). */
+static void setup_revnet(struct gnsd *d) {
+  gnsd_trust_set_network(d->trust, NULL, 0);
+  gnsd_revnet_free(d->revnet);
+  d->revnet = NULL;
+  if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
+    char path[PATH_MAX];
+    int r = gnsd_conf_revocation_socket(&d->conf, path, sizeof path);
+    if (r == 0) r = gnsd_revnet_new(d->event, path, &d->revnet);
+    if (r < 0) log_error("revocation: cannot use the GNUnet revocation service: %s", strerror(-r));
+  }
+  gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
+  /* everything stored goes (again) to the peer */
+  uint64_t now = 0;
+  sd_event_now(d->event, CLOCK_REALTIME, &now);
+  gnsd_trust_publish_stored(d->trust, now);
+}
+
 static json_object *daemon_statistics(void *userdata) {
   struct gnsd *d = userdata;
   const struct gnsd_stats_sources src = {
@@ -275,7 +348,13 @@ static json_object *daemon_statistics(void *userdata) {
       .resolve_server = d->resolve_server,
       .dns_stub = d->dns_stub,
   };
-  return gnsd_stats_json(&src);
+  json_object *o = gnsd_stats_json(&src);
+  if (o && d->trust) {
+    json_object *t = json_object_new_object();
+    gnsd_trust_status(d->trust, t);
+    json_object_object_add(o, "revocations", t);
+  }
+  return o;
 }
 
 static int daemon_zones_init(struct gnsd *d) {
@@ -288,6 +367,7 @@ static int daemon_zones_init(struct gnsd *d) {
       .on_change = daemon_zones_changed,
       .statistics = daemon_statistics,
       .userdata = d,
+      .trust = d->trust,
   };
   return gnsd_zones_new(&a, &d->zones);
 }
@@ -301,6 +381,7 @@ static int daemon_resolve_init(struct gnsd *d) {
   gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
   gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
   gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
+  gnsd_resolve_set_trust(R, d->trust);
   r = gnsd_resolve_add_interface(R, d->resolve_server);
   if (r < 0) {
     gnsd_resolve_free(R);
@@ -349,13 +430,22 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
   if (gnsd_conf_load(&conf, d->conf_path, d->conf_explicit, err, sizeof err) < 0) {
     log_error("%s; keeping the old configuration", err);
   } else {
+    char old_rs[PATH_MAX] = "", new_rs[PATH_MAX] = "";
+    (void)gnsd_conf_revocation_socket(&d->conf, old_rs, sizeof old_rs);
+    (void)gnsd_conf_revocation_socket(&conf, new_rs, sizeof new_rs);
     bool dht_changed = conf.dht_backend != d->conf.dht_backend ||
-                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0;
+                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0 ||
+                       strcmp(old_rs, new_rs) != 0;
     gnsd_conf_free(&d->conf);
     d->conf = conf;
     if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
       log_info("store: %s is available again", gnsd_store_path(d->store));
-    if (dht_changed) gnsd_backends_configure(&d->backends, &d->conf);
+    if (dht_changed) {
+      gnsd_backends_configure(&d->backends, &d->conf);
+      setup_revnet(d);
+    } else {
+      gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
+    }
     apply_limits(d);
     gnsd_zones_reload(d->zones);
     gnsd_resolve_configure(d->resolve, &d->conf);
@@ -394,11 +484,21 @@ static void raise_fd_limit(void) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_RUNTIME = 256, OPT_STATE, OPT_CONFIG, OPT_FOREGROUND, OPT_VERSION, OPT_HELP };
+  enum {
+    OPT_RUNTIME = 256,
+    OPT_STATE,
+    OPT_CONFIG,
+    OPT_USER,
+    OPT_FOREGROUND,
+    OPT_VERSION,
+    OPT_HELP
+  };
+  const char *user = NULL;
   static const struct option options[] = {
       {"runtime-dir", required_argument, NULL, OPT_RUNTIME},
       {"state-dir", required_argument, NULL, OPT_STATE},
       {"config", required_argument, NULL, OPT_CONFIG},
+      {"user", required_argument, NULL, OPT_USER},
       {"foreground", no_argument, NULL, OPT_FOREGROUND},
       {"version", no_argument, NULL, OPT_VERSION},
       {"help", no_argument, NULL, OPT_HELP},
@@ -418,6 +518,9 @@ int main(int argc, char **argv) {
     case OPT_CONFIG:
       d.conf_path = optarg;
       d.conf_explicit = true;
+      break;
+    case OPT_USER:
+      user = optarg;
       break;
     case OPT_FOREGROUND:
       break;
@@ -443,7 +546,7 @@ int main(int argc, char **argv) {
 
   char err[GNSD_CONF_ERR_MAX];
   if (gnsd_conf_load(&d.conf, d.conf_path, d.conf_explicit, err, sizeof err) < 0) {
-    /* CONFIG.md: one line "gnsd: FILE:LINE: reason", exit 1 */
+    /* gnsd(8), CONFIGURATION: one line "gnsd: FILE:LINE: reason", exit 1 */
     fprintf(stderr, "gnsd: %s\n", err);
     if (gnsd_log_to_journal()) log_error("%s", err);
     return 1;
@@ -475,6 +578,11 @@ int main(int argc, char **argv) {
   r = gnsd_backends_init(&d.backends, d.event, d.store);
   if (r < 0) goto out;
   gnsd_backends_configure(&d.backends, &d.conf);
+  /* revocations: the store, and the GNUnet peer with [dht] backend = gnunet */
+  r = gnsd_trust_new(d.store, &d.trust);
+  if (r < 0) goto out;
+  gnsd_trust_set_changed(d.trust, daemon_zones_changed, &d);
+  setup_revnet(&d);
 
   if ((r = varlink_server_new(d.event, &server_info, &d.resolve_server)) < 0 ||
       (r = varlink_server_new(d.event, &server_info, &d.zone_server)) < 0)
@@ -512,6 +620,8 @@ int main(int argc, char **argv) {
   fds[0] = -1;
   if ((r = varlink_server_listen_fd(d.zone_server, fds[1])) < 0) goto out;
   fds[1] = -1;
+  /* every socket is bound: what needed root is done */
+  if (user && (r = drop_privileges(user, d.state_dir)) < 0) goto out;
 
   log_info("gnsd %s ready: runtime %s, state %s, config %s", gns_version(), d.runtime_dir,
            d.state_dir, d.conf_path);
@@ -532,6 +642,8 @@ out:
   varlink_server_free(d.zone_server);
   gnsd_zones_free(d.zones);
   gnsd_backends_done(&d.backends);
+  gnsd_trust_free(d.trust);
+  gnsd_revnet_free(d.revnet);
   gnsd_store_close(d.store);
   gnsd_conf_free(&d.conf);
   for (int i = 0; i < 2; i++) {

@@ -44,6 +44,10 @@ struct gnsd {
   struct gnsd_backends backends; /* GET order; backend 0 is the store */
 
   struct varlink_server *resolve_server, *zone_server;
+  /* trust.c: revocations (store + the GNUnet peer's revocation service,
+   * revnet, which exists with [dht] backend = gnunet) */
+  struct gnsd_trust *trust;
+  struct gnsd_revnet *revnet;
   struct gnsd_zones *zones;     /* zones.c: alt.gns.Zone and the zone master */
   struct gnsd_resolve *resolve; /* resolve.c: alt.gns.Resolve */
   struct gnsd_dns_stub *dns_stub; /* dns-stub.c: [dns-stub], NULL when off */

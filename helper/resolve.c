@@ -23,6 +23,7 @@
 #include "rpp.h"
 #include "rrblock.h"
 #include "rrtype.h"
+#include "trust.h"
 #include "ztld.h"
 
 #define KEY_BLOCK 'B'
@@ -44,6 +45,9 @@
 #define ANSWER_MAX_LIFETIME (24ull * 3600 * 1000000)
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
 #define MAX_BACKENDS 4
+/* An answer resolved while the peer's revocation service could not be
+ * asked is kept this briefly, so that the check is soon tried again. */
+#define UNCHECKED_LIFETIME (5ull * 1000000)
 
 /* What a request is doing. Callbacks (backends, DNS) only move the state;
  * drive() acts on it in a loop until the request must wait. */
@@ -53,6 +57,8 @@ enum req_state {
   REQ_GET,       /* a GET for q->q is in flight at q->cur */
   REQ_GET_FOUND, /* it delivered a valid block: cancel the rest of it */
   REQ_DNS,       /* a DNS query (q->dnsq) is in flight */
+  REQ_TRUST,     /* a revocation check of q->pending_zone (q->tcheck) is in flight */
+  REQ_TRUST_DONE, /* its verdict is in q->tverdict */
 };
 
 struct req {
@@ -83,6 +89,15 @@ struct req {
   int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
   sd_event_source *deadline, *kick;
   bool driving; /* drive() is on the stack: callbacks leave it to that loop */
+  /* revocations (trust.h): the last zone checked, the check in flight and
+   * its verdict, how long the checks made hold, and whether one could
+   * not be made */
+  struct gns_zone_key checked_zone, pending_zone;
+  bool have_checked;
+  struct gnsd_trust_check *tcheck;
+  enum gnsd_trust_verdict tverdict;
+  uint64_t tuntil, trust_until;
+  bool unchecked, network_checked;
 };
 
 struct gnsd_resolve {
@@ -95,6 +110,7 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
+  struct gnsd_trust *trust;
   gnsd_clock_fn clock; /* NULL: the daemon's clock (gnsd_now) */
   void *clock_ud;
   gnsd_local_zone_fn local_zone;
@@ -176,6 +192,7 @@ static void req_free(struct req *q) {
   if ((q->state == REQ_GET || q->state == REQ_GET_FOUND) && q->get && q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
+  if (q->tcheck) gnsd_trust_check_cancel(R->trust, q->tcheck);
   gns_resolution_free(q->res);
   sd_event_source_disable_unref(q->deadline);
   sd_event_source_disable_unref(q->kick);
@@ -466,6 +483,10 @@ static void finish_ok(struct req *q) {
   const char *canon = gns_resolution_canonical_name(q->res);
   uint64_t exp = answer_expiration(R, gns_resolution_expiration(q->res));
   uint64_t now = now_rt(R);
+  /* A zone revoked anywhere must stop resolving from the cache too: the
+   * answer lives no longer than the network's word on its zones. */
+  if (q->unchecked && exp > now + UNCHECKED_LIFETIME) exp = now + UNCHECKED_LIFETIME;
+  if (q->trust_until && exp > q->trust_until) exp = q->trust_until;
   if (q->done) {
     finish_lookup(q, rd, n, canon, exp);
     return;
@@ -473,6 +494,11 @@ static void finish_ok(struct req *q) {
   json_object *reply = NULL;
   if (q->records) {
     reply = records_json(q->name, q->type, rd, n, gns_resolution_answer_zone(q->res));
+    /* what was checked against revocations, beyond the local store */
+    if (q->unchecked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("unreachable"));
+    else if (q->network_checked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("network"));
   } else {
     uint8_t *v;
     size_t vl;
@@ -483,7 +509,9 @@ static void finish_ok(struct req *q) {
     reply = hostname_reply(v, vl, q->name);
     free(v);
   }
-  /* The answer is kept as the reply's text: a hit sends it as it is. */
+  /* The answer is kept as the text of the reply a hit sends, as it is:
+   * for ResolveRecords, one that says it came from the cache. */
+  if (q->records) json_object_object_add(reply, "cached", json_object_new_boolean(1));
   size_t tl = 0;
   const char *text =
       reply ? json_object_to_json_string_length(reply, ANSWER_JSON_FLAGS, &tl) : NULL;
@@ -551,30 +579,17 @@ static bool answer_shortcut(void *userdata, const char *req, size_t len, const c
   return true;
 }
 
-/* A cached positive answer (the reply parameters as JSON text), sent
- * without building or printing JSON objects. ResolveRecords says that it
- * came from the cache: "cached": true goes in before the closing brace.
- * Returns false if the entry is not a JSON object's text. */
-static bool reply_cached(struct gnsd_resolve *R, struct varlink_call *call, bool records,
-                         const char *v, size_t vl, uint64_t exp) {
+/* A cached positive answer: the text of the reply parameters, sent as
+ * it is (no JSON object is built or printed). Returns false if the entry
+ * is not a JSON object's text. */
+static bool reply_cached(struct gnsd_resolve *R, struct varlink_call *call, const char *v,
+                         size_t vl, uint64_t exp) {
   if (vl < 2 || v[0] != '{' || v[vl - 1] != '}') return false;
   size_t req_len = 0;
   const char *req = varlink_call_request(call, &req_len);
-  static const char flag[] = ",\"cached\":true}";
-  char *t = malloc(vl - 1 + sizeof flag);
-  if (!t) return false;
-  memcpy(t, v, vl);
-  size_t tl = vl;
-  if (records) {
-    memcpy(t + vl - 1, flag, sizeof flag);
-    tl = vl - 1 + sizeof flag - 1;
-    /* {} has no member yet: no comma before the flag */
-    if (vl == 2) memmove(t + 1, t + 2, tl-- - 1);
-  }
-  /* v may go with the next cache put: t is a copy. */
-  varlink_call_reply_json(call, t, tl);
-  remember_reply(R, req, req_len, ANSWER_POSITIVE, t, tl, exp);
-  free(t);
+  /* v may go with the next cache put (remember_reply): send it first */
+  varlink_call_reply_json(call, v, vl);
+  remember_reply(R, req, req_len, ANSWER_POSITIVE, v, vl, exp);
   return true;
 }
 
@@ -720,6 +735,36 @@ static void on_dns(void *userdata, int error, const struct gns_record *rd, size_
   if (!q->driving) drive(q);
 }
 
+/* The verdict on q->pending_zone: REVOKED finishes (frees) the request
+ * and returns false; the others let it go on. */
+static bool apply_trust(struct req *q, enum gnsd_trust_verdict v, uint64_t until) {
+  if (v == GNSD_TRUST_REVOKED) {
+    finish_error(q, -EKEYREVOKED);
+    return false;
+  }
+  if (v == GNSD_TRUST_VALID) {
+    q->network_checked = true;
+    if (!q->trust_until || until < q->trust_until) q->trust_until = until;
+  } else if (v == GNSD_TRUST_UNCHECKED) {
+    q->unchecked = true;
+  }
+  q->checked_zone = q->pending_zone;
+  q->have_checked = true;
+  return true;
+}
+
+/* The verdict of a check that had to wait for the peer: it only moves the
+ * state (it may come from inside another request's check). */
+static void on_trust(void *userdata, enum gnsd_trust_verdict v, uint64_t until) {
+  struct req *q = userdata;
+  q->tcheck = NULL;
+  if (q->state != REQ_TRUST) return;
+  q->tverdict = v;
+  q->tuntil = until;
+  q->state = REQ_TRUST_DONE;
+  kick(q);
+}
+
 /* Act on the state until the request waits (GET or DNS in flight) or is
  * finished (and freed). Re-entered from a callback, it leaves the work to
  * the loop already running: that loop reads the state after every
@@ -732,8 +777,13 @@ static void drive(struct req *q) {
     switch (q->state) {
     case REQ_GET:
     case REQ_DNS:
+    case REQ_TRUST:
       q->driving = false;
       return; /* a callback moves the state */
+    case REQ_TRUST_DONE:
+      q->state = REQ_STEP;
+      if (!apply_trust(q, q->tverdict, q->tuntil)) return;
+      continue;
     case REQ_GET_FOUND:
       if (q->get && q->cur->ops->get_cancel) q->cur->ops->get_cancel(q->cur, q->get);
       q->get = NULL;
@@ -754,6 +804,22 @@ static void drive(struct req *q) {
     if (gns_resolution_step(q->res, now_rt(R), &st) < 0) {
       finish_error(q, -EIO);
       return;
+    }
+    if (st.kind == GNS_STEP_NEED_BLOCK && R->trust &&
+        (!q->have_checked || !gns_zone_key_equal(&q->checked_zone, &st.zone))) {
+      /* RFC 9498, 4.2 and 7.3.4: before the zone's blocks are used (a
+       * delegation followed, or the start zone), its revocation. The
+       * step stays NEED_BLOCK until a block is supplied, so the next
+       * turn of the loop asks for the same block again. */
+      uint64_t until;
+      q->pending_zone = st.zone;
+      q->state = REQ_TRUST;
+      enum gnsd_trust_verdict v =
+          gnsd_trust_check(R->trust, &st.zone, now_rt(R), on_trust, q, &q->tcheck, &until);
+      if (v == GNSD_TRUST_PENDING) continue;
+      q->tcheck = NULL;
+      q->state = REQ_STEP;
+      if (!apply_trust(q, v, until)) return;
     }
     if (st.kind == GNS_STEP_NEED_BLOCK) {
       fetch_begin(q, st.q);
@@ -923,7 +989,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       remember_reply(R, req, req_len, ANSWER_NEGATIVE, NULL, 0, exp);
       return 0;
     }
-    if (reply_cached(R, call, records, v, vl, exp)) {
+    if (reply_cached(R, call, v, vl, exp)) {
       R->st.cache_hits++;
       return 0;
     }
@@ -1145,6 +1211,11 @@ void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *R, gnsd_local_zone_f
                                        void *userdata) {
   R->local_zone = fn;
   R->local_zone_ud = userdata;
+  gnsd_resolve_flush(R);
+}
+
+void gnsd_resolve_set_trust(struct gnsd_resolve *R, struct gnsd_trust *t) {
+  R->trust = t;
   gnsd_resolve_flush(R);
 }
 

@@ -49,6 +49,13 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *r, struct gnsd_backend *cons
 typedef bool (*gnsd_revoked_fn)(void *userdata, const struct gns_zone_key *zk, uint64_t now);
 void gnsd_resolve_set_revocation_check(struct gnsd_resolve *r, gnsd_revoked_fn fn, void *userdata);
 
+/* Revocations beyond the synchronous check above (trust.h: the store and
+ * the GNUnet peer's revocation service): asked before the blocks of each
+ * zone are used; answers live no longer than the verdicts they rest on.
+ * Not owned; NULL: none. */
+struct gnsd_trust;
+void gnsd_resolve_set_trust(struct gnsd_resolve *r, struct gnsd_trust *t);
+
 /* The start zones of RFC 9498, 7.1, asked for on every uncached request
  * (the array need only stay valid until control returns to the event
  * loop). Without it the [start-zones] of the configuration are used. */

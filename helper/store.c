@@ -43,6 +43,7 @@ enum stmt_id {
   ST_PUBLISHED_LIST,
   ST_REVOCATION_PUT,
   ST_REVOCATION_GET,
+  ST_REVOCATION_LIST,
   ST_START_ADD,
   ST_START_REMOVE,
   ST_START_LIST,
@@ -90,6 +91,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                           "message = excluded.message "
                           "WHERE revocations.expires < excluded.expires",
     [ST_REVOCATION_GET] = "SELECT timestamp, expires, message FROM revocations WHERE zkey = ?",
+    [ST_REVOCATION_LIST] = "SELECT zkey, timestamp, expires, message FROM revocations "
+                           "WHERE expires > ?",
     [ST_START_ADD] = "INSERT INTO start_zones(suffix, zkey, zone) VALUES(?,?,?)",
     [ST_START_REMOVE] = "DELETE FROM start_zones WHERE suffix = ?",
     [ST_START_LIST] = "SELECT s.suffix, s.zkey, z.name FROM start_zones s "
@@ -792,6 +795,38 @@ int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *z
     r = db_error(s, "reading a revocation");
   }
   sqlite3_reset(st);
+  return r;
+}
+
+static int read_revocation_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
+  struct gnsd_revocation *row = out;
+  const void *k = sqlite3_column_blob(st, 0);
+  if (!k || gns_zone_key_from_bytes(k, (size_t)sqlite3_column_bytes(st, 0), &row->zk) < 0)
+    return db_error(s, "damaged revocation record");
+  row->timestamp = (uint64_t)sqlite3_column_int64(st, 1);
+  row->expires = (uint64_t)sqlite3_column_int64(st, 2);
+  const void *m = sqlite3_column_blob(st, 3);
+  int n = sqlite3_column_bytes(st, 3);
+  row->message = malloc(n > 0 ? (size_t)n : 1);
+  if (!row->message) return -ENOMEM;
+  if (m && n > 0) memcpy(row->message, m, (size_t)n);
+  row->message_len = n > 0 ? (size_t)n : 0;
+  return 0;
+}
+
+int gnsd_store_revocation_foreach(struct gnsd_store *s, uint64_t now, gnsd_revocation_cb cb,
+                                  void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_REVOCATION_LIST);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, clamp64(now));
+  struct rows rows = {.size = sizeof(struct gnsd_revocation)};
+  int r = rows_read(s, st, &rows, read_revocation_row, "listing revocations");
+  struct gnsd_revocation *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, &v[i]);
+  for (size_t i = 0; i < rows.n; i++)
+    free(v[i].message);
+  rows_free(&rows);
   return r;
 }
 

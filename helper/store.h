@@ -129,6 +129,11 @@ int gnsd_store_revocation_put(struct gnsd_store *s, const struct gns_zone_key *z
 /* -ENOENT if zk was never revoked. out->message must be freed. */
 int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *zk,
                               struct gnsd_revocation *out);
+/* Every revocation that has not expired at now (message_len 0: one the
+ * GNUnet peer reported, whose message gnsd never saw). */
+typedef int (*gnsd_revocation_cb)(void *userdata, const struct gnsd_revocation *rev);
+int gnsd_store_revocation_foreach(struct gnsd_store *s, uint64_t now, gnsd_revocation_cb cb,
+                                  void *userdata);
 /* True if zk has a revocation that has not expired at now. A store
  * error counts as not revoked (and is logged): resolution fails closed
  * elsewhere, and this is a synchronous hook for the resolver. */

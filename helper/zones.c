@@ -24,6 +24,7 @@
 #include "rrblock.h"
 #include "rrtype.h"
 #include "store.h"
+#include "trust.h"
 #include "varlink-server.h"
 #include "zones.h"
 #include "ztld.h"
@@ -44,6 +45,7 @@ struct gnsd_zones {
   void (*on_change)(void *userdata);
   json_object *(*statistics)(void *userdata);
   void *userdata;
+  struct gnsd_trust *trust; /* revocations to the network; may be NULL */
   struct varlink_interface iface;
   uid_t self_uid;
   gid_t gnsd_gid;
@@ -1313,6 +1315,14 @@ static int parse_u64_string(const char *s, uint64_t *out) {
   return 0;
 }
 
+/* A revocation message as a JSON string: base64 of the RFC 9498, 4.2
+ * message (which is also what gnunet-revocation -f writes, byte for byte). */
+static json_object *revocation_json(const uint8_t *msg, size_t len) {
+  char b64[sodium_base64_ENCODED_LEN(GNS_REVOCATION_LEN, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, msg, len, sodium_base64_VARIANT_ORIGINAL);
+  return json_object_new_string(b64);
+}
+
 static int m_revoke(struct varlink_call *call, json_object *params, void *userdata) {
   static const struct varlink_field fields[] = VL_ZONE_PARAMS_Revoke;
   struct gnsd_zones *z = userdata;
@@ -1340,12 +1350,86 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
   if (r == -ENOMEM) return r;
   if (r == -ESTALE) return reply_invalid(call, "timestamp", why, -1);
   if (r < 0) return reply_invalid(call, "pows", why, -1);
+  json_object *jprep = varlink_param(params, "prepare");
+  if (jprep && json_object_get_boolean(jprep)) {
+    /* RFC 9498, 4.2: revocations MAY be calculated and signed ahead of
+     * time; a prepared one is handed out, not stored or published. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "expires", json_object_new_int64(clamp64(expires)));
+    json_object_object_add(p, "revocation", revocation_json(msg, sizeof msg));
+    log_info("zones: revocation of zone %s prepared (not published)", zone.name);
+    varlink_call_reply(call, p);
+    return 0;
+  }
   r = gnsd_store_revocation_put(z->store, &zone.pub, (uint64_t)ts, expires, msg, sizeof msg);
   zones_changed(z);
   if (r < 0) return reply_store_error(call, r, zone.name);
   log_notice("zones: zone %s revoked until %llu", zone.name, (unsigned long long)expires);
+  /* RFC 9498, 4.2: the revocation "MUST be published" */
+  if (z->trust) gnsd_trust_publish(z->trust, msg, sizeof msg, expires);
   return reply_count(call, "expires", expires);
 }
+
+/* A revocation from elsewhere: prepared earlier (gnsctl revoke --prepare),
+ * another user's, or written by gnunet-revocation -f. Verified before it
+ * is stored or forwarded (RFC 9498, 4.2); the zone's key is not needed. */
+static int m_import_revocation(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportRevocation;
+  struct gnsd_zones *z = userdata;
+  if (!check_params(call, params, fields)) return 0;
+  const char *b64 = varlink_param_string(params, "revocation");
+  uint8_t msg[GNS_REVOCATION_LEN + 1];
+  size_t len = 0;
+  if (sodium_base642bin(msg, sizeof msg, b64, strlen(b64), NULL, &len, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) < 0)
+    return reply_invalid(call, "revocation", "not base64, or longer than a revocation", -1);
+  char why[160];
+  if (len != GNS_REVOCATION_LEN) {
+    snprintf(why, sizeof why, "%zu bytes; a revocation of a PKEY or EDKEY zone has %u", len,
+             GNS_REVOCATION_LEN);
+    return reply_invalid(call, "revocation", why, -1);
+  }
+  struct gns_revocation parsed;
+  int r = gns_revocation_parse(msg, len, &parsed);
+  if (r == -EPROTONOSUPPORT) return reply_invalid(call, "revocation", "unknown zone type", -1);
+  if (r < 0) return reply_invalid(call, "revocation", "malformed (invalid zone key)", -1);
+  struct gns_zone_key zk;
+  uint64_t expires = 0, now = zones_now(z);
+  unsigned difficulty = z->conf->revocation_difficulty;
+  r = gns_revocation_verify(msg, len, difficulty, now, &zk, &expires);
+  if (r == -ESTALE)
+    return reply_invalid(call, "revocation", "expired: the proof of work no longer covers today",
+                         -1);
+  if (r < 0) {
+    /* Tell a bad signature from weak work: the signature alone first. */
+    uint8_t tbs[GNS_REVOCATION_SIGNED_LEN];
+    bool sig_ok = gns_revocation_signed_data(parsed.timestamp, &parsed.zk, tbs) == 0 &&
+                  gns_zone_verify(&parsed.zk, tbs, sizeof tbs, parsed.sig) == 0;
+    if (!sig_ok) return reply_invalid(call, "revocation", "the signature does not verify", -1);
+    snprintf(why, sizeof why,
+             "the proof of work does not reach difficulty %u (or its values are not "
+             "strictly increasing)",
+             difficulty);
+    return reply_invalid(call, "revocation", why, -1);
+  }
+  if (parsed.timestamp > now + GNS_REVOCATION_EPOCH_US / 10u)
+    return reply_invalid(call, "revocation", "its timestamp lies in the future", -1);
+  r = gnsd_store_revocation_put(z->store, &zk, parsed.timestamp, expires, msg, len);
+  zones_changed(z);
+  char ztld[GNS_ZTLD_MAX];
+  if (gns_ztld_encode(&zk, ztld, sizeof ztld) < 0) ztld[0] = '\0';
+  if (r < 0) return reply_store_error(call, r, ztld);
+  log_notice("zones: revocation of zone %s imported, valid until %llu", ztld,
+             (unsigned long long)expires);
+  if (z->trust) gnsd_trust_publish(z->trust, msg, len, expires);
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "zone", json_object_new_string(ztld));
+  json_object_object_add(p, "timestamp", json_object_new_int64(clamp64(parsed.timestamp)));
+  json_object_object_add(p, "expires", json_object_new_int64(clamp64(expires)));
+  varlink_call_reply(call, p);
+  return 0;
+}
+
 
 static int m_get_revocation(struct varlink_call *call, json_object *params, void *userdata) {
   static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetRevocation;
@@ -1367,7 +1451,19 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
     json_object_object_add(p, "revoked", json_object_new_boolean(rev.expires > zones_now(z)));
     json_object_object_add(p, "expires", json_object_new_int64(clamp64(rev.expires)));
     json_object_object_add(p, "timestamp", json_object_new_int64(clamp64(rev.timestamp)));
+    /* a revocation the peer reported comes without its message */
+    json_object_object_add(p, "source",
+                           json_object_new_string(rev.message_len ? "message" : "network"));
     free(rev.message);
+  }
+  struct gnsd_revnet *rn = gnsd_trust_network(z->trust);
+  if (rn) {
+    uint64_t at = 0;
+    enum gnsd_revnet_pub ps = gnsd_revnet_publish_state(rn, &zk, &at);
+    json_object_object_add(p, "network", json_object_new_string(gnsd_revnet_pub_name(ps)));
+    if (at) json_object_object_add(p, "networkAcceptedAt", json_object_new_int64(clamp64(at)));
+    json_object_object_add(p, "networkConnected",
+                           json_object_new_boolean(gnsd_revnet_connected(rn)));
   }
   varlink_call_reply(call, p);
   return 0;
@@ -1417,6 +1513,7 @@ static const struct varlink_method zone_methods[] = {
     {"Publish", m_publish},
     {"Revoke", m_revoke},
     {"GetRevocation", m_get_revocation},
+    {"ImportRevocation", m_import_revocation},
     {"GetStatistics", m_get_statistics},
     {NULL, NULL},
 };
@@ -1431,6 +1528,7 @@ int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
   z->on_change = a->on_change;
   z->statistics = a->statistics;
   z->userdata = a->userdata;
+  z->trust = a->trust;
   z->self_uid = geteuid();
   struct group *g = getgrnam("gnsd");
   if (g) {

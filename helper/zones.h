@@ -17,6 +17,7 @@
 struct gnsd_backends;
 struct gnsd_conf;
 struct gnsd_store;
+struct gnsd_trust;
 struct gnsd_zones;
 struct varlink_server;
 
@@ -37,6 +38,9 @@ struct gnsd_zones_args {
   /* The reply to GetStatistics (consumed); NULL or a NULL result: {}. */
   json_object *(*statistics)(void *userdata);
   void *userdata; /* for both callbacks */
+  /* Revocations gnsd stores go to the GNUnet peer through it (trust.h);
+   * GetRevocation reports where they stand. May be NULL. */
+  struct gnsd_trust *trust;
 };
 
 /* Registers alt.gns.Zone on a->server (root, the gnsd group and gnsd's

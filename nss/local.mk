@@ -1,9 +1,12 @@
-# nss/: libnss_gns.so.2, the glibc NSS module (DESIGN.md "NSS behaviour").
+# nss/: libnss_gns.so.2, the glibc NSS module (doc/architecture.md, "NSS behaviour").
 #
 # The pure parts (name policy, request/reply, buffer layout) and the
 # varlink client are a convenience library so that the module and the unit
 # tests link the same objects. The varlink client is varlink/'s.
 # Includes: varlink/ and nss/ (NSS_INC).
+# Headers its sources may include, by folder (tests/include-check.sh);
+# the -I flags (NSS_INC in Makefile.am) must say the same.
+include_dirs_nss = varlink nss
 noinst_LTLIBRARIES += nss/libnssgns.la
 nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/conn-cache.c nss/conn-cache.h
 nss_libnssgns_la_CFLAGS = $(AM_CFLAGS) $(NSS_INC) $(JSONC_CFLAGS)

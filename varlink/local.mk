@@ -6,6 +6,9 @@
 # - alt.gns.*.varlink: the interfaces, the one source of the contract;
 #   interfaces.c embeds them for GetInterfaceDescription.
 # Includes: varlink/ only (VARLINK_INC).
+# Headers its sources may include, by folder (tests/include-check.sh);
+# the -I flags (VARLINK_INC in Makefile.am) must say the same.
+include_dirs_varlink = varlink
 noinst_LTLIBRARIES += varlink/libvarlink-server.la varlink/libvarlink-client.la
 varlink_libvarlink_server_la_SOURCES = varlink/varlink-server.c varlink/varlink-server.h
 varlink_libvarlink_server_la_CFLAGS = $(AM_CFLAGS) $(VARLINK_INC) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS)
