@@ -54,8 +54,10 @@ enum gns_step_kind {
 
 struct gns_step {
   enum gns_step_kind kind;
-  /* NEED_BLOCK */
+  /* NEED_BLOCK: q, and the zone the block belongs to (the driver may
+   * check that zone's revocation with the network first, RFC 9498, 4.2) */
   uint8_t q[GNS_Q_LEN];
+  struct gns_zone_key zone;
   /* NEED_DNS: ASCII (IDNA-converted) name and server IP address strings.
    * dns_type 0 means "A and AAAA" (the driver asks both and supplies the
    * union). n_dns_servers == 0 means the system's recursive resolver
@@ -66,6 +68,14 @@ struct gns_step {
   uint16_t dns_type;
   const char *const *dns_servers;
   size_t n_dns_servers;
+  /* NEED_DNS for GNS2DNS with DS records stored beside it (RFC 9498,
+   * 7.3.2): the driver validates the answer with DNSSEC, these DS records
+   * (DNS RDATA) as the trust anchor of dns_zone (ASCII, the GNS2DNS DNS
+   * name), and supplies -EKEYREJECTED for a bogus answer. n_dns_ds == 0:
+   * no DS, no validation. */
+  const char *dns_zone;
+  const struct gns_record *dns_ds;
+  size_t n_dns_ds;
 };
 
 /* Errors reported by gns_resolution_error() (negative errno style):
@@ -75,6 +85,7 @@ struct gns_step {
  *   -EPROTONOSUPPORT CriticalRecordUnsupported
  *   -ELOOP       ResolutionLoop (depth or loop limit)
  *   -EIO         storage/DNS failure
+ *   -EKEYREJECTED a DNS answer failed DNSSEC validation (GNS2DNS with DS)
  *   -E2BIG       answer too large
  *   -EBADMSG     zone data that RFC 9498 forbids (delegation under the apex,
  *                several delegations or a delegation beside other records,
@@ -115,6 +126,9 @@ int gns_resolution_supply_dns(struct gns_resolution *r, int error, const struct 
 int gns_resolution_result(const struct gns_resolution *r, const struct gns_record **rd, size_t *n);
 /* Canonical name from LEHO or the final name after REDIRECT/CNAME; NULL if none. */
 const char *gns_resolution_canonical_name(const struct gns_resolution *r);
+/* The zone resolution is in now: after a NEED_BLOCK step, the zone whose
+ * block is wanted. */
+const struct gns_zone_key *gns_resolution_zone(const struct gns_resolution *r);
 /* zTLD-encoded key of the zone that answered. */
 const struct gns_zone_key *gns_resolution_answer_zone(const struct gns_resolution *r);
 int gns_resolution_error(const struct gns_resolution *r);

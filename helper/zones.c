@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,27 +14,34 @@
 #include <unistd.h>
 #include "base32gns.h"
 #include "gns-util.h"
-#include "gnsd.h"
+#include "backends.h"
+#include "conf.h"
+#include "contract.h"
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
 #include "publish.h"
 #include "record.h"
-#include "resolve.h"
 #include "rrblock.h"
 #include "rrtype.h"
 #include "store.h"
-#include "varlink.h"
-#include "version.h"
+#include "trust.h"
+#include "varlink-server.h"
 #include "zones.h"
 #include "ztld.h"
 
-#define ERR_PREFIX "alt.gns.Zone."
 #define MAX_IMPORT_RECORDS 100000u
 #define US_PER_S 1000000u
 
 struct gnsd_zones {
-  struct gnsd *d;
+  sd_event *event;
+  struct gnsd_store *store;
+  const struct gnsd_backends *backends; /* [0] is the store; the others get copies */
+  const struct gnsd_conf *conf;
+  void (*on_change)(void *userdata);
+  json_object *(*statistics)(void *userdata);
+  void *userdata;
+  struct gnsd_trust *trust; /* revocations to the network; may be NULL */
   struct varlink_interface iface;
   uid_t self_uid;
   gid_t gnsd_gid;
@@ -60,6 +68,16 @@ static int64_t clamp64(uint64_t v) {
   return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+static uint64_t zones_now(const struct gnsd_zones *z) {
+  return gnsd_backends_now(z->backends);
+}
+
+/* Local blocks, start zones or revocations changed: answers cached from
+ * the old ones must go (they live until their earliest record expires). */
+static void zones_changed(struct gnsd_zones *z) {
+  if (z->on_change) z->on_change(z->userdata);
+}
+
 /* --- replies --- */
 
 static int reply_invalid(struct varlink_call *call, const char *parameter, const char *reason,
@@ -68,7 +86,7 @@ static int reply_invalid(struct varlink_call *call, const char *parameter, const
   json_object_object_add(p, "parameter", json_object_new_string(parameter));
   json_object_object_add(p, "reason", json_object_new_string(reason ? reason : "invalid"));
   if (index >= 0) json_object_object_add(p, "index", json_object_new_int64(index));
-  varlink_call_error(call, ERR_PREFIX "InvalidParameter", p);
+  varlink_call_error(call, VL_ZONE_ERROR_InvalidParameter, p);
   return 0;
 }
 
@@ -83,12 +101,12 @@ static int reply_name_error(struct varlink_call *call, const char *error, const 
  * replying ImportInProgress. */
 static bool import_busy(struct varlink_call *call, const struct gnsd_zones *z) {
   if (!z->import) return false;
-  reply_name_error(call, ERR_PREFIX "ImportInProgress", z->import->zone);
+  reply_name_error(call, VL_ZONE_ERROR_ImportInProgress, z->import->zone);
   return true;
 }
 
 static int reply_storage(struct varlink_call *call) {
-  varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+  varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, NULL);
   return 0;
 }
 
@@ -106,9 +124,17 @@ static int reply_count(struct varlink_call *call, const char *key, uint64_t v) {
 
 /* Map a store error to the interface's errors. */
 static int reply_errno(struct varlink_call *call, int r, const char *name) {
-  if (r == -ENOENT) return reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
-  if (r == -EEXIST) return reply_name_error(call, ERR_PREFIX "ZoneExists", name);
+  if (r == -ENOENT) return reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, name);
+  if (r == -EEXIST) return reply_name_error(call, VL_ZONE_ERROR_ZoneExists, name);
   if (r == -ENOMEM) return -ENOMEM; /* the server closes the connection */
+  if (r == -ENOSPC || r == -ECANCELED) {
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(r == -ENOSPC ? "database or disk is full"
+                                                               : "gnsd is shutting down"));
+    varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, p);
+    return 0;
+  }
   return reply_storage(call);
 }
 
@@ -204,25 +230,11 @@ static void zrecs_free(struct zrec *v, size_t n) {
   free(v);
 }
 
-static bool is_exclusive_type(uint32_t t) {
-  return gns_rrtype_is_delegation(t) || t == GNS_TYPE_REDIRECT || t == GNS_TYPE_GNS2DNS;
-}
-
-/* May a non-supplemental record of this type share a label with the
- * exclusive type excl? (RFC 9498, 5.2.2: GNS2DNS goes with DS.) */
-static bool fits_exclusive(uint32_t excl, uint32_t type) {
-  return type == excl || (excl == GNS_TYPE_GNS2DNS && type == 43 /* DS */);
-}
-
 /* Parse and check one ZoneRecord. On error *field names the member and
  * *why says what is wrong. */
 static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t now,
                         struct zrec *out, const char **field, const char **why) {
-  static const struct varlink_field fields[] = {
-      {"label", VARLINK_STRING, false}, {"type", VARLINK_STRING, false},
-      {"value", VARLINK_STRING, false}, {"expiration", VARLINK_INT, true},
-      {"flags", VARLINK_ARRAY, true},   {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_ZONE_FIELDS_ZoneRecord;
   memset(out, 0, sizeof *out);
   if (varlink_params_validate(obj, fields, field, why) < 0) {
     if (strcmp(*field, "parameters") == 0) *field = "";
@@ -261,14 +273,14 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
 
   *field = "label";
   bool apex = strcmp(out->label, GNS_LABEL_APEX) == 0;
-  if (apex && is_exclusive_type(type)) {
+  if (apex && gns_record_type_is_exclusive(type)) {
     /* RFC 9498, 5.1 and 5.2 */
     *why = "zone delegation and redirection records are not allowed under the apex label \"@\"";
     return -EINVAL;
   }
   /* RFC 9498, 5.1 and 5.2: these MUST have the CRITICAL flag set; we set
    * it rather than make every client remember. */
-  if (is_exclusive_type(type)) flags |= GNS_RF_CRITICAL;
+  if (gns_record_type_is_exclusive(type)) flags |= GNS_RF_CRITICAL;
 
   *field = "expiration";
   json_object *jexp = varlink_param(obj, "expiration");
@@ -287,7 +299,7 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
     /* No expiration: the configured default lifetime, counted from each
      * publication. */
     flags |= GNS_RF_RELATIVE_EXPIRATION;
-    out->rd.expiration = z->d->conf.record_lifetime_us;
+    out->rd.expiration = z->conf->record_lifetime_us;
   }
   out->rd.flags = flags;
 
@@ -351,71 +363,23 @@ static int cmp_label(const void *a, const void *b) {
   return strcmp(a, b);
 }
 
-/* Check the records of one label. On a violation *bad is the record to
- * blame (a new one where possible) and *why the rule. */
+/* Check the records of one label (stored ones first, as cmp_zrec_ptr
+ * orders them) with RFC 9498, 5's rules. On a violation *bad is the
+ * record to blame (a new one where possible) and *why the rule. */
 static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **bad,
                            const char **why) {
-  uint32_t excl = 0;
-  unsigned active = 0;
-  const struct zrec *first_new = NULL;
-  for (size_t i = 0; i < n; i++)
-    if (v[i]->index >= 0 && !first_new) first_new = v[i];
-  /* The RDATA of the published part must fit in a block (checked first:
-   * it also bounds the pairwise checks below). */
-  {
-    struct gns_record *pub = calloc(n ? n : 1, sizeof *pub);
-    if (!pub) return -ENOMEM;
-    size_t k = 0, size = 0;
-    for (size_t i = 0; i < n; i++)
-      if (!(v[i]->rd.flags & GNS_RF_PRIVATE)) pub[k++] = v[i]->rd;
-    int r = gns_rdata_size(pub, k, &size);
-    free(pub);
-    if (r < 0 || size > GNS_RDATA_MAX || n > GNS_RDATA_MAX / GNS_RECORD_HEADER_LEN) {
-      *bad = first_new;
-      *why = "the record set of this label is too large for one block";
-      return -EINVAL;
-    }
-  }
+  struct gns_record *rd = calloc(n ? n : 1, sizeof *rd);
+  if (!rd) return -ENOMEM;
+  size_t n_old = 0;
   for (size_t i = 0; i < n; i++) {
-    const struct gns_record *rd = &v[i]->rd;
-    *bad = v[i]->index >= 0 ? v[i] : first_new;
-    for (size_t j = 0; j < i; j++) {
-      const struct gns_record *o = &v[j]->rd;
-      if (o->type == rd->type && o->data_len == rd->data_len &&
-          (o->flags & GNS_RF_SHADOW) == (rd->flags & GNS_RF_SHADOW) &&
-          memcmp(o->data, rd->data, rd->data_len) == 0) {
-        *why = "duplicate record (same type and value)";
-        return -EINVAL;
-      }
-    }
-    if (rd->flags & GNS_RF_SUPPLEMENTAL) continue;
-    if (is_exclusive_type(rd->type) && !excl) {
-      excl = rd->type;
-      /* everything non-supplemental before it must be compatible */
-      for (size_t j = 0; j < i; j++) {
-        const struct gns_record *o = &v[j]->rd;
-        if (!(o->flags & GNS_RF_SUPPLEMENTAL) && !fits_exclusive(excl, o->type)) goto violation;
-      }
-    }
-    if (excl) {
-      if (!fits_exclusive(excl, rd->type)) goto violation;
-      if (excl != GNS_TYPE_GNS2DNS && rd->type == excl && !(rd->flags & GNS_RF_SHADOW) &&
-          ++active > 1)
-        goto violation;
-    }
+    rd[i] = v[i]->rd;
+    if (v[i]->index < 0) n_old = i + 1;
   }
-  return 0;
-violation:
-  if (gns_rrtype_is_delegation(excl))
-    *why = "a zone delegation (PKEY/EDKEY) must be the only non-supplemental record under its "
-           "label (RFC 9498, 5.1)";
-  else if (excl == GNS_TYPE_REDIRECT)
-    *why = "a REDIRECT must be the only non-supplemental record under its label "
-           "(RFC 9498, 5.2.1)";
-  else
-    *why = "GNS2DNS records allow no other non-supplemental records under their label "
-           "(RFC 9498, 5.2.2)";
-  return -EINVAL;
+  size_t b = n;
+  int r = gns_record_set_check(rd, n, n_old, &b, why);
+  free(rd);
+  *bad = b < n ? v[b] : NULL;
+  return r;
 }
 
 /* End a transaction: commit if r is 0 (and return the commit's result),
@@ -464,28 +428,16 @@ static int collect_record(void *userdata, const char *label, const struct gns_re
 }
 
 /* The publisher's hooks: blocks changed in the store, and a copy for the
- * other backends (backends[0] is the store itself). */
+ * other backends (backend 0 is the store itself). */
 static void blocks_changed(void *userdata) {
-  struct gnsd_zones *z = userdata;
-  gnsd_resolve_invalidate(z->d); /* cached answers may use the old block */
+  zones_changed(userdata); /* cached answers may use the old block */
 }
 
 static int put_others(void *userdata, const uint8_t q[64], const uint8_t *block, size_t len,
                       uint64_t expiration) {
   struct gnsd_zones *z = userdata;
-  int ret = 0, taken = 0;
-  for (size_t i = 1; i < z->d->n_backends; i++) {
-    struct gnsd_backend *b = z->d->backends[i];
-    if (!b->ops->put) continue;
-    int pr = b->ops->put(b, q, block, len, expiration);
-    if (pr < 0) {
-      log_warning("zones: %s: put failed: %s", b->ops->name, strerror(-pr));
-      ret = pr;
-    } else {
-      taken++;
-    }
-  }
-  return ret < 0 ? ret : taken;
+  unsigned refused = gnsd_backends_put_copies(z->backends, q, block, len, expiration);
+  return refused ? -EIO : (int)(z->backends->n - 1);
 }
 
 /* A reply that waits until the blocks of a change are built and stored,
@@ -501,7 +453,7 @@ struct published_reply {
 static void published_reply_done(void *userdata, int error, uint64_t blocks) {
   struct published_reply *pr = userdata;
   if (error == -ECANCELED) {
-    varlink_call_error(pr->call, ERR_PREFIX "StorageUnavailable", NULL);
+    varlink_call_error(pr->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
   } else if (!pr->key) {
     varlink_call_reply(pr->call, NULL);
   } else {
@@ -516,7 +468,7 @@ static void published_reply_done(void *userdata, int error, uint64_t blocks) {
 static void published_reply_cancel(struct varlink_call *call, void *userdata) {
   struct published_reply *pr = userdata;
   gnsd_publisher_wait_cancel(pr->z->publisher, pr->wait);
-  varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+  varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, NULL);
   free(pr);
 }
 
@@ -588,12 +540,12 @@ int gnsd_zones_start_zones(struct gnsd_zones *z, const struct gns_suffix_map **m
   int r = 0;
   if (!z->map_valid) {
     map_clear(z);
-    const struct gnsd_conf *c = &z->d->conf;
+    const struct gnsd_conf *c = z->conf;
     /* Precedence: gnsd.conf, then AddStartZone, then zone names. */
     for (size_t i = 0; r == 0 && i < c->n_start_zones; i++)
       r = map_add(z, c->start_zones[i].suffix, &c->start_zones[i].zk);
-    if (r == 0) r = gnsd_store_start_zone_foreach(z->d->store, map_add_stored, z);
-    if (r == 0) r = gnsd_store_zone_foreach(z->d->store, map_add_zone, z);
+    if (r == 0) r = gnsd_store_start_zone_foreach(z->store, map_add_stored, z);
+    if (r == 0) r = gnsd_store_zone_foreach(z->store, map_add_zone, z);
     z->map_valid = r == 0;
   }
   *maps = z->maps;
@@ -603,7 +555,7 @@ int gnsd_zones_start_zones(struct gnsd_zones *z, const struct gns_suffix_map **m
 
 static void map_invalidate(struct gnsd_zones *z) {
   z->map_valid = false;
-  gnsd_resolve_invalidate(z->d); /* answers depend on the start zones */
+  zones_changed(z); /* answers depend on the start zones */
 }
 
 /* --- methods: zones --- */
@@ -611,14 +563,14 @@ static void map_invalidate(struct gnsd_zones *z) {
 static json_object *zone_json(struct gnsd_zones *z, const struct gnsd_zone *zone) {
   json_object *o = json_object_new_object();
   int64_t count = 0;
-  gnsd_store_zone_count_records(z->d->store, zone->id, &count);
+  gnsd_store_zone_count_records(z->store, zone->id, &count);
   json_object_object_add(o, "name", json_object_new_string(zone->name));
   json_object_object_add(o, "type", json_object_new_string(ztype_name(zone->pub.ztype)));
   json_object_object_add(o, "ztld", ztld_json(&zone->pub));
   json_object_object_add(o, "records", json_object_new_int64(count));
   json_object_object_add(
       o, "revoked",
-      json_object_new_boolean(gnsd_store_is_revoked(z->d->store, &zone->pub, gnsd_now(z->d))));
+      json_object_new_boolean(gnsd_store_is_revoked(z->store, &zone->pub, zones_now(z))));
   return o;
 }
 
@@ -628,22 +580,34 @@ static int reply_zone(struct varlink_call *call, struct gnsd_zones *z,
 }
 
 /* Look up the zone named by params[key]; replies and returns false on
- * failure. The caller wipes out->priv. */
-static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
-                     const char *key, struct gnsd_zone *out) {
+ * failure. Only methods that sign ask for the private key (with_priv);
+ * their caller wipes out->priv. */
+static bool lookup_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                        const char *key, bool with_priv, struct gnsd_zone *out) {
   const char *name = varlink_param_string(params, key), *why;
   char norm[GNSD_ZONE_NAME_MAX + 1];
   if (zone_name_normalize(name, norm, &why) < 0) {
-    reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
+    reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, name);
     return false;
   }
-  int r = gnsd_store_zone_get(z->d->store, norm, out);
+  int r = with_priv ? gnsd_store_zone_get(z->store, norm, out)
+                    : gnsd_store_zone_get_public(z->store, norm, out);
   if (r < 0) {
     if (reply_errno(call, r, name) < 0)
-      varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+      varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, NULL);
     return false;
   }
   return true;
+}
+
+static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                     const char *key, struct gnsd_zone *out) {
+  return lookup_zone(call, z, params, key, false, out);
+}
+
+static bool get_signing_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                             const char *key, struct gnsd_zone *out) {
+  return lookup_zone(call, z, params, key, true, out);
 }
 
 /* A zone named by a local zone's name or by a zTLD: its key and, if
@@ -657,21 +621,17 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
   struct gnsd_zone zone;
   int r = -ENOENT;
   if (zone_name_normalize(zname, norm, &why) == 0)
-    r = gnsd_store_zone_get(z->d->store, norm, &zone);
+    r = gnsd_store_zone_get_public(z->store, norm, &zone);
   if (zone_id) *zone_id = 0;
   if (r == 0) {
     *zk = zone.pub;
     if (zone_id) *zone_id = zone.id;
-    gns_zone_priv_wipe(&zone.priv);
   } else if (r == -ENOENT) {
     if (gns_ztld_decode(zname, strlen(zname), zk) < 0) {
-      *ret = reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
+      *ret = reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
       return false;
     }
-    if (zone_id && gnsd_store_zone_get_by_key(z->d->store, zk, &zone) == 0) {
-      *zone_id = zone.id;
-      gns_zone_priv_wipe(&zone.priv);
-    }
+    if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0) *zone_id = zone.id;
   } else {
     *ret = reply_errno(call, r, zname);
     return false;
@@ -680,13 +640,12 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
 }
 
 /* The parameters of methods that take just "name", a local zone: check
- * them and look the zone up. False after an error reply; the caller
- * wipes out->priv. */
+ * them and look the zone up (with its private key if with_priv: the
+ * caller wipes it). False after an error reply. */
 static bool named_zone_params(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                              const struct varlink_field *fields, bool with_priv,
                               struct gnsd_zone *out) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
-  return check_params(call, params, fields) && get_zone(call, z, params, "name", out);
+  return check_params(call, params, fields) && lookup_zone(call, z, params, "name", with_priv, out);
 }
 
 static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char *name,
@@ -698,20 +657,18 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
     gns_zone_priv_wipe(priv);
     return reply_invalid(call, "key", "not a valid private key", -1);
   }
-  uint64_t now = gnsd_now(z->d);
-  r = gnsd_store_zone_add(z->d->store, name, priv, &pub, now, &zone.id);
+  uint64_t now = zones_now(z);
+  r = gnsd_store_zone_add(z->store, name, priv, &pub, now, &zone.id);
   if (r == -EEXIST) {
     /* the name, or the key under another name? */
     struct gnsd_zone other;
-    if (gnsd_store_zone_get(z->d->store, name, &other) == 0) {
-      gns_zone_priv_wipe(&other.priv);
+    if (gnsd_store_zone_get_public(z->store, name, &other) == 0) {
       gns_zone_priv_wipe(priv);
-      return reply_name_error(call, ERR_PREFIX "ZoneExists", name);
+      return reply_name_error(call, VL_ZONE_ERROR_ZoneExists, name);
     }
-    if (gnsd_store_zone_get_by_key(z->d->store, &pub, &other) == 0) {
+    if (gnsd_store_zone_get_public_by_key(z->store, &pub, &other) == 0) {
       char why[160];
       snprintf(why, sizeof why, "this key is already the zone \"%s\"", other.name);
-      gns_zone_priv_wipe(&other.priv);
       gns_zone_priv_wipe(priv);
       return reply_invalid(call, "key", why, -1);
     }
@@ -721,14 +678,12 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
     return reply_errno(call, r, name);
   }
   snprintf(zone.name, sizeof zone.name, "%s", name);
-  zone.priv = *priv;
   zone.pub = pub;
   zone.created = now;
   gns_zone_priv_wipe(priv);
   map_invalidate(z);
   log_info("zones: zone %s (%s) added", name, ztype_name(pub.ztype));
   reply_zone(call, z, &zone);
-  gns_zone_priv_wipe(&zone.priv);
   return 0;
 }
 
@@ -759,8 +714,7 @@ static bool new_zone_params(struct varlink_call *call, json_object *params,
 }
 
 static int m_create_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false}, {"type", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_CreateZone;
   struct gnsd_zones *z = userdata;
   if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
@@ -774,10 +728,7 @@ static int m_create_zone(struct varlink_call *call, json_object *params, void *u
 }
 
 static int m_import_key(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {"type", VARLINK_STRING, false},
-                                                {"key", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportKey;
   struct gnsd_zones *z = userdata;
   if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
@@ -797,9 +748,10 @@ static int m_import_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_export_key(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ExportKey;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
+  if (!named_zone_params(call, z, params, fields, true, &zone)) return 0;
   char key[64];
   int r = gns_base32_encode(zone.priv.d, sizeof zone.priv.d, key, sizeof key);
   gns_zone_priv_wipe(&zone.priv);
@@ -815,10 +767,10 @@ static int m_export_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_get_zone(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetZone;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
+  if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
   return reply_zone(call, z, &zone);
 }
 
@@ -834,11 +786,11 @@ static int list_zone(void *userdata, const struct gnsd_zone *zone) {
 }
 
 static int m_list_zones(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListZones;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   struct list_ctx c = {z, json_object_new_array()};
-  int r = gnsd_store_zone_foreach(z->d->store, list_zone, &c);
+  int r = gnsd_store_zone_foreach(z->store, list_zone, &c);
   if (r < 0) {
     json_object_put(c.array);
     return reply_store_error(call, r, "");
@@ -856,12 +808,12 @@ static int withdraw_block(void *userdata, int64_t zone_id, const char *label, co
 }
 
 static int m_delete_zone(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_DeleteZone;
   struct gnsd_zones *z = userdata;
   if (import_busy(call, z)) return 0;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
-  struct gnsd_store *s = z->d->store;
+  if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
+  struct gnsd_store *s = z->store;
   int r = gnsd_store_begin(s);
   if (r == 0) {
     /* our blocks go with the zone; records, publications and start
@@ -890,9 +842,8 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
 static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
                          const struct gnsd_zone *zone, json_object *jrecords, bool single,
                          uint64_t base, int64_t *max_id) {
-  struct gnsd *d = z->d;
-  size_t n_new = single ? 1 : json_object_array_length(jrecords);
-  uint64_t now = gnsd_now(d);
+    size_t n_new = single ? 1 : json_object_array_length(jrecords);
+  uint64_t now = zones_now(z);
   struct label_records lr = {0};
   struct zrec **order = NULL;
   int r = 0;
@@ -933,7 +884,7 @@ static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
   qsort(touched, n_new, sizeof *touched, cmp_label);
   for (size_t i = 0; r == 0 && i < n_new; i++)
     if (i == 0 || strcmp(touched[i], touched[i - 1]) != 0)
-      r = gnsd_store_record_foreach(d->store, zone->id, touched[i], collect_record, &lr);
+      r = gnsd_store_record_foreach(z->store, zone->id, touched[i], collect_record, &lr);
   if (r < 0) {
     free(touched);
     goto out;
@@ -973,11 +924,11 @@ static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
   }
   /* all checks passed: the request's records come first in lr */
   for (size_t i = 0; r == 0 && i < n_new; i++)
-    r = gnsd_store_record_add(d->store, zone->id, lr.v[i].label, &lr.v[i].rd);
+    r = gnsd_store_record_add(z->store, zone->id, lr.v[i].label, &lr.v[i].rd);
   for (size_t i = 0; r == 0 && i < n_new; i++) {
     if (i > 0 && strcmp(touched[i], touched[i - 1]) == 0) continue;
     int64_t id = 0;
-    r = gnsd_store_dirty_mark(d->store, zone->id, touched[i], &id);
+    r = gnsd_store_dirty_mark(z->store, zone->id, touched[i], &id);
     if (id > *max_id) *max_id = id;
   }
   free(touched);
@@ -991,8 +942,7 @@ out:
  * transaction; reply once their blocks are stored. */
 static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
                          json_object *jrecords, bool single, bool replace) {
-  struct gnsd *d = z->d;
-  if (import_busy(call, z)) return 0;
+    if (import_busy(call, z)) return 0;
   struct gnsd_zone zone;
   if (!get_zone(call, z, params, "zone", &zone)) return 0;
   gns_zone_priv_wipe(&zone.priv);
@@ -1003,40 +953,35 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
                          "batches",
                          -1);
   int64_t max_id = 0;
-  int r = gnsd_store_begin(d->store);
+  int r = gnsd_store_begin(z->store);
   if (r < 0) return reply_store_error(call, r, zone.name);
   if (replace) {
     /* every label with records or a block now: those left empty are
      * withdrawn */
     int64_t gone = 0;
-    r = gnsd_store_dirty_mark_zone(d->store, zone.id, &max_id);
-    if (r == 0) r = gnsd_store_record_delete_all(d->store, zone.id, &gone);
+    r = gnsd_store_dirty_mark_zone(z->store, zone.id, &max_id);
+    if (r == 0) r = gnsd_store_record_delete_all(z->store, zone.id, &gone);
   }
   if (r == 0) r = stage_records(call, z, &zone, jrecords, single, 0, &max_id);
   if (r < 0) {
-    gnsd_store_rollback(d->store);
+    gnsd_store_rollback(z->store);
     if (r == -EINVAL) return 0; /* replied */
     if (r == -ENOMEM) return r;
     return reply_store_error(call, r, zone.name);
   }
-  r = gnsd_store_commit(d->store);
+  r = gnsd_store_commit(z->store);
   if (r < 0) return reply_store_error(call, r, zone.name);
   return reply_when_published(call, z, max_id, zone.id, single ? NULL : "imported", n_new);
 }
 
 static int m_add_record(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"record", VARLINK_OBJECT, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_AddRecord;
   if (!check_params(call, params, fields)) return 0;
   return store_records(call, userdata, params, varlink_param(params, "record"), true, false);
 }
 
 static int m_import_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"records", VARLINK_ARRAY, false},
-                                                {"replace", VARLINK_BOOL, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportRecords;
   if (!check_params(call, params, fields)) return 0;
   return store_records(call, userdata, params, varlink_param(params, "records"), false,
                        varlink_param_bool(params, "replace", false));
@@ -1070,10 +1015,7 @@ static int page_record(void *userdata, int64_t id, const char *label, const stru
 }
 
 static int m_list_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"zone", VARLINK_STRING, false}, {"label", VARLINK_STRING, true},
-      {"limit", VARLINK_INT, true},    {"after", VARLINK_STRING, true},
-      {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListRecords;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
@@ -1096,12 +1038,11 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
   }
   struct gnsd_zone zone;
   if (!get_zone(call, z, params, "zone", &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
   json_object *array = json_object_new_array();
   int r;
   if (limit) {
     struct page_ctx c = {.array = array};
-    r = gnsd_store_record_page(z->d->store, zone.id, after_label, after_id, (unsigned)limit,
+    r = gnsd_store_record_page(z->store, zone.id, after_label, after_id, (unsigned)limit,
                                page_record, &c);
     if (r == 0) {
       json_object *p = json_object_new_object();
@@ -1116,7 +1057,7 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
     }
   } else {
     int64_t count = 0;
-    if (!l && gnsd_store_zone_count_records(z->d->store, zone.id, &count) == 0 &&
+    if (!l && gnsd_store_zone_count_records(z->store, zone.id, &count) == 0 &&
         count > MAX_UNPAGED_RECORDS) {
       json_object_put(array);
       return reply_invalid(call, "limit",
@@ -1124,7 +1065,7 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
                            "after (gnsctl export does)",
                            -1);
     }
-    r = gnsd_store_record_foreach(z->d->store, zone.id, l ? label : NULL, list_record, array);
+    r = gnsd_store_record_foreach(z->store, zone.id, l ? label : NULL, list_record, array);
     if (r == 0) return reply_with(call, "records", array);
   }
   json_object_put(array);
@@ -1132,11 +1073,7 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
 }
 
 static int m_delete_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"label", VARLINK_STRING, false},
-                                                {"type", VARLINK_STRING, true},
-                                                {"value", VARLINK_STRING, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_DeleteRecords;
   struct gnsd_zones *z = userdata;
   if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
@@ -1163,13 +1100,12 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
     free(data);
     return 0;
   }
-  gns_zone_priv_wipe(&zone.priv);
   int64_t deleted = 0, max_id = 0;
-  int r = gnsd_store_begin(z->d->store);
+  int r = gnsd_store_begin(z->store);
   if (r == 0) {
-    r = gnsd_store_record_delete(z->d->store, zone.id, label, type, data, len, &deleted);
-    if (r == 0 && deleted > 0) r = gnsd_store_dirty_mark(z->d->store, zone.id, label, &max_id);
-    r = store_end(z->d->store, r);
+    r = gnsd_store_record_delete(z->store, zone.id, label, type, data, len, &deleted);
+    if (r == 0 && deleted > 0) r = gnsd_store_dirty_mark(z->store, zone.id, label, &max_id);
+    r = store_end(z->store, r);
   }
   free(data);
   if (r < 0) return reply_store_error(call, r, zone.name);
@@ -1181,7 +1117,7 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
 
 static const struct gnsd_conf_start_zone *conf_start_zone(const struct gnsd_zones *z,
                                                           const char *suffix) {
-  const struct gnsd_conf *c = &z->d->conf;
+  const struct gnsd_conf *c = z->conf;
   for (size_t i = 0; i < c->n_start_zones; i++)
     if (strcmp(c->start_zones[i].suffix, suffix) == 0) return &c->start_zones[i];
   return NULL;
@@ -1206,9 +1142,7 @@ static bool start_zone_suffix(struct varlink_call *call, const struct gnsd_zones
 }
 
 static int m_add_start_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
-                                                {"zone", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_AddStartZone;
   struct gnsd_zones *z = userdata;
   if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
@@ -1219,7 +1153,7 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
   int64_t zone_id;
   int r;
   if (!zone_key_param(call, z, zname, &zk, &zone_id, &r)) return r;
-  r = gnsd_store_start_zone_add(z->d->store, suffix, &zk, zone_id);
+  r = gnsd_store_start_zone_add(z->store, suffix, &zk, zone_id);
   if (r == -EEXIST) return reply_invalid(call, "suffix", "already mapped", -1);
   if (r < 0) return reply_errno(call, r, zname);
   map_invalidate(z);
@@ -1228,15 +1162,14 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
 }
 
 static int m_remove_start_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_RemoveStartZone;
   struct gnsd_zones *z = userdata;
   if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
   if (!start_zone_suffix(call, z, params, suffix, "mapped in gnsd.conf; edit the file and reload"))
     return 0;
-  int r = gnsd_store_start_zone_remove(z->d->store, suffix);
+  int r = gnsd_store_start_zone_remove(z->store, suffix);
   if (r == -ENOENT) return reply_invalid(call, "suffix", "no such start zone", -1);
   if (r < 0) return reply_errno(call, r, suffix);
   map_invalidate(z);
@@ -1255,15 +1188,13 @@ static void start_zone_entry(struct start_list_ctx *c, const char *suffix,
   json_object_object_add(o, "suffix", json_object_new_string(suffix));
   json_object_object_add(o, "ztld", ztld_json(zk));
   struct gnsd_zone zone;
-  if (gnsd_store_zone_get_by_key(c->store, zk, &zone) == 0) {
+  if (gnsd_store_zone_get_public_by_key(c->store, zk, &zone) == 0)
     json_object_object_add(o, "zone", json_object_new_string(zone.name));
-    gns_zone_priv_wipe(&zone.priv);
-  }
   json_object_array_add(c->array, o);
 }
 
 static int m_list_start_zones(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListStartZones;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const struct gns_suffix_map *maps;
@@ -1271,7 +1202,7 @@ static int m_list_start_zones(struct varlink_call *call, json_object *params, vo
   int r = gnsd_zones_start_zones(z, &maps, &n);
   if (r == -ENOMEM) return r;
   if (r < 0) return reply_storage(call);
-  struct start_list_ctx c = {json_object_new_array(), z->d->store};
+  struct start_list_ctx c = {json_object_new_array(), z->store};
   for (size_t i = 0; i < n; i++)
     start_zone_entry(&c, maps[i].suffix, &maps[i].zk);
   return reply_with(call, "startZones", c.array);
@@ -1280,85 +1211,26 @@ static int m_list_start_zones(struct varlink_call *call, json_object *params, vo
 /* --- methods: publishing, revocation, statistics --- */
 
 static int m_publish(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_Publish;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const char *zname = varlink_param_string(params, "zone");
   char norm[GNSD_ZONE_NAME_MAX + 1];
   const char *why;
   if (zname && zone_name_normalize(zname, norm, &why) < 0)
-    return reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
+    return reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
   if (import_busy(call, z)) return 0;
   int64_t zone_id = 0, max_id = 0;
   if (zname) {
     struct gnsd_zone zone;
-    int r = gnsd_store_zone_get(z->d->store, norm, &zone);
+    int r = gnsd_store_zone_get_public(z->store, norm, &zone);
     if (r < 0) return reply_errno(call, r, zname);
-    gns_zone_priv_wipe(&zone.priv);
     zone_id = zone.id;
   }
   /* build every block again, changed labels first, then reply */
-  int r = gnsd_store_dirty_mark_zone(z->d->store, zone_id, &max_id);
+  int r = gnsd_store_dirty_mark_zone(z->store, zone_id, &max_id);
   if (r < 0) return reply_errno(call, r, zname ? zname : "");
   return reply_when_published(call, z, max_id, zone_id, "blocks", UINT64_MAX);
-}
-
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-int gnsd_zones_make_revocation(const struct gns_zone_priv *priv, uint64_t timestamp,
-                               const uint64_t pows[GNS_REVOCATION_Z], unsigned difficulty,
-                               uint64_t now, uint8_t msg[GNS_REVOCATION_LEN], uint64_t *expires,
-                               const char **why) {
-  struct gns_zone_key pub;
-  int r = gns_zone_priv_public(priv, &pub);
-  if (r < 0) {
-    *why = "the zone key is damaged";
-    return r;
-  }
-  uint64_t sorted[GNS_REVOCATION_Z];
-  memcpy(sorted, pows, sizeof sorted);
-  qsort(sorted, GNS_REVOCATION_Z, sizeof sorted[0], cmp_u64);
-  for (unsigned i = 1; i < GNS_REVOCATION_Z; i++) {
-    if (sorted[i] == sorted[i - 1]) {
-      *why = "duplicate proof-of-work values";
-      return -EINVAL;
-    }
-  }
-  /* RFC 9498, 4.2: D' is the average of the leading zeros of all Z POWs. */
-  struct gns_revocation_state st;
-  gns_revocation_state_init(&st, &pub, timestamp, difficulty);
-  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
-    unsigned zeros = 0;
-    r = gns_revocation_pow_score(sorted[i], timestamp, &pub, &zeros);
-    if (r < 0) {
-      *why = "cannot compute the proof of work";
-      return r;
-    }
-    st.best[i] = sorted[i];
-    st.best_zeros[i] = zeros;
-  }
-  st.found = GNS_REVOCATION_Z;
-  if (!gns_revocation_state_done(&st)) {
-    *why = "proof of work too weak for the required difficulty";
-    return -EINVAL;
-  }
-  uint64_t exp =
-      add_sat(timestamp, gns_revocation_validity(gns_revocation_state_average(&st), difficulty));
-  if (exp <= now) {
-    *why = "timestamp too old: this revocation would already have expired";
-    return -ESTALE;
-  }
-  r = gns_revocation_sign(&st, priv, msg);
-  if (r < 0) {
-    *why = "the proof of work does not verify";
-    return r == -ENOMEM ? r : -EINVAL;
-  }
-  *expires = exp;
-  return 0;
 }
 
 static int parse_u64_string(const char *s, uint64_t *out) {
@@ -1374,11 +1246,16 @@ static int parse_u64_string(const char *s, uint64_t *out) {
   return 0;
 }
 
+/* A revocation message as a JSON string: base64 of the RFC 9498, 4.2
+ * message (which is also what gnunet-revocation -f writes, byte for byte). */
+static json_object *revocation_json(const uint8_t *msg, size_t len) {
+  char b64[sodium_base64_ENCODED_LEN(GNS_REVOCATION_LEN, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, msg, len, sodium_base64_VARIANT_ORIGINAL);
+  return json_object_new_string(b64);
+}
+
 static int m_revoke(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"timestamp", VARLINK_INT, false},
-                                                {"pows", VARLINK_ARRAY, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_Revoke;
   struct gnsd_zones *z = userdata;
   if (import_busy(call, z)) return 0;
   if (!check_params(call, params, fields)) return 0;
@@ -1395,27 +1272,100 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
       return reply_invalid(call, "pows", "each value must be a decimal uint64 string", (long)i);
   }
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) return 0;
+  if (!get_signing_zone(call, z, params, "zone", &zone)) return 0;
   uint8_t msg[GNS_REVOCATION_LEN];
   uint64_t expires = 0;
   const char *why = NULL;
-  int r =
-      gnsd_zones_make_revocation(&zone.priv, (uint64_t)ts, pows, z->d->conf.revocation_difficulty,
-                                 gnsd_now(z->d), msg, &expires, &why);
+  int r = gns_revocation_create(&zone.priv, (uint64_t)ts, pows, z->conf->revocation_difficulty,
+                                zones_now(z), msg, &expires, &why);
   gns_zone_priv_wipe(&zone.priv);
   if (r == -ENOMEM) return r;
   if (r == -ESTALE) return reply_invalid(call, "timestamp", why, -1);
   if (r < 0) return reply_invalid(call, "pows", why, -1);
-  r = gnsd_store_revocation_put(z->d->store, &zone.pub, (uint64_t)ts, expires, msg, sizeof msg);
-  gnsd_resolve_invalidate(z->d);
+  json_object *jprep = varlink_param(params, "prepare");
+  if (jprep && json_object_get_boolean(jprep)) {
+    /* RFC 9498, 4.2: revocations MAY be calculated and signed ahead of
+     * time; a prepared one is handed out, not stored or published. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "expires", json_object_new_int64(clamp64(expires)));
+    json_object_object_add(p, "revocation", revocation_json(msg, sizeof msg));
+    log_info("zones: revocation of zone %s prepared (not published)", zone.name);
+    varlink_call_reply(call, p);
+    return 0;
+  }
+  r = gnsd_store_revocation_put(z->store, &zone.pub, (uint64_t)ts, expires, msg, sizeof msg);
+  zones_changed(z);
   if (r < 0) return reply_store_error(call, r, zone.name);
   log_notice("zones: zone %s revoked until %llu", zone.name, (unsigned long long)expires);
+  /* RFC 9498, 4.2: the revocation "MUST be published" */
+  if (z->trust) gnsd_trust_publish(z->trust, msg, sizeof msg, expires);
   return reply_count(call, "expires", expires);
 }
 
+/* A revocation from elsewhere: prepared earlier (gnsctl revoke --prepare),
+ * another user's, or written by gnunet-revocation -f. Verified before it
+ * is stored or forwarded (RFC 9498, 4.2); the zone's key is not needed. */
+static int m_import_revocation(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportRevocation;
+  struct gnsd_zones *z = userdata;
+  if (import_busy(call, z)) return 0;
+  if (!check_params(call, params, fields)) return 0;
+  const char *b64 = varlink_param_string(params, "revocation");
+  uint8_t msg[GNS_REVOCATION_LEN + 1];
+  size_t len = 0;
+  if (sodium_base642bin(msg, sizeof msg, b64, strlen(b64), NULL, &len, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) < 0)
+    return reply_invalid(call, "revocation", "not base64, or longer than a revocation", -1);
+  char why[160];
+  if (len != GNS_REVOCATION_LEN) {
+    snprintf(why, sizeof why, "%zu bytes; a revocation of a PKEY or EDKEY zone has %u", len,
+             GNS_REVOCATION_LEN);
+    return reply_invalid(call, "revocation", why, -1);
+  }
+  struct gns_revocation parsed;
+  int r = gns_revocation_parse(msg, len, &parsed);
+  if (r == -EPROTONOSUPPORT) return reply_invalid(call, "revocation", "unknown zone type", -1);
+  if (r < 0) return reply_invalid(call, "revocation", "malformed (invalid zone key)", -1);
+  struct gns_zone_key zk;
+  uint64_t expires = 0, now = zones_now(z);
+  unsigned difficulty = z->conf->revocation_difficulty;
+  r = gns_revocation_verify(msg, len, difficulty, now, &zk, &expires);
+  if (r == -ESTALE)
+    return reply_invalid(call, "revocation", "expired: the proof of work no longer covers today",
+                         -1);
+  if (r < 0) {
+    /* Tell a bad signature from weak work: the signature alone first. */
+    uint8_t tbs[GNS_REVOCATION_SIGNED_LEN];
+    bool sig_ok = gns_revocation_signed_data(parsed.timestamp, &parsed.zk, tbs) == 0 &&
+                  gns_zone_verify(&parsed.zk, tbs, sizeof tbs, parsed.sig) == 0;
+    if (!sig_ok) return reply_invalid(call, "revocation", "the signature does not verify", -1);
+    snprintf(why, sizeof why,
+             "the proof of work does not reach difficulty %u (or its values are not "
+             "strictly increasing)",
+             difficulty);
+    return reply_invalid(call, "revocation", why, -1);
+  }
+  if (parsed.timestamp > now + GNS_REVOCATION_EPOCH_US / 10u)
+    return reply_invalid(call, "revocation", "its timestamp lies in the future", -1);
+  r = gnsd_store_revocation_put(z->store, &zk, parsed.timestamp, expires, msg, len);
+  zones_changed(z);
+  char ztld[GNS_ZTLD_MAX];
+  if (gns_ztld_encode(&zk, ztld, sizeof ztld) < 0) ztld[0] = '\0';
+  if (r < 0) return reply_store_error(call, r, ztld);
+  log_notice("zones: revocation of zone %s imported, valid until %llu", ztld,
+             (unsigned long long)expires);
+  if (z->trust) gnsd_trust_publish(z->trust, msg, len, expires);
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "zone", json_object_new_string(ztld));
+  json_object_object_add(p, "timestamp", json_object_new_int64(clamp64(parsed.timestamp)));
+  json_object_object_add(p, "expires", json_object_new_int64(clamp64(expires)));
+  varlink_call_reply(call, p);
+  return 0;
+}
+
+
 static int m_get_revocation(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetRevocation;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const char *zname = varlink_param_string(params, "zone");
@@ -1423,7 +1373,7 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
   int r;
   if (!zone_key_param(call, z, zname, &zk, NULL, &r)) return r;
   struct gnsd_revocation rev;
-  r = gnsd_store_revocation_get(z->d->store, &zk, &rev);
+  r = gnsd_store_revocation_get(z->store, &zk, &rev);
   json_object *p = json_object_new_object();
   if (r == -ENOENT) {
     json_object_object_add(p, "revoked", json_object_new_boolean(0));
@@ -1431,121 +1381,53 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
     json_object_put(p);
     return reply_errno(call, r, zname);
   } else {
-    json_object_object_add(p, "revoked", json_object_new_boolean(rev.expires > gnsd_now(z->d)));
+    json_object_object_add(p, "revoked", json_object_new_boolean(rev.expires > zones_now(z)));
     json_object_object_add(p, "expires", json_object_new_int64(clamp64(rev.expires)));
     json_object_object_add(p, "timestamp", json_object_new_int64(clamp64(rev.timestamp)));
+    /* a revocation the peer reported comes without its message */
+    json_object_object_add(p, "source",
+                           json_object_new_string(rev.message_len ? "message" : "network"));
     free(rev.message);
   }
+  struct gnsd_revnet *rn = gnsd_trust_network(z->trust);
+  if (rn) {
+    uint64_t at = 0;
+    enum gnsd_revnet_pub ps = gnsd_revnet_publish_state(rn, &zk, &at);
+    json_object_object_add(p, "network", json_object_new_string(gnsd_revnet_pub_name(ps)));
+    if (at) json_object_object_add(p, "networkAcceptedAt", json_object_new_int64(clamp64(at)));
+    json_object_object_add(p, "networkConnected",
+                           json_object_new_boolean(gnsd_revnet_connected(rn)));
+  }
   varlink_call_reply(call, p);
   return 0;
 }
 
-/* GetStatistics "published": per local zone, how many labels have a
- * block out, when the zone was last published and when its first block
- * expires. */
-struct published_zone {
-  int64_t id;
-  json_object *obj;
-  int64_t labels;
-  uint64_t last, first_exp;
-};
-
-struct published_stats {
-  struct published_zone *v;
-  size_t n;
-  int error;
-};
-
-static int published_zone_add(void *userdata, const struct gnsd_zone *zone) {
-  struct published_stats *ps = userdata;
-  struct published_zone *v = realloc(ps->v, (ps->n + 1) * sizeof *v);
-  if (!v) return -ENOMEM;
-  ps->v = v;
-  v[ps->n] = (struct published_zone){
-      .id = zone->id, .obj = json_object_new_object(), .first_exp = UINT64_MAX};
-  json_object_object_add(v[ps->n].obj, "zone", json_object_new_string(zone->name));
-  ps->n++;
-  return 0;
-}
-
-static int published_row(void *userdata, int64_t zone_id, const char *label, const uint8_t q[64],
-                         uint64_t expiration, uint64_t published_at) {
-  (void)label;
-  (void)q;
-  struct published_stats *ps = userdata;
-  for (size_t i = 0; i < ps->n; i++) {
-    struct published_zone *pz = &ps->v[i];
-    if (pz->id != zone_id) continue;
-    pz->labels++;
-    if (published_at > pz->last) pz->last = published_at;
-    if (expiration < pz->first_exp) pz->first_exp = expiration;
-    break;
-  }
-  return 0;
-}
-
-static json_object *published_json(struct gnsd_zones *z) {
-  struct gnsd_store *store = z->d->store;
-  json_object *array = json_object_new_array();
-  struct published_stats ps = {0};
-  if (gnsd_store_available(store) && gnsd_store_zone_foreach(store, published_zone_add, &ps) == 0)
-    gnsd_store_published_foreach(store, 0, published_row, &ps);
-  for (size_t i = 0; i < ps.n; i++) {
-    struct published_zone *pz = &ps.v[i];
-    json_object_object_add(pz->obj, "labels", json_object_new_int64(pz->labels));
-    /* the publication queue and what this run did for the zone */
-    int64_t count = 0;
-    if (gnsd_store_zone_count_records(store, pz->id, &count) == 0)
-      json_object_object_add(pz->obj, "records", json_object_new_int64(count));
-    if (gnsd_store_dirty_count(store, pz->id, &count) == 0)
-      json_object_object_add(pz->obj, "queued", json_object_new_int64(count));
-    gnsd_publisher_zone_status(z->publisher, pz->id, pz->obj);
-    if (pz->labels > 0) {
-      json_object_object_add(pz->obj, "lastPublished", json_object_new_int64(clamp64(pz->last)));
-      json_object_object_add(pz->obj, "nextExpiration",
-                             json_object_new_int64(clamp64(pz->first_exp)));
-    }
-    json_object_array_add(array, pz->obj);
-  }
-  free(ps.v);
-  return array;
-}
-
+/* GetStatistics: the daemon's figures (stats.c), of which ours are a part
+ * (gnsd_zones_stats). */
 static int m_get_statistics(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetStatistics;
   struct gnsd_zones *z = userdata;
-  struct gnsd *d = z->d;
   if (!check_params(call, params, fields)) return 0;
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "version", json_object_new_string(gns_version()));
-  uint64_t mono = 0;
-  sd_event_now(d->event, CLOCK_MONOTONIC, &mono);
-  json_object_object_add(p, "uptime",
-                         json_object_new_int64(clamp64((mono - d->started_monotonic) / US_PER_S)));
-  json_object *backends = json_object_new_array();
-  for (size_t i = 0; i < d->n_backends; i++) {
-    json_object *b = json_object_new_object();
-    if (d->backends[i]->ops->status)
-      d->backends[i]->ops->status(d->backends[i], b);
-    else
-      json_object_object_add(b, "name", json_object_new_string(d->backends[i]->ops->name));
-    json_object_array_add(backends, b);
-  }
-  json_object_object_add(p, "backends", backends);
-  json_object *cache = json_object_new_object();
-  gnsd_resolve_status(d, cache);
-  json_object_object_add(p, "cache", cache);
-  json_object *store = json_object_new_object();
-  gnsd_store_status(d->store, store);
+  json_object *p = z->statistics ? z->statistics(z->userdata) : NULL;
+  varlink_call_reply(call, p ? p : json_object_new_object());
+  return 0;
+}
+
+void gnsd_zones_stats(const struct gnsd_zones *z, json_object *out) {
   json_object *pubs = json_object_new_object();
   gnsd_publisher_status(z->publisher, pubs);
-  json_object_object_add(store, "publisher", pubs);
-  json_object_object_add(store, "nextPublish",
+  json_object_object_add(out, "publisher", pubs);
+  json_object_object_add(out, "nextPublish",
                          json_object_new_int64(clamp64(gnsd_publisher_next(z->publisher))));
-  json_object_object_add(p, "store", store);
-  json_object_object_add(p, "published", published_json(z));
-  varlink_call_reply(call, p);
-  return 0;
+}
+
+void gnsd_zones_zone_stats(const struct gnsd_zones *z, int64_t zone_id, json_object *out) {
+  int64_t count = 0;
+  if (gnsd_store_zone_count_records(z->store, zone_id, &count) == 0)
+    json_object_object_add(out, "records", json_object_new_int64(count));
+  if (gnsd_store_dirty_count(z->store, zone_id, &count) == 0)
+    json_object_object_add(out, "queued", json_object_new_int64(count));
+  gnsd_publisher_zone_status(z->publisher, zone_id, out);
 }
 
 /* --- methods: streamed import --- */
@@ -1564,7 +1446,7 @@ static void import_abort(struct gnsd_zones *z, const char *error, const char *re
   struct import_session *is = z->import;
   if (!is) return;
   z->import = NULL;
-  gnsd_store_rollback(z->d->store);
+  gnsd_store_rollback(z->store);
   gnsd_publisher_pause(z->publisher, false);
   log_info("zones: import into %s aborted after %llu records%s%s", is->zone,
            (unsigned long long)is->received, reason ? ": " : "", reason ? reason : "");
@@ -1575,7 +1457,7 @@ static void import_abort(struct gnsd_zones *z, const char *error, const char *re
       p = json_object_new_object();
       json_object_object_add(p, "reason", json_object_new_string(reason));
     }
-    varlink_call_error(is->lifeline, error ? error : ERR_PREFIX "ImportAborted", p);
+    varlink_call_error(is->lifeline, error ? error : VL_ZONE_ERROR_ImportAborted, p);
   }
   free(is);
 }
@@ -1584,15 +1466,13 @@ static void import_lifeline_gone(struct varlink_call *call, void *userdata) {
   struct gnsd_zones *z = userdata;
   if (z->import && z->import->lifeline == call) {
     z->import->lifeline = NULL;
-    varlink_call_error(call, ERR_PREFIX "ImportAborted", NULL);
+    varlink_call_error(call, VL_ZONE_ERROR_ImportAborted, NULL);
     import_abort(z, NULL, "the client went away");
   }
 }
 
 static int m_begin_import(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"replace", VARLINK_BOOL, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_BeginImport;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   if (!varlink_call_more(call))
@@ -1609,12 +1489,12 @@ static int m_begin_import(struct varlink_call *call, json_object *params, void *
   is->id = (int64_t)(id >> 1) | 1;
   snprintf(is->zone, sizeof is->zone, "%s", zone.name);
   is->zone_id = zone.id;
-  int r = gnsd_store_begin(z->d->store);
+  int r = gnsd_store_begin(z->store);
   if (r == 0 && varlink_param_bool(params, "replace", false)) {
     int64_t gone = 0;
-    r = gnsd_store_dirty_mark_zone(z->d->store, zone.id, &is->max_id);
-    if (r == 0) r = gnsd_store_record_delete_all(z->d->store, zone.id, &gone);
-    if (r < 0) gnsd_store_rollback(z->d->store);
+    r = gnsd_store_dirty_mark_zone(z->store, zone.id, &is->max_id);
+    if (r == 0) r = gnsd_store_record_delete_all(z->store, zone.id, &gone);
+    if (r < 0) gnsd_store_rollback(z->store);
   }
   if (r < 0) {
     free(is);
@@ -1638,16 +1518,14 @@ static struct import_session *import_session(struct varlink_call *call, struct g
   if (!z->import || z->import->id != id) {
     json_object *p = json_object_new_object();
     json_object_object_add(p, "session", json_object_new_int64(id));
-    varlink_call_error(call, ERR_PREFIX "NoSuchImport", p);
+    varlink_call_error(call, VL_ZONE_ERROR_NoSuchImport, p);
     return NULL;
   }
   return z->import;
 }
 
 static int m_import_batch(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"session", VARLINK_INT, false},
-                                                {"records", VARLINK_ARRAY, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportBatch;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   struct import_session *is = import_session(call, z, params);
@@ -1662,7 +1540,7 @@ static int m_import_batch(struct varlink_call *call, json_object *params, void *
       import_abort(z, NULL, "invalid record");
       return 0; /* replied */
     }
-    import_abort(z, ERR_PREFIX "StorageUnavailable", NULL);
+    import_abort(z, VL_ZONE_ERROR_StorageUnavailable, NULL);
     if (r == -ENOMEM) return r;
     return reply_store_error(call, r, zone.name);
   }
@@ -1671,18 +1549,17 @@ static int m_import_batch(struct varlink_call *call, json_object *params, void *
 }
 
 static int m_commit_import(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"session", VARLINK_INT, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_CommitImport;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   struct import_session *is = import_session(call, z, params);
   if (!is) return 0;
   z->import = NULL;
-  int r = gnsd_store_commit(z->d->store);
+  int r = gnsd_store_commit(z->store);
   gnsd_publisher_pause(z->publisher, false);
   if (is->lifeline) varlink_call_set_cancel(is->lifeline, NULL, NULL);
   if (r < 0) {
-    if (is->lifeline) varlink_call_error(is->lifeline, ERR_PREFIX "StorageUnavailable", NULL);
+    if (is->lifeline) varlink_call_error(is->lifeline, VL_ZONE_ERROR_StorageUnavailable, NULL);
     free(is);
     return reply_store_error(call, r, "");
   }
@@ -1699,8 +1576,7 @@ static int m_commit_import(struct varlink_call *call, json_object *params, void 
 }
 
 static int m_abort_import(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"session", VARLINK_INT, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_AbortImport;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   if (!import_session(call, z, params)) return 0;
@@ -1739,14 +1615,22 @@ static const struct varlink_method zone_methods[] = {
     {"Publish", m_publish},
     {"Revoke", m_revoke},
     {"GetRevocation", m_get_revocation},
+    {"ImportRevocation", m_import_revocation},
     {"GetStatistics", m_get_statistics},
     {NULL, NULL},
 };
 
-int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
+int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
   struct gnsd_zones *z = calloc(1, sizeof *z);
   if (!z) return -ENOMEM;
-  z->d = d;
+  z->event = a->event;
+  z->store = a->store;
+  z->backends = a->backends;
+  z->conf = a->conf;
+  z->on_change = a->on_change;
+  z->statistics = a->statistics;
+  z->userdata = a->userdata;
+  z->trust = a->trust;
   z->self_uid = geteuid();
   struct group *g = getgrnam("gnsd");
   if (g) {
@@ -1756,15 +1640,15 @@ int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
   /* The interface carries our pointer, so it lives in z; gnsd frees the
    * zone server before calling gnsd_zones_free. */
   z->iface = (struct varlink_interface){
-      .name = "alt.gns.Zone",
+      .name = VL_ZONE_INTERFACE,
       .description = gnsd_zone_description,
       .methods = zone_methods,
       .authorize = zone_authorize,
-      .denied_error = ERR_PREFIX "PermissionDenied",
-      .failure_error = ERR_PREFIX "StorageUnavailable",
+      .denied_error = VL_ZONE_ERROR_PermissionDenied,
+      .failure_error = VL_ZONE_ERROR_StorageUnavailable,
       .userdata = z,
   };
-  int r = varlink_server_add_interface(d->zone_server, &z->iface);
+  int r = varlink_server_add_interface(a->server, &z->iface);
   if (r < 0) {
     free(z);
     return r;
@@ -1772,7 +1656,7 @@ int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
   /* the queue left by the last run first, then on schedule */
   const struct gnsd_publisher_hooks hooks = {
       .changed = blocks_changed, .put = put_others, .userdata = z};
-  r = gnsd_publisher_new(d->event, d->store, d->workers, &hooks, d->conf.publish_interval_us,
+  r = gnsd_publisher_new(z->event, z->store, a->workers, &hooks, z->conf->publish_interval_us,
                          &z->publisher);
   if (r < 0) {
     free(z);
@@ -1784,7 +1668,7 @@ int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
 
 void gnsd_zones_reload(struct gnsd_zones *z) {
   map_invalidate(z);
-  gnsd_publisher_set_interval(z->publisher, z->d->conf.publish_interval_us);
+  gnsd_publisher_set_interval(z->publisher, z->conf->publish_interval_us);
 }
 
 void gnsd_zones_free(struct gnsd_zones *z) {

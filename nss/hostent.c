@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistr.h>
+#include "contract.h"
 
 /* ---- name policy ------------------------------------------------------ */
 
@@ -32,9 +33,52 @@ static bool ascii_ieq(const char *a, const char *b, size_t n) {
   return true;
 }
 
+static enum gns_hostent_name_class classify_plain(const char *name, size_t n, size_t *len);
+
+/* The bytes DNS reads from a name written with RFC 1035 (5.1) escapes:
+ * "\DDD" (decimal) and "\X" stand for one byte. Returns false if the
+ * result does not fit (no DNS name is that long). */
+static bool dns_unescape(const char *in, size_t n, char *out, size_t cap, size_t *outlen) {
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = in[i];
+    if (c == '\\' && i + 1 < n) {
+      if (i + 3 < n && in[i + 1] >= '0' && in[i + 1] <= '9' && in[i + 2] >= '0' &&
+          in[i + 2] <= '9' && in[i + 3] >= '0' && in[i + 3] <= '9') {
+        int v = (in[i + 1] - '0') * 100 + (in[i + 2] - '0') * 10 + (in[i + 3] - '0');
+        c = (char)(v & 0xff);
+        i += 3;
+      } else {
+        c = in[++i];
+      }
+    }
+    if (o >= cap) return false;
+    out[o++] = c;
+  }
+  *outlen = o;
+  return true;
+}
+
 enum gns_hostent_name_class gns_hostent_classify(const char *name, size_t *len) {
   size_t n = strlen(name);
+  /* A name with a backslash is what glibc's dns module would unescape
+   * before asking: "www.x.gns.al\116" is www.x.gns.alt to it, so it must
+   * not get past us (UNAVAIL would send it to DNS). gnsd takes names as
+   * they are, so we do not resolve it: it is NOTFOUND, like any other
+   * name under .gns.alt that cannot exist. */
+  if (memchr(name, '\\', n)) {
+    char plain[4 * GNS_HOSTENT_NAME_MAX];
+    size_t pn = 0, unused;
+    if (!dns_unescape(name, n, plain, sizeof plain, &pn)) return GNS_HOSTENT_NAME_NOT_GNS;
+    return classify_plain(plain, pn, &unused) == GNS_HOSTENT_NAME_NOT_GNS
+               ? GNS_HOSTENT_NAME_NOT_GNS
+               : GNS_HOSTENT_NAME_INVALID;
+  }
+  return classify_plain(name, n, len);
+}
 
+/* Classify name[0..n), which has no escapes. */
+static enum gns_hostent_name_class classify_plain(const char *name, size_t n, size_t *len) {
   /* One trailing dot marks an absolute name; the name is the same. */
   if (n > 0 && name[n - 1] == '.') n--;
   if (n < GNS_SUFFIX_LEN || !ascii_ieq(name + n - GNS_SUFFIX_LEN, gns_suffix, GNS_SUFFIX_LEN))
@@ -64,7 +108,7 @@ int gns_hostent_request(const char *name, size_t len, int family, char **out, si
   /* Only the name varies: json-c writes it as a JSON string (quotes,
    * escapes), the rest is constant text, which saves building and
    * printing five JSON objects per lookup. */
-  static const char head[] = "{\"method\":\"alt.gns.Resolve.ResolveHostname\","
+  static const char head[] = "{\"method\":\"" VL_RESOLVE_METHOD_ResolveHostname "\","
                              "\"parameters\":{\"name\":";
   *out = NULL;
   if (len > INT_MAX) return -ENOMEM;
@@ -91,22 +135,28 @@ done:
   return r;
 }
 
-/* Every error of alt.gns.Resolve (helper/alt.gns.Resolve.varlink) and what
- * it means to a program asking for an address. Errors not listed here
- * (org.varlink.service.*, newer ones) are transient: TRY_AGAIN, EPROTO. */
+/* Every error of alt.gns.Resolve (varlink/alt.gns.Resolve.varlink, names
+ * from the generated contract.h) and what it means to a program asking
+ * for an address. Errors not listed here (org.varlink.service.*) are
+ * transient: TRY_AGAIN, EPROTO. test-nss-hostent fails when an error of
+ * the interface is missing here. */
 static const struct {
   const char *name;
   enum gns_hostent_outcome outcome;
   int err;
 } resolve_errors[] = {
-    {"alt.gns.Resolve.NoSuchName", GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
-    {"alt.gns.Resolve.NotGNS", GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
-    {"alt.gns.Resolve.InvalidName", GNS_HOSTENT_NO_SUCH_NAME, EINVAL},
-    {"alt.gns.Resolve.ZoneRevoked", GNS_HOSTENT_NO_SUCH_NAME, EKEYREVOKED},
-    {"alt.gns.Resolve.CriticalRecordUnsupported", GNS_HOSTENT_UNRESOLVABLE, EPROTONOSUPPORT},
-    {"alt.gns.Resolve.ResolutionLoop", GNS_HOSTENT_UNRESOLVABLE, ELOOP},
-    {"alt.gns.Resolve.StorageUnavailable", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
-    {"alt.gns.Resolve.TimedOut", GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
+    {VL_RESOLVE_ERROR_NoSuchName, GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
+    {VL_RESOLVE_ERROR_NotGNS, GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
+    {VL_RESOLVE_ERROR_InvalidName, GNS_HOSTENT_NO_SUCH_NAME, EINVAL},
+    {VL_RESOLVE_ERROR_ZoneRevoked, GNS_HOSTENT_NO_SUCH_NAME, EKEYREVOKED},
+    {VL_RESOLVE_ERROR_CriticalRecordUnsupported, GNS_HOSTENT_UNRESOLVABLE, EPROTONOSUPPORT},
+    {VL_RESOLVE_ERROR_ResolutionLoop, GNS_HOSTENT_UNRESOLVABLE, ELOOP},
+    {VL_RESOLVE_ERROR_StorageUnavailable, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    {VL_RESOLVE_ERROR_TimedOut, GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
+    {VL_RESOLVE_ERROR_LimitExceeded, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    {VL_RESOLVE_ERROR_DNSFailed, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    /* a forged or broken DNS answer: final, and never retried elsewhere */
+    {VL_RESOLVE_ERROR_DNSSECBogus, GNS_HOSTENT_UNRESOLVABLE, EKEYREJECTED},
 };
 
 static void classify_error(const char *name, struct gns_hostent_reply *out) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "contract.h"
 #include "check.h"
 #include "hostent.h"
 
@@ -75,6 +76,19 @@ static void test_classify(void) {
       {"", GNS_HOSTENT_NAME_NOT_GNS, 0},
       {".", GNS_HOSTENT_NAME_NOT_GNS, 0},
       {"\xff\xfe", GNS_HOSTENT_NAME_NOT_GNS, 0},
+      /* DNS escapes (RFC 1035, 5.1): what glibc's dns module would read
+       * as a name under .gns.alt is ours (NOTFOUND), never DNS's. */
+      {"www.demo.gns.al\\116", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.al\\t", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.al\\T", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns\\.alt", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.alt\\.", GNS_HOSTENT_NAME_INVALID, 0},
+      {"\\119ww.demo.gns.alt", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.al\\116.", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.example.co\\109", GNS_HOSTENT_NAME_NOT_GNS, 0},
+      {"a\\.b.example.com", GNS_HOSTENT_NAME_NOT_GNS, 0},
+      {"x.gns.alt\\\\", GNS_HOSTENT_NAME_NOT_GNS, 0}, /* label "alt\\" */
+      {"x.gns.al\\", GNS_HOSTENT_NAME_NOT_GNS, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     size_t len = 12345;
@@ -273,6 +287,24 @@ static void test_reply_errors(void) {
     CHECK_INT(r.outcome, cases[i].outcome);
     CHECK_INT(r.err, cases[i].err);
     CHECK(r.name == NULL && r.n_addresses == 0);
+    gns_hostent_reply_free(&r);
+  }
+}
+
+/* Every error that varlink/alt.gns.Resolve.varlink declares has its own
+ * meaning in the module: none may fall through to the "unknown error"
+ * default (TRY_AGAIN, EPROTO), which is what renaming an error in the
+ * interface file without updating the module would do. */
+static void test_every_error_mapped(void) {
+  static const char *const errors[] = {VL_RESOLVE_ERRORS};
+  CHECK_INT(sizeof errors / sizeof errors[0], VL_RESOLVE_N_ERRORS);
+  for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+    char json[256];
+    snprintf(json, sizeof json, "{\"error\":\"%s\",\"parameters\":{}}", errors[i]);
+    struct gns_hostent_reply r;
+    CHECK_INT(gns_hostent_reply_parse((const uint8_t *)json, strlen(json), AF_UNSPEC, &r), 0);
+    if (r.err == EPROTO) fprintf(stderr, "%s has no NSS mapping (nss/hostent.c)\n", errors[i]);
+    CHECK(r.err != EPROTO);
     gns_hostent_reply_free(&r);
   }
 }
@@ -676,6 +708,7 @@ int main(void) {
   test_reply_copy();
   test_reply_ok();
   test_reply_errors();
+  test_every_error_mapped();
   test_reply_malformed();
   test_reply_bounds();
   test_status();

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The systemd units of gnsd: the contract of CONFIG.md (socket names,
+# The systemd units of gnsd: the contract of gnsd(8) (socket names,
 # paths, modes, user), `systemd-analyze verify`, and the exposure score of
 # `systemd-analyze security`, which must not rise above THRESHOLD.
 #
@@ -24,6 +24,9 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 svc_in="$top_srcdir/systemd/gnsd.service.in"
 sock="$top_srcdir/systemd/gnsd.socket"
 zsock="$top_srcdir/systemd/gnsd-zone.socket"
+dsock="$top_srcdir/systemd/gnsd-dns.socket"
+resolved="$top_srcdir/systemd/resolved.conf.d/gnsd.conf"
+nta="$top_srcdir/systemd/dnssec-trust-anchors.d/gns-alt.negative"
 sysusers="$top_srcdir/systemd/sysusers.d/gnsd.conf"
 conf="$top_srcdir/systemd/gnsd.conf"
 
@@ -40,7 +43,16 @@ $zsock|SocketGroup=gnsd
 $zsock|Service=gnsd.service
 $svc_in|Type=notify
 $svc_in|ExecStart=@sbindir@/gnsd
-$svc_in|Sockets=gnsd.socket gnsd-zone.socket
+$svc_in|Sockets=gnsd.socket gnsd-zone.socket gnsd-dns.socket
+$svc_in|Wants=gnsd-dns.socket
+$dsock|ListenDatagram=127.0.0.153:53
+$dsock|ListenStream=127.0.0.153:53
+$dsock|FileDescriptorName=dns-stub
+$dsock|Service=gnsd.service
+$resolved|[Resolve]
+$resolved|DNS=127.0.0.153
+$resolved|Domains=~gns.alt
+$nta|gns.alt
 $svc_in|User=gnsd
 $svc_in|StateDirectory=gnsd
 $svc_in|StateDirectoryMode=0700
@@ -68,11 +80,15 @@ for s in "$sock" "$zsock"; do
   n=$(grep -c '^Listen' "$s")
   [ "$n" -eq 1 ] && ok || bad "${s##*/} has $n Listen lines"
 done
-# The default config shows every option of CONFIG.md, commented out.
+# The default config shows every option of gnsd(8), commented out.
 for opt in '\[resolver\]' '#timeout = 5s' '#max-depth = 16' '#dns-timeout = 2s' \
            '\[cache\]' '#memory = 16M' '#negative-ttl = 30s' \
            '\[dht\]' '#backend = none' '#gnunet-socket = /run/gnunet/gnunet-service-dht.sock' \
-           '\[publish\]' '#interval = 4h' '#record-lifetime = 7d' '\[start-zones\]'; do
+           '\[publish\]' '#interval = 4h' '#record-lifetime = 7d' \
+           '\[limits\]' '#connections = 4096' '#connections-per-user = 256' \
+           '#reply-buffer-per-connection = 256K' '#reply-buffer-per-user = 4M' \
+           '#request-timeout = 5s' '#lookups-per-user = 64' '#dht-gets-per-user = 32' \
+           '\[start-zones\]'; do
   grep -qx -- "$opt" "$conf" && ok || bad "gnsd.conf lacks '$opt'"
 done
 if grep -v '^[[:space:]]*[#;]' "$conf" | grep -q '='; then bad "gnsd.conf sets an option"; else ok; fi
@@ -89,9 +105,9 @@ fi
 printf '#!/bin/sh\nexit 0\n' > "$tmp/gnsd"
 chmod +x "$tmp/gnsd"
 sed "s|@sbindir@/gnsd|$tmp/gnsd|" "$svc_in" > "$tmp/gnsd.service"
-cp "$sock" "$zsock" "$tmp/"
+cp "$sock" "$zsock" "$dsock" "$tmp/"
 if out=$(cd "$tmp" && SYSTEMD_LOG_TARGET=console systemd-analyze verify --man=no --recursive-errors=yes \
-           ./gnsd.service ./gnsd.socket ./gnsd-zone.socket 2>&1) && [ -z "$out" ]; then
+           ./gnsd.service ./gnsd.socket ./gnsd-zone.socket ./gnsd-dns.socket 2>&1) && [ -z "$out" ]; then
   ok
 else
   bad "systemd-analyze verify:"; printf '%s\n' "$out"
