@@ -67,5 +67,11 @@ tests_test_resolve_LDADD = $(GNSD_LIBS)
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk
 
-# Revocations through the GNUnet peer.
-include helper/revocation.mk
+# Revocations through the GNUnet peer, DNSSEC for GNS2DNS.
+include helper/trust.mk
+
+# The DNS stub's messages, without sockets.
+UNIT_TESTS += tests/test-dns-msg
+check_PROGRAMS += tests/test-dns-msg
+tests_test_dns_msg_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_dns_msg_LDADD = $(GNSD_LIBS)
