@@ -152,10 +152,6 @@ static bool check_params(struct varlink_call *call, json_object *params,
   return false;
 }
 
-static uint64_t add_sat(uint64_t a, uint64_t b) {
-  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 /* --- names and labels --- */
 
 /* A zone name is one label (it names the start zone <name>.gns.alt):
