@@ -62,8 +62,8 @@ static int op_create(void *p) {
   struct create_ctx *c = p;
   uint8_t *block = NULL;
   size_t len = 0;
-  int r = gns_rrblock_create(&c->priv, (const uint8_t *)"h12345", 6, &c->rd, 1,
-                             c->rd.expiration, &block, &len);
+  int r = gns_rrblock_create(&c->priv, (const uint8_t *)"h12345", 6, &c->rd, 1, c->rd.expiration,
+                             &block, &len);
   free(block);
   return r;
 }
@@ -71,7 +71,9 @@ static int op_create(void *p) {
 static double create_floor(uint32_t ztype) {
   struct create_ctx c = {.addr = {10, 0, 0, 1}};
   if (gns_zone_priv_generate(ztype, &c.priv) < 0) return -1;
-  c.rd = (struct gns_record){.type = GNS_TYPE_A, .data = c.addr, .data_len = 4,
+  c.rd = (struct gns_record){.type = GNS_TYPE_A,
+                             .data = c.addr,
+                             .data_len = 4,
                              .expiration = (uint64_t)time(NULL) * 1000000u + 3600000000u};
   double best = 0;
   for (int i = 0; i < 3; i++) { /* the least disturbed of three */
@@ -203,8 +205,10 @@ static void *prober(void *arg) {
     }
     next += LOOKUP_INTERVAL_US / 1e6;
     double wait = next - now_s();
-    if (wait > 0) usleep((useconds_t)(wait * 1e6));
-    else next = now_s();
+    if (wait > 0)
+      usleep((useconds_t)(wait * 1e6));
+    else
+      next = now_s();
   }
   close(fd);
   return NULL;
@@ -222,7 +226,8 @@ static int write_zone(const char *path, const char *name, unsigned long n) {
   if (!f) return -errno;
   fprintf(f, "{\"@type\": \"Zone\", \"name\": \"%s\", \"dns\": {\"records\": [\n", name);
   for (unsigned long i = 0; i < n; i++)
-    fprintf(f, "%s{\"name\": \"h%lu\", \"type\": \"a\", \"rdata\": {\"address\": \"10.%lu.%lu.%lu\"}}",
+    fprintf(f,
+            "%s{\"name\": \"h%lu\", \"type\": \"a\", \"rdata\": {\"address\": \"10.%lu.%lu.%lu\"}}",
             i ? ",\n" : "", i, (i >> 16) & 255, (i >> 8) & 255, i & 255);
   fputs("\n]}}\n", f);
   return fclose(f) == 0 ? 0 : -EIO;

@@ -151,8 +151,9 @@ static int cap_end(struct gns_rpp_stream *st, char *err, size_t errcap) {
     if (!json_object_is_type(v, json_type_string)) {
       fail(st, err, errcap, "document member \"name\": must be a string");
     } else if (st->count > 0) {
-      fail(st, err, errcap, "document member \"name\": must come before \"dns.records\" "
-                            "when the document is read in pieces");
+      fail(st, err, errcap,
+           "document member \"name\": must come before \"dns.records\" "
+           "when the document is read in pieces");
     } else {
       free(st->origin);
       st->origin = strdup(json_object_get_string(v));
@@ -169,8 +170,9 @@ static int cap_end(struct gns_rpp_stream *st, char *err, size_t errcap) {
                !json_object_is_type(ttls, json_type_object)) {
       fail(st, err, errcap, "document member \"dns.controls.ttl\": must be an object");
     } else if (st->count > 0) {
-      fail(st, err, errcap, "document member \"dns.controls\": must come before \"dns.records\" "
-                            "when the document is read in pieces");
+      fail(st, err, errcap,
+           "document member \"dns.controls\": must come before \"dns.records\" "
+           "when the document is read in pieces");
     } else {
       json_object_put(st->controls);
       st->controls = v;
@@ -251,8 +253,9 @@ int gns_rpp_stream_feed(struct gns_rpp_stream *st, const char *buf, size_t len, 
       } else if (st->string_is_key && st->depth <= 2) {
         if (c == '\\') {
           /* json-c would read the key unescaped; we compare raw bytes */
-          fail(st, err, errcap, "offset %llu: escapes in the document's own keys are not "
-                                "supported when it is read in pieces",
+          fail(st, err, errcap,
+               "offset %llu: escapes in the document's own keys are not "
+               "supported when it is read in pieces",
                (unsigned long long)st->offset);
           return st->error;
         }
@@ -280,8 +283,7 @@ int gns_rpp_stream_feed(struct gns_rpp_stream *st, const char *buf, size_t len, 
     }
     if (is_space(c)) continue;
     if (st->done) {
-      fail(st, err, errcap, "offset %llu: text after the document",
-           (unsigned long long)st->offset);
+      fail(st, err, errcap, "offset %llu: text after the document", (unsigned long long)st->offset);
       return st->error;
     }
     unsigned d = st->depth;
@@ -389,7 +391,8 @@ int gns_rpp_stream_feed(struct gns_rpp_stream *st, const char *buf, size_t len, 
 int gns_rpp_stream_finish(struct gns_rpp_stream *st, char *err, size_t errcap) {
   if (st->error) return st->error;
   if (!st->done) {
-    fail(st, err, errcap, st->offset == 0 ? "document: empty" : "document: truncated (JSON syntax error)");
+    fail(st, err, errcap,
+         st->offset == 0 ? "document: empty" : "document: truncated (JSON syntax error)");
     return st->error;
   }
   if (!st->seen_records) {

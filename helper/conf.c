@@ -29,6 +29,7 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   c->revocation_valid_ttl_us = 60 * US_PER_S;
   c->dns_timeout_us = 2 * US_PER_S;
   c->cache_memory = 16u * 1024 * 1024;
+  c->cache_store = 64u * 1024 * 1024;
   c->negative_ttl_us = 30 * US_PER_S;
   c->dht_backend = GNSD_DHT_NONE;
   c->publish_interval_us = 4 * 3600 * US_PER_S;
@@ -311,6 +312,7 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
     }
   } else if (strcmp(section, "cache") == 0) {
     if (strcmp(key, "memory") == 0) return set_size(ps, key, v, &c->cache_memory);
+    if (strcmp(key, "store") == 0) return set_size(ps, key, v, &c->cache_store);
     if (strcmp(key, "negative-ttl") == 0) return set_duration(ps, key, v, &c->negative_ttl_us);
   } else if (strcmp(section, "dht") == 0) {
     if (strcmp(key, "backend") == 0) {

@@ -35,6 +35,8 @@ struct gnsd_conf {
   uint64_t dns_timeout_us;
   /* [cache] */
   uint64_t cache_memory;
+  /* remote blocks kept in the store (bytes, LRU; 0 = unbounded) */
+  uint64_t cache_store;
   uint64_t negative_ttl_us;
   /* [dht] */
   enum gnsd_dht_backend dht_backend;

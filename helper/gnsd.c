@@ -449,6 +449,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
       gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
     }
     apply_limits(d);
+    gnsd_store_set_remote_max(d->store, d->conf.cache_store);
     gnsd_zones_reload(d->zones);
     gnsd_resolve_configure(d->resolve, &d->conf);
     gnsd_resolve_set_backends(d->resolve, d->backends.v, d->backends.n);
@@ -577,6 +578,7 @@ int main(int argc, char **argv) {
 
   r = gnsd_store_open(d.state_dir, &d.store);
   if (r < 0) goto out;
+  gnsd_store_set_remote_max(d.store, d.conf.cache_store);
   r = gnsd_backends_init(&d.backends, d.event, d.store);
   if (r < 0) goto out;
   gnsd_backends_configure(&d.backends, &d.conf);

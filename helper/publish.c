@@ -144,8 +144,8 @@ static void sign_run(struct gnsd_job *job) {
     j->withdraw = true;
   } else {
     j->exp = gns_rdata_block_expiration(pub, k, j->now);
-    j->r = gns_rrblock_create(&j->priv, (const uint8_t *)j->label, llen, pub, k, j->exp,
-                              &j->block, &j->blen);
+    j->r = gns_rrblock_create(&j->priv, (const uint8_t *)j->label, llen, pub, k, j->exp, &j->block,
+                              &j->blen);
   }
   free(pub);
 }
@@ -361,8 +361,7 @@ static int start_page(struct gnsd_publisher *p, bool *started) {
     return -ENOMEM;
   }
   struct build_ctx c = {.p = p, .pg = pg, .zone_id = -1, .now = now_us(p)};
-  int r = gnsd_store_dirty_page(p->store, p->cursor_prio, p->cursor_id, PAGE_LABELS, build_job,
-                                &c);
+  int r = gnsd_store_dirty_page(p->store, p->cursor_prio, p->cursor_id, PAGE_LABELS, build_job, &c);
   if (c.zone_ok) gns_zone_priv_wipe(&c.zone.priv);
   if (r < 0 || pg->n == 0) {
     page_free(pg);
@@ -505,8 +504,10 @@ void gnsd_publisher_free(struct gnsd_publisher *p) {
   sd_event_source_disable_unref(p->defer);
   free(p->zones);
   /* pages still out are freed by sign_done when the pool is freed */
-  if (p->in_flight == 0) free(p);
-  else log_debug("publish: %u pages still signing at exit", p->in_flight);
+  if (p->in_flight == 0)
+    free(p);
+  else
+    log_debug("publish: %u pages still signing at exit", p->in_flight);
 }
 
 void gnsd_publisher_set_interval(struct gnsd_publisher *p, uint64_t interval_us) {
@@ -556,7 +557,8 @@ void gnsd_publisher_zone_status(struct gnsd_publisher *p, int64_t zone_id, json_
   json_object_object_add(obj, "signed", json_object_new_int64(clamp64(zs.signed_blocks)));
   json_object_object_add(obj, "published", json_object_new_int64(clamp64(zs.published)));
   json_object_object_add(obj, "errors", json_object_new_int64(clamp64(zs.errors)));
-  if (zs.last_pass) json_object_object_add(obj, "lastPass", json_object_new_int64(clamp64(zs.last_pass)));
+  if (zs.last_pass)
+    json_object_object_add(obj, "lastPass", json_object_new_int64(clamp64(zs.last_pass)));
 }
 
 void gnsd_publisher_status(struct gnsd_publisher *p, json_object *obj) {

@@ -59,6 +59,9 @@ enum stmt_id {
   ST_DIRTY_COUNT,
   ST_PUBLISHED_NEXT_DUE,
   ST_RECORD_PAGE,
+  ST_BLOCK_TOUCH,
+  ST_REMOTE_BYTES,
+  ST_REMOTE_EVICT,
   ST_COUNT,
 };
 
@@ -84,12 +87,17 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BLOCK_PUT_LOCAL] = "INSERT OR REPLACE INTO blocks(q, expiration, block, origin, stored) "
                            "VALUES(?,?,?,0,?)",
     /* A remote copy never displaces our own block nor a newer copy. */
-    [ST_BLOCK_PUT_REMOTE] = "INSERT INTO blocks(q, expiration, block, origin, stored) "
-                            "VALUES(?1,?2,?3,1,?4) ON CONFLICT(q) DO UPDATE SET "
+    [ST_BLOCK_PUT_REMOTE] = "INSERT INTO blocks(q, expiration, block, origin, stored, used) "
+                            "VALUES(?1,?2,?3,1,?4,?5) ON CONFLICT(q) DO UPDATE SET "
                             "expiration = excluded.expiration, block = excluded.block, "
-                            "stored = excluded.stored "
+                            "stored = excluded.stored, used = excluded.used "
                             "WHERE blocks.origin = 1 AND blocks.expiration < excluded.expiration",
-    [ST_BLOCK_GET] = "SELECT block FROM blocks WHERE q = ? AND expiration > ?",
+    [ST_BLOCK_GET] = "SELECT block, origin FROM blocks WHERE q = ? AND expiration > ?",
+    [ST_BLOCK_TOUCH] = "UPDATE blocks SET used = ? WHERE q = ? AND origin = 1",
+    [ST_REMOTE_BYTES] = "SELECT coalesce(sum(length(block)), 0), count(*) FROM blocks "
+                        "WHERE origin = 1",
+    [ST_REMOTE_EVICT] = "DELETE FROM blocks WHERE rowid IN (SELECT rowid FROM blocks "
+                        "WHERE origin = 1 ORDER BY used LIMIT ?)",
     [ST_BLOCK_DELETE] = "DELETE FROM blocks WHERE q = ?",
     [ST_BLOCK_EXPIRE] = "DELETE FROM blocks WHERE expiration <= ?",
     [ST_PUBLISHED_SET] = "INSERT OR REPLACE INTO published(zone, label, q, expiration, "
@@ -190,6 +198,9 @@ static const char schema_v2[] =
     "CREATE INDEX dirty_order ON dirty(prio, id);"
     "ALTER TABLE published ADD COLUMN due INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX published_due ON published(due);"
+    /* remote blocks are a cache bounded in size: least recently used go */
+    "ALTER TABLE blocks ADD COLUMN used INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX blocks_lru ON blocks(origin, used);"
     "INSERT OR IGNORE INTO dirty(zone, label, prio) SELECT DISTINCT zone, label, 1 FROM records;"
     "PRAGMA user_version = 2;";
 
@@ -211,6 +222,10 @@ struct checkpointer {
 struct gnsd_store {
   char *dir, *path;
   sqlite3 *db;
+  /* remote blocks: their size (known after the first count) and bound */
+  uint64_t remote_max, remote_bytes, remote_count, evicted;
+  bool remote_known;
+  uint64_t last_use; /* the LRU clock: realtime, strictly increasing */
   struct checkpointer ckpt;
   sqlite3_stmt *stmt[ST_COUNT];
   unsigned tx_depth;
@@ -814,6 +829,51 @@ static uint64_t realtime_us(void) {
   return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+static uint64_t use_tick(struct gnsd_store *s) {
+  uint64_t now = realtime_us();
+  s->last_use = now > s->last_use ? now : s->last_use + 1;
+  return s->last_use;
+}
+
+static int remote_count(struct gnsd_store *s) {
+  sqlite3_stmt *st = stmt(s, ST_REMOTE_BYTES);
+  if (!st) return -EIO;
+  int rc = sqlite3_step(st), r = 0;
+  if (rc == SQLITE_ROW) {
+    s->remote_bytes = (uint64_t)sqlite3_column_int64(st, 0);
+    s->remote_count = (uint64_t)sqlite3_column_int64(st, 1);
+    s->remote_known = true;
+  } else {
+    r = db_error(s, "sizing the remote blocks");
+  }
+  sqlite3_reset(st);
+  return r;
+}
+
+/* Keep the remote blocks under remote_max: when they pass it, the least
+ * recently used go until they fill 90% of it (so that eviction runs once
+ * per tenth of the bound, not at every put). */
+static void remote_bound(struct gnsd_store *s) {
+  if (remote_count(s) < 0) return;
+  for (int round = 0; round < 8 && s->remote_bytes > s->remote_max && s->remote_count > 0;
+       round++) {
+    uint64_t avg = s->remote_bytes / s->remote_count, target = s->remote_max / 10 * 9;
+    uint64_t n = (s->remote_bytes - target) / (avg ? avg : 1) + 1;
+    sqlite3_stmt *st = stmt(s, ST_REMOTE_EVICT);
+    if (!st) return;
+    sqlite3_bind_int64(st, 1, clamp64(n));
+    int64_t gone = 0;
+    if (exec_changes(s, st, "evicting remote blocks", &gone) < 0) return;
+    s->evicted += (uint64_t)gone;
+    if (remote_count(s) < 0) return;
+  }
+}
+
+void gnsd_store_set_remote_max(struct gnsd_store *s, uint64_t bytes) {
+  s->remote_max = bytes;
+  if (bytes && s->db) remote_bound(s);
+}
+
 int gnsd_store_block_put(struct gnsd_store *s, const uint8_t q[64], const uint8_t *block,
                          size_t len, uint64_t expiration, enum gnsd_block_origin origin) {
   if (len == 0 || len > INT_MAX) return -EINVAL;
@@ -823,8 +883,15 @@ int gnsd_store_block_put(struct gnsd_store *s, const uint8_t q[64], const uint8_
   sqlite3_bind_int64(st, 2, clamp64(expiration));
   sqlite3_bind_blob(st, 3, block, (int)len, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 4, clamp64(realtime_us()));
+  if (origin == GNSD_BLOCK_REMOTE) sqlite3_bind_int64(st, 5, clamp64(use_tick(s)));
   s->puts++;
-  return exec_stmt(s, st, "storing a block");
+  int r = exec_stmt(s, st, "storing a block");
+  if (r == 0 && origin == GNSD_BLOCK_REMOTE) {
+    s->remote_bytes += len;
+    s->remote_count++;
+    if (s->remote_max && (!s->remote_known || s->remote_bytes > s->remote_max)) remote_bound(s);
+  }
+  return r;
 }
 
 int gnsd_store_block_get(struct gnsd_store *s, const uint8_t q[64], uint64_t now, uint8_t **block,
@@ -835,9 +902,11 @@ int gnsd_store_block_get(struct gnsd_store *s, const uint8_t q[64], uint64_t now
   sqlite3_bind_blob(st, 1, q, 64, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, clamp64(now));
   int rc = sqlite3_step(st), r = -ENOENT;
+  bool touch = false;
   if (rc == SQLITE_ROW) {
     const void *b = sqlite3_column_blob(st, 0);
     int n = sqlite3_column_bytes(st, 0);
+    touch = sqlite3_column_int(st, 1) == GNSD_BLOCK_REMOTE;
     if (b && n > 0) {
       *block = malloc((size_t)n);
       if (*block) {
@@ -853,6 +922,15 @@ int gnsd_store_block_get(struct gnsd_store *s, const uint8_t q[64], uint64_t now
     r = db_error(s, "reading a block");
   }
   sqlite3_reset(st);
+  if (r == 0 && touch && s->remote_max) {
+    /* least recently used goes first: this one was just used */
+    sqlite3_stmt *t = stmt(s, ST_BLOCK_TOUCH);
+    if (t) {
+      sqlite3_bind_int64(t, 1, clamp64(use_tick(s)));
+      sqlite3_bind_blob(t, 2, q, 64, SQLITE_TRANSIENT);
+      exec_stmt(s, t, "marking a block used");
+    }
+  }
   return r;
 }
 
@@ -1224,6 +1302,10 @@ void gnsd_store_status(struct gnsd_store *s, json_object *out) {
   json_object_object_add(out, "hits", json_object_new_int64(clamp64(s->hits)));
   json_object_object_add(out, "puts", json_object_new_int64(clamp64(s->puts)));
   json_object_object_add(out, "errors", json_object_new_int64(clamp64(s->errors)));
+  if (s->db && !s->remote_known) remote_count(s);
+  json_object_object_add(out, "remoteBytes", json_object_new_int64(clamp64(s->remote_bytes)));
+  json_object_object_add(out, "remoteMax", json_object_new_int64(clamp64(s->remote_max)));
+  json_object_object_add(out, "remoteEvicted", json_object_new_int64(clamp64(s->evicted)));
 }
 
 /* --- the storage.h backend --- */

@@ -107,6 +107,10 @@ enum gnsd_block_origin {
  * replaces only an older remote block. expiration is the block's own. */
 int gnsd_store_block_put(struct gnsd_store *s, const uint8_t q[64], const uint8_t *block,
                          size_t len, uint64_t expiration, enum gnsd_block_origin origin);
+/* Bound the remote blocks (a cache of verified blocks of others) to
+ * bytes of block data: past it, the least recently used (stored or
+ * read) are dropped. 0 = no bound. */
+void gnsd_store_set_remote_max(struct gnsd_store *s, uint64_t bytes);
 /* The block under q not expired at now; *block is malloc'ed. -ENOENT if
  * none. */
 int gnsd_store_block_get(struct gnsd_store *s, const uint8_t q[64], uint64_t now, uint8_t **block,

@@ -327,11 +327,72 @@ static void test_corrupt(void) {
   gns_zone_priv_wipe(&priv);
 }
 
+/* Remote blocks are a cache bounded in bytes: past the bound the least
+ * recently used (stored or read) go, local blocks never. */
+static void test_remote_bound(void) {
+  rm_store();
+  struct gnsd_store *s = NULL;
+  CHECK_INT(gnsd_store_open(dir, &s), 0);
+  gnsd_store_set_remote_max(s, 10000);
+  uint8_t q[64], block[500];
+  memset(block, 'b', sizeof block);
+  uint64_t far = 4102444800000000ull; /* 2100 */
+  memset(q, 0, sizeof q);
+  q[0] = 0xee; /* a local block, stored first: never evicted */
+  CHECK_INT(gnsd_store_block_put(s, q, block, sizeof block, far, GNSD_BLOCK_LOCAL), 0);
+  for (unsigned i = 0; i < 100; i++) {
+    memset(q, 0, sizeof q);
+    q[0] = (uint8_t)i;
+    CHECK_INT(gnsd_store_block_put(s, q, block, sizeof block, far, GNSD_BLOCK_REMOTE), 0);
+    if (i >= 10) {
+      /* block 0 is read after every put: the most recently used */
+      uint8_t *b = NULL;
+      size_t len = 0;
+      memset(q, 0, sizeof q);
+      CHECK_INT(gnsd_store_block_get(s, q, 1, &b, &len), 0);
+      free(b);
+    }
+  }
+  json_object *st = json_object_new_object();
+  gnsd_store_status(s, st);
+  int64_t bytes = json_object_get_int64(json_object_object_get(st, "remoteBytes"));
+  int64_t evicted = json_object_get_int64(json_object_object_get(st, "remoteEvicted"));
+  json_object_put(st);
+  CHECK(bytes <= 10000);
+  CHECK(bytes >= 8000);
+  CHECK(evicted >= 80);
+  unsigned kept = 0;
+  for (unsigned i = 0; i < 100; i++) {
+    uint8_t *b = NULL;
+    size_t len = 0;
+    memset(q, 0, sizeof q);
+    q[0] = (uint8_t)i;
+    if (gnsd_store_block_get(s, q, 1, &b, &len) == 0) kept++;
+    free(b);
+  }
+  CHECK_INT(kept * sizeof block, (unsigned)bytes);
+  uint8_t *b = NULL;
+  size_t len = 0;
+  memset(q, 0, sizeof q);
+  CHECK_INT(gnsd_store_block_get(s, q, 1, &b, &len), 0); /* used all along */
+  free(b);
+  q[0] = 1; /* stored early, never read again */
+  CHECK_INT(gnsd_store_block_get(s, q, 1, &b, &len), -ENOENT);
+  q[0] = 99; /* the last stored */
+  CHECK_INT(gnsd_store_block_get(s, q, 1, &b, &len), 0);
+  free(b);
+  q[0] = 0xee;
+  CHECK_INT(gnsd_store_block_get(s, q, 1, &b, &len), 0); /* local */
+  free(b);
+  gnsd_store_close(s);
+}
+
 int main(void) {
   gnsd_log_init("test-store", LOG_CRIT);
   if (!mkdtemp(dir)) return 99;
   test_basics();
   test_corrupt();
+  test_remote_bound();
   rm_store();
   rmdir(dir);
   return check_done("test-store");
