@@ -30,6 +30,7 @@
 #define REPUBLISH_DEN 4u
 #define MIN_DELAY_US 1000000u
 #define RETRY_US (60ull * 1000000u)
+#define RETRY_FAILED_US (10ull * 1000000u) /* after a page the store refused */
 
 struct zone_stats {
   int64_t id;
@@ -89,6 +90,7 @@ struct gnsd_publisher {
   int cursor_prio;
   int64_t cursor_id;
   uint64_t next_due;
+  uint64_t retry_at; /* no new page before (realtime us) */
   uint64_t signed_total, published_total, errors_total, passes;
   struct zone_stats *zones;
   size_t n_zones;
@@ -238,9 +240,18 @@ static void page_commit(struct page *pg) {
     r = gnsd_store_commit(p->store);
   }
   if (r < 0) {
-    log_error("publish: storing %zu blocks failed: %s; retrying later", pg->n, strerror(-r));
+    log_error("publish: storing %zu blocks failed: %s; retrying in %u s", pg->n, strerror(-r),
+              (unsigned)(RETRY_FAILED_US / 1000000u));
     p->errors_total++;
     p->restart = true;
+    p->retry_at = now_us(p) + RETRY_FAILED_US;
+    /* who waits for blocks hears why they are not out (their records are
+     * stored; the blocks follow when the store takes them) */
+    for (struct gnsd_publish_wait *w = p->waits; w; w = w->next)
+      if (!w->done) {
+        w->done = true;
+        w->error = r;
+      }
     return;
   }
   p->hooks.changed(p->hooks.userdata);
@@ -418,6 +429,13 @@ static void pass_end(struct gnsd_publisher *p) {
 
 static void fill(struct gnsd_publisher *p) {
   if (p->paused || p->freeing) return;
+  if (p->retry_at) {
+    if (now_us(p) < p->retry_at) {
+      if (p->in_flight == 0) arm_timer(p, p->retry_at);
+      return;
+    }
+    p->retry_at = 0;
+  }
   if (!gnsd_store_available(p->store)) {
     arm_timer(p, now_us(p) + RETRY_US);
     return;
@@ -493,6 +511,11 @@ int gnsd_publisher_new(sd_event *event, struct gnsd_store *store, struct gnsd_wo
 
 void gnsd_publisher_free(struct gnsd_publisher *p) {
   if (!p) return;
+  bool pending = false;
+  if (gnsd_store_available(p->store)) gnsd_store_dirty_pending(p->store, INT64_MAX, &pending);
+  if (pending || p->in_flight)
+    log_info("publish: pass interrupted by shutdown; the labels left are signed at the next "
+             "start");
   p->freeing = true;
   while (p->waits) {
     struct gnsd_publish_wait *w = p->waits;

@@ -72,13 +72,13 @@ static json_object *published_json(struct gnsd_store *store, struct gnsd_zones *
   for (size_t i = 0; i < ps.n; i++) {
     struct published_zone *pz = &ps.v[i];
     json_object_object_add(pz->obj, "labels", json_object_new_int64(pz->labels));
-    /* records, the publication queue and what this run signed */
-    if (zones) gnsd_zones_zone_stats(zones, pz->id, pz->obj);
     if (pz->labels > 0) {
       json_object_object_add(pz->obj, "lastPublished", json_object_new_int64(clamp64(pz->last)));
       json_object_object_add(pz->obj, "nextExpiration",
                              json_object_new_int64(clamp64(pz->first_exp)));
     }
+    /* records, the publication queue and what this run signed */
+    if (zones) gnsd_zones_zone_stats(zones, pz->id, pz->obj);
     json_object_array_add(array, pz->obj);
   }
   free(ps.v);

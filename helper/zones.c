@@ -448,8 +448,9 @@ struct published_reply {
 
 static void published_reply_done(void *userdata, int error, uint64_t blocks) {
   struct published_reply *pr = userdata;
-  if (error == -ECANCELED) {
-    varlink_call_error(pr->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
+  if (error < 0) {
+    if (reply_errno(pr->call, error, "") < 0)
+      varlink_call_error(pr->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
   } else if (!pr->key) {
     varlink_call_reply(pr->call, NULL);
   } else {
