@@ -45,7 +45,6 @@
  * resolution, not through the cache. */
 #define ANSWER_MAX_LIFETIME (24ull * 3600 * 1000000)
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
-#define MAX_BACKENDS 4
 /* An answer resolved while the peer's revocation service could not be
  * asked is kept this briefly, so that the check is soon tried again. */
 #define UNCHECKED_LIFETIME (5ull * 1000000)
@@ -109,7 +108,7 @@ struct gnsd_resolve {
   struct gnsd_dnssec *dnssec;
   uint64_t timeout_us, negative_ttl_us;
   unsigned max_depth;
-  struct gnsd_backend *backends[MAX_BACKENDS];
+  struct gnsd_backend *backends[GNSD_MAX_BACKENDS];
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
@@ -1220,7 +1219,7 @@ void gnsd_resolve_configure(struct gnsd_resolve *R, const struct gnsd_conf *conf
 void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *const *backends,
                                size_t n) {
   R->n_backends = 0;
-  for (size_t i = 0; i < n && R->n_backends < MAX_BACKENDS; i++)
+  for (size_t i = 0; i < n && R->n_backends < GNSD_MAX_BACKENDS; i++)
     if (backends[i]) R->backends[R->n_backends++] = backends[i];
   /* a GET on a backend that went away will never call back: stop
    * waiting for it and let the request go on with the next backend */
