@@ -19,9 +19,8 @@ TESTS += tests/test-nsswitch.sh tests/test-systemd-units.sh
 EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.socket \
 	tools/check-deb tools/quickstart \
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
-	debian/nss-gns-nsswitch debian/libnss-gns.install debian/libnss-gns.postinst \
-	debian/libnss-gns.prerm debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm \
-	debian/libnss-gns.lintian-overrides
+	debian/libnss-gns.nss debian/libnss-gns.install debian/libnss-gns.postinst \
+	debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm
 
 # Build the .debs from a clean copy of this tree, install them into a
 # debootstrapped bookworm, resolve and ping a GNS name there, purge.
