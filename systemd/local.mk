@@ -20,7 +20,7 @@ EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.sock
 	tools/check-deb tools/quickstart \
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
 	debian/libnss-gns.nss debian/libnss-gns.install debian/libnss-gns.postinst \
-	debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm
+	debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.prerm debian/gnsd.postrm
 
 # Build the .debs from a clean copy of this tree, install them into a
 # debootstrapped bookworm, resolve and ping a GNS name there, purge.
