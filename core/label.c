@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* GNS labels and names: RFC 9498 sections 5 and 8. */
 #include <errno.h>
+#include <idn2.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,11 +28,47 @@ int gns_label_check(const uint8_t *label, size_t len) {
   return r;
 }
 
+/* An IDNA A-label ("xn--" and Punycode, RFC 5890) as its U-label, in
+ * malloc'd *out; -EINVAL if label is not a valid A-label. */
+static int a_label_to_u(const uint8_t *label, size_t len, char **out) {
+  if (len < 5 || len > GNS_LABEL_MAX || strncasecmp((const char *)label, "xn--", 4) != 0)
+    return -EINVAL;
+  char ascii[GNS_LABEL_MAX + 1];
+  for (size_t i = 0; i < len; i++) {
+    if (label[i] >= 0x80) return -EINVAL;
+    ascii[i] = (char)(label[i] >= 'A' && label[i] <= 'Z' ? label[i] - 'A' + 'a' : label[i]);
+  }
+  ascii[len] = '\0';
+  char *u = NULL;
+  if (idn2_to_unicode_8z8z(ascii, &u, 0) != IDN2_OK || !u) return -EINVAL;
+  /* idn2 decodes what is not valid IDNA too; a label that does not
+   * encode back to itself is an ordinary ASCII label. */
+  char *back = NULL;
+  bool same = idn2_to_ascii_8z(u, &back, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) == IDN2_OK &&
+              back && strcmp(back, ascii) == 0;
+  idn2_free(back);
+  if (!same) {
+    idn2_free(u);
+    return -EINVAL;
+  }
+  *out = u;
+  return 0;
+}
+
 int gns_label_normalize(const uint8_t *label, size_t len, char *out, size_t cap, size_t *outlen) {
   if (!label || len == 0 || !out) return -EINVAL;
   if (u8_check(label, len) != NULL) return -EINVAL;
+  /* RFC 9498, 5: labels are UTF-8 in NFC. A program that takes IDNs
+   * (getaddrinfo with AI_IDN, a browser) hands us the A-label of what a
+   * zone holds as UTF-8: both are one label, held in its UTF-8 form. */
+  char *ulabel = NULL;
+  if (a_label_to_u(label, len, &ulabel) == 0) {
+    label = (const uint8_t *)ulabel;
+    len = strlen(ulabel);
+  }
   size_t n = 0;
   uint8_t *nfc = u8_normalize(UNINORM_NFC, label, len, NULL, &n);
+  idn2_free(ulabel);
   if (!nfc) return errno == ENOMEM ? -ENOMEM : -EINVAL;
   int r = gns_label_check(nfc, n);
   if (r == 0 && n >= cap) r = -ENOSPC;

@@ -18,7 +18,9 @@
  * -EILSEQ (not NFC). */
 int gns_label_check(const uint8_t *label, size_t len);
 
-/* NFC-normalise a label into out (NUL-terminated), then check it. */
+/* NFC-normalise a label into out (NUL-terminated), then check it. An
+ * IDNA A-label ("xn--...", any case) becomes its U-label first: the two
+ * are one GNS label. */
 int gns_label_normalize(const uint8_t *label, size_t len, char *out, size_t cap, size_t *outlen);
 
 /* Split a name into labels (pointers into name, no copies). A single

@@ -61,6 +61,9 @@ struct gns_record {
 
 #define GNS_RECORD_HEADER_LEN 16u /* EXPIRATION(8) SIZE(2) FLAGS(2) TYPE(4) */
 #define GNS_RDATA_MAX 65536u     /* refuse to build larger record sets */
+/* The most records under one label: what gnsd's resolver answers and so
+ * what its zones accept (a larger set could never be resolved). */
+#define GNS_RECORDS_MAX 256u
 
 /* Size of the RDATA for n records, including the padding to a power of
  * two (RFC 9498, 6.2; delegation-only record sets are not padded). */

@@ -22,7 +22,7 @@
 #include "ztld.h"
 
 #define DEFAULT_MAX_DEPTH 16u
-#define DEFAULT_MAX_RECORDS 256u
+#define DEFAULT_MAX_RECORDS GNS_RECORDS_MAX
 #define DEFAULT_MAX_ANSWER_BYTES 65536u
 #define LEHO_DNS_LIFETIME (3600ull * 1000000) /* RFC 9498, 7.3.2: one hour */
 #define GNS_ALT_SUFFIX ".gns.alt"
@@ -1214,6 +1214,10 @@ int gns_resolution_result(const struct gns_resolution *r, const struct gns_recor
 
 const char *gns_resolution_canonical_name(const struct gns_resolution *r) {
   return r && r->st == ST_DONE ? r->canon : NULL;
+}
+
+const struct gns_zone_key *gns_resolution_zone(const struct gns_resolution *r) {
+  return r ? &r->zone : NULL;
 }
 
 const struct gns_zone_key *gns_resolution_answer_zone(const struct gns_resolution *r) {

@@ -115,6 +115,9 @@ int gns_resolution_supply_dns(struct gns_resolution *r, int error, const struct 
 int gns_resolution_result(const struct gns_resolution *r, const struct gns_record **rd, size_t *n);
 /* Canonical name from LEHO or the final name after REDIRECT/CNAME; NULL if none. */
 const char *gns_resolution_canonical_name(const struct gns_resolution *r);
+/* The zone resolution is in now: after a NEED_BLOCK step, the zone whose
+ * block is wanted. */
+const struct gns_zone_key *gns_resolution_zone(const struct gns_resolution *r);
 /* zTLD-encoded key of the zone that answered. */
 const struct gns_zone_key *gns_resolution_answer_zone(const struct gns_resolution *r);
 int gns_resolution_error(const struct gns_resolution *r);

@@ -30,6 +30,13 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   c->dht_backend = GNSD_DHT_NONE;
   c->publish_interval_us = 4 * 3600 * US_PER_S;
   c->record_lifetime_us = 7 * 24 * 3600 * US_PER_S;
+  c->connections = 4096;
+  c->connections_per_user = 256;
+  c->reply_buffer_per_connection = 256u * 1024;
+  c->reply_buffer_per_user = 4u * 1024 * 1024;
+  c->request_timeout_us = 5 * US_PER_S;
+  c->lookups_per_user = 64;
+  c->dht_gets_per_user = 32;
   const char *rt = getenv("GNUNET_RUNTIME_DIR");
   char path[4096];
   if (rt && *rt)
@@ -259,6 +266,18 @@ static int add_start_zone(struct parser *ps, const char *key, const char *value)
   return 0;
 }
 
+/* A number of things, min to 1000000 (0 where min is 0: no limit). */
+static int set_count(struct parser *ps, const char *key, const char *v, unsigned min,
+                     unsigned *out) {
+  char *end;
+  errno = 0;
+  unsigned long n = strtoul(v, &end, 10);
+  if (!isdigit((unsigned char)*v) || *end || errno || n < min || n > 1000000)
+    return fail(ps, "%s: \"%s\" is not a number from %u to 1000000", key, v, min);
+  *out = (unsigned)n;
+  return 0;
+}
+
 static int set_key(struct parser *ps, const char *section, const char *key, const char *v) {
   struct gnsd_conf *c = ps->c;
   if (strcmp(section, "start-zones") == 0) return add_start_zone(ps, key, v);
@@ -283,7 +302,8 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
       errno = 0;
       unsigned long d = strtoul(v, &end, 10);
       if (!isdigit((unsigned char)*v) || *end || errno || d < 1 || d > GNS_REVOCATION_MAX_ZEROS)
-        return fail(ps, "difficulty: \"%s\" is not a number from 1 to %u", v, GNS_REVOCATION_MAX_ZEROS);
+        return fail(ps, "difficulty: \"%s\" is not a number from 1 to %u", v,
+                    GNS_REVOCATION_MAX_ZEROS);
       c->revocation_difficulty = (unsigned)d;
       return 0;
     }
@@ -308,6 +328,19 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
       c->gnunet_socket = dup;
       return 0;
     }
+  } else if (strcmp(section, "limits") == 0) {
+    if (strcmp(key, "connections") == 0) return set_count(ps, key, v, 1, &c->connections);
+    if (strcmp(key, "connections-per-user") == 0)
+      return set_count(ps, key, v, 0, &c->connections_per_user);
+    if (strcmp(key, "reply-buffer-per-connection") == 0)
+      return set_size(ps, key, v, &c->reply_buffer_per_connection);
+    if (strcmp(key, "reply-buffer-per-user") == 0)
+      return set_size(ps, key, v, &c->reply_buffer_per_user);
+    if (strcmp(key, "request-timeout") == 0)
+      return set_duration(ps, key, v, &c->request_timeout_us);
+    if (strcmp(key, "lookups-per-user") == 0) return set_count(ps, key, v, 0, &c->lookups_per_user);
+    if (strcmp(key, "dht-gets-per-user") == 0)
+      return set_count(ps, key, v, 0, &c->dht_gets_per_user);
   } else if (strcmp(section, "publish") == 0) {
     if (strcmp(key, "interval") == 0)
       return set_positive_duration(ps, key, v, &c->publish_interval_us);
@@ -341,7 +374,7 @@ int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const cha
       char *name = trim(s + 1);
       if (strcmp(name, "resolver") != 0 && strcmp(name, "cache") != 0 && strcmp(name, "dht") != 0 &&
           strcmp(name, "publish") != 0 && strcmp(name, "revocation") != 0 &&
-          strcmp(name, "start-zones") != 0)
+          strcmp(name, "limits") != 0 && strcmp(name, "start-zones") != 0)
         return fail(&ps, "unknown section [%s]", name);
       snprintf(section, sizeof section, "%s", name);
       continue;

@@ -42,6 +42,11 @@ struct gnsd_conf {
   uint64_t record_lifetime_us;
   /* [revocation] difficulty D of RFC 9498, 4.2: 22 in use; tests lower it */
   unsigned revocation_difficulty;
+  /* [limits]: per local user (uid), see gnsd(8); 0 = no limit */
+  unsigned connections, connections_per_user;
+  uint64_t reply_buffer_per_connection, reply_buffer_per_user;
+  uint64_t request_timeout_us; /* a request left incomplete this long */
+  unsigned lookups_per_user, dht_gets_per_user;
   /* [start-zones] */
   struct gnsd_conf_start_zone *start_zones;
   size_t n_start_zones;

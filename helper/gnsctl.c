@@ -1009,6 +1009,10 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
       puts("\nStore:");
       print_object_lines(v, "  ");
     }
+    if (json_object_object_get_ex(reply, "limits", &v) && v) {
+      puts("\nPer-user limits (refused, closed, throttled):");
+      print_object_lines(v, "  ");
+    }
     if (json_object_object_get_ex(reply, "published", &v) && v && json_object_array_length(v)) {
       puts("\nPublished:");
       for (size_t i = 0; i < json_object_array_length(v); i++) print_object_lines(json_object_array_get_idx(v, i), "  ");

@@ -188,6 +188,21 @@ static int setup_backends(struct gnsd *d) {
   return 0;
 }
 
+/* [limits] on alt.gns.Resolve, the socket every local user can reach.
+ * (alt.gns.Zone is for root and the gnsd group.) */
+static void apply_limits(struct gnsd *d) {
+  const struct gnsd_conf *c = &d->conf;
+  varlink_server_set_max_connections(d->resolve_server, c->connections);
+  struct varlink_limits l = {
+      .connections_per_user = c->connections_per_user,
+      .reserved_connections = GNSD_RESERVED_CONNECTIONS,
+      .unsent_per_connection = (size_t)c->reply_buffer_per_connection,
+      .unsent_per_user = (size_t)c->reply_buffer_per_user,
+      .partial_usec = c->request_timeout_us,
+  };
+  varlink_server_set_limits(d->resolve_server, &l);
+}
+
 static int count_zone(void *userdata, const struct gnsd_zone *z) {
   (void)z;
   (*(unsigned *)userdata)++;
@@ -219,6 +234,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
     if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
       log_info("store: %s is available again", gnsd_store_path(d->store));
     if (dht_changed) setup_backends(d);
+    apply_limits(d);
     gnsd_zones_reload(d->zones);
     gnsd_resolve_reload(d);
     log_info("configuration reloaded from %s", d->conf_path);
@@ -235,12 +251,13 @@ static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, v
   return 0;
 }
 
-/* Up to 4096 clients at once plus our own files need more than the
- * usual soft limit of 1024; epoll has no FD_SETSIZE problem. */
+/* Up to [limits] connections (4096) plus root's reserve plus our own
+ * files need more than the usual soft limit of 1024; epoll has no
+ * FD_SETSIZE problem. */
 static void raise_fd_limit(void) {
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return;
-  rlim_t want = 8192;
+  rlim_t want = 65536;
   if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) want = rl.rlim_max;
   if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
     rl.rlim_cur = want;
@@ -337,6 +354,7 @@ int main(int argc, char **argv) {
     goto out;
   varlink_server_set_max_message(d.resolve_server, GNSD_RESOLVE_MAX_MESSAGE);
   varlink_server_set_idle_timeout(d.resolve_server, GNSD_RESOLVE_IDLE_USEC);
+  apply_limits(&d);
   varlink_server_set_max_message(d.zone_server, GNSD_ZONE_MAX_MESSAGE);
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);

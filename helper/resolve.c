@@ -2,6 +2,8 @@
 /* alt.gns.Resolve: the varlink methods, the answer cache and the driver
  * loop that feeds the core resolution state machine with blocks (block
  * cache, then each storage backend) and DNS answers. */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,9 @@ struct req {
   struct gnsd_resolve *R;
   struct req *prev, *next;
   struct varlink_call *call;
+  /* The asking user, for the per-user limits; limited = not exempt. */
+  uid_t uid;
+  bool limited;
   bool records; /* ResolveRecords, else ResolveHostname */
   int family;
   uint32_t type;
@@ -79,6 +84,10 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
+  gnsd_local_zone_fn local_zone;
+  void *local_zone_ud;
+  /* [limits]: uncached lookups and DHT GETs in flight per user */
+  unsigned lookups_per_user, dht_gets_per_user;
   /* start zones: a function (zones.c), else [start-zones] (owned) */
   gnsd_start_zones_fn start_zones;
   void *start_zones_ud;
@@ -89,7 +98,7 @@ struct gnsd_resolve {
   unsigned pending;
   struct {
     uint64_t requests, cache_hits, negative_hits, blocks, block_cache_hits, bad_blocks, dns_queries,
-        timeouts, failures, shortcut_hits;
+        timeouts, failures, shortcut_hits, lookups_refused, dht_gets_refused;
   } st;
 };
 
@@ -201,6 +210,11 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
   case -ETIMEDOUT:
     e = ERR("TimedOut");
     break;
+  case -EDQUOT:
+    e = ERR("LimitExceeded");
+    p = json_object_new_object();
+    json_object_object_add(p, "limit", json_object_new_string(reason ? reason : "lookups"));
+    break;
   default:
     e = ERR("StorageUnavailable");
     break;
@@ -224,7 +238,7 @@ static void finish_error(struct req *q, int error) {
   struct varlink_call *call = q->call;
   q->call = NULL;
   req_free(q);
-  reply_error(call, error, etype, NULL);
+  reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -291,10 +305,14 @@ static int encode_hostname(const struct gns_record *rd, size_t n, int family, co
   return 0;
 }
 
-static json_object *records_json(const char *name, const struct gns_record *rd, size_t n,
-                                 const struct gns_zone_key *zone) {
+/* The records of the answer; with a type, those of that type (and the
+ * supplemental records the resolver kept for it, RFC 9498, 7.3.5): the
+ * resolver hands over the whole record set of the final label. */
+static json_object *records_json(const char *name, uint32_t type, const struct gns_record *rd,
+                                 size_t n, const struct gns_zone_key *zone) {
   json_object *reply = json_object_new_object(), *arr = json_object_new_array_ext((int)n);
   for (size_t i = 0; i < n; i++) {
+    if (type && rd[i].type != type && !(rd[i].flags & GNS_RF_SUPPLEMENTAL)) continue;
     json_object *o;
     if (gns_rpp_record_to_json(name, &rd[i], &o) < 0) continue;
     /* the varlink Record: type as its mnemonic, expiration as a number */
@@ -336,7 +354,7 @@ static void finish_ok(struct req *q) {
   uint64_t now = now_rt(R);
   json_object *reply = NULL;
   if (q->records) {
-    reply = records_json(q->name, rd, n, gns_resolution_answer_zone(q->res));
+    reply = records_json(q->name, q->type, rd, n, gns_resolution_answer_zone(q->res));
   } else {
     uint8_t *v;
     size_t vl;
@@ -491,8 +509,26 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
   if (!q->in_get) kick(q);
 }
 
+/* Lookups of uid in flight, and of those the ones waiting on a backend
+ * after the store (the DHT). O(requests in flight), paid only by
+ * uncached lookups of users with limits. */
+static unsigned user_lookups(struct gnsd_resolve *R, uid_t uid) {
+  unsigned n = 0;
+  for (struct req *o = R->reqs; o; o = o->next)
+    n += o->limited && o->uid == uid;
+  return n;
+}
+
+static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
+  unsigned n = 0;
+  for (struct req *o = R->reqs; o; o = o->next)
+    n += o->limited && o->uid == uid && o->get_active && !o->get_done && o->bidx > 1;
+  return n;
+}
+
 /* Advance the block fetch for q->q: 1 = a block (or "none") was supplied,
- * 0 = waiting for a backend, negative = storage failure. */
+ * 0 = waiting for a backend, -EDQUOT = the user's DHT GETs are at their
+ * limit, other negative = storage failure. */
 static int fetch_advance(struct req *q) {
   struct gnsd_resolve *R = q->R;
   for (;;) {
@@ -510,6 +546,20 @@ static int fetch_advance(struct req *q) {
       if (q->backend_error < 0) return -EIO;
       gns_resolution_supply_block(q->res, NULL, 0, now_rt(R));
       return 1;
+    }
+    if (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
+        R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res))) {
+      /* The store holds every block of a local zone: a label it does not
+       * have does not exist, whatever the DHT would say (or not say). */
+      q->fetching = false;
+      gns_resolution_supply_block(q->res, NULL, 0, now_rt(R));
+      return 1;
+    }
+    if (q->bidx >= 1 && q->limited && R->dht_gets_per_user &&
+        user_gets(R, q->uid) >= R->dht_gets_per_user) {
+      R->st.dht_gets_refused++;
+      q->fetching = false;
+      return -EDQUOT;
     }
     struct gnsd_backend *b = R->backends[q->bidx++];
     q->cur = b;
@@ -570,7 +620,7 @@ static void drive(struct req *q) {
     if (q->fetching) {
       int rc = fetch_advance(q);
       if (rc < 0) {
-        finish_error(q, -EIO);
+        finish_error(q, rc == -EDQUOT ? -EDQUOT : -EIO);
         return;
       }
       if (rc == 0) break;
@@ -633,6 +683,21 @@ static size_t answer_key(uint8_t *key, char kind, uint32_t type, const char *nam
   return 5 + len;
 }
 
+/* What is wrong with the labels of name[0..len) (the part before
+ * ".gns.alt"), or NULL: said before start zone determination, which
+ * would only report that it found no zone. */
+static const char *label_problem(const char *name, size_t len) {
+  if (len == 0) return "no labels before .gns.alt";
+  size_t start = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i < len && name[i] != '.') continue;
+    if (i == start) return start == 0 ? "leading dot (empty label)" : "empty label (\"..\")";
+    if (i - start > GNS_LABEL_MAX) return "label longer than 63 bytes";
+    start = i + 1;
+  }
+  return NULL;
+}
+
 /* Common start of both methods: the name check, the answer cache, start
  * zone determination, the resolution. Returns 0 when the call was
  * completed (answered from cache or an error), 1 with *out set. */
@@ -646,6 +711,11 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   }
   if (len > NAME_MAX_LEN) {
     reply_error(call, -EINVAL, 0, "name too long");
+    return 0;
+  }
+  const char *problem = label_problem(name, plen);
+  if (problem) {
+    reply_error(call, -EINVAL, 0, problem);
     return 0;
   }
   uint8_t key[NAME_MAX_LEN + 8];
@@ -685,10 +755,21 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
     reply_error(call, -EINVAL, 0, "no unique start zone (invalid zTLD or ambiguous suffix)");
     return 0;
   }
+  /* [limits] lookups-per-user: uncached lookups are what costs (blocks,
+   * signatures, DHT); one user cannot have more than this in flight. */
+  uid_t uid = varlink_call_peer(call)->uid;
+  bool limited = !varlink_uid_exempt(uid);
+  if (limited && R->lookups_per_user && user_lookups(R, uid) >= R->lookups_per_user) {
+    R->st.lookups_refused++;
+    reply_error(call, -EDQUOT, 0, "lookups-per-user");
+    return 0;
+  }
   struct req *q = calloc(1, sizeof(*q));
   if (!q) return -ENOMEM;
   q->R = R;
   q->call = call;
+  q->uid = uid;
+  q->limited = limited;
   q->records = records;
   q->family = family;
   q->type = type;
@@ -780,6 +861,8 @@ static void apply_conf(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   R->timeout_us = conf->resolver_timeout_us ? conf->resolver_timeout_us : 5000000u;
   R->max_depth = conf->max_depth ? conf->max_depth : 16;
   R->negative_ttl_us = conf->negative_ttl_us;
+  R->lookups_per_user = conf->lookups_per_user;
+  R->dht_gets_per_user = conf->dht_gets_per_user;
   gnsd_cache_set_limit(R->cache, (size_t)conf->cache_memory);
   gnsd_dns_set_timeout(R->dns, conf->dns_timeout_us);
 }
@@ -849,6 +932,13 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   }
 }
 
+void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *R, gnsd_local_zone_fn fn,
+                                       void *userdata) {
+  R->local_zone = fn;
+  R->local_zone_ud = userdata;
+  gnsd_resolve_flush(R);
+}
+
 void gnsd_resolve_set_revocation_check(struct gnsd_resolve *R, gnsd_revoked_fn fn, void *userdata) {
   R->revoked = fn;
   R->revoked_ud = userdata;
@@ -883,6 +973,8 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   add_int(out, "timeouts", R->st.timeouts);
   add_int(out, "failures", R->st.failures);
   add_int(out, "pending", R->pending);
+  add_int(out, "lookupsRefused", R->st.lookups_refused);
+  add_int(out, "dhtGetsRefused", R->st.dht_gets_refused);
   struct gnsd_cache_stats cs;
   gnsd_cache_get_stats(R->cache, &cs);
   add_int(out, "entries", cs.entries);
@@ -908,6 +1000,15 @@ static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64
   return gnsd_store_is_revoked(d->store, zk, now);
 }
 
+static bool daemon_local_zone(void *userdata, const struct gns_zone_key *zk) {
+  struct gnsd *d = userdata;
+  struct gnsd_zone z;
+  if (!zk || !gnsd_store_available(d->store)) return false;
+  bool local = gnsd_store_zone_get_by_key(d->store, zk, &z) == 0;
+  if (local) gns_zone_priv_wipe(&z.priv);
+  return local;
+}
+
 static int daemon_start_zones(void *userdata, const struct gns_suffix_map **maps, size_t *n) {
   struct gnsd *d = userdata;
   return gnsd_zones_start_zones(d->zones, maps, n);
@@ -919,6 +1020,7 @@ int gnsd_resolve_init(struct gnsd *d) {
   if (rc < 0) return rc;
   gnsd_resolve_set_backends(R, d->backends, d->n_backends);
   gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
+  gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
   if (d->zones) gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
   rc = gnsd_resolve_add_interface(R, d->resolve_server);
   if (rc < 0) {
@@ -937,6 +1039,18 @@ void gnsd_resolve_reload(struct gnsd *d) {
 
 void gnsd_resolve_status(struct gnsd *d, json_object *cache) {
   if (d->resolve) gnsd_resolve_stats(d->resolve, cache);
+}
+
+void gnsd_resolve_limits_status(struct gnsd *d, json_object *limits) {
+  struct varlink_server_stats vs = {0};
+  if (d->resolve_server) varlink_server_get_stats(d->resolve_server, &vs);
+  add_int(limits, "connectionsRefused", vs.refused);
+  add_int(limits, "idleConnectionsClosed", vs.evicted);
+  add_int(limits, "incompleteRequestsClosed", vs.partial_closed);
+  add_int(limits, "repliesThrottled", vs.throttled);
+  add_int(limits, "nulParametersRefused", vs.nul_refused);
+  add_int(limits, "lookupsRefused", d->resolve ? d->resolve->st.lookups_refused : 0);
+  add_int(limits, "dhtGetsRefused", d->resolve ? d->resolve->st.dht_gets_refused : 0);
 }
 
 void gnsd_resolve_done(struct gnsd *d) {

@@ -44,6 +44,9 @@ struct gnsd_resolve;
 int gnsd_resolve_init(struct gnsd *d);
 void gnsd_resolve_reload(struct gnsd *d);
 void gnsd_resolve_status(struct gnsd *d, json_object *cache);
+/* For Zone.GetStatistics: what the per-user limits refused, closed or
+ * throttled (the "limits" object). */
+void gnsd_resolve_limits_status(struct gnsd *d, json_object *limits);
 void gnsd_resolve_done(struct gnsd *d);
 void gnsd_resolve_invalidate(struct gnsd *d);
 
@@ -73,6 +76,13 @@ void gnsd_resolve_set_revocation_check(struct gnsd_resolve *r, gnsd_revoked_fn f
 /* The start zones of RFC 9498, 7.1, asked for on every uncached request
  * (the array need only stay valid until control returns to the event
  * loop). Without it the [start-zones] of the configuration are used. */
+/* Is zk a local zone (its blocks all in backends[0], the store)? A block
+ * of a local zone is then never looked for in the later backends (the
+ * DHT): missing there means the name does not exist. */
+typedef bool (*gnsd_local_zone_fn)(void *userdata, const struct gns_zone_key *zk);
+void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *r, gnsd_local_zone_fn fn,
+                                       void *userdata);
+
 typedef int (*gnsd_start_zones_fn)(void *userdata, const struct gns_suffix_map **maps, size_t *n);
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *r, gnsd_start_zones_fn fn, void *userdata);
 

@@ -22,6 +22,8 @@
 #define WRITE_HIGH_WATER (1024u * 1024)
 #define DEFAULT_MAX_PENDING 256u
 #define ACCEPTS_PER_WAKEUP 64
+/* Buckets of the per-user usage table. */
+#define USAGE_BUCKETS 256u
 #define MAX_INTERFACES 8
 #define MAX_GROUPS 256
 
@@ -69,6 +71,17 @@ struct buf {
 
 struct varlink_conn;
 
+/* What one user's connections hold (varlink_server_set_limits). A
+ * connection points at its user's entry; the entry goes with the last
+ * connection. */
+struct uid_usage {
+  struct uid_usage *next;
+  uid_t uid;
+  unsigned conns;
+  size_t unsent;
+  bool over; /* unsent reached the limit: its connections are not read */
+};
+
 struct varlink_call {
   struct varlink_conn *conn;        /* NULL once orphaned */
   struct varlink_call *prev, *next; /* in conn's ordered queue or oneway list */
@@ -104,6 +117,13 @@ struct varlink_conn {
   unsigned refs;
   bool dead, read_eof, close_after_flush, dispatching;
   bool active; /* read something since the last idle sweep */
+  /* Per-user limits: the user's usage entry (NULL when limits are off or
+   * the user is exempt), the bytes this connection owes (replies queued
+   * on its calls and not yet written), since when its buffered request
+   * has been incomplete (0 = none). */
+  struct uid_usage *usage;
+  size_t unsent;
+  uint64_t partial_since;
 };
 
 struct varlink_server {
@@ -117,8 +137,11 @@ struct varlink_server {
    * request (0 = never); the sweep timer runs while connections exist. */
   uint64_t idle_usec;
   sd_event_source *idle_timer;
-  struct varlink_conn *conns;
+  struct varlink_conn *conns, *conns_tail; /* newest first */
   unsigned n_conns, max_conns, max_pending;
+  struct varlink_limits limits;
+  struct uid_usage *usage[USAGE_BUCKETS];
+  sd_event_source *partial_timer;
   varlink_shortcut_fn shortcut;
   void *shortcut_userdata;
   /* The plain call whose method runs now, and its request's text. */
@@ -162,6 +185,75 @@ static int buf_append(struct buf *b, const void *p, size_t n) {
 static void buf_free(struct buf *b) {
   free(b->data);
   *b = (struct buf){0};
+}
+
+/* --- per-user usage --- */
+
+bool varlink_uid_exempt(uid_t uid) {
+  return uid == 0 || uid == geteuid();
+}
+
+static bool limits_on(const struct varlink_server *s) {
+  const struct varlink_limits *l = &s->limits;
+  return l->connections_per_user || l->unsent_per_user || l->partial_usec;
+}
+
+static struct uid_usage **usage_slot(struct varlink_server *s, uid_t uid) {
+  struct uid_usage **p = &s->usage[(uid * 2654435761u) % USAGE_BUCKETS];
+  while (*p && (*p)->uid != uid)
+    p = &(*p)->next;
+  return p;
+}
+
+static struct uid_usage *usage_get(struct varlink_server *s, uid_t uid) {
+  struct uid_usage **p = usage_slot(s, uid);
+  if (!*p) {
+    *p = calloc(1, sizeof **p);
+    if (*p) (*p)->uid = uid;
+  }
+  return *p;
+}
+
+static void usage_put(struct varlink_server *s, struct uid_usage *u) {
+  if (u->conns > 0) return;
+  struct uid_usage **p = usage_slot(s, u->uid);
+  if (*p == u) *p = u->next;
+  free(u);
+}
+
+static bool conn_can_dispatch(const struct varlink_conn *c);
+static bool conn_has_unscanned(const struct varlink_conn *c);
+static void conn_update_events(struct varlink_conn *c);
+
+/* Bytes queued for c's peer: replies of its calls, then its write buffer. */
+static void conn_unsent_add(struct varlink_conn *c, size_t n) {
+  c->unsent += n;
+  struct uid_usage *u = c->usage;
+  if (!u) return;
+  u->unsent += n;
+  if (!u->over && c->server->limits.unsent_per_user &&
+      u->unsent >= c->server->limits.unsent_per_user) {
+    u->over = true;
+    c->server->stats.throttled++;
+  }
+}
+
+static void conn_unsent_sub(struct varlink_conn *c, size_t n) {
+  if (n > c->unsent) n = c->unsent;
+  c->unsent -= n;
+  struct uid_usage *u = c->usage;
+  if (!u) return;
+  u->unsent -= n < u->unsent ? n : u->unsent;
+  if (!u->over || u->unsent >= c->server->limits.unsent_per_user / 2) return;
+  /* Below half the limit again: read the user's connections again (half,
+   * so that a user at the limit does not flip with every reply). */
+  u->over = false;
+  for (struct varlink_conn *o = c->server->conns; o; o = o->next) {
+    if (o->usage != u || o == c || o->dispatching) continue;
+    if (conn_has_unscanned(o) && conn_can_dispatch(o) && o->defer)
+      sd_event_source_set_enabled(o->defer, SD_EVENT_ONESHOT);
+    conn_update_events(o);
+  }
 }
 
 /* --- connections: lifetime --- */
@@ -234,8 +326,15 @@ static void orphan_calls(struct varlink_call *list) {
   }
 }
 
+/* Connections beyond which accepting waits: with per-user limits the
+ * exempt users' reserve lies beyond max_conns (admit keeps everyone
+ * else below max_conns). */
+static unsigned server_conn_cap(const struct varlink_server *s) {
+  return s->max_conns + (limits_on(s) ? s->limits.reserved_connections : 0);
+}
+
 static void server_resume_listening(struct varlink_server *s) {
-  if (s->listen_src && s->n_conns < s->max_conns && !s->retry_timer)
+  if (s->listen_src && s->n_conns < server_conn_cap(s) && !s->retry_timer)
     sd_event_source_set_enabled(s->listen_src, SD_EVENT_ON);
 }
 
@@ -257,9 +356,18 @@ static void conn_close(struct varlink_conn *c) {
     c->prev->next = c->next;
   else
     s->conns = c->next;
-  if (c->next) c->next->prev = c->prev;
+  if (c->next)
+    c->next->prev = c->prev;
+  else
+    s->conns_tail = c->prev;
   c->prev = c->next = NULL;
   s->n_conns--;
+  conn_unsent_sub(c, c->unsent);
+  if (c->usage) {
+    c->usage->conns--;
+    usage_put(s, c->usage);
+    c->usage = NULL;
+  }
   struct varlink_call *queue = c->head, *oneway = c->oneway;
   c->head = c->tail = c->oneway = NULL;
   c->n_pending = 0;
@@ -311,7 +419,11 @@ static int call_emitted(struct varlink_call *call, int r, bool final);
 /* Queue msg (consumed) as output of call; finish it if final. */
 static int call_emit(struct varlink_call *call, json_object *msg, bool final) {
   int r = 0;
-  if (msg && call_listens(call)) r = serialize(&call->out, msg);
+  if (msg && call_listens(call)) {
+    size_t before = call->out.len;
+    r = serialize(&call->out, msg);
+    conn_unsent_add(call->conn, call->out.len - before);
+  }
   json_object_put(msg);
   return call_emitted(call, r, final);
 }
@@ -335,6 +447,7 @@ static int call_emit_text(struct varlink_call *call, const char *error, const ch
   if (call_listens(call)) {
     struct buf *b = &call->out;
     size_t el = error ? strlen(error) : 0;
+    size_t before = b->len;
     r = buf_reserve(b, len + el + 32);
     if (r == 0) {
       if (error) {
@@ -346,6 +459,7 @@ static int call_emit_text(struct varlink_call *call, const char *error, const ch
       }
       buf_append(b, params, len);
       buf_append(b, "}", 2); /* and the NUL terminator */
+      conn_unsent_add(call->conn, b->len - before);
     }
   }
   return call_emitted(call, r, true);
@@ -715,6 +829,38 @@ static void reply_early_error(struct varlink_conn *c, bool oneway, const char *e
   varlink_call_error(call, error, p);
 }
 
+/* A JSON string with an escaped NUL ("\u0000") in it: C code would see
+ * it cut short, so "a\u0000b" would be taken for "a". Every string of
+ * the parameters, at any depth, is checked once here. */
+static bool has_nul(json_object *v, unsigned depth) {
+  if (depth > 64) return true; /* json-c nests no deeper than 32 */
+  switch (json_object_get_type(v)) {
+  case json_type_string:
+    return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+  case json_type_array:
+    for (size_t i = 0, n = json_object_array_length(v); i < n; i++)
+      if (has_nul(json_object_array_get_idx(v, i), depth + 1)) return true;
+    return false;
+  case json_type_object: {
+    json_object_object_foreach(v, key, val) {
+      (void)key;
+      if (has_nul(val, depth + 1)) return true;
+    }
+    return false;
+  }
+  default:
+    return false;
+  }
+}
+
+/* The parameter (top-level name) that holds a string with a NUL. */
+static const char *param_with_nul(json_object *params) {
+  json_object_object_foreach(params, key, val) {
+    if (has_nul(val, 0)) return key;
+  }
+  return NULL;
+}
+
 static bool get_bool(json_object *msg, const char *key, bool *out) {
   json_object *v = NULL;
   *out = false;
@@ -754,9 +900,19 @@ static void dispatch_message(struct varlink_conn *c, const char *text, size_t le
     goto out;
   }
   const char *method = json_object_get_string(jmethod);
+  if (has_nul(jmethod, 0)) {
+    reply_early_error(c, oneway, VARLINK_ERROR_INVALID_PARAMETER, "parameter", "method");
+    goto out;
+  }
   if (json_object_object_get_ex(msg, "parameters", &params) && params &&
       !json_object_is_type(params, json_type_object)) {
     reply_early_error(c, oneway, VARLINK_ERROR_INVALID_PARAMETER, "parameter", "parameters");
+    goto out;
+  }
+  const char *nul_in = params ? param_with_nul(params) : NULL;
+  if (nul_in) {
+    s->stats.nul_refused++;
+    reply_early_error(c, oneway, VARLINK_ERROR_INVALID_PARAMETER, "parameter", nul_in);
     goto out;
   }
   if (upgrade) { /* we speak nothing but varlink */
@@ -834,7 +990,8 @@ static bool shortcut(struct varlink_conn *c, const char *text, size_t len) {
   const char *reply;
   size_t rlen;
   bool error = false;
-  if (!s->shortcut || c->head || !s->shortcut(s->shortcut_userdata, text, len, &reply, &rlen, &error))
+  if (!s->shortcut || c->head ||
+      !s->shortcut(s->shortcut_userdata, text, len, &reply, &rlen, &error))
     return false;
   s->stats.calls++;
   if (error) s->stats.errors++;
@@ -845,6 +1002,7 @@ static bool shortcut(struct varlink_conn *c, const char *text, size_t len) {
   }
   buf_append(&c->wbuf, reply, rlen);
   buf_append(&c->wbuf, "", 1);
+  conn_unsent_add(c, rlen + 1);
   return true;
 }
 
@@ -862,8 +1020,9 @@ const char *varlink_call_request(const struct varlink_call *call, size_t *len) {
 
 /* May we dispatch another buffered request now? */
 static bool conn_can_dispatch(const struct varlink_conn *c) {
+  size_t high = c->server->limits.unsent_per_connection;
   return !c->dead && !c->close_after_flush && c->n_pending < c->server->max_pending &&
-         c->wbuf.len - c->wpos < WRITE_HIGH_WATER;
+         c->unsent < (high ? high : WRITE_HIGH_WATER) && !(c->usage && c->usage->over);
 }
 
 /* May we read more from the socket? */
@@ -882,6 +1041,61 @@ static bool conn_finished(const struct varlink_conn *c) {
   if (c->head || c->wpos < c->wbuf.len) return false;
   if (c->close_after_flush) return true;
   return c->read_eof && !memchr(c->rbuf.data, '\0', c->rbuf.len);
+}
+
+static int on_partial_timer(sd_event_source *src, uint64_t usec, void *userdata);
+
+/* A request begun and not finished (bytes buffered, no NUL among them)
+ * is timed from its first byte: a peer that keeps one open holds a
+ * connection and buffer without ever costing itself a reply. */
+static void conn_track_partial(struct varlink_conn *c) {
+  struct varlink_server *s = c->server;
+  bool partial = c->rbuf.len > 0 && c->scanned == c->rbuf.len && !c->read_eof;
+  if (!partial || !c->usage || !s->limits.partial_usec) {
+    c->partial_since = 0;
+    return;
+  }
+  if (c->partial_since) return;
+  sd_event_now(s->event, CLOCK_MONOTONIC, &c->partial_since);
+  int on = SD_EVENT_OFF;
+  if (s->partial_timer && sd_event_source_get_enabled(s->partial_timer, &on) >= 0 &&
+      on != SD_EVENT_OFF)
+    return;
+  uint64_t at = c->partial_since + s->limits.partial_usec;
+  if (!s->partial_timer) {
+    if (sd_event_add_time(s->event, &s->partial_timer, CLOCK_MONOTONIC, at, 100000,
+                          on_partial_timer, s) < 0)
+      s->partial_timer = NULL;
+    return;
+  }
+  sd_event_source_set_time(s->partial_timer, at);
+  sd_event_source_set_enabled(s->partial_timer, SD_EVENT_ONESHOT);
+}
+
+/* Close the connections whose request has been incomplete for too long;
+ * wake up again for the next one to come due. */
+static int on_partial_timer(sd_event_source *src, uint64_t usec, void *userdata) {
+  struct varlink_server *s = userdata;
+  uint64_t next = 0;
+  struct varlink_conn *n;
+  for (struct varlink_conn *c = s->conns; c; c = n) {
+    n = c->next;
+    if (!c->partial_since) continue;
+    uint64_t due = c->partial_since + s->limits.partial_usec;
+    if (due <= usec) {
+      s->stats.partial_closed++;
+      log_debug("varlink: closing a connection of uid %u: request incomplete for too long",
+                (unsigned)c->cred.uid);
+      conn_close(c);
+    } else if (!next || due < next) {
+      next = due;
+    }
+  }
+  if (next) {
+    sd_event_source_set_time(src, next);
+    sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
+  }
+  return 0;
 }
 
 /* Dispatch every complete message in rbuf that flow control allows. */
@@ -918,6 +1132,7 @@ static void conn_process_input(struct varlink_conn *c) {
       reply_early_error(c, false, VARLINK_ERROR_INVALID_PARAMETER, "parameter", "message");
       c->close_after_flush = true;
     }
+    conn_track_partial(c);
     conn_flush_queue(c);
     conn_write(c);
   }
@@ -951,6 +1166,7 @@ static int conn_write(struct varlink_conn *c) {
       return -EPIPE;
     }
     c->wpos += (size_t)n;
+    conn_unsent_sub(c, (size_t)n);
   }
   if (conn_finished(c)) {
     conn_close(c);
@@ -1113,7 +1329,7 @@ static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonb
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0 && !(fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
   }
-  if (s->want_cred) conn_load_cred(c);
+  if (s->want_cred || limits_on(s)) conn_load_cred(c);
   int r = sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c);
   if (r >= 0) r = sd_event_add_defer(s->event, &c->defer, on_conn_defer, c);
   if (r < 0) {
@@ -1127,9 +1343,16 @@ static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonb
   sd_event_source_set_enabled(c->defer, SD_EVENT_OFF);
   c->io_events = EPOLLIN;
   c->next = s->conns;
-  if (s->conns) s->conns->prev = c;
+  if (s->conns)
+    s->conns->prev = c;
+  else
+    s->conns_tail = c;
   s->conns = c;
   s->n_conns++;
+  if (limits_on(s) && !varlink_uid_exempt(c->cred.uid)) {
+    c->usage = usage_get(s, c->cred.uid);
+    if (c->usage) c->usage->conns++;
+  }
   s->stats.connections++;
   c->active = true;
   idle_timer_start(s);
@@ -1138,6 +1361,41 @@ static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonb
 
 int varlink_server_add_connection(struct varlink_server *s, int fd) {
   return conn_add(s, fd, false) ? 0 : -errno;
+}
+
+/* Close the oldest idle connection other than keep, of user u (NULL =
+ * of anyone but the exempt). */
+static bool evict_idle(struct varlink_server *s, const struct varlink_conn *keep,
+                       const struct uid_usage *u) {
+  for (struct varlink_conn *o = s->conns_tail; o; o = o->prev) {
+    if (o == keep || o->dispatching || !conn_quiescent(o)) continue;
+    if (u ? o->usage != u : !o->usage) continue;
+    s->stats.evicted++;
+    conn_close(o);
+    return true;
+  }
+  return false;
+}
+
+/* The per-user connection limits for a connection just accepted: room is
+ * made by closing an idle connection of the same user (processes keep
+ * one to alt.gns.Resolve and reconnect when they find it closed), else
+ * the new one is refused. Returns false if c was closed. */
+static bool conn_admit(struct varlink_server *s, struct varlink_conn *c) {
+  if (!limits_on(s) || !c->usage) {
+    if (!limits_on(s) || varlink_uid_exempt(c->cred.uid)) return true;
+    /* A user we could not account for (out of memory): refused. */
+  } else {
+    unsigned per_user = s->limits.connections_per_user;
+    bool ok = !per_user || c->usage->conns <= per_user || evict_idle(s, c, c->usage);
+    if (ok && s->n_conns > s->max_conns) ok = evict_idle(s, c, c->usage) || evict_idle(s, c, NULL);
+    if (ok) return true;
+  }
+  s->stats.refused++;
+  log_debug("varlink: refusing a connection of uid %u: at its connection limit",
+            (unsigned)c->cred.uid);
+  conn_close(c);
+  return false;
 }
 
 static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata) {
@@ -1165,7 +1423,7 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
   s->accept_iteration = iteration;
   int max = s->accept_burst ? ACCEPTS_PER_WAKEUP : 1;
   for (int i = 0; i < max; i++) {
-    if (s->n_conns >= s->max_conns) {
+    if (s->n_conns >= server_conn_cap(s)) {
       /* Wait in the backlog until a connection ends. */
       sd_event_source_set_enabled(src, SD_EVENT_OFF);
       return 0;
@@ -1196,6 +1454,7 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
       log_error("varlink: cannot add connection: %s", strerror(errno));
       continue;
     }
+    if (!conn_admit(s, c)) continue;
     conn_ref(c);
     conn_read(c, false);
     if (!c->dead) conn_update_events(c);
@@ -1240,6 +1499,7 @@ void varlink_server_free(struct varlink_server *s) {
   if (!s) return;
   varlink_server_stop_listening(s);
   if (s->idle_timer) s->idle_timer = sd_event_source_disable_unref(s->idle_timer);
+  if (s->partial_timer) s->partial_timer = sd_event_source_disable_unref(s->partial_timer);
   while (s->conns)
     conn_close(s->conns);
   json_tokener_free(s->tok);
@@ -1253,6 +1513,11 @@ void varlink_server_set_max_message(struct varlink_server *s, size_t max) {
 
 void varlink_server_set_max_connections(struct varlink_server *s, unsigned max) {
   s->max_conns = max ? max : 1;
+  server_resume_listening(s);
+}
+
+void varlink_server_set_limits(struct varlink_server *s, const struct varlink_limits *l) {
+  s->limits = *l;
   server_resume_listening(s);
 }
 

@@ -93,6 +93,30 @@ void varlink_server_set_max_connections(struct varlink_server *s, unsigned max);
 /* Calls in progress per connection before its input is paused. */
 void varlink_server_set_max_pending(struct varlink_server *s, unsigned max);
 
+/* Per-user limits (the peer's uid from SO_PEERCRED, read at accept).
+ * The uid 0 and the server's own effective uid are exempt from all of
+ * them, and have reserved_connections beyond max_connections of their
+ * own, so that root's lookups keep working while another user is at
+ * every limit. 0 in a field turns that limit off (the defaults).
+ *
+ * A user at connections_per_user (or everyone at max_connections) gets
+ * its oldest idle connection closed (its client reconnects when it needs
+ * it), or, with none idle, the new connection is closed at once. A
+ * connection whose unsent replies reach unsent_per_connection, or whose
+ * user's connections together owe unsent_per_user bytes, is no longer
+ * read (back-pressure) until they drain. A request that stays incomplete
+ * for partial_usec closes its connection. */
+struct varlink_limits {
+  unsigned connections_per_user;
+  unsigned reserved_connections;
+  size_t unsent_per_connection;
+  size_t unsent_per_user;
+  uint64_t partial_usec;
+};
+void varlink_server_set_limits(struct varlink_server *s, const struct varlink_limits *l);
+/* Is uid exempt from the per-user limits (root or the server's own)? */
+bool varlink_uid_exempt(uid_t uid);
+
 /* Close connections that sent nothing for usec (checked every usec, so
  * after usec to 2 * usec) and owe nothing. 0 (the default) = never. For
  * a socket whose clients keep connections between calls and reconnect
@@ -130,6 +154,11 @@ unsigned varlink_server_connections(const struct varlink_server *s);
  * accepted in total. */
 struct varlink_server_stats {
   uint64_t calls, errors, connections;
+  /* What the per-user limits did: connections refused at accept, idle
+   * ones closed to make room, connections closed for an incomplete
+   * request, times a user's input was paused for its unsent replies, and
+   * requests refused for a string with a NUL in it. */
+  uint64_t refused, evicted, partial_closed, throttled, nul_refused;
 };
 void varlink_server_get_stats(const struct varlink_server *s, struct varlink_server_stats *st);
 

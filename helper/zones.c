@@ -358,6 +358,11 @@ static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **
       if (!(v[i]->rd.flags & GNS_RF_PRIVATE)) pub[k++] = v[i]->rd;
     int r = gns_rdata_size(pub, k, &size);
     free(pub);
+    if (k > GNS_RECORDS_MAX) {
+      *bad = first_new;
+      *why = "more than 256 published records under one label (a resolver answers at most 256)";
+      return -EINVAL;
+    }
     if (r < 0 || size > GNS_RDATA_MAX || n > GNS_RDATA_MAX / GNS_RECORD_HEADER_LEN) {
       *bad = first_new;
       *why = "the record set of this label is too large for one block";
@@ -1579,6 +1584,9 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
   json_object_object_add(store, "nextPublish", json_object_new_int64(clamp64(z->next_publish)));
   json_object_object_add(p, "store", store);
   json_object_object_add(p, "published", published_json(d->store));
+  json_object *limits = json_object_new_object();
+  gnsd_resolve_limits_status(d, limits);
+  json_object_object_add(p, "limits", limits);
   varlink_call_reply(call, p);
   return 0;
 }

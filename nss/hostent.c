@@ -32,9 +32,52 @@ static bool ascii_ieq(const char *a, const char *b, size_t n) {
   return true;
 }
 
+static enum gns_hostent_name_class classify_plain(const char *name, size_t n, size_t *len);
+
+/* The bytes DNS reads from a name written with RFC 1035 (5.1) escapes:
+ * "\DDD" (decimal) and "\X" stand for one byte. Returns false if the
+ * result does not fit (no DNS name is that long). */
+static bool dns_unescape(const char *in, size_t n, char *out, size_t cap, size_t *outlen) {
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = in[i];
+    if (c == '\\' && i + 1 < n) {
+      if (i + 3 < n && in[i + 1] >= '0' && in[i + 1] <= '9' && in[i + 2] >= '0' &&
+          in[i + 2] <= '9' && in[i + 3] >= '0' && in[i + 3] <= '9') {
+        int v = (in[i + 1] - '0') * 100 + (in[i + 2] - '0') * 10 + (in[i + 3] - '0');
+        c = (char)(v & 0xff);
+        i += 3;
+      } else {
+        c = in[++i];
+      }
+    }
+    if (o >= cap) return false;
+    out[o++] = c;
+  }
+  *outlen = o;
+  return true;
+}
+
 enum gns_hostent_name_class gns_hostent_classify(const char *name, size_t *len) {
   size_t n = strlen(name);
+  /* A name with a backslash is what glibc's dns module would unescape
+   * before asking: "www.x.gns.al\116" is www.x.gns.alt to it, so it must
+   * not get past us (UNAVAIL would send it to DNS). gnsd takes names as
+   * they are, so we do not resolve it: it is NOTFOUND, like any other
+   * name under .gns.alt that cannot exist. */
+  if (memchr(name, '\\', n)) {
+    char plain[4 * GNS_HOSTENT_NAME_MAX];
+    size_t pn = 0, unused;
+    if (!dns_unescape(name, n, plain, sizeof plain, &pn)) return GNS_HOSTENT_NAME_NOT_GNS;
+    return classify_plain(plain, pn, &unused) == GNS_HOSTENT_NAME_NOT_GNS
+               ? GNS_HOSTENT_NAME_NOT_GNS
+               : GNS_HOSTENT_NAME_INVALID;
+  }
+  return classify_plain(name, n, len);
+}
 
+/* Classify name[0..n), which has no escapes. */
+static enum gns_hostent_name_class classify_plain(const char *name, size_t n, size_t *len) {
   /* One trailing dot marks an absolute name; the name is the same. */
   if (n > 0 && name[n - 1] == '.') n--;
   if (n < GNS_SUFFIX_LEN || !ascii_ieq(name + n - GNS_SUFFIX_LEN, gns_suffix, GNS_SUFFIX_LEN))
@@ -107,6 +150,7 @@ static const struct {
     {"alt.gns.Resolve.ResolutionLoop", GNS_HOSTENT_UNRESOLVABLE, ELOOP},
     {"alt.gns.Resolve.StorageUnavailable", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
     {"alt.gns.Resolve.TimedOut", GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
+    {"alt.gns.Resolve.LimitExceeded", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
 };
 
 static void classify_error(const char *name, struct gns_hostent_reply *out) {

@@ -10,3 +10,7 @@ EXTRA_DIST += tests/interop-gnunet.sh tests/gnsd-env.sh
 # resolver: alt.gns.Resolve against a real gnsd and a real dnsmasq
 TESTS += tests/gnsd-resolve.sh
 EXTRA_DIST += tests/gnsd_resolve.py
+
+# abuse: one unprivileged user (nobody) attacks alt.gns.Resolve while
+# root and another uid resolve (issue 12)
+TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh

@@ -109,6 +109,11 @@ expect_eq "$(printf '%s\n' "$out" | grep -c 'status=UNAVAIL errno=untouched')" 2
 out=$(drv gns.alt .gns.alt a..b.gns.alt "$long" $'\xff.gns.alt')
 expect_eq "$(printf '%s\n' "$out" | grep -c 'status=NOTFOUND errno=EINVAL h_errno=HOST_NOT_FOUND')" 30 "invalid .gns.alt names: NOTFOUND"
 expect_eq "$(wc -l <"$tmp/log")" 0 "no request for names not asked about"
+# DNS escapes: glibc's dns module would read these as names under
+# .gns.alt, so they never get UNAVAIL (issue 12, item 5)
+out=$(drv 'www.demo.gns.al\116' 'www.demo.gns.al\t' 'www.demo.gns.al\T' 'www.demo.gns\.alt')
+expect_eq "$(printf '%s\n' "$out" | grep -c 'status=NOTFOUND errno=EINVAL h_errno=HOST_NOT_FOUND')" 24 "escaped .gns.alt names: NOTFOUND"
+expect_no_line "$out" 'UNAVAIL' "an escaped .gns.alt name is never UNAVAIL"
 
 # "At once, with no syscall": strace between the driver's markers.
 if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then

@@ -65,6 +65,16 @@ static void test_label_normalize(void) {
       {S("a.b"), -EINVAL, NULL},
       {S(""), -EINVAL, NULL},
       {S("1234567890123456789012345678901234567890123456789012345678901234"), -ENAMETOOLONG, NULL},
+      /* an IDNA A-label is its U-label (issue 12, item 10) */
+      {S("xn--nicode-2ya"), 0, "\xc3\xbcnicode"},
+      {S("XN--NICODE-2YA"), 0, "\xc3\xbcnicode"},
+      {S("xn--caf-dma"), 0, "caf\xc3\xa9"},
+      {S("\xc3\xbcnicode"), 0, "\xc3\xbcnicode"},
+      /* not valid IDNA: an ordinary ASCII label */
+      {S("xn--"), 0, "xn--"},
+      {S("xn--a"), 0, "xn--a"},
+      {S("xn--zzzzzzz-"), 0, "xn--zzzzzzz-"},
+      {S("xn--abc"), 0, "xn--abc"},
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
     char out[128];

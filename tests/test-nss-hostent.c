@@ -75,6 +75,19 @@ static void test_classify(void) {
       {"", GNS_HOSTENT_NAME_NOT_GNS, 0},
       {".", GNS_HOSTENT_NAME_NOT_GNS, 0},
       {"\xff\xfe", GNS_HOSTENT_NAME_NOT_GNS, 0},
+      /* DNS escapes (RFC 1035, 5.1): what glibc's dns module would read
+       * as a name under .gns.alt is ours (NOTFOUND), never DNS's. */
+      {"www.demo.gns.al\\116", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.al\\t", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.al\\T", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns\\.alt", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.alt\\.", GNS_HOSTENT_NAME_INVALID, 0},
+      {"\\119ww.demo.gns.alt", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.demo.gns.al\\116.", GNS_HOSTENT_NAME_INVALID, 0},
+      {"www.example.co\\109", GNS_HOSTENT_NAME_NOT_GNS, 0},
+      {"a\\.b.example.com", GNS_HOSTENT_NAME_NOT_GNS, 0},
+      {"x.gns.alt\\\\", GNS_HOSTENT_NAME_NOT_GNS, 0}, /* label "alt\\" */
+      {"x.gns.al\\", GNS_HOSTENT_NAME_NOT_GNS, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     size_t len = 12345;
