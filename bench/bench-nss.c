@@ -3,7 +3,7 @@
  * p99) and lookups per second through glibc for a GNS name (libnss_gns.so.2
  * and gnsd's answer cache), in the same run for a name in /etc/hosts
  * (`files`) and for a missing GNS name (gnsd's negative answer), and the
- * ratios. DESIGN.md: a cached getaddrinfo costs one socket round trip; the
+ * ratios. doc/architecture.md ("Cache"): a cached getaddrinfo costs one socket round trip; the
  * goal is GNS <= 3x files. If GNSNAME does not resolve (a gnsd without
  * its resolver) the table says so and the miss row still measures the
  * round trip.

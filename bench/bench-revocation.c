@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "pow-run.h"
 #include "revocation.h"
 #include "gns-util.h"
 
@@ -52,7 +53,7 @@ static int stop_after(void *ud, uint64_t tried, unsigned found, double avg) {
   return tried - s->start >= s->n;
 }
 
-/* Candidates per second of gns_revocation_pow_run with `threads`. */
+/* Candidates per second of pow_run (ctl/pow-run.c) with `threads`. */
 static double run_rate(unsigned threads, uint64_t n) {
   struct gns_zone_key zk = {.ztype = GNS_ZTYPE_EDKEY};
   struct gns_revocation_state st;
@@ -60,7 +61,7 @@ static double run_rate(unsigned threads, uint64_t n) {
   gns_revocation_state_init(&st, &zk, 1700000000000000ull, GNS_REVOCATION_D);
   struct stop_at s = {st.tried, n};
   double t0 = now_s();
-  int r = gns_revocation_pow_run(&st, threads, stop_after, &s);
+  int r = pow_run(&st, threads, stop_after, &s);
   double t = now_s() - t0;
   if (r != -ECANCELED) {
     fprintf(stderr, "pow_run: %s\n", strerror(-r));

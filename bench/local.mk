@@ -23,3 +23,14 @@ noinst_PROGRAMS += bench/nss-floor-server
 bench_nss_floor_server_SOURCES = bench/nss-floor-server.c
 BENCHES += bench/run-nss.sh
 EXTRA_DIST += bench/run-nss.sh
+
+# bench-abuse: a legitimate lookup's p50/p99 while nobody runs each attack
+# of tests/gnsd-abuse.sh, next to no attack (needs root, else skipped).
+BENCHES += bench/bench-abuse
+EXTRA_DIST += bench/bench-abuse
+# bench-dns-stub: the DNS stub (UDP, TCP) next to varlink ResolveHostname,
+# same gnsd, same cached name, same run; unpinned and pinned to one CPU.
+noinst_PROGRAMS += bench/bench-dns-stub
+BENCHES += bench/bench-dns-stub
+bench_bench_dns_stub_SOURCES = bench/bench-dns-stub.c
+bench_bench_dns_stub_LDADD = -lpthread

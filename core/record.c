@@ -2,6 +2,7 @@
 /* Resource records and RDATA: RFC 9498 sections 5, 6.2 and 6.3. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include "gns-util.h"
 #include "record.h"
@@ -161,4 +162,85 @@ size_t gns_records_filter_live(struct gns_record *rd, size_t n, uint64_t now) {
     if (keep) rd[out++] = rd[i];
   }
   return out;
+}
+
+bool gns_record_type_is_exclusive(uint32_t t) {
+  return gns_rrtype_is_delegation(t) || t == GNS_TYPE_REDIRECT || t == GNS_TYPE_GNS2DNS;
+}
+
+/* May a non-supplemental record of this type share a label with the
+ * exclusive type excl? RFC 9498, 5.2.2: GNS2DNS goes with DS. */
+static bool fits_exclusive(uint32_t excl, uint32_t type) {
+  return type == excl || (excl == GNS_TYPE_GNS2DNS && type == GNS_TYPE_DS);
+}
+
+static bool same_record(const struct gns_record *a, const struct gns_record *b) {
+  return a->type == b->type && a->data_len == b->data_len &&
+         (a->flags & GNS_RF_SHADOW) == (b->flags & GNS_RF_SHADOW) &&
+         (a->data_len == 0 || memcmp(a->data, b->data, a->data_len) == 0);
+}
+
+int gns_record_set_check(const struct gns_record *rd, size_t n, size_t n_old, size_t *bad,
+                         const char **why) {
+  if (n > 0 && !rd) return -EINVAL;
+  if (n_old > n) n_old = n;
+  /* The published part must fit in a block (checked first: it also
+   * bounds the pairwise checks below). */
+  *bad = n_old;
+  if (n > GNS_RDATA_MAX / GNS_RECORD_HEADER_LEN) {
+    *why = "the record set of this label is too large for one block";
+    return -EINVAL;
+  }
+  struct gns_record *pub = calloc(n ? n : 1, sizeof *pub);
+  if (!pub) return -ENOMEM;
+  size_t k = 0, size = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(rd[i].flags & GNS_RF_PRIVATE)) pub[k++] = rd[i];
+  int r = gns_rdata_size(pub, k, &size);
+  free(pub);
+  if (k > GNS_RECORDS_MAX) {
+    *why = "more than 256 published records under one label (a resolver answers at most 256)";
+    return -EINVAL;
+  }
+  if (r < 0 || size > GNS_RDATA_MAX) {
+    *why = "the record set of this label is too large for one block";
+    return -EINVAL;
+  }
+  uint32_t excl = 0;
+  unsigned active = 0;
+  for (size_t i = 0; i < n; i++) {
+    *bad = i >= n_old ? i : n_old;
+    for (size_t j = 0; j < i; j++) {
+      if (same_record(&rd[j], &rd[i])) {
+        *why = "duplicate record (same type and value)";
+        return -EINVAL;
+      }
+    }
+    if (rd[i].flags & GNS_RF_SUPPLEMENTAL) continue;
+    if (gns_record_type_is_exclusive(rd[i].type) && !excl) {
+      excl = rd[i].type;
+      /* everything non-supplemental before it must be compatible */
+      for (size_t j = 0; j < i; j++)
+        if (!(rd[j].flags & GNS_RF_SUPPLEMENTAL) && !fits_exclusive(excl, rd[j].type))
+          goto violation;
+    }
+    if (excl) {
+      if (!fits_exclusive(excl, rd[i].type)) goto violation;
+      if (excl != GNS_TYPE_GNS2DNS && rd[i].type == excl && !(rd[i].flags & GNS_RF_SHADOW) &&
+          ++active > 1)
+        goto violation;
+    }
+  }
+  return 0;
+violation:
+  if (gns_rrtype_is_delegation(excl))
+    *why = "a zone delegation (PKEY/EDKEY) must be the only non-supplemental record under its "
+           "label (RFC 9498, 5.1)";
+  else if (excl == GNS_TYPE_REDIRECT)
+    *why = "a REDIRECT must be the only non-supplemental record under its label "
+           "(RFC 9498, 5.2.1)";
+  else
+    *why = "GNS2DNS records allow no other non-supplemental records under their label "
+           "(RFC 9498, 5.2.2)";
+  return -EINVAL;
 }

@@ -3,6 +3,7 @@
 #ifndef GNS_RECORD_H
 #define GNS_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,7 @@ enum {
   GNS_TYPE_TXT = 16,
   GNS_TYPE_AAAA = 28,
   GNS_TYPE_SRV = 33,
+  GNS_TYPE_DS = 43,
   GNS_TYPE_CERT = 37,
   GNS_TYPE_TLSA = 52,
   GNS_TYPE_URI = 256,
@@ -88,5 +90,26 @@ uint64_t gns_rdata_block_expiration(const struct gns_record *rd, size_t n, uint6
  * records kept only if no unexpired non-shadow record of that type exists
  * (RFC 9498, 5). Compacts rd in place, returns the new count. */
 size_t gns_records_filter_live(struct gns_record *rd, size_t n, uint64_t now);
+
+/* Delegation (PKEY, EDKEY) and redirection (REDIRECT, GNS2DNS) types:
+ * never under the apex label, always CRITICAL (RFC 9498, 5.1 and 5.2),
+ * and alone under their label (below). */
+bool gns_record_type_is_exclusive(uint32_t type);
+
+/* The rules for the records a zone may publish under one label (RFC 9498,
+ * 5), checked before they are stored; the resolver applies its own side
+ * of them in 7.3 (resolver.c):
+ * - no two records with the same type, value and SHADOW flag;
+ * - a delegation (PKEY, EDKEY; 5.1) or a REDIRECT (5.2.1) is the only
+ *   non-supplemental record, shadow copies of it aside;
+ * - GNS2DNS goes with GNS2DNS and DS only (5.2.2);
+ * - the published part (all but GNS_RF_PRIVATE) fits in one block and
+ *   has at most GNS_RECORDS_MAX records.
+ * rd[0..n_old) are the records already stored, rd[n_old..n) the new
+ * ones. On -EINVAL, *bad is the index of the record to blame (a new one
+ * where possible; n if there is no new one) and *why the rule, with its
+ * section. -ENOMEM. */
+int gns_record_set_check(const struct gns_record *rd, size_t n, size_t n_old, size_t *bad,
+                         const char **why);
 
 #endif

@@ -1116,6 +1116,7 @@ int gns_resolution_step(struct gns_resolution *r, uint64_t now, struct gns_step 
   case ST_NEED_BLOCK:
     step->kind = GNS_STEP_NEED_BLOCK;
     memcpy(step->q, r->q, GNS_Q_LEN);
+    step->zone = r->zone;
     break;
   case ST_NEED_DNS:
     step->kind = GNS_STEP_NEED_DNS;

@@ -54,8 +54,10 @@ enum gns_step_kind {
 
 struct gns_step {
   enum gns_step_kind kind;
-  /* NEED_BLOCK */
+  /* NEED_BLOCK: q, and the zone the block belongs to (the driver may
+   * check that zone's revocation with the network first, RFC 9498, 4.2) */
   uint8_t q[GNS_Q_LEN];
+  struct gns_zone_key zone;
   /* NEED_DNS: ASCII (IDNA-converted) name and server IP address strings.
    * dns_type 0 means "A and AAAA" (the driver asks both and supplies the
    * union). n_dns_servers == 0 means the system's recursive resolver

@@ -6,11 +6,8 @@
 
 #include <argon2.h>
 #include <errno.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "gns-util.h"
 
@@ -21,18 +18,12 @@
 #define POW_M_COST 1024u /* KiB */
 #define POW_HASH_LEN 64u
 #define POW_PARALLELISM 1u
-/* P = POW(8) TIMESTAMP(8) ZTYPE(4) ZKEY(32) */
-#define POW_DATA_LEN (8u + 8u + GNS_ZONE_ID_LEN)
+#define POW_DATA_LEN GNS_REVOCATION_POW_DATA_LEN
 
 #define STATE_TAG "GNSrvst1"
 
-/* Candidates in flight beyond the oldest unfinished one; bounds the
- * memory of the in-order window and the work a cancel has to wait for. */
-#define RUN_WINDOW 256u
-#define RUN_MAX_THREADS 64u
-
-static void pow_data_init(uint8_t p[POW_DATA_LEN], uint64_t timestamp,
-                          const struct gns_zone_key *zk) {
+void gns_revocation_pow_data_init(uint8_t p[GNS_REVOCATION_POW_DATA_LEN], uint64_t timestamp,
+                                  const struct gns_zone_key *zk) {
   gns_put_u64(p + 8, timestamp);
   gns_put_u32(p + 16, zk->ztype);
   memcpy(p + 20, zk->key, GNS_ZONE_KEY_LEN);
@@ -47,8 +38,8 @@ static unsigned leading_zeros(const uint8_t *h, size_t len) {
   return z;
 }
 
-/* Score of the candidate whose bytes (after the first 8) p already holds. */
-static int pow_data_score(uint8_t p[POW_DATA_LEN], uint64_t pow, unsigned *zeros) {
+int gns_revocation_pow_data_score(uint8_t p[GNS_REVOCATION_POW_DATA_LEN], uint64_t pow,
+                                  unsigned *zeros) {
   uint8_t h[POW_HASH_LEN];
   gns_put_u64(p, pow);
   int r = argon2id_hash_raw(POW_T_COST, POW_M_COST, POW_PARALLELISM, p, POW_DATA_LEN, POW_SALT,
@@ -62,8 +53,8 @@ int gns_revocation_pow_score(uint64_t pow, uint64_t timestamp, const struct gns_
                              unsigned *zeros) {
   uint8_t p[POW_DATA_LEN];
   if (!zk || !zeros) return -EINVAL;
-  pow_data_init(p, timestamp, zk);
-  return pow_data_score(p, pow, zeros);
+  gns_revocation_pow_data_init(p, timestamp, zk);
+  return gns_revocation_pow_data_score(p, pow, zeros);
 }
 
 int gns_revocation_pow_average(uint64_t timestamp, const struct gns_zone_key *zk,
@@ -71,10 +62,10 @@ int gns_revocation_pow_average(uint64_t timestamp, const struct gns_zone_key *zk
   uint8_t p[POW_DATA_LEN];
   unsigned sum = 0;
   if (!zk || !pows || !dprime) return -EINVAL;
-  pow_data_init(p, timestamp, zk);
+  gns_revocation_pow_data_init(p, timestamp, zk);
   for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
     unsigned z;
-    int r = pow_data_score(p, pows[i], &z);
+    int r = gns_revocation_pow_data_score(p, pows[i], &z);
     if (r < 0) return r;
     sum += z;
   }
@@ -121,10 +112,7 @@ bool gns_revocation_state_done(const struct gns_revocation_state *st) {
          gns_revocation_state_average(st) >= (double)st->difficulty;
 }
 
-/* Fold one tried candidate into best[]: a sorted insert that keeps the
- * earlier of equal scores, so that the outcome depends only on the order
- * of candidates, which the runner preserves. */
-static void state_fold(struct gns_revocation_state *st, uint64_t pow, unsigned zeros) {
+void gns_revocation_state_fold(struct gns_revocation_state *st, uint64_t pow, unsigned zeros) {
   unsigned n = st->found;
   st->tried++;
   st->next_pow = pow + 1;
@@ -205,148 +193,6 @@ int gns_revocation_state_from_bytes(const uint8_t *buf, size_t len,
   return 0;
 }
 
-/* --- the multi-threaded search --- */
-
-/* Workers take candidates in order and post their scores into a window
- * indexed by candidate; the calling thread folds the window into the state
- * strictly in candidate order. So the state always describes a prefix of
- * the candidates (resumable from next_pow), and the result is the same for
- * any thread count and any interruption. */
-enum { SLOT_EMPTY = 0, SLOT_ERROR = 0xffff }; /* else zeros + 1 */
-
-struct run {
-  pthread_mutex_t mu;
-  pthread_cond_t posted;   /* a worker posted a score or exited */
-  pthread_cond_t advanced; /* the window moved, or stop */
-  uint8_t p[POW_DATA_LEN]; /* template; workers copy it */
-  uint64_t base;           /* candidate of offset 0 */
-  uint64_t limit;          /* offsets below limit exist (no 64-bit wrap) */
-  uint64_t issued;         /* next offset to hand out */
-  uint64_t folded;         /* next offset to fold */
-  uint16_t slot[RUN_WINDOW];
-  int error; /* first worker error */
-  unsigned running;
-  bool stop;
-};
-
-static void *run_worker(void *arg) {
-  struct run *r = arg;
-  uint8_t p[POW_DATA_LEN];
-  memcpy(p, r->p, sizeof p);
-  pthread_mutex_lock(&r->mu);
-  for (;;) {
-    while (!r->stop && r->issued < r->limit && r->issued - r->folded >= RUN_WINDOW)
-      pthread_cond_wait(&r->advanced, &r->mu);
-    if (r->stop || r->issued >= r->limit) break;
-    uint64_t off = r->issued++;
-    pthread_mutex_unlock(&r->mu);
-
-    unsigned zeros = 0;
-    int e = pow_data_score(p, r->base + off, &zeros);
-
-    pthread_mutex_lock(&r->mu);
-    r->slot[off % RUN_WINDOW] = e < 0 ? SLOT_ERROR : (uint16_t)(zeros + 1);
-    if (e < 0 && r->error == 0) r->error = e;
-    pthread_cond_signal(&r->posted);
-    if (e < 0) break;
-  }
-  r->running--;
-  pthread_cond_signal(&r->posted);
-  pthread_mutex_unlock(&r->mu);
-  return NULL;
-}
-
-/* Fold finished candidates in order; stops at a gap, an error or done.
- * Called with the mutex held, or after all workers have exited. */
-static unsigned run_fold(struct run *r, struct gns_revocation_state *st) {
-  unsigned n = 0;
-  while (!gns_revocation_state_done(st) && r->folded < r->issued) {
-    uint16_t *s = &r->slot[r->folded % RUN_WINDOW];
-    if (*s == SLOT_EMPTY || *s == SLOT_ERROR) break;
-    state_fold(st, r->base + r->folded, (unsigned)*s - 1u);
-    *s = SLOT_EMPTY;
-    r->folded++;
-    n++;
-  }
-  return n;
-}
-
-static unsigned count_cpus(void) {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-    return (unsigned)CPU_COUNT(&set);
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (unsigned)n : 1u;
-}
-
-int gns_revocation_pow_run(struct gns_revocation_state *st, unsigned threads,
-                           gns_revocation_progress_fn progress, void *userdata) {
-  if (!st || st->found > GNS_REVOCATION_Z || st->difficulty > GNS_REVOCATION_MAX_ZEROS)
-    return -EINVAL;
-  if (gns_revocation_state_done(st)) return 0;
-  if (st->next_pow == UINT64_MAX) return -EOVERFLOW;
-  if (threads == 0) threads = count_cpus();
-  if (threads > RUN_MAX_THREADS) threads = RUN_MAX_THREADS;
-
-  struct run r;
-  memset(&r, 0, sizeof r);
-  pow_data_init(r.p, st->timestamp, &st->zk);
-  r.base = st->next_pow;
-  /* candidates up to UINT64_MAX - 1, so that next_pow never wraps */
-  r.limit = UINT64_MAX - r.base;
-  if (pthread_mutex_init(&r.mu, NULL) != 0) return -EAGAIN;
-  pthread_cond_init(&r.posted, NULL);
-  pthread_cond_init(&r.advanced, NULL);
-
-  pthread_t tid[RUN_MAX_THREADS];
-  unsigned started = 0;
-  pthread_mutex_lock(&r.mu);
-  for (; started < threads; started++) {
-    if (pthread_create(&tid[started], NULL, run_worker, &r) != 0) break;
-    r.running++;
-  }
-
-  bool cancelled = false;
-  while (started > 0) {
-    unsigned n = run_fold(&r, st);
-    if (n > 0) pthread_cond_broadcast(&r.advanced);
-    if (gns_revocation_state_done(st) || r.error != 0 || r.running == 0) break;
-    if (n > 0 && progress) {
-      pthread_mutex_unlock(&r.mu);
-      int c = progress(userdata, st->tried, st->found, gns_revocation_state_average(st));
-      pthread_mutex_lock(&r.mu);
-      if (c != 0) {
-        cancelled = true;
-        break;
-      }
-      continue;
-    }
-    if (n == 0) pthread_cond_wait(&r.posted, &r.mu);
-  }
-  r.stop = true;
-  pthread_cond_broadcast(&r.advanced);
-  pthread_mutex_unlock(&r.mu);
-  for (unsigned i = 0; i < started; i++)
-    pthread_join(tid[i], NULL);
-  /* Candidates still in flight at the stop have been posted by now; fold
-   * them so that the state covers every candidate handed out (or up to a
-   * failed one, which a resume tries again). */
-  run_fold(&r, st);
-  pthread_cond_destroy(&r.advanced);
-  pthread_cond_destroy(&r.posted);
-  pthread_mutex_destroy(&r.mu);
-
-  if (started == 0) return -EAGAIN;
-  if (gns_revocation_state_done(st)) {
-    if (progress && !cancelled)
-      (void)progress(userdata, st->tried, st->found, gns_revocation_state_average(st));
-    return 0;
-  }
-  if (r.error != 0) return r.error;
-  if (cancelled) return -ECANCELED;
-  return -EOVERFLOW; /* every worker ran out of candidates */
-}
-
 /* --- signing and verification --- */
 
 int gns_revocation_signed_data(uint64_t timestamp, const struct gns_zone_key *zk,
@@ -409,6 +255,57 @@ int gns_revocation_sign_ttl(const struct gns_revocation_state *st, const struct 
 int gns_revocation_sign(const struct gns_revocation_state *st, const struct gns_zone_priv *priv,
                         uint8_t out[GNS_REVOCATION_LEN]) {
   return gns_revocation_sign_ttl(st, priv, GNS_REVOCATION_TTL_US, out);
+}
+
+int gns_revocation_create(const struct gns_zone_priv *priv, uint64_t timestamp,
+                          const uint64_t pows[GNS_REVOCATION_Z], unsigned difficulty, uint64_t now,
+                          uint8_t msg[GNS_REVOCATION_LEN], uint64_t *expires, const char **why) {
+  struct gns_zone_key pub;
+  int r = gns_zone_priv_public(priv, &pub);
+  if (r < 0) {
+    *why = "the zone key is damaged";
+    return r;
+  }
+  uint64_t sorted[GNS_REVOCATION_Z];
+  memcpy(sorted, pows, sizeof sorted);
+  qsort(sorted, GNS_REVOCATION_Z, sizeof sorted[0], cmp_u64);
+  for (unsigned i = 1; i < GNS_REVOCATION_Z; i++) {
+    if (sorted[i] == sorted[i - 1]) {
+      *why = "duplicate proof-of-work values";
+      return -EINVAL;
+    }
+  }
+  /* RFC 9498, 4.2: D' is the average of the leading zeros of all Z POWs. */
+  struct gns_revocation_state st;
+  gns_revocation_state_init(&st, &pub, timestamp, difficulty);
+  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
+    unsigned zeros = 0;
+    r = gns_revocation_pow_score(sorted[i], timestamp, &pub, &zeros);
+    if (r < 0) {
+      *why = "cannot compute the proof of work";
+      return r;
+    }
+    st.best[i] = sorted[i];
+    st.best_zeros[i] = zeros;
+  }
+  st.found = GNS_REVOCATION_Z;
+  if (!gns_revocation_state_done(&st)) {
+    *why = "proof of work too weak for the required difficulty";
+    return -EINVAL;
+  }
+  uint64_t validity = gns_revocation_validity(gns_revocation_state_average(&st), difficulty);
+  uint64_t exp = timestamp > UINT64_MAX - validity ? UINT64_MAX : timestamp + validity;
+  if (exp <= now) {
+    *why = "timestamp too old: this revocation would already have expired";
+    return -ESTALE;
+  }
+  r = gns_revocation_sign(&st, priv, msg);
+  if (r < 0) {
+    *why = "the proof of work does not verify";
+    return r == -ENOMEM ? r : -EINVAL;
+  }
+  *expires = exp;
+  return 0;
 }
 
 #define MSG_ZTYPE_OFF (16u + 8u * GNS_REVOCATION_Z)

@@ -77,19 +77,24 @@ int gns_revocation_state_to_bytes(const struct gns_revocation_state *st,
 int gns_revocation_state_from_bytes(const uint8_t *buf, size_t len,
                                     struct gns_revocation_state *st);
 
-/* Progress callback: return non-zero to cancel. tried counts candidates. */
-typedef int (*gns_revocation_progress_fn)(void *userdata, uint64_t tried, unsigned found,
-                                          double avg_zeros);
+/* The search itself (trying candidates, on threads) is the caller's:
+ * gnsctl's ctl/pow-run.c. Core gives it the pieces, which keep the state
+ * a pure function of the candidates tried in order. */
 
-/* Work until the set of Z POWs averages >= difficulty. threads = 0 means
- * all cores. Returns 0 when done, -ECANCELED if the callback cancelled
- * (state is resumable). Threads are used here only; core stays free of
- * global state. The callback runs in the calling thread, after each batch
- * of finished candidates. Also -EINVAL (difficulty above 512), -ENOMEM,
- * -EAGAIN (no thread could be started) and -EOVERFLOW (the 64-bit
- * candidate space is exhausted); the state stays resumable in every case. */
-int gns_revocation_pow_run(struct gns_revocation_state *st, unsigned threads,
-                           gns_revocation_progress_fn progress, void *userdata);
+/* P = POW(8) TIMESTAMP(8) ZTYPE(4) ZKEY(32): the Argon2id input of RFC
+ * 9498, 4.2. init fills all but the POW; score fills in pow and counts
+ * the leading zero bits of the hash (-ENOMEM, -EIO from Argon2). */
+#define GNS_REVOCATION_POW_DATA_LEN (8u + 8u + GNS_ZONE_ID_LEN)
+void gns_revocation_pow_data_init(uint8_t p[GNS_REVOCATION_POW_DATA_LEN], uint64_t timestamp,
+                                  const struct gns_zone_key *zk);
+int gns_revocation_pow_data_score(uint8_t p[GNS_REVOCATION_POW_DATA_LEN], uint64_t pow,
+                                  unsigned *zeros);
+
+/* Fold the score of candidate pow (which must be st->next_pow: candidates
+ * are folded in order) into best[]: a sorted insert that keeps the earlier
+ * of equal scores, so that the outcome depends only on the order of
+ * candidates. */
+void gns_revocation_state_fold(struct gns_revocation_state *st, uint64_t pow, unsigned zeros);
 
 /* SIZE|PURPOSE|TIMESTAMP|ZTYPE|ZKEY: the data that the signature covers. */
 int gns_revocation_signed_data(uint64_t timestamp, const struct gns_zone_key *zk,
@@ -103,6 +108,15 @@ int gns_revocation_sign(const struct gns_revocation_state *st, const struct gns_
 /* Same with a chosen TTL, at most (D'-D+1) * EPOCH * 1.1 (else -EINVAL). */
 int gns_revocation_sign_ttl(const struct gns_revocation_state *st, const struct gns_zone_priv *priv,
                             uint64_t ttl, uint8_t out[GNS_REVOCATION_LEN]);
+
+/* The signed revocation message for (priv, timestamp, pows) at the given
+ * difficulty, checked as a verifier would at now (the POWs in any order;
+ * they are sorted). On -EINVAL (weak or duplicate POWs) and -ESTALE (it
+ * would already have expired) *why says what is wrong. *expires gets its
+ * expiration. Costs 2 * Z Argon2id runs. */
+int gns_revocation_create(const struct gns_zone_priv *priv, uint64_t timestamp,
+                          const uint64_t pows[GNS_REVOCATION_Z], unsigned difficulty, uint64_t now,
+                          uint8_t msg[GNS_REVOCATION_LEN], uint64_t *expires, const char **why);
 
 /* The fields of a revocation message, unverified. */
 struct gns_revocation {

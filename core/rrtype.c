@@ -503,10 +503,407 @@ static int box_from_text(const char *p, struct obuf *b, const char **why, int de
   return from_text(inner, p, b, why, depth + 1);
 }
 
-static int from_text(uint32_t type, const char *text, struct obuf *b, const char **why, int depth) {
+/* A, AAAA */
+static int address_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  const char *t;
+  size_t n;
+  uint8_t addr[16];
+  char tmp[64];
+  t = text;
+  n = strlen(text);
+  trim(&t, &n);
+  if (n >= sizeof tmp) {
+    *why = "not an IP address";
+    return -EINVAL;
+  }
+  memcpy(tmp, t, n);
+  tmp[n] = '\0';
+  if (inet_pton(type == GNS_TYPE_A ? AF_INET : AF_INET6, tmp, addr) != 1) {
+    *why = type == GNS_TYPE_A ? "not an IPv4 address (dotted decimal)" : "not an IPv6 address";
+    return -EINVAL;
+  }
+  ob_put(b, addr, type == GNS_TYPE_A ? 4 : 16);
+  return 0;
+}
+
+/* NS, CNAME */
+static int dns_name_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
   const char *p = text, *t;
   size_t n;
+  if (!next_token(&p, &t, &n) || !at_end(p)) {
+    *why = "expected exactly one DNS name";
+    return -EINVAL;
+  }
+  return put_dns_name(b, t, n, why);
+}
+
+/* MX */
+static int mx_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *p = text, *t;
+  size_t n;
+  uint64_t v[1];
+  if (!read_uint(&p, UINT16_MAX, &v[0])) {
+    *why = "MX: preference must be a number 0..65535";
+    return -EINVAL;
+  }
+  if (!next_token(&p, &t, &n) || !at_end(p)) {
+    *why = "MX: expected \"<preference> <exchange>\"";
+    return -EINVAL;
+  }
+  ob_u16(b, (uint16_t)v[0]);
+  return put_dns_name(b, t, n, why);
+}
+
+/* SRV */
+static int srv_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *p = text, *t;
+  size_t n;
+  uint64_t v[3];
+  for (int i = 0; i < 3; i++)
+    if (!read_uint(&p, UINT16_MAX, &v[i])) {
+      *why = "SRV: priority, weight and port must be numbers 0..65535";
+      return -EINVAL;
+    }
+  if (!next_token(&p, &t, &n) || !at_end(p)) {
+    *why = "SRV: expected \"<priority> <weight> <port> <target>\"";
+    return -EINVAL;
+  }
+  for (int i = 0; i < 3; i++)
+    ob_u16(b, (uint16_t)v[i]);
+  return put_dns_name(b, t, n, why);
+}
+
+/* SOA */
+static int soa_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *p = text;
   uint64_t v[5];
+  const char *mn, *rn;
+  size_t mnl, rnl;
+  if (!next_token(&p, &mn, &mnl) || !next_token(&p, &rn, &rnl)) {
+    *why = "SOA: expected \"<mname> <rname> ( <serial> <refresh> <retry> <expire> <minimum> )\"";
+    return -EINVAL;
+  }
+  int r = put_dns_name(b, mn, mnl, why);
+  if (r == 0) r = put_dns_name(b, rn, rnl, why);
+  if (r < 0) return r;
+  /* The five numbers, optionally in parentheses as GNUnet prints them. */
+  skip_ws(&p);
+  bool paren = *p == '(';
+  if (paren) p++;
+  for (int i = 0; i < 5; i++) {
+    skip_ws(&p);
+    const char *s = p;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    if (!parse_uint(s, (size_t)(p - s), UINT32_MAX, &v[i]) || (*p && !is_ws(*p) && *p != ')')) {
+      *why = "SOA: serial, refresh, retry, expire and minimum must be numbers 0..4294967295";
+      return -EINVAL;
+    }
+  }
+  skip_ws(&p);
+  if (paren) {
+    if (*p != ')') {
+      *why = "SOA: missing \")\"";
+      return -EINVAL;
+    }
+    p++;
+  }
+  if (!at_end(p)) {
+    *why = "SOA: trailing text";
+    return -EINVAL;
+  }
+  for (int i = 0; i < 5; i++)
+    ob_u32(b, (uint32_t)v[i]);
+  return 0;
+}
+
+/* TXT */
+static int txt_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  /* GNUnet and RFC 9498 D.2 (2) store TXT as the bare string, not as
+   * DNS <character-string>s. */
+  if (!valid_utf8_text((const uint8_t *)text, strlen(text))) {
+    *why = "TXT: not valid UTF-8";
+    return -EINVAL;
+  }
+  ob_put(b, text, strlen(text));
+  return 0;
+}
+
+/* TLSA */
+static int tlsa_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *p = text;
+  uint64_t v[3];
+  for (int i = 0; i < 3; i++)
+    if (!read_uint(&p, UINT8_MAX, &v[i])) {
+      *why = "TLSA: usage, selector and matching type must be numbers 0..255";
+      return -EINVAL;
+    }
+  for (int i = 0; i < 3; i++)
+    ob_u8(b, (uint8_t)v[i]);
+  size_t got = 0;
+  if (!read_hex_rest(p, b, &got) || got == 0) {
+    *why = "TLSA: certificate association data must be non-empty hex";
+    return -EINVAL;
+  }
+  return 0;
+}
+
+/* CERT */
+static int cert_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *p = text, *t;
+  size_t n;
+  uint64_t v[3];
+  static const struct {
+    const char *name;
+    uint16_t v;
+  } certtypes[] = {{"PKIX", 1}, {"SPKI", 2},   {"PGP", 3},     {"IPKIX", 4}, {"ISPKI", 5},
+                   {"IPGP", 6}, {"ACPKIX", 7}, {"IACPKIX", 8}, {"URI", 253}, {"OID", 254}};
+  static const struct {
+    const char *name;
+    uint8_t v;
+  } algs[] = {{"RSAMD5", 1},     {"DH", 2},           {"DSA", 3},         {"RSASHA1", 5},
+              {"INDIRECT", 252}, {"PRIVATEDNS", 253}, {"PRIVATEOID", 254}};
+  char tok[16];
+  if (!next_token(&p, &t, &n) || n >= sizeof tok) {
+    *why = "CERT: expected \"<type> <key tag> <algorithm> <base64>\"";
+    return -EINVAL;
+  }
+  memcpy(tok, t, n);
+  tok[n] = '\0';
+  bool ok = parse_uint(t, n, UINT16_MAX, &v[0]);
+  for (size_t i = 0; !ok && i < GNS_ARRAY_SIZE(certtypes); i++)
+    if (strcasecmp(tok, certtypes[i].name) == 0) v[0] = certtypes[i].v, ok = true;
+  if (!ok) {
+    *why = "CERT: type must be a number 0..65535 or a mnemonic (PKIX, PGP, ...)";
+    return -EINVAL;
+  }
+  if (!read_uint(&p, UINT16_MAX, &v[1])) {
+    *why = "CERT: key tag must be a number 0..65535";
+    return -EINVAL;
+  }
+  if (!next_token(&p, &t, &n) || n >= sizeof tok) {
+    *why = "CERT: missing algorithm";
+    return -EINVAL;
+  }
+  memcpy(tok, t, n);
+  tok[n] = '\0';
+  ok = parse_uint(t, n, UINT8_MAX, &v[2]);
+  for (size_t i = 0; !ok && i < GNS_ARRAY_SIZE(algs); i++)
+    if (strcasecmp(tok, algs[i].name) == 0) v[2] = algs[i].v, ok = true;
+  if (!ok) {
+    *why = "CERT: algorithm must be a number 0..255 or a mnemonic (RSASHA1, ...)";
+    return -EINVAL;
+  }
+  skip_ws(&p);
+  size_t bl = strlen(p);
+  if (bl == 0) {
+    *why = "CERT: missing base64 certificate";
+    return -EINVAL;
+  }
+  uint8_t *bin = malloc(bl);
+  size_t got = 0;
+  if (!bin) return -ENOMEM;
+  if (sodium_base642bin(bin, bl, p, bl, " \t\r\n", &got, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+          0 ||
+      got == 0) {
+    free(bin);
+    *why = "CERT: certificate is not valid base64";
+    return -EINVAL;
+  }
+  ob_u16(b, (uint16_t)v[0]);
+  ob_u16(b, (uint16_t)v[1]);
+  ob_u8(b, (uint8_t)v[2]);
+  ob_put(b, bin, got);
+  free(bin);
+  return 0;
+}
+
+/* URI */
+static int uri_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *p = text, *t;
+  size_t n;
+  uint64_t v[2];
+  for (int i = 0; i < 2; i++)
+    if (!read_uint(&p, UINT16_MAX, &v[i])) {
+      *why = "URI: priority and weight must be numbers 0..65535";
+      return -EINVAL;
+    }
+  skip_ws(&p);
+  ob_u16(b, (uint16_t)v[0]);
+  ob_u16(b, (uint16_t)v[1]);
+  size_t start = b->len;
+  if (*p == '"') {
+    /* RFC 7553 zone-file form: a quoted string with \" and \\ escapes. */
+    p++;
+    for (; *p && *p != '"'; p++) {
+      if (*p == '\\' && p[1]) p++;
+      ob_put(b, p, 1);
+    }
+    if (*p != '"' || !at_end(p + 1)) {
+      *why = "URI: unterminated quote or trailing text";
+      return -EINVAL;
+    }
+  } else {
+    if (!next_token(&p, &t, &n) || !at_end(p)) {
+      *why = "URI: expected \"<priority> <weight> <target>\"";
+      return -EINVAL;
+    }
+    ob_put(b, t, n);
+  }
+  if (b->err) return b->err;
+  if (b->len == start || !valid_utf8_text(b->p + start, b->len - start)) {
+    *why = "URI: target must be non-empty UTF-8";
+    return -EINVAL;
+  }
+  return 0;
+}
+
+/* PKEY, EDKEY */
+static int zkey_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  const char *p = text, *t;
+  size_t n;
+  if (!next_token(&p, &t, &n) || !at_end(p)) {
+    *why = "expected one zTLD";
+    return -EINVAL;
+  }
+  return zone_key_from_text(type, t, n, b, why);
+}
+
+/* NICK */
+static int nick_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  size_t n;
+  n = strlen(text);
+  if (gns_label_check((const uint8_t *)text, n) != 0) {
+    *why = "NICK: must be a valid GNS label (UTF-8 in NFC, no dot, 1..63 bytes)";
+    return -EINVAL;
+  }
+  ob_put(b, text, n);
+  return 0;
+}
+
+/* LEHO */
+static int leho_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  size_t n;
+  n = strlen(text);
+  if (n == 0 || !valid_utf8_text((const uint8_t *)text, n)) {
+    *why = "LEHO: must be a non-empty UTF-8 host name";
+    return -EINVAL;
+  }
+  ob_put(b, text, n);
+  return 0;
+}
+
+/* VPN */
+static int vpn_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *p = text, *t;
+  size_t n;
+  uint64_t v[1];
+  uint8_t peer[GNS_VPN_PEER_LEN + 4];
+  size_t pl = 0;
+  if (!read_uint(&p, UINT16_MAX, &v[0])) {
+    *why = "VPN: protocol must be a number 0..65535";
+    return -EINVAL;
+  }
+  if (!next_token(&p, &t, &n) || gns_base32_decode(t, n, peer, sizeof peer, &pl) != 0 ||
+      pl != GNS_VPN_PEER_LEN) {
+    *why = "VPN: peer must be a Base32GNS peer identity (32 bytes)";
+    return -EINVAL;
+  }
+  if (!next_token(&p, &t, &n) || !at_end(p) || !valid_utf8_text((const uint8_t *)t, n)) {
+    *why = "VPN: expected \"<protocol> <peer> <service>\"";
+    return -EINVAL;
+  }
+  ob_put(b, peer, GNS_VPN_PEER_LEN);
+  ob_u16(b, (uint16_t)v[0]);
+  ob_put(b, t, n);
+  ob_u8(b, 0);
+  return 0;
+}
+
+/* GNS2DNS */
+static int gns2dns_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *t;
+  size_t n;
+  t = text;
+  n = strlen(text);
+  trim(&t, &n);
+  const char *at = memchr(t, '@', n);
+  if (!at) {
+    *why = "GNS2DNS: expected \"<dns name>@<dns server>\"";
+    return -EINVAL;
+  }
+  size_t nl = (size_t)(at - t), sl = n - nl - 1;
+  if (nl > 1 && t[nl - 1] == '.') nl--;
+  if (!valid_gns_name(t, nl) || t[nl - 1] == '.') {
+    *why = "GNS2DNS: malformed DNS name before \"@\"";
+    return -EINVAL;
+  }
+  if (sl == 0 || !valid_utf8_text((const uint8_t *)at + 1, sl) ||
+      !looks_like_text((const uint8_t *)at + 1, sl) || memchr(at + 1, '@', sl)) {
+    *why = "GNS2DNS: malformed DNS server after \"@\"";
+    return -EINVAL;
+  }
+  for (size_t i = 0; i < sl; i++)
+    if (is_ws(at[1 + i])) {
+      *why = "GNS2DNS: white space in DNS server";
+      return -EINVAL;
+    }
+  /* RFC 9498, 5.2.2: NAME and DNS SERVER NAME, both NUL-terminated. */
+  ob_put(b, t, nl);
+  ob_u8(b, 0);
+  ob_put(b, at + 1, sl);
+  ob_u8(b, 0);
+  return 0;
+}
+
+/* REDIRECT */
+static int redirect_from_text(uint32_t type, const char *text, struct obuf *b, const char **why) {
+  (void)type;
+  const char *t;
+  size_t n;
+  t = text;
+  n = strlen(text);
+  trim(&t, &n);
+  if (!valid_gns_name(t, n)) {
+    *why = "REDIRECT: malformed name (UTF-8, non-empty labels of at most 63 bytes)";
+    return -EINVAL;
+  }
+  /* RFC 9498, 5.2.1: zero terminated. */
+  ob_put(b, t, n);
+  ob_u8(b, 0);
+  return 0;
+}
+
+/* The presentation-text parser of each type (BOX, which nests, is
+ * handled in from_text). */
+static const struct {
+  uint32_t type;
+  int (*parse)(uint32_t type, const char *text, struct obuf *b, const char **why);
+} text_parsers[] = {
+    {GNS_TYPE_A, address_from_text},       {GNS_TYPE_AAAA, address_from_text},
+    {GNS_TYPE_NS, dns_name_from_text},     {GNS_TYPE_CNAME, dns_name_from_text},
+    {GNS_TYPE_MX, mx_from_text},           {GNS_TYPE_SRV, srv_from_text},
+    {GNS_TYPE_SOA, soa_from_text},         {GNS_TYPE_TXT, txt_from_text},
+    {GNS_TYPE_TLSA, tlsa_from_text},       {GNS_TYPE_CERT, cert_from_text},
+    {GNS_TYPE_URI, uri_from_text},         {GNS_TYPE_PKEY, zkey_from_text},
+    {GNS_TYPE_EDKEY, zkey_from_text},      {GNS_TYPE_NICK, nick_from_text},
+    {GNS_TYPE_LEHO, leho_from_text},       {GNS_TYPE_VPN, vpn_from_text},
+    {GNS_TYPE_GNS2DNS, gns2dns_from_text}, {GNS_TYPE_REDIRECT, redirect_from_text},
+};
+
+static int from_text(uint32_t type, const char *text, struct obuf *b, const char **why, int depth) {
   {
     const char *q = text;
     skip_ws(&q);
@@ -523,317 +920,11 @@ static int from_text(uint32_t type, const char *text, struct obuf *b, const char
       return 0;
     }
   }
-  switch (type) {
-  case GNS_TYPE_A:
-  case GNS_TYPE_AAAA: {
-    uint8_t addr[16];
-    char tmp[64];
-    t = text;
-    n = strlen(text);
-    trim(&t, &n);
-    if (n >= sizeof tmp) {
-      *why = "not an IP address";
-      return -EINVAL;
-    }
-    memcpy(tmp, t, n);
-    tmp[n] = '\0';
-    if (inet_pton(type == GNS_TYPE_A ? AF_INET : AF_INET6, tmp, addr) != 1) {
-      *why = type == GNS_TYPE_A ? "not an IPv4 address (dotted decimal)" : "not an IPv6 address";
-      return -EINVAL;
-    }
-    ob_put(b, addr, type == GNS_TYPE_A ? 4 : 16);
-    return 0;
-  }
-  case GNS_TYPE_NS:
-  case GNS_TYPE_CNAME:
-    if (!next_token(&p, &t, &n) || !at_end(p)) {
-      *why = "expected exactly one DNS name";
-      return -EINVAL;
-    }
-    return put_dns_name(b, t, n, why);
-  case GNS_TYPE_MX:
-    if (!read_uint(&p, UINT16_MAX, &v[0])) {
-      *why = "MX: preference must be a number 0..65535";
-      return -EINVAL;
-    }
-    if (!next_token(&p, &t, &n) || !at_end(p)) {
-      *why = "MX: expected \"<preference> <exchange>\"";
-      return -EINVAL;
-    }
-    ob_u16(b, (uint16_t)v[0]);
-    return put_dns_name(b, t, n, why);
-  case GNS_TYPE_SRV:
-    for (int i = 0; i < 3; i++)
-      if (!read_uint(&p, UINT16_MAX, &v[i])) {
-        *why = "SRV: priority, weight and port must be numbers 0..65535";
-        return -EINVAL;
-      }
-    if (!next_token(&p, &t, &n) || !at_end(p)) {
-      *why = "SRV: expected \"<priority> <weight> <port> <target>\"";
-      return -EINVAL;
-    }
-    for (int i = 0; i < 3; i++)
-      ob_u16(b, (uint16_t)v[i]);
-    return put_dns_name(b, t, n, why);
-  case GNS_TYPE_SOA: {
-    const char *mn, *rn;
-    size_t mnl, rnl;
-    if (!next_token(&p, &mn, &mnl) || !next_token(&p, &rn, &rnl)) {
-      *why = "SOA: expected \"<mname> <rname> ( <serial> <refresh> <retry> <expire> <minimum> )\"";
-      return -EINVAL;
-    }
-    int r = put_dns_name(b, mn, mnl, why);
-    if (r == 0) r = put_dns_name(b, rn, rnl, why);
-    if (r < 0) return r;
-    /* The five numbers, optionally in parentheses as GNUnet prints them. */
-    skip_ws(&p);
-    bool paren = *p == '(';
-    if (paren) p++;
-    for (int i = 0; i < 5; i++) {
-      skip_ws(&p);
-      const char *s = p;
-      while (*p >= '0' && *p <= '9')
-        p++;
-      if (!parse_uint(s, (size_t)(p - s), UINT32_MAX, &v[i]) || (*p && !is_ws(*p) && *p != ')')) {
-        *why = "SOA: serial, refresh, retry, expire and minimum must be numbers 0..4294967295";
-        return -EINVAL;
-      }
-    }
-    skip_ws(&p);
-    if (paren) {
-      if (*p != ')') {
-        *why = "SOA: missing \")\"";
-        return -EINVAL;
-      }
-      p++;
-    }
-    if (!at_end(p)) {
-      *why = "SOA: trailing text";
-      return -EINVAL;
-    }
-    for (int i = 0; i < 5; i++)
-      ob_u32(b, (uint32_t)v[i]);
-    return 0;
-  }
-  case GNS_TYPE_TXT:
-    /* GNUnet and RFC 9498 D.2 (2) store TXT as the bare string, not as
-     * DNS <character-string>s. */
-    if (!valid_utf8_text((const uint8_t *)text, strlen(text))) {
-      *why = "TXT: not valid UTF-8";
-      return -EINVAL;
-    }
-    ob_put(b, text, strlen(text));
-    return 0;
-  case GNS_TYPE_TLSA: {
-    for (int i = 0; i < 3; i++)
-      if (!read_uint(&p, UINT8_MAX, &v[i])) {
-        *why = "TLSA: usage, selector and matching type must be numbers 0..255";
-        return -EINVAL;
-      }
-    for (int i = 0; i < 3; i++)
-      ob_u8(b, (uint8_t)v[i]);
-    size_t got = 0;
-    if (!read_hex_rest(p, b, &got) || got == 0) {
-      *why = "TLSA: certificate association data must be non-empty hex";
-      return -EINVAL;
-    }
-    return 0;
-  }
-  case GNS_TYPE_CERT: {
-    static const struct {
-      const char *name;
-      uint16_t v;
-    } certtypes[] = {{"PKIX", 1}, {"SPKI", 2},   {"PGP", 3},     {"IPKIX", 4}, {"ISPKI", 5},
-                     {"IPGP", 6}, {"ACPKIX", 7}, {"IACPKIX", 8}, {"URI", 253}, {"OID", 254}};
-    static const struct {
-      const char *name;
-      uint8_t v;
-    } algs[] = {{"RSAMD5", 1},     {"DH", 2},           {"DSA", 3},         {"RSASHA1", 5},
-                {"INDIRECT", 252}, {"PRIVATEDNS", 253}, {"PRIVATEOID", 254}};
-    char tok[16];
-    if (!next_token(&p, &t, &n) || n >= sizeof tok) {
-      *why = "CERT: expected \"<type> <key tag> <algorithm> <base64>\"";
-      return -EINVAL;
-    }
-    memcpy(tok, t, n);
-    tok[n] = '\0';
-    bool ok = parse_uint(t, n, UINT16_MAX, &v[0]);
-    for (size_t i = 0; !ok && i < GNS_ARRAY_SIZE(certtypes); i++)
-      if (strcasecmp(tok, certtypes[i].name) == 0) v[0] = certtypes[i].v, ok = true;
-    if (!ok) {
-      *why = "CERT: type must be a number 0..65535 or a mnemonic (PKIX, PGP, ...)";
-      return -EINVAL;
-    }
-    if (!read_uint(&p, UINT16_MAX, &v[1])) {
-      *why = "CERT: key tag must be a number 0..65535";
-      return -EINVAL;
-    }
-    if (!next_token(&p, &t, &n) || n >= sizeof tok) {
-      *why = "CERT: missing algorithm";
-      return -EINVAL;
-    }
-    memcpy(tok, t, n);
-    tok[n] = '\0';
-    ok = parse_uint(t, n, UINT8_MAX, &v[2]);
-    for (size_t i = 0; !ok && i < GNS_ARRAY_SIZE(algs); i++)
-      if (strcasecmp(tok, algs[i].name) == 0) v[2] = algs[i].v, ok = true;
-    if (!ok) {
-      *why = "CERT: algorithm must be a number 0..255 or a mnemonic (RSASHA1, ...)";
-      return -EINVAL;
-    }
-    skip_ws(&p);
-    size_t bl = strlen(p);
-    if (bl == 0) {
-      *why = "CERT: missing base64 certificate";
-      return -EINVAL;
-    }
-    uint8_t *bin = malloc(bl);
-    size_t got = 0;
-    if (!bin) return -ENOMEM;
-    if (sodium_base642bin(bin, bl, p, bl, " \t\r\n", &got, NULL, sodium_base64_VARIANT_ORIGINAL) !=
-            0 ||
-        got == 0) {
-      free(bin);
-      *why = "CERT: certificate is not valid base64";
-      return -EINVAL;
-    }
-    ob_u16(b, (uint16_t)v[0]);
-    ob_u16(b, (uint16_t)v[1]);
-    ob_u8(b, (uint8_t)v[2]);
-    ob_put(b, bin, got);
-    free(bin);
-    return 0;
-  }
-  case GNS_TYPE_URI: {
-    for (int i = 0; i < 2; i++)
-      if (!read_uint(&p, UINT16_MAX, &v[i])) {
-        *why = "URI: priority and weight must be numbers 0..65535";
-        return -EINVAL;
-      }
-    skip_ws(&p);
-    ob_u16(b, (uint16_t)v[0]);
-    ob_u16(b, (uint16_t)v[1]);
-    size_t start = b->len;
-    if (*p == '"') {
-      /* RFC 7553 zone-file form: a quoted string with \" and \\ escapes. */
-      p++;
-      for (; *p && *p != '"'; p++) {
-        if (*p == '\\' && p[1]) p++;
-        ob_put(b, p, 1);
-      }
-      if (*p != '"' || !at_end(p + 1)) {
-        *why = "URI: unterminated quote or trailing text";
-        return -EINVAL;
-      }
-    } else {
-      if (!next_token(&p, &t, &n) || !at_end(p)) {
-        *why = "URI: expected \"<priority> <weight> <target>\"";
-        return -EINVAL;
-      }
-      ob_put(b, t, n);
-    }
-    if (b->err) return b->err;
-    if (b->len == start || !valid_utf8_text(b->p + start, b->len - start)) {
-      *why = "URI: target must be non-empty UTF-8";
-      return -EINVAL;
-    }
-    return 0;
-  }
-  case GNS_TYPE_PKEY:
-  case GNS_TYPE_EDKEY:
-    if (!next_token(&p, &t, &n) || !at_end(p)) {
-      *why = "expected one zTLD";
-      return -EINVAL;
-    }
-    return zone_key_from_text(type, t, n, b, why);
-  case GNS_TYPE_NICK:
-    n = strlen(text);
-    if (gns_label_check((const uint8_t *)text, n) != 0) {
-      *why = "NICK: must be a valid GNS label (UTF-8 in NFC, no dot, 1..63 bytes)";
-      return -EINVAL;
-    }
-    ob_put(b, text, n);
-    return 0;
-  case GNS_TYPE_LEHO:
-    n = strlen(text);
-    if (n == 0 || !valid_utf8_text((const uint8_t *)text, n)) {
-      *why = "LEHO: must be a non-empty UTF-8 host name";
-      return -EINVAL;
-    }
-    ob_put(b, text, n);
-    return 0;
-  case GNS_TYPE_VPN: {
-    uint8_t peer[GNS_VPN_PEER_LEN + 4];
-    size_t pl = 0;
-    if (!read_uint(&p, UINT16_MAX, &v[0])) {
-      *why = "VPN: protocol must be a number 0..65535";
-      return -EINVAL;
-    }
-    if (!next_token(&p, &t, &n) || gns_base32_decode(t, n, peer, sizeof peer, &pl) != 0 ||
-        pl != GNS_VPN_PEER_LEN) {
-      *why = "VPN: peer must be a Base32GNS peer identity (32 bytes)";
-      return -EINVAL;
-    }
-    if (!next_token(&p, &t, &n) || !at_end(p) || !valid_utf8_text((const uint8_t *)t, n)) {
-      *why = "VPN: expected \"<protocol> <peer> <service>\"";
-      return -EINVAL;
-    }
-    ob_put(b, peer, GNS_VPN_PEER_LEN);
-    ob_u16(b, (uint16_t)v[0]);
-    ob_put(b, t, n);
-    ob_u8(b, 0);
-    return 0;
-  }
-  case GNS_TYPE_GNS2DNS: {
-    t = text;
-    n = strlen(text);
-    trim(&t, &n);
-    const char *at = memchr(t, '@', n);
-    if (!at) {
-      *why = "GNS2DNS: expected \"<dns name>@<dns server>\"";
-      return -EINVAL;
-    }
-    size_t nl = (size_t)(at - t), sl = n - nl - 1;
-    if (nl > 1 && t[nl - 1] == '.') nl--;
-    if (!valid_gns_name(t, nl) || t[nl - 1] == '.') {
-      *why = "GNS2DNS: malformed DNS name before \"@\"";
-      return -EINVAL;
-    }
-    if (sl == 0 || !valid_utf8_text((const uint8_t *)at + 1, sl) ||
-        !looks_like_text((const uint8_t *)at + 1, sl) || memchr(at + 1, '@', sl)) {
-      *why = "GNS2DNS: malformed DNS server after \"@\"";
-      return -EINVAL;
-    }
-    for (size_t i = 0; i < sl; i++)
-      if (is_ws(at[1 + i])) {
-        *why = "GNS2DNS: white space in DNS server";
-        return -EINVAL;
-      }
-    /* RFC 9498, 5.2.2: NAME and DNS SERVER NAME, both NUL-terminated. */
-    ob_put(b, t, nl);
-    ob_u8(b, 0);
-    ob_put(b, at + 1, sl);
-    ob_u8(b, 0);
-    return 0;
-  }
-  case GNS_TYPE_REDIRECT:
-    t = text;
-    n = strlen(text);
-    trim(&t, &n);
-    if (!valid_gns_name(t, n)) {
-      *why = "REDIRECT: malformed name (UTF-8, non-empty labels of at most 63 bytes)";
-      return -EINVAL;
-    }
-    /* RFC 9498, 5.2.1: zero terminated. */
-    ob_put(b, t, n);
-    ob_u8(b, 0);
-    return 0;
-  case GNS_TYPE_BOX:
-    return box_from_text(text, b, why, depth);
-  default:
-    *why = "unknown record type: use the generic form \\# <length> <hex>";
-    return -EINVAL;
-  }
+  if (type == GNS_TYPE_BOX) return box_from_text(text, b, why, depth);
+  for (size_t i = 0; i < GNS_ARRAY_SIZE(text_parsers); i++)
+    if (text_parsers[i].type == type) return text_parsers[i].parse(type, text, b, why);
+  *why = "unknown record type: use the generic form \\# <length> <hex>";
+  return -EINVAL;
 }
 
 int gns_rrtype_from_text(uint32_t type, const char *text, uint8_t **out, size_t *out_len,

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* RDATA parse; what parses must re-serialise (when it fits) and parse
- * back to the same records. Also exercises expiration and the filter. */
+ * back to the same records. Also exercises expiration, the filter and
+ * the record set rules (blame stays in range, a set that passes still
+ * passes without its last record). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gns-util.h"
@@ -16,6 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (gns_rdata_parse(data, size, rd, MAXREC, &n) != 0) return 0;
   uint64_t now = size >= 8 ? gns_get_u64(data) : 0;
   (void)gns_rdata_block_expiration(rd, n, now);
+  size_t n_old = size > 0 ? data[0] % (n + 1) : 0, bad = 0;
+  const char *why = NULL;
+  int c = gns_record_set_check(rd, n, n_old, &bad, &why);
+  if (c == -EINVAL && (!why || bad > n || bad < n_old)) abort();
+  if (c == 0 && n > 0 && gns_record_set_check(rd, n - 1, 0, &bad, &why) != 0) abort();
   for (size_t i = 0; i < n; i++)
     rd[i].flags &= (uint16_t)~GNS_RF_LOCAL_ONLY;
   if (gns_rdata_serialize(rd, n, out, sizeof out, &len) == 0) {

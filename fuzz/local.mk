@@ -58,3 +58,15 @@ FUZZ_TARGETS += ztld rrblock
 # data area: parsers of encodings, RDATA, presentation text and RPP JSON.
 FUZZ_TARGETS += base32 rdata rrtext rpp
 FUZZ_TARGETS += resolver
+# names: the NSS name filter (DNS escapes) and IDNA labels (issue 12);
+# nss/hostent.c is compiled into the target.
+FUZZ_TARGETS += names
+fuzz/fuzz-names: $(srcdir)/nss/hostent.c $(srcdir)/nss/hostent.h
+# the DNS stub's messages: helper/dns-msg.c is compiled into the target
+FUZZ_TARGETS += dns-msg
+fuzz/fuzz-dns-msg: $(srcdir)/fuzz/fuzz-dns-msg.c $(srcdir)/helper/dns-msg.c \
+		$(srcdir)/helper/dns-msg.h $(FUZZ_CORE_LIB) $(FUZZ_CORE_HDRS) | fuzz-need-clang
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/helper $(LDNS_CFLAGS) $(SYSTEMD_CFLAGS) \
+	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(srcdir)/helper/dns-msg.c $(FUZZ_CORE_LIB) \
+	  $(FUZZ_LIBS) $(LDNS_LIBS)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* gnsd's cache (DESIGN.md "Cache"): one LRU over byte-string keys and
+/* gnsd's cache (doc/architecture.md, "Cache"): one LRU over byte-string keys and
  * values with absolute expirations and one memory bound for everything
  * in it (verified blocks by q, final answers by (name, type), negative
  * answers). Callers prefix keys with a kind byte so the kinds never

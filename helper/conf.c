@@ -4,8 +4,10 @@
  * admin believes in but does not have. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +26,14 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   c->resolver_timeout_us = 5 * US_PER_S;
   c->max_depth = 16;
   c->revocation_difficulty = GNS_REVOCATION_D;
+  c->revocation_valid_ttl_us = 60 * US_PER_S;
   c->dns_timeout_us = 2 * US_PER_S;
   c->cache_memory = 16u * 1024 * 1024;
   c->negative_ttl_us = 30 * US_PER_S;
   c->dht_backend = GNSD_DHT_NONE;
   c->publish_interval_us = 4 * 3600 * US_PER_S;
   c->record_lifetime_us = 7 * 24 * 3600 * US_PER_S;
+  c->dns_stub_rate_limit = 1000;
   c->connections = 4096;
   c->connections_per_user = 256;
   c->reply_buffer_per_connection = 256u * 1024;
@@ -47,113 +51,28 @@ int gnsd_conf_defaults(struct gnsd_conf *c) {
   return c->gnunet_socket ? 0 : -ENOMEM;
 }
 
+int gnsd_conf_revocation_socket(const struct gnsd_conf *c, char *out, size_t cap) {
+  int n;
+  if (c->revocation_socket) {
+    n = snprintf(out, cap, "%s", c->revocation_socket);
+  } else {
+    const char *slash = strrchr(c->gnunet_socket, '/');
+    int dl = slash ? (int)(slash - c->gnunet_socket) : 0;
+    n = snprintf(out, cap, "%.*s/gnunet-service-revocation.sock", dl, c->gnunet_socket);
+  }
+  return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
 void gnsd_conf_free(struct gnsd_conf *c) {
   free(c->gnunet_socket);
+  free(c->revocation_socket);
   for (size_t i = 0; i < c->n_start_zones; i++) {
     free(c->start_zones[i].suffix);
     free(c->start_zones[i].ztld);
   }
   free(c->start_zones);
+  free(c->dns_stub_listen);
   memset(c, 0, sizeof *c);
-}
-
-static int parse_u64(const char **p, uint64_t *out) {
-  const char *s = *p;
-  if (!isdigit((unsigned char)*s)) return -EINVAL;
-  uint64_t v = 0;
-  while (isdigit((unsigned char)*s)) {
-    unsigned d = (unsigned)(*s - '0');
-    if (v > (UINT64_MAX - d) / 10) return -ERANGE;
-    v = v * 10 + d;
-    s++;
-  }
-  *p = s;
-  *out = v;
-  return 0;
-}
-
-int gnsd_parse_duration(const char *s, uint64_t *usec) {
-  static const struct {
-    const char *unit;
-    uint64_t us;
-  } units[] = {
-      /* longest first so that "ms" is not read as "m" */
-      {"usec", 1},
-      {"msec", 1000},
-      {"sec", US_PER_S},
-      {"min", 60 * US_PER_S},
-      {"us", 1},
-      {"ms", 1000},
-      {"s", US_PER_S},
-      {"m", 60 * US_PER_S},
-      {"h", 3600 * US_PER_S},
-      {"d", 86400 * US_PER_S},
-      {"w", 7 * 86400 * US_PER_S},
-      {"y", 365 * 86400 * US_PER_S},
-  };
-  uint64_t total = 0;
-  const char *p = s;
-  bool first = true;
-  if (!*p) return -EINVAL;
-  for (; *p; first = false) {
-    uint64_t v;
-    int r = parse_u64(&p, &v);
-    if (r < 0) return r;
-    uint64_t mult = US_PER_S; /* a bare number is seconds */
-    if (*p) {
-      size_t i;
-      for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-        size_t n = strlen(units[i].unit);
-        if (strncmp(p, units[i].unit, n) == 0 && !isalpha((unsigned char)p[n])) break;
-      }
-      if (i == sizeof units / sizeof units[0]) return -EINVAL;
-      mult = units[i].us;
-      p += strlen(units[i].unit);
-    } else if (!first) {
-      return -EINVAL; /* "1h30": only a lone number may omit its unit */
-    }
-    if (v > UINT64_MAX / mult || total > UINT64_MAX - v * mult) return -ERANGE;
-    total += v * mult;
-  }
-  *usec = total;
-  return 0;
-}
-
-int gnsd_parse_size(const char *s, uint64_t *bytes) {
-  const char *p = s;
-  uint64_t v;
-  int r = parse_u64(&p, &v);
-  if (r < 0) return r;
-  uint64_t mult = 1;
-  switch (toupper((unsigned char)*p)) {
-  case '\0':
-    break;
-  case 'B':
-    mult = 1;
-    p++;
-    goto end;
-  case 'K':
-    mult = 1024;
-    p++;
-    break;
-  case 'M':
-    mult = 1024 * 1024;
-    p++;
-    break;
-  case 'G':
-    mult = 1024 * 1024 * 1024;
-    p++;
-    break;
-  default:
-    return -EINVAL;
-  }
-  if (*p == 'i') p++;
-  if (*p == 'B' || *p == 'b') p++;
-end:
-  if (*p) return -EINVAL;
-  if (v > UINT64_MAX / mult) return -ERANGE;
-  *bytes = v * mult;
-  return 0;
 }
 
 int gnsd_suffix_normalize(const char *in, char *out, size_t cap) {
@@ -178,6 +97,48 @@ int gnsd_suffix_normalize(const char *in, char *out, size_t cap) {
   }
   if (label_start) return -EINVAL;
   out[n] = '\0';
+  return 0;
+}
+
+int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out) {
+  char host[INET6_ADDRSTRLEN + 1];
+  const char *port = NULL;
+  size_t hl;
+  if (*s == '[') {
+    const char *end = strchr(s, ']');
+    if (!end) return -EINVAL;
+    hl = (size_t)(end - s - 1);
+    s++;
+    if (end[1] == ':')
+      port = end + 2;
+    else if (end[1])
+      return -EINVAL;
+  } else {
+    const char *colon = strchr(s, ':');
+    if (colon && strchr(colon + 1, ':')) return -EINVAL; /* IPv6 needs brackets */
+    hl = colon ? (size_t)(colon - s) : strlen(s);
+    if (colon) port = colon + 1;
+  }
+  if (hl == 0 || hl >= sizeof host) return -EINVAL;
+  memcpy(host, s, hl);
+  host[hl] = 0;
+  uint64_t p = 53;
+  if (port) {
+    const char *e = port;
+    if (gns_parse_u64(&e, &p) < 0 || *e || p == 0 || p > 65535) return -EINVAL;
+  }
+  memset(out, 0, sizeof *out);
+  struct sockaddr_in *a4 = (struct sockaddr_in *)out;
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
+  if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)p);
+  } else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = htons((uint16_t)p);
+  } else {
+    return -EINVAL;
+  }
   return 0;
 }
 
@@ -211,7 +172,7 @@ static char *trim(char *s) {
 }
 
 static int set_duration(struct parser *ps, const char *key, const char *v, uint64_t *out) {
-  int r = gnsd_parse_duration(v, out);
+  int r = gns_parse_duration(v, out);
   if (r == -ERANGE) return fail(ps, "%s: duration \"%s\" is too large", key, v);
   if (r < 0) return fail(ps, "%s: \"%s\" is not a duration (e.g. 500ms, 5s, 10m, 4h, 7d)", key, v);
   return 0;
@@ -224,7 +185,7 @@ static int set_positive_duration(struct parser *ps, const char *key, const char 
 }
 
 static int set_size(struct parser *ps, const char *key, const char *v, uint64_t *out) {
-  int r = gnsd_parse_size(v, out);
+  int r = gns_parse_size(v, out);
   if (r == -ERANGE) return fail(ps, "%s: size \"%s\" is too large", key, v);
   if (r < 0) return fail(ps, "%s: \"%s\" is not a size (e.g. 512K, 16M)", key, v);
   return 0;
@@ -266,6 +227,29 @@ static int add_start_zone(struct parser *ps, const char *key, const char *value)
   return 0;
 }
 
+/* [dns-stub] listen = ADDR:PORT[, ADDR:PORT...]; empty turns the stub off. */
+static int set_listen(struct parser *ps, const char *v) {
+  struct gnsd_conf *c = ps->c;
+  free(c->dns_stub_listen);
+  c->dns_stub_listen = NULL;
+  c->n_dns_stub_listen = 0;
+  char buf[4097];
+  snprintf(buf, sizeof buf, "%s", v);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+    struct sockaddr_storage sa;
+    if (gnsd_parse_sockaddr(tok, &sa) < 0)
+      return fail(ps, "listen: \"%s\" is not ADDR:PORT or [ADDR6]:PORT (numeric)", tok);
+    if (c->n_dns_stub_listen >= 16) return fail(ps, "listen: more than 16 addresses");
+    struct sockaddr_storage *n =
+        realloc(c->dns_stub_listen, (c->n_dns_stub_listen + 1) * sizeof *n);
+    if (!n) return fail(ps, "out of memory");
+    c->dns_stub_listen = n;
+    n[c->n_dns_stub_listen++] = sa;
+  }
+  return 0;
+}
+
 /* A number of things, min to 1000000 (0 where min is 0: no limit). */
 static int set_count(struct parser *ps, const char *key, const char *v, unsigned min,
                      unsigned *out) {
@@ -281,6 +265,8 @@ static int set_count(struct parser *ps, const char *key, const char *v, unsigned
 static int set_key(struct parser *ps, const char *section, const char *key, const char *v) {
   struct gnsd_conf *c = ps->c;
   if (strcmp(section, "start-zones") == 0) return add_start_zone(ps, key, v);
+  /* an empty list of addresses turns the stub off */
+  if (strcmp(section, "dns-stub") == 0 && strcmp(key, "listen") == 0) return set_listen(ps, v);
   if (!*v) return fail(ps, "%s: empty value", key);
   if (strcmp(section, "resolver") == 0) {
     if (strcmp(key, "timeout") == 0)
@@ -307,6 +293,22 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
       c->revocation_difficulty = (unsigned)d;
       return 0;
     }
+    if (strcmp(key, "gnunet-socket") == 0) {
+      if (v[0] != '/') return fail(ps, "gnunet-socket: \"%s\" is not an absolute path", v);
+      char *dup = strdup(v);
+      if (!dup) return fail(ps, "out of memory");
+      free(c->revocation_socket);
+      c->revocation_socket = dup;
+      return 0;
+    }
+    if (strcmp(key, "valid-ttl") == 0) {
+      /* RFC 9498, 4.2 wants revocations honoured; the issue's bound: a
+       * revocation made anywhere stops a zone within a minute. */
+      int r = set_positive_duration(ps, key, v, &c->revocation_valid_ttl_us);
+      if (r == 0 && c->revocation_valid_ttl_us > 60 * US_PER_S)
+        return fail(ps, "valid-ttl: \"%s\" is longer than 60s", v);
+      return r;
+    }
   } else if (strcmp(section, "cache") == 0) {
     if (strcmp(key, "memory") == 0) return set_size(ps, key, v, &c->cache_memory);
     if (strcmp(key, "negative-ttl") == 0) return set_duration(ps, key, v, &c->negative_ttl_us);
@@ -328,6 +330,8 @@ static int set_key(struct parser *ps, const char *section, const char *key, cons
       c->gnunet_socket = dup;
       return 0;
     }
+  } else if (strcmp(section, "dns-stub") == 0) {
+    if (strcmp(key, "rate-limit") == 0) return set_count(ps, key, v, 0, &c->dns_stub_rate_limit);
   } else if (strcmp(section, "limits") == 0) {
     if (strcmp(key, "connections") == 0) return set_count(ps, key, v, 1, &c->connections);
     if (strcmp(key, "connections-per-user") == 0)
@@ -374,7 +378,8 @@ int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const cha
       char *name = trim(s + 1);
       if (strcmp(name, "resolver") != 0 && strcmp(name, "cache") != 0 && strcmp(name, "dht") != 0 &&
           strcmp(name, "publish") != 0 && strcmp(name, "revocation") != 0 &&
-          strcmp(name, "limits") != 0 && strcmp(name, "start-zones") != 0)
+          strcmp(name, "limits") != 0 && strcmp(name, "start-zones") != 0 &&
+          strcmp(name, "dns-stub") != 0)
         return fail(&ps, "unknown section [%s]", name);
       snprintf(section, sizeof section, "%s", name);
       continue;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* /etc/gnsd/gnsd.conf: the INI format of CONFIG.md. (Named conf.h, not
+/* /etc/gnsd/gnsd.conf: the INI format of gnsd(8), CONFIGURATION. (Named conf.h, not
  * config.h, because "config.h" is autoconf's header.) */
 #ifndef GNSD_CONF_H
 #define GNSD_CONF_H
@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include "units.h"
 #include "zonekey.h"
 
 #define GNSD_CONF_ERR_MAX 512
@@ -42,6 +44,11 @@ struct gnsd_conf {
   uint64_t record_lifetime_us;
   /* [revocation] difficulty D of RFC 9498, 4.2: 22 in use; tests lower it */
   unsigned revocation_difficulty;
+  /* [revocation] gnunet-socket: gnunet-service-revocation's socket; NULL
+   * means the one next to [dht] gnunet-socket (gnsd_conf_revocation_socket) */
+  char *revocation_socket;
+  /* [revocation] valid-ttl: how long the peer's "not revoked" holds (<= 60 s) */
+  uint64_t revocation_valid_ttl_us;
   /* [limits]: per local user (uid), see gnsd(8); 0 = no limit */
   unsigned connections, connections_per_user;
   uint64_t reply_buffer_per_connection, reply_buffer_per_user;
@@ -50,11 +57,23 @@ struct gnsd_conf {
   /* [start-zones] */
   struct gnsd_conf_start_zone *start_zones;
   size_t n_start_zones;
+  /* [dns-stub] listen: UDP and TCP addresses (none = off) */
+  struct sockaddr_storage *dns_stub_listen;
+  size_t n_dns_stub_listen;
+  /* [dns-stub] rate-limit: UDP queries per second per source (0 = none) */
+  unsigned dns_stub_rate_limit;
 };
 
-/* Defaults of CONFIG.md. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
+/* "ADDR:PORT" or "[ADDR6]:PORT" (numeric; the port may be omitted: 53). */
+int gnsd_parse_sockaddr(const char *s, struct sockaddr_storage *out);
+
+/* Defaults of gnsd(8) and systemd/gnsd.conf. gnunet_socket honours $GNUNET_RUNTIME_DIR. */
 int gnsd_conf_defaults(struct gnsd_conf *c);
 void gnsd_conf_free(struct gnsd_conf *c);
+/* The revocation service's socket: [revocation] gnunet-socket, else
+ * gnunet-service-revocation.sock in the directory of [dht] gnunet-socket
+ * (GNUnet puts a peer's service sockets side by side). -ENAMETOOLONG. */
+int gnsd_conf_revocation_socket(const struct gnsd_conf *c, char *out, size_t cap);
 
 /* Parse text into c (which must hold defaults). On error returns -EINVAL
  * and writes "FILE:LINE: reason" to err. */
@@ -65,12 +84,6 @@ int gnsd_conf_parse(struct gnsd_conf *c, const char *text, size_t len, const cha
  * Errors are "FILE:LINE: reason" or "FILE: strerror". */
 int gnsd_conf_load(struct gnsd_conf *c, const char *path, bool must_exist, char *err,
                    size_t errlen);
-
-/* "500ms", "5s", "10m", "4h", "7d", "1w", "1y" (365d), "250us", "1h30m"; a bare number
- * is seconds. -EINVAL if malformed, -ERANGE on overflow. */
-int gnsd_parse_duration(const char *s, uint64_t *usec);
-/* "512", "512K", "16M", "1G" (powers of 1024; "KiB"/"KB"/"B" accepted). */
-int gnsd_parse_size(const char *s, uint64_t *bytes);
 
 /* Canonical form of a start zone suffix: lower-case ASCII, no trailing
  * dot, no ".gns.alt"; -EINVAL if it is empty or has empty labels. */

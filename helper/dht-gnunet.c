@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* GNUnet R5N DHT backend (DESIGN.md "Storage and the DHT").
+/* GNUnet R5N DHT backend (doc/architecture.md, "Storage").
  *
  * We speak the client protocol of gnunet-service-dht on its unix socket
  * (the messages: dht-msg.h). The service may be restarted under us (or not

@@ -2,7 +2,7 @@
 noinst_LTLIBRARIES += libgnsd-dht.la
 libgnsd_dht_la_SOURCES = helper/dht-gnunet.c helper/dht-gnunet.h helper/dht-msg.c helper/dht-msg.h \
 	helper/storage.h
-libgnsd_dht_la_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
+libgnsd_dht_la_CFLAGS = $(AM_CFLAGS) $(GNSD_INC) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 libgnsd_dht_la_LIBADD = libgnscore.la $(SYSTEMD_LIBS) $(JSONC_LIBS) $(SODIUM_LIBS)
 
 # Protocol, verification, reconnect and bounds against an in-process fake
@@ -11,7 +11,7 @@ libgnsd_dht_la_LIBADD = libgnscore.la $(SYSTEMD_LIBS) $(JSONC_LIBS) $(SODIUM_LIB
 UNIT_TESTS += tests/test-dht-gnunet
 check_PROGRAMS += tests/test-dht-gnunet
 tests_test_dht_gnunet_SOURCES = tests/test-dht-gnunet.c
-tests_test_dht_gnunet_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(SYSTEMD_CFLAGS)
+tests_test_dht_gnunet_CFLAGS = $(GNSCORE_TEST_CFLAGS) -I$(top_srcdir)/helper $(SYSTEMD_CFLAGS)
 tests_test_dht_gnunet_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS) \
 	$(SODIUM_LIBS)
 TESTS += tests/dht-gnunet.sh
@@ -19,7 +19,7 @@ EXTRA_DIST += tests/gnunet-peer.sh
 
 # bench: uncached lookups through the GNUnet DHT, next to gnunet-gns -u.
 noinst_PROGRAMS += bench/bench-dht-lookup
-bench_bench_dht_lookup_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(SYSTEMD_CFLAGS)
+bench_bench_dht_lookup_CFLAGS = $(GNSCORE_TEST_CFLAGS) -I$(top_srcdir)/helper $(SYSTEMD_CFLAGS)
 bench_bench_dht_lookup_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS)
 noinst_PROGRAMS += bench/bench-gai
 BENCHES += bench/bench-gnunet
@@ -32,8 +32,3 @@ bench/bench-gnunet: $(srcdir)/bench/bench-gnunet.sh bench/bench-dht-lookup bench
 
 # Fuzz: RESULT messages (parser and verdict).
 FUZZ_TARGETS += dht-result
-
-# gnsd itself: the objects go in directly (not through the archive) so
-# that they replace the weak placeholder gnsd.c has for a tree without
-# the backend; an archive member would never be pulled in for it.
-helper_gnsd_SOURCES += helper/dht-gnunet.c helper/dht-gnunet.h helper/dht-msg.c helper/dht-msg.h

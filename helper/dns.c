@@ -279,11 +279,10 @@ static void finish(struct gnsd_dns_query *q) {
   if (q->finished) return;
   q->finished = true;
   if (q->deadline) sd_event_source_set_enabled(q->deadline, SD_EVENT_OFF);
-  if (sd_event_add_defer(q->d->ev, &q->defer, on_deliver, q) < 0) {
-    q->defer = NULL;
-    on_deliver(NULL, q); /* cannot defer: deliver now (only on ENOMEM) */
-    return;
-  }
+  /* Always from the loop, never from here: finish() may run inside
+   * gnsd_dns_query (a sub-query that fails at once), whose caller must
+   * get its handle back before the callback can free it. The source was
+   * made by gnsd_dns_query, so this cannot fail for want of memory. */
   sd_event_source_set_enabled(q->defer, SD_EVENT_ONESHOT);
 }
 
@@ -496,6 +495,14 @@ int gnsd_dns_query(struct gnsd_dns *d, const char *name, uint16_t type, const ch
     free(q);
     return -ENOMEM;
   }
+  /* The delivery is always deferred (finish); the source is made now so
+   * that running out of memory fails this call, not the delivery. */
+  if (sd_event_add_defer(d->ev, &q->defer, on_deliver, q) < 0) {
+    free(q->name);
+    free(q);
+    return -ENOMEM;
+  }
+  sd_event_source_set_enabled(q->defer, SD_EVENT_OFF);
   q->next = d->queries;
   if (d->queries) d->queries->prev = q;
   d->queries = q;

@@ -15,32 +15,26 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <limits.h>
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
+#include "dns-stub.h"
 #include "gnsd.h"
 #include "log.h"
 #include "resolve.h"
+#include "stats.h"
 #include "store.h"
-#include "varlink.h"
+#include "trust.h"
+#include "varlink-server.h"
 #include "version.h"
 #include "zones.h"
-
-/* The GNUnet DHT backend lives in helper/dht-gnunet.c. Until it is
- * linked in (it must be listed in helper_gnsd_SOURCES so that its strong
- * definition replaces this one), [dht] backend = gnunet reports this. */
-__attribute__((weak)) int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path,
-                                              struct gnsd_backend **out) {
-  (void)ev;
-  (void)socket_path;
-  (void)out;
-  return -EOPNOTSUPP;
-}
 
 static const struct varlink_server_info server_info = {
     .vendor = "nss-gns",
     .product = "gnsd",
     .version = PACKAGE_VERSION,
     .url = PACKAGE_BUGREPORT,
+    .log = gnsd_logv,
 };
 
 struct socket_spec {
@@ -133,7 +127,14 @@ static int bind_socket(const char *dir, const struct socket_spec *spec, gid_t gi
   return 0;
 }
 
-/* fds[i] for socket_specs[i], from socket activation where present. */
+/* The DNS stub's sockets from socket activation (gnsd-dns.socket). */
+#define DNS_STUB_FD_NAME "dns-stub"
+#define MAX_STUB_FDS 16
+static int stub_fds[MAX_STUB_FDS];
+static size_t n_stub_fds;
+
+/* fds[i] for socket_specs[i], from socket activation where present; the
+ * DNS stub's in stub_fds. */
 static int activated_sockets(int fds[2]) {
   char **names = NULL;
   int n = sd_listen_fds_with_names(1, &names);
@@ -147,9 +148,18 @@ static int activated_sockets(int fds[2]) {
     int slot = -1;
     for (int k = 0; k < 2; k++)
       if (strcmp(name, socket_specs[k].name) == 0) slot = k;
+    if (strcmp(name, DNS_STUB_FD_NAME) == 0 && n_stub_fds < MAX_STUB_FDS &&
+        (sd_is_socket_inet(fd, 0, SOCK_DGRAM, -1, 0) > 0 ||
+         sd_is_socket_inet(fd, 0, SOCK_STREAM, 1, 0) > 0)) {
+      stub_fds[n_stub_fds++] = fd;
+      log_info("using socket-activated %s socket", name);
+      free(names ? names[i] : NULL);
+      continue;
+    }
     if (slot < 0 || fds[slot] >= 0 || sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
       log_warning("ignoring passed file descriptor %d (\"%s\"): expected a listening unix "
-                  "socket named alt.gns.Resolve or alt.gns.Zone",
+                  "socket named alt.gns.Resolve or alt.gns.Zone, or an inet socket named "
+                  "dns-stub",
                   fd, name);
       close(fd);
     } else {
@@ -162,29 +172,170 @@ static int activated_sockets(int fds[2]) {
   return 0;
 }
 
-/* --- configuration and backends --- */
+/* --- the DNS stub --- */
 
-static void free_backends(struct gnsd *d) {
-  for (size_t i = 0; i < d->n_backends; i++)
-    d->backends[i]->ops->free(d->backends[i]);
-  d->n_backends = 0;
+static int stub_lookup(void *userdata, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                       void *fn_ud, struct gnsd_lookup **out) {
+  struct gnsd *d = userdata;
+  return gnsd_resolve_lookup(d->resolve, name, type, fn, fn_ud, out);
 }
 
-static int setup_backends(struct gnsd *d) {
-  free_backends(d);
-  struct gnsd_backend *b = NULL;
-  int r = gnsd_store_backend_new(d->store, &b);
+static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v,
+                         size_t *vl) {
+  struct gnsd *d = userdata;
+  return gnsd_resolve_memo_get(d->resolve, key, klen, v, vl);
+}
+
+static void stub_memo_put(void *userdata, const void *key, size_t klen, const void *v, size_t vl,
+                          uint64_t expiration) {
+  struct gnsd *d = userdata;
+  gnsd_resolve_memo_put(d->resolve, key, klen, v, vl, expiration);
+}
+
+static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
+  return (struct gnsd_dns_stub_conf){.rate_limit = c->dns_stub_rate_limit,
+                                     .negative_ttl_us = c->negative_ttl_us};
+}
+
+/* Serve the socket-activated stub sockets and bind the configured
+ * addresses that are not among them. Port 53 needs privilege: this runs
+ * before gnsd gives its privileges up (--user). A stub that cannot bind is
+ * logged, and gnsd serves NSS lookups without it. */
+static int setup_dns_stub(struct gnsd *d) {
+  if (n_stub_fds == 0 && d->conf.n_dns_stub_listen == 0) return 0;
+  struct gnsd_dns_stub_resolver res = {
+      .lookup = stub_lookup,
+      .cancel = gnsd_lookup_cancel,
+      .memo_get = stub_memo_get,
+      .memo_put = stub_memo_put,
+      .userdata = d};
+  struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
+  int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
   if (r < 0) return r;
-  d->backends[d->n_backends++] = b;
-  if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
-    r = gnsd_dht_gnunet_new(d->event, d->conf.gnunet_socket, &b);
-    if (r == 0)
-      d->backends[d->n_backends++] = b;
-    else if (r == -EOPNOTSUPP)
-      log_error("dht: the gnunet backend is not built into this gnsd");
+  for (size_t i = 0; i < n_stub_fds; i++)
+    gnsd_dns_stub_add_fd(d->dns_stub, stub_fds[i]);
+  n_stub_fds = 0;
+  for (size_t i = 0; i < d->conf.n_dns_stub_listen; i++) {
+    char a[64];
+    gnsd_dns_stub_format_addr(&d->conf.dns_stub_listen[i], a, sizeof a);
+    r = gnsd_dns_stub_listen(d->dns_stub, &d->conf.dns_stub_listen[i]);
+    if (r == -EACCES)
+      log_error("dns-stub: cannot listen on %s: %s (a port below 1024 needs root or "
+                "CAP_NET_BIND_SERVICE: start gnsd as root with --user, or use gnsd-dns.socket)",
+                a, strerror(-r));
+    else if (r < 0)
+      log_error("dns-stub: cannot listen on %s: %s", a, strerror(-r));
     else
-      log_error("dht: cannot start the gnunet backend: %s", strerror(-r));
+      log_info("dns-stub: listening on %s (UDP and TCP)", a);
   }
+  return 0;
+}
+
+/* --- the modules and the glue between them ---
+ * Dependencies point one way: gnsd.c knows every module; zones.c and
+ * resolve.c know neither each other nor the daemon. What one needs of
+ * the other passes through the callbacks below. */
+
+/* The revocation list of RFC 9498, 7.3.4, for the resolver. */
+static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64_t now) {
+  struct gnsd *d = userdata;
+  return gnsd_store_is_revoked(d->store, zk, now);
+}
+
+/* Is zk one of our zones? Their blocks are all in the store, so the
+ * resolver never asks the DHT for them. */
+static bool daemon_local_zone(void *userdata, const struct gns_zone_key *zk) {
+  struct gnsd *d = userdata;
+  struct gnsd_zone z;
+  if (!zk || !gnsd_store_available(d->store)) return false;
+  return gnsd_store_zone_get_public_by_key(d->store, zk, &z) == 0;
+}
+
+/* The start zones of RFC 9498, 7.1, kept by the zone service. */
+static int daemon_start_zones(void *userdata, const struct gns_suffix_map **maps, size_t *n) {
+  struct gnsd *d = userdata;
+  return gnsd_zones_start_zones(d->zones, maps, n);
+}
+
+/* The zone service changed local blocks, start zones or revocations:
+ * answers are cached until their earliest record expiration, so they
+ * must be dropped now. */
+static void daemon_zones_changed(void *userdata) {
+  struct gnsd *d = userdata;
+  if (d->resolve) gnsd_resolve_flush(d->resolve);
+}
+
+/* The peer's revocation service comes with the GNUnet backend (RFC 9498,
+ * 4.2: revocations travel through the network). */
+static void setup_revnet(struct gnsd *d) {
+  gnsd_trust_set_network(d->trust, NULL, 0);
+  gnsd_revnet_free(d->revnet);
+  d->revnet = NULL;
+  if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
+    char path[PATH_MAX];
+    int r = gnsd_conf_revocation_socket(&d->conf, path, sizeof path);
+    if (r == 0) r = gnsd_revnet_new(d->event, path, &d->revnet);
+    if (r < 0) log_error("revocation: cannot use the GNUnet revocation service: %s", strerror(-r));
+  }
+  gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
+  /* everything stored goes (again) to the peer */
+  uint64_t now = 0;
+  sd_event_now(d->event, CLOCK_REALTIME, &now);
+  gnsd_trust_publish_stored(d->trust, now);
+}
+
+static json_object *daemon_statistics(void *userdata) {
+  struct gnsd *d = userdata;
+  const struct gnsd_stats_sources src = {
+      .event = d->event,
+      .started_monotonic = d->started_monotonic,
+      .backends = &d->backends,
+      .store = d->store,
+      .zones = d->zones,
+      .resolve = d->resolve,
+      .resolve_server = d->resolve_server,
+      .dns_stub = d->dns_stub,
+  };
+  json_object *o = gnsd_stats_json(&src);
+  if (o && d->trust) {
+    json_object *t = json_object_new_object();
+    gnsd_trust_status(d->trust, t);
+    json_object_object_add(o, "revocations", t);
+  }
+  return o;
+}
+
+static int daemon_zones_init(struct gnsd *d) {
+  const struct gnsd_zones_args a = {
+      .event = d->event,
+      .store = d->store,
+      .backends = &d->backends,
+      .conf = &d->conf,
+      .server = d->zone_server,
+      .on_change = daemon_zones_changed,
+      .statistics = daemon_statistics,
+      .userdata = d,
+      .trust = d->trust,
+  };
+  return gnsd_zones_new(&a, &d->zones);
+}
+
+/* After the zone service: the resolver asks it for start zones. */
+static int daemon_resolve_init(struct gnsd *d) {
+  struct gnsd_resolve *R;
+  int r = gnsd_resolve_new(d->event, &d->conf, &R);
+  if (r < 0) return r;
+  gnsd_resolve_set_backends(R, d->backends.v, d->backends.n);
+  gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
+  gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
+  gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
+  gnsd_resolve_set_trust(R, d->trust);
+  r = gnsd_resolve_add_interface(R, d->resolve_server);
+  if (r < 0) {
+    gnsd_resolve_free(R);
+    return r;
+  }
+  d->resolve = R;
   return 0;
 }
 
@@ -214,7 +365,7 @@ static void notify_status(struct gnsd *d, const char *state) {
   if (gnsd_store_available(d->store)) gnsd_store_zone_foreach(d->store, count_zone, &zones);
   sd_notifyf(0, "%sSTATUS=%s: %u local zone%s, store %s, dht %s", state, "serving", zones,
              zones == 1 ? "" : "s", gnsd_store_available(d->store) ? "ok" : "UNAVAILABLE",
-             d->n_backends > 1 ? d->backends[1]->ops->name : "none");
+             d->backends.n > 1 ? d->backends.v[1]->ops->name : "none");
 }
 
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -227,16 +378,30 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
   if (gnsd_conf_load(&conf, d->conf_path, d->conf_explicit, err, sizeof err) < 0) {
     log_error("%s; keeping the old configuration", err);
   } else {
+    char old_rs[PATH_MAX] = "", new_rs[PATH_MAX] = "";
+    (void)gnsd_conf_revocation_socket(&d->conf, old_rs, sizeof old_rs);
+    (void)gnsd_conf_revocation_socket(&conf, new_rs, sizeof new_rs);
     bool dht_changed = conf.dht_backend != d->conf.dht_backend ||
-                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0;
+                       strcmp(conf.gnunet_socket, d->conf.gnunet_socket) != 0 ||
+                       strcmp(old_rs, new_rs) != 0;
     gnsd_conf_free(&d->conf);
     d->conf = conf;
     if (!gnsd_store_available(d->store) && gnsd_store_reopen(d->store) == 0)
       log_info("store: %s is available again", gnsd_store_path(d->store));
-    if (dht_changed) setup_backends(d);
+    if (dht_changed) {
+      gnsd_backends_configure(&d->backends, &d->conf);
+      setup_revnet(d);
+    } else {
+      gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
+    }
     apply_limits(d);
     gnsd_zones_reload(d->zones);
-    gnsd_resolve_reload(d);
+    gnsd_resolve_configure(d->resolve, &d->conf);
+    gnsd_resolve_set_backends(d->resolve, d->backends.v, d->backends.n);
+    if (d->dns_stub) {
+      struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
+      gnsd_dns_stub_configure(d->dns_stub, &sc);
+    }
     log_info("configuration reloaded from %s", d->conf_path);
   }
   notify_status(d, "READY=1\n");
@@ -279,7 +444,6 @@ int main(int argc, char **argv) {
   };
   struct gnsd d = {
       .runtime_dir = GNSD_RUNTIME_DIR, .state_dir = GNSD_STATE_DIR, .conf_path = GNSD_CONFIG_FILE};
-  bool resolve_up = false;
   int c;
   while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     switch (c) {
@@ -317,7 +481,7 @@ int main(int argc, char **argv) {
 
   char err[GNSD_CONF_ERR_MAX];
   if (gnsd_conf_load(&d.conf, d.conf_path, d.conf_explicit, err, sizeof err) < 0) {
-    /* CONFIG.md: one line "gnsd: FILE:LINE: reason", exit 1 */
+    /* gnsd(8), CONFIGURATION: one line "gnsd: FILE:LINE: reason", exit 1 */
     fprintf(stderr, "gnsd: %s\n", err);
     if (gnsd_log_to_journal()) log_error("%s", err);
     return 1;
@@ -346,8 +510,14 @@ int main(int argc, char **argv) {
 
   r = gnsd_store_open(d.state_dir, &d.store);
   if (r < 0) goto out;
-  r = setup_backends(&d);
+  r = gnsd_backends_init(&d.backends, d.event, d.store);
   if (r < 0) goto out;
+  gnsd_backends_configure(&d.backends, &d.conf);
+  /* revocations: the store, and the GNUnet peer with [dht] backend = gnunet */
+  r = gnsd_trust_new(d.store, &d.trust);
+  if (r < 0) goto out;
+  gnsd_trust_set_changed(d.trust, daemon_zones_changed, &d);
+  setup_revnet(&d);
 
   if ((r = varlink_server_new(d.event, &server_info, &d.resolve_server)) < 0 ||
       (r = varlink_server_new(d.event, &server_info, &d.zone_server)) < 0)
@@ -359,15 +529,14 @@ int main(int argc, char **argv) {
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);
 
-  if ((r = gnsd_zones_new(&d, &d.zones)) < 0) {
+  if ((r = daemon_zones_init(&d)) < 0) {
     log_error("cannot set up alt.gns.Zone: %s", strerror(-r));
     goto out;
   }
-  if ((r = gnsd_resolve_init(&d)) < 0) {
+  if ((r = daemon_resolve_init(&d)) < 0) {
     log_error("cannot set up alt.gns.Resolve: %s", strerror(-r));
     goto out;
   }
-  resolve_up = true;
 
   if (activated_sockets(fds) < 0) goto out;
   struct group *g = getgrnam("gnsd");
@@ -381,6 +550,7 @@ int main(int argc, char **argv) {
                     &bound_paths[i]);
     if (r < 0) goto out;
   }
+  if ((r = setup_dns_stub(&d)) < 0) goto out;
   if ((r = varlink_server_listen_fd(d.resolve_server, fds[0])) < 0) goto out;
   fds[0] = -1;
   if ((r = varlink_server_listen_fd(d.zone_server, fds[1])) < 0) goto out;
@@ -395,11 +565,18 @@ int main(int argc, char **argv) {
 
 out:
   if (ret != 0 && r < 0 && r != -EADDRINUSE) log_error("startup failed: %s", strerror(-r));
-  if (resolve_up) gnsd_resolve_done(&d);
+  gnsd_dns_stub_free(d.dns_stub);
+  for (size_t i = 0; i < n_stub_fds; i++)
+    close(stub_fds[i]);
+  /* completes every call still in flight, before the servers go */
+  gnsd_resolve_free(d.resolve);
+  d.resolve = NULL;
   varlink_server_free(d.resolve_server);
   varlink_server_free(d.zone_server);
   gnsd_zones_free(d.zones);
-  free_backends(&d);
+  gnsd_backends_done(&d.backends);
+  gnsd_trust_free(d.trust);
+  gnsd_revnet_free(d.revnet);
   gnsd_store_close(d.store);
   gnsd_conf_free(&d.conf);
   for (int i = 0; i < 2; i++) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The daemon's shared state. One struct gnsd per process, owned by
- * gnsd.c's main and handed to every module (zones.c, resolve.c, ...);
- * all of it lives on the one sd-event loop, so there is no locking. */
+/* The daemon's own state, for gnsd.c alone: one struct gnsd per process,
+ * owned by main. Modules never see it; each gets the pieces it uses as
+ * arguments (doc/architecture.md). All of it lives on the one sd-event
+ * loop, so there is no locking. */
 #ifndef GNSD_GNSD_H
 #define GNSD_GNSD_H
 
@@ -9,15 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <systemd/sd-event.h>
+#include "backends.h"
 #include "conf.h"
-#include "storage.h"
 
 struct gnsd_store;
 struct gnsd_zones;
 struct gnsd_resolve;
+struct gnsd_dns_stub;
 struct varlink_server;
 
-#define GNSD_MAX_BACKENDS 4
 #define GNSD_RESOLVE_SOCKET "alt.gns.Resolve"
 #define GNSD_ZONE_SOCKET "alt.gns.Zone"
 /* Request size limits per socket: name lookups are small; zone imports
@@ -40,25 +41,19 @@ struct gnsd {
   bool conf_explicit; /* --config given: the file must exist */
 
   struct gnsd_store *store;
-  /* GET goes to backends in this order; backends[0] is always the store
-   * backend ("store"), then the DHT if configured. */
-  struct gnsd_backend *backends[GNSD_MAX_BACKENDS];
-  size_t n_backends;
+  struct gnsd_backends backends; /* GET order; backend 0 is the store */
 
   struct varlink_server *resolve_server, *zone_server;
+  /* trust.c: revocations (store + the GNUnet peer's revocation service,
+   * revnet, which exists with [dht] backend = gnunet) */
+  struct gnsd_trust *trust;
+  struct gnsd_revnet *revnet;
   struct gnsd_zones *zones;     /* zones.c: alt.gns.Zone and the zone master */
   struct gnsd_resolve *resolve; /* resolve.c: alt.gns.Resolve */
+  struct gnsd_dns_stub *dns_stub; /* dns-stub.c: [dns-stub], NULL when off */
 
   uint64_t started_realtime; /* microseconds since the epoch */
   uint64_t started_monotonic;
 };
-
-/* Wall-clock time in microseconds since the epoch (the GNS time base),
- * from the event loop's timestamp of this iteration. */
-static inline uint64_t gnsd_now(const struct gnsd *d) {
-  uint64_t now = 0;
-  sd_event_now(d->event, CLOCK_REALTIME, &now);
-  return now;
-}
 
 #endif

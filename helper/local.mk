@@ -1,43 +1,33 @@
-# helper/: gnsd and its modules. The modules form a convenience library
-# so that unit tests link exactly the code the daemon runs.
+# helper/: the gnsd daemon and its modules only. The modules form a
+# convenience library so that unit tests link exactly the code the daemon
+# runs. Includes: core/, varlink/ and helper/ (GNSD_INC).
+# Headers its sources may include, by folder (tests/include-check.sh);
+# the -I flags (GNSD_INC in Makefile.am) must say the same.
+include_dirs_helper = core varlink helper
 noinst_LTLIBRARIES += libgnsd.la
 libgnsd_la_SOURCES = \
 	helper/log.c helper/log.h \
-	helper/varlink.c helper/varlink.h \
 	helper/conf.c helper/conf.h \
+	helper/backends.c helper/backends.h \
 	helper/store.c helper/store.h \
 	helper/zones.c helper/zones.h \
 	helper/resolve.c helper/resolve.h \
-	helper/gnsd.h \
-	helper/interfaces.h \
+	helper/stats.c helper/stats.h \
 	helper/storage.h
-nodist_libgnsd_la_SOURCES = helper/interfaces.c
-GNSD_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) \
-	$(GCRYPT_CFLAGS) $(CARES_CFLAGS)
-GNSD_LIBS = libgnsd.la libgnscore.la $(SYSTEMD_LIBS) $(SQLITE_LIBS) $(JSONC_LIBS) \
-	$(SODIUM_LIBS) $(CARES_LIBS)
+nodist_libgnsd_la_SOURCES = varlink/interfaces.c
+GNSD_CFLAGS = $(AM_CFLAGS) $(GNSD_INC) $(SYSTEMD_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) \
+	$(SODIUM_CFLAGS) $(GCRYPT_CFLAGS) $(CARES_CFLAGS) $(LDNS_CFLAGS)
+GNSD_LIBS = libgnsd.la libgnsd-dht.la varlink/libvarlink-server.la libgnscore.la $(SYSTEMD_LIBS) \
+	$(SQLITE_LIBS) $(JSONC_LIBS) $(SODIUM_LIBS) $(CARES_LIBS) $(LDNS_LIBS)
 libgnsd_la_CFLAGS = $(GNSD_CFLAGS)
 
 sbin_PROGRAMS += helper/gnsd
-helper_gnsd_SOURCES = helper/gnsd.c
+helper_gnsd_SOURCES = helper/gnsd.c helper/gnsd.h
 helper_gnsd_CFLAGS = $(GNSD_CFLAGS)
 helper_gnsd_LDADD = $(GNSD_LIBS)
 
-# The interface descriptions served by GetInterfaceDescription are the
-# contract files themselves, embedded at build time.
-helper/interfaces.c: $(srcdir)/helper/alt.gns.Resolve.varlink \
-		$(srcdir)/helper/alt.gns.Zone.varlink $(srcdir)/helper/embed-varlink.sh
-	$(AM_V_GEN)$(MKDIR_P) helper && \
-	$(SHELL) $(srcdir)/helper/embed-varlink.sh \
-		$(srcdir)/helper/alt.gns.Resolve.varlink gnsd_resolve_description \
-		$(srcdir)/helper/alt.gns.Zone.varlink gnsd_zone_description > $@.tmp && \
-	mv $@.tmp $@
-CLEANFILES += helper/interfaces.c
-EXTRA_DIST += helper/alt.gns.Resolve.varlink helper/alt.gns.Zone.varlink \
-	helper/embed-varlink.sh
-
 # Unit tests of the helper modules (sockets and files in /tmp, no root).
-GNSD_TEST_CFLAGS = $(GNSD_CFLAGS) -I$(top_srcdir)/tests
+GNSD_TEST_CFLAGS = $(GNSD_CFLAGS) $(TEST_INC)
 UNIT_TESTS += tests/test-varlink
 check_PROGRAMS += tests/test-varlink
 tests_test_varlink_CFLAGS = $(GNSD_TEST_CFLAGS)
@@ -56,6 +46,8 @@ tests_test_zones_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_zones_LDADD = $(GNSD_LIBS)
 
 # --- resolver helper: the Resolve side of gnsd (cache, DNS, resolve) ---
+# The DNS stub: .gns.alt over DNS for programs that bypass NSS.
+libgnsd_la_SOURCES += helper/dns-msg.c helper/dns-msg.h helper/dns-stub.c helper/dns-stub.h
 libgnsd_la_SOURCES += helper/cache.c helper/cache.h
 UNIT_TESTS += tests/test-cache
 check_PROGRAMS += tests/test-cache
@@ -72,7 +64,8 @@ check_PROGRAMS += tests/test-resolve
 tests_test_resolve_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_resolve_LDADD = $(GNSD_LIBS)
 
-include helper/gnsctl.mk
-
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk
+
+# Revocations through the GNUnet peer.
+include helper/revocation.mk

@@ -31,13 +31,17 @@ bool gnsd_log_to_journal(void) {
 }
 
 void gnsd_log(int level, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  gnsd_logv(level, fmt, ap);
+  va_end(ap);
+}
+
+void gnsd_logv(int level, const char *fmt, va_list ap) {
   if (level > log_max_level) return;
   int saved_errno = errno;
   char msg[2048];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
   if (log_journal) {
     sd_journal_print(level, "%s", msg);
   } else {

@@ -4,6 +4,7 @@
 #ifndef GNSD_LOG_H
 #define GNSD_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <syslog.h>
 
@@ -14,6 +15,7 @@ void gnsd_log_set_max_level(int max_level);
 bool gnsd_log_to_journal(void);
 
 void gnsd_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gnsd_logv(int level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #define log_debug(...) gnsd_log(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) gnsd_log(LOG_INFO, __VA_ARGS__)

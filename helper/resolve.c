@@ -13,8 +13,9 @@
 #include <time.h>
 #include "cache.h"
 #include "dns.h"
-#include "gnsd.h"
+#include "backends.h"
 #include "gns-util.h"
+#include "contract.h"
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
@@ -22,14 +23,15 @@
 #include "rpp.h"
 #include "rrblock.h"
 #include "rrtype.h"
-#include "store.h"
-#include "zones.h"
+#include "trust.h"
 #include "ztld.h"
 
 #define KEY_BLOCK 'B'
 #define KEY_HOST 'H'
 #define KEY_RECORDS 'R'
 #define KEY_REQUEST 'Q'
+#define KEY_LOOKUP 'L' /* gnsd_resolve_lookup: records in binary form */
+#define KEY_MEMO 'M'   /* gnsd_resolve_memo_put: a front end's own answers */
 /* Longest request whose reply is remembered by its text. */
 #define REQUEST_MEMO_MAX 1024u
 #define ANSWER_POSITIVE 'P'
@@ -43,13 +45,29 @@
 #define ANSWER_MAX_LIFETIME (24ull * 3600 * 1000000)
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
 #define MAX_BACKENDS 4
+/* An answer resolved while the peer's revocation service could not be
+ * asked is kept this briefly, so that the check is soon tried again. */
+#define UNCHECKED_LIFETIME (5ull * 1000000)
 
-#define ERR(x) "alt.gns.Resolve." x
+/* What a request is doing. Callbacks (backends, DNS) only move the state;
+ * drive() acts on it in a loop until the request must wait. */
+enum req_state {
+  REQ_STEP,      /* the resolution can take its next step */
+  REQ_FETCH,     /* block q->q wanted: ask backend q->bidx next */
+  REQ_GET,       /* a GET for q->q is in flight at q->cur */
+  REQ_GET_FOUND, /* it delivered a valid block: cancel the rest of it */
+  REQ_DNS,       /* a DNS query (q->dnsq) is in flight */
+  REQ_TRUST,     /* a revocation check of q->pending_zone (q->tcheck) is in flight */
+  REQ_TRUST_DONE, /* its verdict is in q->tverdict */
+};
 
 struct req {
   struct gnsd_resolve *R;
   struct req *prev, *next;
   struct varlink_call *call;
+  /* a gnsd_resolve_lookup request instead of a varlink call */
+  gnsd_lookup_fn done;
+  void *done_ud;
   /* The asking user, for the per-user limits; limited = not exempt. */
   uid_t uid;
   bool limited;
@@ -60,18 +78,26 @@ struct req {
   uint8_t key[NAME_MAX_LEN + 8];
   size_t klen;
   struct gns_resolution *res;
+  enum req_state state;
   /* the block wanted now */
   uint8_t q[GNS_Q_LEN];
-  bool fetching, get_active, get_done, in_get, got;
   size_t bidx;
   struct gnsd_backend *cur;
   struct gnsd_get *get;
   int backend_error;
-  /* DNS */
   struct gnsd_dns_query *dnsq;
-  bool dns_active;
+  int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
   sd_event_source *deadline, *kick;
-  bool driving, again;
+  bool driving; /* drive() is on the stack: callbacks leave it to that loop */
+  /* revocations (trust.h): the last zone checked, the check in flight and
+   * its verdict, how long the checks made hold, and whether one could
+   * not be made */
+  struct gns_zone_key checked_zone, pending_zone;
+  bool have_checked;
+  struct gnsd_trust_check *tcheck;
+  enum gnsd_trust_verdict tverdict;
+  uint64_t tuntil, trust_until;
+  bool unchecked, network_checked;
 };
 
 struct gnsd_resolve {
@@ -84,6 +110,9 @@ struct gnsd_resolve {
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
+  struct gnsd_trust *trust;
+  gnsd_clock_fn clock; /* NULL: the daemon's clock (gnsd_now) */
+  void *clock_ud;
   gnsd_local_zone_fn local_zone;
   void *local_zone_ud;
   /* [limits]: uncached lookups and DHT GETs in flight per user */
@@ -103,13 +132,12 @@ struct gnsd_resolve {
 };
 
 static uint64_t now_rt(struct gnsd_resolve *R) {
-  uint64_t t;
-  if (sd_event_now(R->ev, CLOCK_REALTIME, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return R->clock ? R->clock(R->clock_ud) : gnsd_now(R->ev);
+}
+
+void gnsd_resolve_set_clock(struct gnsd_resolve *R, gnsd_clock_fn fn, void *userdata) {
+  R->clock = fn;
+  R->clock_ud = userdata;
 }
 
 /* ---- start zones ------------------------------------------------------ */
@@ -137,14 +165,13 @@ static int set_conf_maps(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   return 0;
 }
 
-static void get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
-  if (R->start_zones) {
-    /* on a store failure the function still returns the configured ones */
-    R->start_zones(R->start_zones_ud, maps, n);
-    return;
-  }
+/* The start zones; negative if some could not be read (the store is
+ * unavailable): the configured ones are still returned. */
+static int get_maps(struct gnsd_resolve *R, const struct gns_suffix_map **maps, size_t *n) {
+  if (R->start_zones) return R->start_zones(R->start_zones_ud, maps, n);
   *maps = R->conf_maps;
   *n = R->n_conf;
+  return 0;
 }
 
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *R, gnsd_start_zones_fn fn, void *userdata) {
@@ -162,9 +189,10 @@ static bool hook_revoked(void *userdata, const struct gns_zone_key *zk) {
 
 static void req_free(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->get_active && !q->get_done && q->get && q->cur->ops->get_cancel)
+  if ((q->state == REQ_GET || q->state == REQ_GET_FOUND) && q->get && q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
+  if (q->tcheck) gnsd_trust_check_cancel(R->trust, q->tcheck);
   gns_resolution_free(q->res);
   sd_event_source_disable_unref(q->deadline);
   sd_event_source_disable_unref(q->kick);
@@ -185,11 +213,11 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
   switch (error) {
   case -ENOENT:
   case -EBADMSG: /* zone data RFC 9498 forbids: the name cannot resolve */
-    e = ERR("NoSuchName");
+    e = VL_RESOLVE_ERROR_NoSuchName;
     break;
   case -EINVAL:
   case -E2BIG:
-    e = ERR("InvalidName");
+    e = VL_RESOLVE_ERROR_InvalidName;
     p = json_object_new_object();
     json_object_object_add(p, "reason",
                            json_object_new_string(reason            ? reason
@@ -197,26 +225,26 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
                                                                     : "invalid name"));
     break;
   case -EKEYREVOKED:
-    e = ERR("ZoneRevoked");
+    e = VL_RESOLVE_ERROR_ZoneRevoked;
     break;
   case -EPROTONOSUPPORT:
-    e = ERR("CriticalRecordUnsupported");
+    e = VL_RESOLVE_ERROR_CriticalRecordUnsupported;
     p = json_object_new_object();
     if (etype) json_object_object_add(p, "type", json_object_new_int64(etype));
     break;
   case -ELOOP:
-    e = ERR("ResolutionLoop");
+    e = VL_RESOLVE_ERROR_ResolutionLoop;
     break;
   case -ETIMEDOUT:
-    e = ERR("TimedOut");
+    e = VL_RESOLVE_ERROR_TimedOut;
     break;
   case -EDQUOT:
-    e = ERR("LimitExceeded");
+    e = VL_RESOLVE_ERROR_LimitExceeded;
     p = json_object_new_object();
     json_object_object_add(p, "limit", json_object_new_string(reason ? reason : "lookups"));
     break;
   default:
-    e = ERR("StorageUnavailable");
+    e = VL_RESOLVE_ERROR_StorageUnavailable;
     break;
   }
   varlink_call_error(call, e, p);
@@ -235,9 +263,27 @@ static void finish_error(struct req *q, int error) {
   if (error == -ETIMEDOUT) R->st.timeouts++;
   if (error != -ENOENT) R->st.failures++;
   uint32_t etype = q->res ? gns_resolution_error_type(q->res) : 0;
+  if (q->done) {
+    gnsd_lookup_fn done = q->done;
+    void *ud = q->done_ud;
+    req_free(q);
+    done(ud, error == -EBADMSG ? -ENOENT : error, NULL);
+    return;
+  }
   struct varlink_call *call = q->call;
+  int dns_error = q->dns_error;
   q->call = NULL;
   req_free(q);
+  if (error == -EIO && dns_error < 0) {
+    /* Not our storage: the DNS servers resolution had to ask. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(dns_error == -ETIMEDOUT
+                                                      ? "the DNS servers did not answer"
+                                                      : "the DNS servers failed"));
+    varlink_call_error(call, VL_RESOLVE_ERROR_DNSFailed, p);
+    return;
+  }
   reply_error(call, error, etype, error == -EDQUOT ? "dht-gets-per-user" : NULL);
 }
 
@@ -341,6 +387,91 @@ static uint64_t answer_expiration(struct gnsd_resolve *R, uint64_t exp) {
   return exp < cap ? exp : cap;
 }
 
+/* ---- lookups (gnsd_resolve_lookup) ----------------------------------------
+ * Cached as 'P' | u64 expiration | u16 canonical length | canonical |
+ * u16 count | count * (u64 expiration | u32 type | u16 flags | u16 length |
+ * data), or ANSWER_NEGATIVE. */
+
+static int encode_lookup(const struct gns_record *rd, size_t n, const char *canon, uint64_t exp,
+                         uint8_t **out, size_t *out_len) {
+  size_t cl = canon ? strlen(canon) : 0;
+  if (cl > 0xffff || n > 0xffff) return -E2BIG;
+  size_t cap = 1 + 8 + 2 + cl + 2;
+  for (size_t i = 0; i < n; i++)
+    cap += 16 + rd[i].data_len;
+  uint8_t *v = malloc(cap), *o = v;
+  if (!v) return -ENOMEM;
+  *o++ = ANSWER_POSITIVE;
+  gns_put_u64(o, exp);
+  o += 8;
+  gns_put_u16(o, (uint16_t)cl);
+  o += 2;
+  if (cl) memcpy(o, canon, cl);
+  o += cl;
+  gns_put_u16(o, (uint16_t)n);
+  o += 2;
+  for (size_t i = 0; i < n; i++) {
+    gns_put_u64(o, rd[i].expiration);
+    gns_put_u32(o + 8, rd[i].type);
+    gns_put_u16(o + 12, rd[i].flags);
+    gns_put_u16(o + 14, rd[i].data_len);
+    if (rd[i].data_len) memcpy(o + 16, rd[i].data, rd[i].data_len);
+    o += 16 + rd[i].data_len;
+  }
+  *out = v;
+  *out_len = (size_t)(o - v);
+  return 0;
+}
+
+/* Decode a cached lookup answer into a (records point into v; rd has room
+ * for GNSD_LOOKUP_MAX_RECORDS). -EBADMSG if v is not one. */
+static int decode_lookup(const uint8_t *v, size_t len, struct gns_record *rd, size_t cap,
+                         char *canon, size_t canon_cap, struct gnsd_answer *a) {
+  if (len < 13 || v[0] != ANSWER_POSITIVE) return -EBADMSG;
+  a->expiration = gns_get_u64(v + 1);
+  size_t cl = gns_get_u16(v + 9), o = 11;
+  if (cl >= canon_cap || o + cl + 2 > len) return -EBADMSG;
+  memcpy(canon, v + o, cl);
+  canon[cl] = 0;
+  a->canonical = cl ? canon : NULL;
+  o += cl;
+  size_t n = gns_get_u16(v + o);
+  o += 2;
+  if (n > cap) return -EBADMSG;
+  for (size_t i = 0; i < n; i++) {
+    if (o + 16 > len) return -EBADMSG;
+    rd[i].expiration = gns_get_u64(v + o);
+    rd[i].type = gns_get_u32(v + o + 8);
+    rd[i].flags = gns_get_u16(v + o + 12);
+    rd[i].data_len = gns_get_u16(v + o + 14);
+    o += 16;
+    if (o + rd[i].data_len > len) return -EBADMSG;
+    rd[i].data = v + o;
+    o += rd[i].data_len;
+  }
+  a->rd = rd;
+  a->n = n;
+  return 0;
+}
+
+static void finish_lookup(struct req *q, const struct gns_record *rd, size_t n, const char *canon,
+                          uint64_t exp) {
+  struct gnsd_resolve *R = q->R;
+  uint8_t *v;
+  size_t vl;
+  if (encode_lookup(rd, n, canon, exp, &v, &vl) == 0) {
+    gnsd_cache_put(R->cache, q->key, q->klen, v, vl, exp, now_rt(R));
+    free(v);
+  }
+  struct gnsd_answer a = {.rd = rd, .n = n, .canonical = canon, .expiration = exp};
+  gnsd_lookup_fn done = q->done;
+  void *ud = q->done_ud;
+  /* rd and canon live in q->res: answer before freeing it */
+  q->done = NULL;
+  done(ud, 0, &a);
+  req_free(q);
+}
+
 static void finish_ok(struct req *q) {
   struct gnsd_resolve *R = q->R;
   const struct gns_record *rd;
@@ -352,9 +483,22 @@ static void finish_ok(struct req *q) {
   const char *canon = gns_resolution_canonical_name(q->res);
   uint64_t exp = answer_expiration(R, gns_resolution_expiration(q->res));
   uint64_t now = now_rt(R);
+  /* A zone revoked anywhere must stop resolving from the cache too: the
+   * answer lives no longer than the network's word on its zones. */
+  if (q->unchecked && exp > now + UNCHECKED_LIFETIME) exp = now + UNCHECKED_LIFETIME;
+  if (q->trust_until && exp > q->trust_until) exp = q->trust_until;
+  if (q->done) {
+    finish_lookup(q, rd, n, canon, exp);
+    return;
+  }
   json_object *reply = NULL;
   if (q->records) {
     reply = records_json(q->name, q->type, rd, n, gns_resolution_answer_zone(q->res));
+    /* what was checked against revocations, beyond the local store */
+    if (q->unchecked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("unreachable"));
+    else if (q->network_checked)
+      json_object_object_add(reply, "revocationCheck", json_object_new_string("network"));
   } else {
     uint8_t *v;
     size_t vl;
@@ -365,7 +509,9 @@ static void finish_ok(struct req *q) {
     reply = hostname_reply(v, vl, q->name);
     free(v);
   }
-  /* The answer is kept as the reply's text: a hit sends it as it is. */
+  /* The answer is kept as the text of the reply a hit sends, as it is:
+   * for ResolveRecords, one that says it came from the cache. */
+  if (q->records) json_object_object_add(reply, "cached", json_object_new_boolean(1));
   size_t tl = 0;
   const char *text =
       reply ? json_object_to_json_string_length(reply, ANSWER_JSON_FLAGS, &tl) : NULL;
@@ -389,7 +535,8 @@ static void finish_ok(struct req *q) {
  * ANSWER_NEGATIVE, then the message. */
 static void remember_reply(struct gnsd_resolve *R, const char *req, size_t req_len, char kind,
                            const char *params, size_t params_len, uint64_t exp) {
-  static const char negative[] = "{\"error\":\"" ERR("NoSuchName") "\",\"parameters\":{}}";
+  static const char negative[] =
+      "{\"error\":\"" VL_RESOLVE_ERROR_NoSuchName "\",\"parameters\":{}}";
   if (!req || req_len > REQUEST_MEMO_MAX) return;
   uint8_t key[1 + REQUEST_MEMO_MAX];
   key[0] = KEY_REQUEST;
@@ -432,30 +579,17 @@ static bool answer_shortcut(void *userdata, const char *req, size_t len, const c
   return true;
 }
 
-/* A cached positive answer (the reply parameters as JSON text), sent
- * without building or printing JSON objects. ResolveRecords says that it
- * came from the cache: "cached": true goes in before the closing brace.
- * Returns false if the entry is not a JSON object's text. */
-static bool reply_cached(struct gnsd_resolve *R, struct varlink_call *call, bool records,
-                         const char *v, size_t vl, uint64_t exp) {
+/* A cached positive answer: the text of the reply parameters, sent as
+ * it is (no JSON object is built or printed). Returns false if the entry
+ * is not a JSON object's text. */
+static bool reply_cached(struct gnsd_resolve *R, struct varlink_call *call, const char *v,
+                         size_t vl, uint64_t exp) {
   if (vl < 2 || v[0] != '{' || v[vl - 1] != '}') return false;
   size_t req_len = 0;
   const char *req = varlink_call_request(call, &req_len);
-  static const char flag[] = ",\"cached\":true}";
-  char *t = malloc(vl - 1 + sizeof flag);
-  if (!t) return false;
-  memcpy(t, v, vl);
-  size_t tl = vl;
-  if (records) {
-    memcpy(t + vl - 1, flag, sizeof flag);
-    tl = vl - 1 + sizeof flag - 1;
-    /* {} has no member yet: no comma before the flag */
-    if (vl == 2) memmove(t + 1, t + 2, tl-- - 1);
-  }
-  /* v may go with the next cache put: t is a copy. */
-  varlink_call_reply_json(call, t, tl);
-  remember_reply(R, req, req_len, ANSWER_POSITIVE, t, tl, exp);
-  free(t);
+  /* v may go with the next cache put (remember_reply): send it first */
+  varlink_call_reply_json(call, v, vl);
+  remember_reply(R, req, req_len, ANSWER_POSITIVE, v, vl, exp);
   return true;
 }
 
@@ -470,6 +604,7 @@ static int on_kick(sd_event_source *s, void *userdata) {
 }
 
 static void kick(struct req *q) {
+  if (q->driving) return; /* the loop on the stack sees the new state */
   if (!q->kick && sd_event_add_defer(q->R->ev, &q->kick, on_kick, q) < 0) {
     q->kick = NULL;
     drive(q);
@@ -478,17 +613,24 @@ static void kick(struct req *q) {
   sd_event_source_set_enabled(q->kick, SD_EVENT_ONESHOT);
 }
 
+/* A backend's answer to GET(q->q). Called from inside the backend, maybe
+ * from inside its get(): it moves the state and lets drive() act later
+ * (a cancel must not run inside the backend's own callback). */
 static void on_block(void *userdata, const uint8_t *block, size_t len, int error) {
   struct req *q = userdata;
   struct gnsd_resolve *R = q->R;
-  if (!block) {
-    q->get_done = true;
+  if (!block) { /* the GET is over; the handle is gone */
     q->get = NULL;
-    if (error < 0) q->backend_error = error;
-    if (!q->in_get) kick(q);
+    if (q->state == REQ_GET) {
+      if (error < 0) q->backend_error = error;
+      q->state = REQ_FETCH;
+    } else if (q->state == REQ_GET_FOUND) {
+      q->state = REQ_STEP;
+    }
+    kick(q);
     return;
   }
-  if (q->got || !q->fetching) return;
+  if (q->state != REQ_GET) return;
   /* RFC 9498, 7.2: a block failing the checks "MUST be ignored and ...
    * the storage lookup GET(q) MUST continue to look for other RRBLOCKs" */
   int rc = gns_resolution_supply_block(q->res, block, len, now_rt(R));
@@ -496,7 +638,7 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
     R->st.bad_blocks++;
     return;
   }
-  q->got = true;
+  q->state = REQ_GET_FOUND;
   R->st.blocks++;
   uint64_t exp = gns_rrblock_expiration(block, len), now = now_rt(R);
   uint8_t key[1 + GNS_Q_LEN];
@@ -506,7 +648,7 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
   /* a block found in the DHT is kept in the embedded store */
   if (q->bidx > 1 && R->backends[0] && R->backends[0]->ops->put)
     R->backends[0]->ops->put(R->backends[0], q->q, block, len, exp);
-  if (!q->in_get) kick(q);
+  kick(q);
 }
 
 /* Lookups of uid in flight, and of those the ones waiting on a backend
@@ -522,68 +664,49 @@ static unsigned user_lookups(struct gnsd_resolve *R, uid_t uid) {
 static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
   unsigned n = 0;
   for (struct req *o = R->reqs; o; o = o->next)
-    n += o->limited && o->uid == uid && o->get_active && !o->get_done && o->bidx > 1;
+    n += o->limited && o->uid == uid && (o->state == REQ_GET || o->state == REQ_GET_FOUND) &&
+         o->bidx > 1;
   return n;
 }
 
-/* Advance the block fetch for q->q: 1 = a block (or "none") was supplied,
- * 0 = waiting for a backend, -EDQUOT = the user's DHT GETs are at their
- * limit, other negative = storage failure. */
-static int fetch_advance(struct req *q) {
+/* REQ_FETCH: ask the next backend, or tell the resolution there is no
+ * block when every backend has answered without one. -EDQUOT: the
+ * user's DHT GETs are at their limit; other negative: storage failure. */
+static int fetch_next(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  for (;;) {
-    if (q->got) {
-      if (q->get_active && !q->get_done && q->get && q->cur->ops->get_cancel)
-        q->cur->ops->get_cancel(q->cur, q->get);
-      q->get = NULL;
-      q->get_active = q->got = q->fetching = false;
-      return 1;
-    }
-    if (q->get_active && !q->get_done) return 0;
-    q->get_active = false;
-    if (q->bidx >= R->n_backends) {
-      q->fetching = false;
-      if (q->backend_error < 0) return -EIO;
-      gns_resolution_supply_block(q->res, NULL, 0, now_rt(R));
-      return 1;
-    }
-    if (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
-        R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res))) {
-      /* The store holds every block of a local zone: a label it does not
-       * have does not exist, whatever the DHT would say (or not say). */
-      q->fetching = false;
-      gns_resolution_supply_block(q->res, NULL, 0, now_rt(R));
-      return 1;
-    }
-    if (q->bidx >= 1 && q->limited && R->dht_gets_per_user &&
-        user_gets(R, q->uid) >= R->dht_gets_per_user) {
-      R->st.dht_gets_refused++;
-      q->fetching = false;
-      return -EDQUOT;
-    }
-    struct gnsd_backend *b = R->backends[q->bidx++];
-    q->cur = b;
-    q->get = NULL;
-    q->get_active = true;
-    q->get_done = false;
-    q->in_get = true;
-    int rc = b->ops->get(b, q->q, on_block, q, &q->get);
-    q->in_get = false;
-    if (rc < 0) {
-      q->backend_error = rc;
-      q->get_active = false;
-      q->get = NULL;
-    }
+  if (q->bidx >= R->n_backends || (q->bidx >= 1 && q->backend_error == 0 && R->local_zone &&
+                                   R->local_zone(R->local_zone_ud, gns_resolution_zone(q->res)))) {
+    /* (The store holds every block of a local zone: a label it does not
+     * have does not exist, whatever the DHT would say, or not say.) */
+    if (q->bidx >= R->n_backends && q->backend_error < 0) return -EIO;
+    q->state = REQ_STEP;
+    return gns_resolution_supply_block(q->res, NULL, 0, now_rt(R)) < 0 ? -EIO : 0;
   }
+  if (q->bidx >= 1 && q->limited && R->dht_gets_per_user &&
+      user_gets(R, q->uid) >= R->dht_gets_per_user) {
+    R->st.dht_gets_refused++;
+    return -EDQUOT;
+  }
+  struct gnsd_backend *b = R->backends[q->bidx++];
+  q->cur = b;
+  q->get = NULL;
+  q->state = REQ_GET;
+  int rc = b->ops->get(b, q->q, on_block, q, &q->get);
+  if (rc < 0) { /* no GET started: try the next backend */
+    q->backend_error = rc;
+    q->get = NULL;
+    q->state = REQ_FETCH;
+  }
+  return 0;
 }
 
+/* REQ_STEP after GNS_STEP_NEED_BLOCK: the block cache, else the backends. */
 static void fetch_begin(struct req *q, const uint8_t qv[GNS_Q_LEN]) {
   struct gnsd_resolve *R = q->R;
   memcpy(q->q, qv, GNS_Q_LEN);
   q->bidx = 0;
   q->backend_error = 0;
-  q->got = q->get_active = q->get_done = false;
-  q->fetching = true;
+  q->state = REQ_FETCH;
   uint8_t key[1 + GNS_Q_LEN];
   key[0] = KEY_BLOCK;
   memcpy(key + 1, qv, GNS_Q_LEN);
@@ -594,42 +717,109 @@ static void fetch_begin(struct req *q, const uint8_t qv[GNS_Q_LEN]) {
     /* verified before for this q: decrypt only */
     if (gns_resolution_supply_verified_block(q->res, v, vl, now) == 0) {
       R->st.block_cache_hits++;
-      q->fetching = false;
+      q->state = REQ_STEP;
       return;
     }
     gnsd_cache_remove(R->cache, key, sizeof(key));
   }
 }
 
+/* dns.c never calls back from inside gnsd_dns_query (dns.h). */
 static void on_dns(void *userdata, int error, const struct gns_record *rd, size_t n) {
   struct req *q = userdata;
   q->dnsq = NULL;
-  q->dns_active = false;
+  if (q->state != REQ_DNS) return;
+  if (error < 0 && error != -ENOENT) q->dns_error = error;
   gns_resolution_supply_dns(q->res, error == -ETIMEDOUT ? -EIO : error, rd, n);
-  drive(q);
+  q->state = REQ_STEP;
+  if (!q->driving) drive(q);
 }
 
+/* The verdict on q->pending_zone: REVOKED finishes (frees) the request
+ * and returns false; the others let it go on. */
+static bool apply_trust(struct req *q, enum gnsd_trust_verdict v, uint64_t until) {
+  if (v == GNSD_TRUST_REVOKED) {
+    finish_error(q, -EKEYREVOKED);
+    return false;
+  }
+  if (v == GNSD_TRUST_VALID) {
+    q->network_checked = true;
+    if (!q->trust_until || until < q->trust_until) q->trust_until = until;
+  } else if (v == GNSD_TRUST_UNCHECKED) {
+    q->unchecked = true;
+  }
+  q->checked_zone = q->pending_zone;
+  q->have_checked = true;
+  return true;
+}
+
+/* The verdict of a check that had to wait for the peer: it only moves the
+ * state (it may come from inside another request's check). */
+static void on_trust(void *userdata, enum gnsd_trust_verdict v, uint64_t until) {
+  struct req *q = userdata;
+  q->tcheck = NULL;
+  if (q->state != REQ_TRUST) return;
+  q->tverdict = v;
+  q->tuntil = until;
+  q->state = REQ_TRUST_DONE;
+  kick(q);
+}
+
+/* Act on the state until the request waits (GET or DNS in flight) or is
+ * finished (and freed). Re-entered from a callback, it leaves the work to
+ * the loop already running: that loop reads the state after every
+ * action, so nothing a callback did is lost. */
 static void drive(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if (q->driving) {
-    q->again = true;
-    return;
-  }
+  if (q->driving) return;
   q->driving = true;
   for (;;) {
-    if (q->fetching) {
-      int rc = fetch_advance(q);
+    switch (q->state) {
+    case REQ_GET:
+    case REQ_DNS:
+    case REQ_TRUST:
+      q->driving = false;
+      return; /* a callback moves the state */
+    case REQ_TRUST_DONE:
+      q->state = REQ_STEP;
+      if (!apply_trust(q, q->tverdict, q->tuntil)) return;
+      continue;
+    case REQ_GET_FOUND:
+      if (q->get && q->cur->ops->get_cancel) q->cur->ops->get_cancel(q->cur, q->get);
+      q->get = NULL;
+      q->state = REQ_STEP;
+      continue;
+    case REQ_FETCH: {
+      int rc = fetch_next(q);
       if (rc < 0) {
         finish_error(q, rc == -EDQUOT ? -EDQUOT : -EIO);
         return;
       }
-      if (rc == 0) break;
+      continue;
     }
-    if (q->dns_active) break;
+    case REQ_STEP:
+      break;
+    }
     struct gns_step st;
     if (gns_resolution_step(q->res, now_rt(R), &st) < 0) {
       finish_error(q, -EIO);
       return;
+    }
+    if (st.kind == GNS_STEP_NEED_BLOCK && R->trust &&
+        (!q->have_checked || !gns_zone_key_equal(&q->checked_zone, &st.zone))) {
+      /* RFC 9498, 4.2 and 7.3.4: before the zone's blocks are used (a
+       * delegation followed, or the start zone), its revocation. The
+       * step stays NEED_BLOCK until a block is supplied, so the next
+       * turn of the loop asks for the same block again. */
+      uint64_t until;
+      q->pending_zone = st.zone;
+      q->state = REQ_TRUST;
+      enum gnsd_trust_verdict v =
+          gnsd_trust_check(R->trust, &st.zone, now_rt(R), on_trust, q, &q->tcheck, &until);
+      if (v == GNSD_TRUST_PENDING) continue;
+      q->tcheck = NULL;
+      q->state = REQ_STEP;
+      if (!apply_trust(q, v, until)) return;
     }
     if (st.kind == GNS_STEP_NEED_BLOCK) {
       fetch_begin(q, st.q);
@@ -637,24 +827,22 @@ static void drive(struct req *q) {
     }
     if (st.kind == GNS_STEP_NEED_DNS) {
       R->st.dns_queries++;
-      q->dns_active = true;
+      q->state = REQ_DNS;
       int rc = gnsd_dns_query(R->dns, st.dns_name, st.dns_type, st.dns_servers, st.n_dns_servers,
                               on_dns, q, &q->dnsq);
       if (rc < 0) {
-        q->dns_active = false;
+        q->dnsq = NULL;
         gns_resolution_supply_dns(q->res, -EIO, NULL, 0);
-        continue;
+        q->state = REQ_STEP;
       }
-      break;
+      continue;
     }
-    if (st.kind == GNS_STEP_DONE) {
+    if (st.kind == GNS_STEP_DONE)
       finish_ok(q);
-      return;
-    }
-    finish_error(q, gns_resolution_error(q->res));
+    else
+      finish_error(q, gns_resolution_error(q->res));
     return;
   }
-  q->driving = false;
 }
 
 static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -670,7 +858,7 @@ static void on_cancel(struct varlink_call *call, void *userdata) {
   struct varlink_call *c = q->call;
   q->call = NULL;
   req_free(q);
-  varlink_call_error(c, ERR("TimedOut"), NULL); /* dropped: the peer is gone */
+  varlink_call_error(c, VL_RESOLVE_ERROR_TimedOut, NULL); /* dropped: the peer is gone */
 }
 
 /* ---- methods ---------------------------------------------------------------- */
@@ -698,6 +886,73 @@ static const char *label_problem(const char *name, size_t len) {
   return NULL;
 }
 
+/* Start resolving name (len bytes, plen of them before ".gns.alt") for
+ * the request cached under key: RFC 9498, 7.1, the start zone, then a new
+ * resolution with its deadline. -ENOENT: no start zone; -EINVAL with
+ * *reason: not resolvable as written; -EDQUOT: uid (when limited) has
+ * [limits] lookups-per-user in flight; -ENOMEM. */
+static int begin(struct gnsd_resolve *R, const char *name, size_t len, size_t plen, uint32_t type,
+                 const uint8_t *key, size_t klen, uid_t uid, bool limited, const char **reason,
+                 struct req **out) {
+  const struct gns_suffix_map *maps = NULL;
+  size_t n_maps = 0;
+  int maps_rc = get_maps(R, &maps, &n_maps);
+  struct gns_zone_key zk;
+  size_t rest;
+  int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  /* The local zones could not be read: the name may well be one of
+   * theirs. Not "does not exist", and nothing to cache. */
+  if (rc == -ENOENT && maps_rc < 0) return -EIO;
+  if (rc == -ENOENT) return rc;
+  if (rc < 0) {
+    *reason = "no unique start zone (invalid zTLD or ambiguous suffix)";
+    return -EINVAL;
+  }
+  /* [limits] lookups-per-user: uncached lookups are what costs (blocks,
+   * signatures, DHT); one user cannot have more than this in flight. */
+  if (limited && R->lookups_per_user && user_lookups(R, uid) >= R->lookups_per_user) {
+    R->st.lookups_refused++;
+    *reason = "lookups-per-user";
+    return -EDQUOT;
+  }
+  struct req *q = calloc(1, sizeof(*q));
+  if (!q) return -ENOMEM;
+  q->R = R;
+  q->uid = uid;
+  q->limited = limited;
+  q->type = type;
+  q->name = strndup(name, len);
+  memcpy(q->key, key, klen);
+  q->klen = klen;
+  q->next = R->reqs;
+  if (R->reqs) R->reqs->prev = q;
+  R->reqs = q;
+  R->pending++;
+  char *rel = strndup(name, rest);
+  if (!q->name || !rel) {
+    free(rel);
+    req_free(q);
+    return -ENOMEM;
+  }
+  struct gns_resolver_limits lim = {.max_depth = R->max_depth};
+  struct gns_resolver_hooks hooks = {
+      .is_revoked = hook_revoked, .userdata = R, .maps = maps, .n_maps = n_maps};
+  rc = gns_resolution_new(&zk, rel, type, &lim, &hooks, &q->res);
+  free(rel);
+  if (rc < 0) {
+    req_free(q);
+    *reason = "malformed label";
+    return rc == -ENOMEM ? rc : -EINVAL;
+  }
+  uint64_t mono;
+  sd_event_now(R->ev, CLOCK_MONOTONIC, &mono);
+  if (sd_event_add_time(R->ev, &q->deadline, CLOCK_MONOTONIC, mono + R->timeout_us, 1000,
+                        on_deadline, q) < 0)
+    q->deadline = NULL;
+  *out = q;
+  return 0;
+}
+
 /* Common start of both methods: the name check, the answer cache, start
  * zone determination, the resolution. Returns 0 when the call was
  * completed (answered from cache or an error), 1 with *out set. */
@@ -706,7 +961,7 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
   R->st.requests++;
   size_t len = strlen(name), plen;
   if (!gns_name_is_gns_alt(name, len, &plen)) {
-    varlink_call_error(call, ERR("NotGNS"), NULL);
+    varlink_call_error(call, VL_RESOLVE_ERROR_NotGNS, NULL);
     return 0;
   }
   if (len > NAME_MAX_LEN) {
@@ -730,91 +985,115 @@ static int start(struct gnsd_resolve *R, struct varlink_call *call, const char *
       R->st.negative_hits++;
       size_t req_len = 0;
       const char *req = varlink_call_request(call, &req_len);
-      varlink_call_error(call, ERR("NoSuchName"), NULL);
+      varlink_call_error(call, VL_RESOLVE_ERROR_NoSuchName, NULL);
       remember_reply(R, req, req_len, ANSWER_NEGATIVE, NULL, 0, exp);
       return 0;
     }
-    if (reply_cached(R, call, records, v, vl, exp)) {
+    if (reply_cached(R, call, v, vl, exp)) {
       R->st.cache_hits++;
       return 0;
     }
   }
-  /* RFC 9498, 7.1: the start zone */
-  const struct gns_suffix_map *maps = NULL;
-  size_t n_maps = 0;
-  get_maps(R, &maps, &n_maps);
-  struct gns_zone_key zk;
-  size_t rest;
-  int rc = gns_start_zone_find(name, plen, maps, n_maps, &zk, &rest);
+  uid_t uid = varlink_call_peer(call)->uid;
+  const char *reason = NULL;
+  struct req *q;
+  int rc = begin(R, name, len, plen, type, key, klen, uid, !varlink_uid_exempt(uid), &reason, &q);
   if (rc == -ENOENT) {
     cache_negative(R, key, klen);
-    varlink_call_error(call, ERR("NoSuchName"), NULL);
+    varlink_call_error(call, VL_RESOLVE_ERROR_NoSuchName, NULL);
     return 0;
   }
+  if (rc == -ENOMEM) return rc;
   if (rc < 0) {
-    reply_error(call, -EINVAL, 0, "no unique start zone (invalid zTLD or ambiguous suffix)");
+    reply_error(call, rc == -EDQUOT || rc == -EIO ? rc : -EINVAL, 0, reason);
     return 0;
   }
-  /* [limits] lookups-per-user: uncached lookups are what costs (blocks,
-   * signatures, DHT); one user cannot have more than this in flight. */
-  uid_t uid = varlink_call_peer(call)->uid;
-  bool limited = !varlink_uid_exempt(uid);
-  if (limited && R->lookups_per_user && user_lookups(R, uid) >= R->lookups_per_user) {
-    R->st.lookups_refused++;
-    reply_error(call, -EDQUOT, 0, "lookups-per-user");
-    return 0;
-  }
-  struct req *q = calloc(1, sizeof(*q));
-  if (!q) return -ENOMEM;
-  q->R = R;
   q->call = call;
-  q->uid = uid;
-  q->limited = limited;
   q->records = records;
   q->family = family;
-  q->type = type;
-  q->name = strdup(name);
-  memcpy(q->key, key, klen);
-  q->klen = klen;
-  q->next = R->reqs;
-  if (R->reqs) R->reqs->prev = q;
-  R->reqs = q;
-  R->pending++;
-  char *rel = strndup(name, rest);
-  if (!q->name || !rel) {
-    free(rel);
-    q->call = NULL;
-    req_free(q);
-    return -ENOMEM;
-  }
-  struct gns_resolver_limits lim = {.max_depth = R->max_depth};
-  struct gns_resolver_hooks hooks = {
-      .is_revoked = hook_revoked, .userdata = R, .maps = maps, .n_maps = n_maps};
-  rc = gns_resolution_new(&zk, rel, type, &lim, &hooks, &q->res);
-  free(rel);
-  if (rc < 0) {
-    q->call = NULL;
-    req_free(q);
-    reply_error(call, rc == -ENOMEM ? -ENOMEM : -EINVAL, 0, "malformed label");
-    return 0;
-  }
-  uint64_t mono;
-  sd_event_now(R->ev, CLOCK_MONOTONIC, &mono);
-  if (sd_event_add_time(R->ev, &q->deadline, CLOCK_MONOTONIC, mono + R->timeout_us, 1000,
-                        on_deadline, q) < 0)
-    q->deadline = NULL;
   varlink_call_set_cancel(call, on_cancel, q);
   *out = q;
   return 1;
 }
 
+int gnsd_resolve_lookup(struct gnsd_resolve *R, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                        void *userdata, struct gnsd_lookup **out) {
+  R->st.requests++;
+  size_t len = strlen(name), plen;
+  if (!gns_name_is_gns_alt(name, len, &plen) || len > NAME_MAX_LEN || label_problem(name, plen)) {
+    fn(userdata, -EINVAL, NULL);
+    return 0;
+  }
+  uint8_t key[NAME_MAX_LEN + 8];
+  size_t klen = answer_key(key, KEY_LOOKUP, type, name, len);
+  const void *v;
+  size_t vl;
+  if (gnsd_cache_get(R->cache, key, klen, now_rt(R), &v, &vl, NULL) == 0) {
+    const uint8_t *b = v;
+    if (vl >= 1 && b[0] == ANSWER_NEGATIVE) {
+      R->st.negative_hits++;
+      fn(userdata, -ENOENT, NULL);
+      return 0;
+    }
+    struct gns_record rd[GNSD_LOOKUP_MAX_RECORDS];
+    char canon[NAME_MAX_LEN + 1];
+    struct gnsd_answer a;
+    if (decode_lookup(b, vl, rd, GNSD_LOOKUP_MAX_RECORDS, canon, sizeof canon, &a) == 0) {
+      R->st.cache_hits++;
+      fn(userdata, 0, &a);
+      return 0;
+    }
+  }
+  const char *reason = NULL;
+  struct req *q;
+  /* DNS clients are not local users: the stub has its own limits */
+  int rc = begin(R, name, len, plen, type, key, klen, 0, false, &reason, &q);
+  if (rc < 0) {
+    if (rc == -ENOENT) cache_negative(R, key, klen);
+    fn(userdata, rc, NULL);
+    return 0;
+  }
+  q->records = true;
+  q->done = fn;
+  q->done_ud = userdata;
+  *out = (struct gnsd_lookup *)q;
+  /* from the loop, so that fn is never called before this returns 1 */
+  kick(q);
+  return 1;
+}
+
+int gnsd_resolve_memo_get(struct gnsd_resolve *R, const void *key, size_t klen, const void **v,
+                          size_t *vl) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return -ENOENT;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  int rc = gnsd_cache_get(R->cache, k, 1 + klen, now_rt(R), v, vl, NULL);
+  if (rc == 0) {
+    R->st.requests++;
+    R->st.cache_hits++;
+  }
+  return rc;
+}
+
+void gnsd_resolve_memo_put(struct gnsd_resolve *R, const void *key, size_t klen, const void *v,
+                           size_t vl, uint64_t expiration) {
+  uint8_t k[1 + GNSD_MEMO_KEY_MAX];
+  if (klen > GNSD_MEMO_KEY_MAX) return;
+  k[0] = KEY_MEMO;
+  memcpy(k + 1, key, klen);
+  gnsd_cache_put(R->cache, k, 1 + klen, v, vl, expiration, now_rt(R));
+}
+
+void gnsd_lookup_cancel(struct gnsd_lookup *l) {
+  struct req *q = (struct req *)l;
+  if (!q) return;
+  q->done = NULL;
+  req_free(q);
+}
+
 static int m_hostname(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false},
-      {"family", VARLINK_INT, true},
-      {"flags", VARLINK_INT, true},
-      {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_RESOLVE_PARAMS_ResolveHostname;
   struct gnsd_resolve *R = userdata;
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   const char *name = varlink_param_string(params, "name");
@@ -830,11 +1109,7 @@ static int m_hostname(struct varlink_call *call, json_object *params, void *user
 }
 
 static int m_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false},
-      {"type", VARLINK_STRING, true},
-      {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_RESOLVE_PARAMS_ResolveRecords;
   struct gnsd_resolve *R = userdata;
   if (varlink_call_check_params(call, params, fields) < 0) return 0;
   const char *name = varlink_param_string(params, "name");
@@ -880,10 +1155,10 @@ int gnsd_resolve_new(sd_event *event, const struct gnsd_conf *conf, struct gnsd_
   }
   apply_conf(R, conf);
   R->iface = (struct varlink_interface){
-      .name = "alt.gns.Resolve",
+      .name = VL_RESOLVE_INTERFACE,
       .description = gnsd_resolve_description,
       .methods = methods,
-      .failure_error = ERR("StorageUnavailable"),
+      .failure_error = VL_RESOLVE_ERROR_StorageUnavailable,
       .userdata = R,
   };
   *out = R;
@@ -897,7 +1172,7 @@ void gnsd_resolve_free(struct gnsd_resolve *R) {
     struct varlink_call *call = q->call;
     q->call = NULL;
     req_free(q);
-    if (call) varlink_call_error(call, ERR("StorageUnavailable"), NULL);
+    if (call) varlink_call_error(call, VL_RESOLVE_ERROR_StorageUnavailable, NULL);
   }
   gnsd_dns_free(R->dns);
   gnsd_cache_free(R->cache);
@@ -920,13 +1195,13 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   /* a GET on a backend that went away will never call back: stop
    * waiting for it and let the request go on with the next backend */
   for (struct req *q = R->reqs; q; q = q->next) {
-    if (!q->get_active || q->get_done) continue;
+    if (q->state != REQ_GET && q->state != REQ_GET_FOUND) continue;
     bool present = false;
     for (size_t i = 0; i < R->n_backends && !present; i++)
       present = R->backends[i] == q->cur;
     if (present) continue;
     q->get = NULL;
-    q->get_done = true;
+    q->state = q->state == REQ_GET ? REQ_FETCH : REQ_STEP;
     if (q->bidx > R->n_backends) q->bidx = R->n_backends;
     kick(q);
   }
@@ -936,6 +1211,11 @@ void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *R, gnsd_local_zone_f
                                        void *userdata) {
   R->local_zone = fn;
   R->local_zone_ud = userdata;
+  gnsd_resolve_flush(R);
+}
+
+void gnsd_resolve_set_trust(struct gnsd_resolve *R, struct gnsd_trust *t) {
+  R->trust = t;
   gnsd_resolve_flush(R);
 }
 
@@ -993,71 +1273,7 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   json_object_object_add(out, "dns", d);
 }
 
-/* ---- the daemon glue -------------------------------------------------------- */
-
-static bool daemon_revoked(void *userdata, const struct gns_zone_key *zk, uint64_t now) {
-  struct gnsd *d = userdata;
-  return gnsd_store_is_revoked(d->store, zk, now);
-}
-
-static bool daemon_local_zone(void *userdata, const struct gns_zone_key *zk) {
-  struct gnsd *d = userdata;
-  struct gnsd_zone z;
-  if (!zk || !gnsd_store_available(d->store)) return false;
-  bool local = gnsd_store_zone_get_by_key(d->store, zk, &z) == 0;
-  if (local) gns_zone_priv_wipe(&z.priv);
-  return local;
-}
-
-static int daemon_start_zones(void *userdata, const struct gns_suffix_map **maps, size_t *n) {
-  struct gnsd *d = userdata;
-  return gnsd_zones_start_zones(d->zones, maps, n);
-}
-
-int gnsd_resolve_init(struct gnsd *d) {
-  struct gnsd_resolve *R;
-  int rc = gnsd_resolve_new(d->event, &d->conf, &R);
-  if (rc < 0) return rc;
-  gnsd_resolve_set_backends(R, d->backends, d->n_backends);
-  gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
-  gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
-  if (d->zones) gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
-  rc = gnsd_resolve_add_interface(R, d->resolve_server);
-  if (rc < 0) {
-    gnsd_resolve_free(R);
-    return rc;
-  }
-  d->resolve = R;
-  return 0;
-}
-
-void gnsd_resolve_reload(struct gnsd *d) {
-  if (!d->resolve) return;
-  gnsd_resolve_configure(d->resolve, &d->conf);
-  gnsd_resolve_set_backends(d->resolve, d->backends, d->n_backends);
-}
-
-void gnsd_resolve_status(struct gnsd *d, json_object *cache) {
-  if (d->resolve) gnsd_resolve_stats(d->resolve, cache);
-}
-
-void gnsd_resolve_limits_status(struct gnsd *d, json_object *limits) {
-  struct varlink_server_stats vs = {0};
-  if (d->resolve_server) varlink_server_get_stats(d->resolve_server, &vs);
-  add_int(limits, "connectionsRefused", vs.refused);
-  add_int(limits, "idleConnectionsClosed", vs.evicted);
-  add_int(limits, "incompleteRequestsClosed", vs.partial_closed);
-  add_int(limits, "repliesThrottled", vs.throttled);
-  add_int(limits, "nulParametersRefused", vs.nul_refused);
-  add_int(limits, "lookupsRefused", d->resolve ? d->resolve->st.lookups_refused : 0);
-  add_int(limits, "dhtGetsRefused", d->resolve ? d->resolve->st.dht_gets_refused : 0);
-}
-
-void gnsd_resolve_done(struct gnsd *d) {
-  gnsd_resolve_free(d->resolve);
-  d->resolve = NULL;
-}
-
-void gnsd_resolve_invalidate(struct gnsd *d) {
-  if (d && d->resolve) gnsd_resolve_flush(d->resolve);
+void gnsd_resolve_limit_stats(struct gnsd_resolve *R, json_object *out) {
+  add_int(out, "lookupsRefused", R->st.lookups_refused);
+  add_int(out, "dhtGetsRefused", R->st.dht_gets_refused);
 }

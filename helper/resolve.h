@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The Resolve side of gnsd: alt.gns.Resolve.ResolveHostname and
- * ResolveRecords (helper/alt.gns.Resolve.varlink) on top of the core
+ * ResolveRecords (varlink/alt.gns.Resolve.varlink) on top of the core
  * resolution state machine (core/resolver.h).
  *
  * Per request: the answer cache (by name and type), else start zone
@@ -11,9 +11,9 @@
  * are stored in the first), and the DNS client for GNS2DNS/redirects to
  * DNS. Every request has a deadline ([resolver] timeout).
  *
- * Two layers: the engine (struct gnsd_resolve, no knowledge of the
- * daemon; unit tested on its own) and the daemon glue that gnsd.c and
- * zones.c call with struct gnsd. */
+ * It knows nothing of the daemon: gnsd.c hands it the backends, the
+ * revocation check and the start zones, and flushes it when the zone
+ * service reports a change. Unit tested on its own. */
 #ifndef GNSD_RESOLVE_H
 #define GNSD_RESOLVE_H
 
@@ -24,33 +24,9 @@
 #include "conf.h"
 #include "resolver.h"
 #include "storage.h"
-#include "varlink.h"
+#include "varlink-server.h"
 
-struct gnsd;
 struct gnsd_resolve;
-
-/* ---- the daemon glue ------------------------------------------------------
- * gnsd.c calls, in this order:
- *   gnsd_resolve_init     after the store, the backends, d->zones and both
- *                         varlink servers exist; registers alt.gns.Resolve
- *                         on d->resolve_server and sets d->resolve.
- *   gnsd_resolve_reload   after SIGHUP replaced d->conf (and the backends).
- *   gnsd_resolve_status   for Zone.GetStatistics: fill the "cache" object.
- *   gnsd_resolve_done     at shutdown, before the servers are freed:
- *                         completes every call still in flight.
- * zones.c calls gnsd_resolve_invalidate whenever local zone data (blocks),
- * start zones or revocations change: answers are cached until their
- * earliest record expiration, so they must be dropped then. */
-int gnsd_resolve_init(struct gnsd *d);
-void gnsd_resolve_reload(struct gnsd *d);
-void gnsd_resolve_status(struct gnsd *d, json_object *cache);
-/* For Zone.GetStatistics: what the per-user limits refused, closed or
- * throttled (the "limits" object). */
-void gnsd_resolve_limits_status(struct gnsd *d, json_object *limits);
-void gnsd_resolve_done(struct gnsd *d);
-void gnsd_resolve_invalidate(struct gnsd *d);
-
-/* ---- the engine ------------------------------------------------------------ */
 
 /* Takes [resolver] and [cache] (and [start-zones], used when no start
  * zone function is set) from conf. */
@@ -73,6 +49,13 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *r, struct gnsd_backend *cons
 typedef bool (*gnsd_revoked_fn)(void *userdata, const struct gns_zone_key *zk, uint64_t now);
 void gnsd_resolve_set_revocation_check(struct gnsd_resolve *r, gnsd_revoked_fn fn, void *userdata);
 
+/* Revocations beyond the synchronous check above (trust.h: the store and
+ * the GNUnet peer's revocation service): asked before the blocks of each
+ * zone are used; answers live no longer than the verdicts they rest on.
+ * Not owned; NULL: none. */
+struct gnsd_trust;
+void gnsd_resolve_set_trust(struct gnsd_resolve *r, struct gnsd_trust *t);
+
 /* The start zones of RFC 9498, 7.1, asked for on every uncached request
  * (the array need only stay valid until control returns to the event
  * loop). Without it the [start-zones] of the configuration are used. */
@@ -86,8 +69,50 @@ void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *r, gnsd_local_zone_f
 typedef int (*gnsd_start_zones_fn)(void *userdata, const struct gns_suffix_map **maps, size_t *n);
 void gnsd_resolve_set_start_zones(struct gnsd_resolve *r, gnsd_start_zones_fn fn, void *userdata);
 
+/* The wall clock (realtime microseconds) that expirations are compared
+ * with; without one, the daemon's (gnsd_now). Tests move time with it. */
+typedef uint64_t (*gnsd_clock_fn)(void *userdata);
+void gnsd_resolve_set_clock(struct gnsd_resolve *r, gnsd_clock_fn fn, void *userdata);
+
 /* Drop cached answers and blocks. */
 void gnsd_resolve_flush(struct gnsd_resolve *r);
+
+/* ---- lookups for other front ends (the DNS stub) ------------------------
+ * The same resolution and cache as alt.gns.Resolve.ResolveRecords, with the
+ * records in binary form. The record set is the one at the name (after
+ * REDIRECT/CNAME/delegations were followed), not filtered by type: type
+ * steers resolution (RFC 9498, 7.3: a REDIRECT, GNS2DNS or delegation
+ * asked for by its own type is the answer) and goes into the cache key. */
+#define GNSD_LOOKUP_MAX_RECORDS 256
+struct gnsd_lookup;
+struct gnsd_answer {
+  const struct gns_record *rd; /* expirations are absolute */
+  size_t n;
+  const char *canonical; /* LEHO, or the name after REDIRECT/CNAME/GNS2DNS; NULL if none */
+  uint64_t expiration;   /* realtime us: the earliest the answer rests on */
+};
+/* error: 0 with a (valid during the call only), -ENOENT (no such name),
+ * -EINVAL (not a resolvable .gns.alt name), or a failure (-ETIMEDOUT,
+ * -EKEYREVOKED, -ELOOP, -EPROTONOSUPPORT, -EIO, -ENOMEM ...). */
+typedef void (*gnsd_lookup_fn)(void *userdata, int error, const struct gnsd_answer *a);
+/* Returns 0 when fn was called already (answered from the cache, or an
+ * error), or 1 with *out set: fn is called later from the event loop,
+ * exactly once, unless gnsd_lookup_cancel(*out) is called first. name is a
+ * .gns.alt name without a trailing dot. */
+int gnsd_resolve_lookup(struct gnsd_resolve *r, const char *name, uint32_t type, gnsd_lookup_fn fn,
+                        void *userdata, struct gnsd_lookup **out);
+void gnsd_lookup_cancel(struct gnsd_lookup *l);
+
+/* A front end's own encoding of an answer (the DNS stub: a response by
+ * the query's bytes), kept in the same cache as the answers, so that it
+ * goes with them whenever zone data change (gnsd_resolve_flush), and
+ * until expiration (realtime us) at the latest. The value found is valid
+ * until the next call into the resolver. */
+#define GNSD_MEMO_KEY_MAX 600
+int gnsd_resolve_memo_get(struct gnsd_resolve *r, const void *key, size_t klen, const void **v,
+                          size_t *vl);
+void gnsd_resolve_memo_put(struct gnsd_resolve *r, const void *key, size_t klen, const void *v,
+                           size_t vl, uint64_t expiration);
 
 /* Register alt.gns.Resolve on a server. */
 int gnsd_resolve_add_interface(struct gnsd_resolve *r, struct varlink_server *s);
@@ -97,5 +122,8 @@ int gnsd_resolve_add_interface(struct gnsd_resolve *r, struct varlink_server *s)
  * "blockCacheHits", "badBlocks", "dnsQueries", "timeouts", "failures",
  * "pending", "entries", "bytes", "limit", "evictions", "dns": {...}}. */
 void gnsd_resolve_stats(struct gnsd_resolve *r, json_object *out);
+/* For GetStatistics' "limits" object: {"lookupsRefused", "dhtGetsRefused"}
+ * ([limits] lookups-per-user and dht-gets-per-user). */
+void gnsd_resolve_limit_stats(struct gnsd_resolve *r, json_object *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* GET(q) / PUT(q, RRBLOCK) behind one interface (DESIGN.md "Storage and
- * the DHT"). Backends: the embedded SQLite store (always on) and the
+/* GET(q) / PUT(q, RRBLOCK) behind one interface (doc/architecture.md,
+ * "Storage"). Backends: the embedded SQLite store (always on) and the
  * GNUnet R5N DHT. All calls run on gnsd's sd-event loop. */
 #ifndef GNSD_STORAGE_H
 #define GNSD_STORAGE_H

@@ -43,6 +43,7 @@ enum stmt_id {
   ST_PUBLISHED_LIST,
   ST_REVOCATION_PUT,
   ST_REVOCATION_GET,
+  ST_REVOCATION_LIST,
   ST_START_ADD,
   ST_START_REMOVE,
   ST_START_LIST,
@@ -90,6 +91,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                           "message = excluded.message "
                           "WHERE revocations.expires < excluded.expires",
     [ST_REVOCATION_GET] = "SELECT timestamp, expires, message FROM revocations WHERE zkey = ?",
+    [ST_REVOCATION_LIST] = "SELECT zkey, timestamp, expires, message FROM revocations "
+                           "WHERE expires > ?",
     [ST_START_ADD] = "INSERT INTO start_zones(suffix, zkey, zone) VALUES(?,?,?)",
     [ST_START_REMOVE] = "DELETE FROM start_zones WHERE suffix = ?",
     [ST_START_LIST] = "SELECT s.suffix, s.zkey, z.name FROM start_zones s "
@@ -153,10 +156,12 @@ static int64_t clamp64(uint64_t v) {
   return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+/* -ENOSPC for a full disk (or database), so that the error says so;
+ * -EIO for everything else. */
 static int db_error(struct gnsd_store *s, const char *what) {
   s->errors++;
   log_error("store: %s: %s", what, s->db ? sqlite3_errmsg(s->db) : "database unavailable");
-  return -EIO;
+  return s->db && sqlite3_errcode(s->db) == SQLITE_FULL ? -ENOSPC : -EIO;
 }
 
 /* The statement, reset and with bindings cleared; NULL if unavailable. */
@@ -275,13 +280,28 @@ static int open_db(struct gnsd_store *s) {
                 (unsigned)(st.st_mode & 07777));
   /* Create the file ourselves so that it is 0600 from the first byte;
    * SQLite gives its -wal and -shm files the same mode. */
-  int fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  bool created = true;
+  int fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    created = false;
+    fd = open(s->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  }
   if (fd < 0) {
     log_error("store: cannot open %s: %s", s->path, strerror(errno));
     return -EIO;
   }
   if (fstat(fd, &st) == 0 && (st.st_mode & 077)) fchmod(fd, 0600);
+  /* SQLite takes an empty file for a new database. One we did not just
+   * create was a store once (truncated by a full disk, a bad restore):
+   * starting afresh over it would lose every zone without a word. */
+  bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
   close(fd);
+  if (empty && !created) {
+    log_error("store: %s is empty (0 bytes); not creating a new store over it (remove it to "
+              "start afresh)",
+              s->path);
+    return -EIO;
+  }
   if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK) {
     db_error(s, "open");
@@ -398,7 +418,7 @@ int gnsd_store_commit(struct gnsd_store *s) {
     st = stmt(s, ST_ROLLBACK);
     if (st) exec_stmt(s, st, "rollback");
   }
-  return r < 0 ? -EIO : 0;
+  return r < 0 ? (r == -ENOSPC ? r : -EIO) : 0;
 }
 
 void gnsd_store_rollback(struct gnsd_store *s) {
@@ -411,7 +431,10 @@ void gnsd_store_rollback(struct gnsd_store *s) {
 
 /* --- zones --- */
 
-static int read_zone(struct gnsd_store *s, sqlite3_stmt *st, struct gnsd_zone *z) {
+/* with_priv false: z->priv stays zero (and the key bytes are not
+ * decoded), for the many callers that need only the name and the public
+ * key. */
+static int read_zone(struct gnsd_store *s, sqlite3_stmt *st, struct gnsd_zone *z, bool with_priv) {
   memset(z, 0, sizeof *z);
   z->id = sqlite3_column_int64(st, 0);
   const unsigned char *name = sqlite3_column_text(st, 1);
@@ -422,8 +445,9 @@ static int read_zone(struct gnsd_store *s, sqlite3_stmt *st, struct gnsd_zone *z
   const void *pub = sqlite3_column_blob(st, 4);
   int pub_len = sqlite3_column_bytes(st, 4);
   z->created = (uint64_t)sqlite3_column_int64(st, 5);
-  if (!priv || priv_len != 32 || !pub || gns_zone_priv_from_bytes(ztype, priv, 32, &z->priv) < 0 ||
-      gns_zone_key_from_bytes(pub, (size_t)pub_len, &z->pub) < 0) {
+  if (!priv || priv_len != 32 || !pub ||
+      (with_priv && gns_zone_priv_from_bytes(ztype, priv, 32, &z->priv) < 0) ||
+      gns_zone_key_from_bytes(pub, (size_t)pub_len, &z->pub) < 0 || z->pub.ztype != ztype) {
     gns_zone_priv_wipe(&z->priv);
     s->errors++;
     log_error("store: zone \"%s\" has a damaged key", z->name);
@@ -450,7 +474,7 @@ int gnsd_store_zone_add(struct gnsd_store *s, const char *name, const struct gns
 }
 
 static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int key_len, bool text,
-                    struct gnsd_zone *out) {
+                    bool with_priv, struct gnsd_zone *out) {
   sqlite3_stmt *st = stmt(s, id);
   if (!st) return -EIO;
   if (text)
@@ -459,7 +483,7 @@ static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int 
     sqlite3_bind_blob(st, 1, key, key_len, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st), r;
   if (rc == SQLITE_ROW)
-    r = read_zone(s, st, out);
+    r = read_zone(s, st, out, with_priv);
   else if (rc == SQLITE_DONE)
     r = -ENOENT;
   else
@@ -469,18 +493,22 @@ static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int 
 }
 
 int gnsd_store_zone_get(struct gnsd_store *s, const char *name, struct gnsd_zone *out) {
-  return zone_get(s, ST_ZONE_GET, name, -1, true, out);
+  return zone_get(s, ST_ZONE_GET, name, -1, true, true, out);
 }
 
-int gnsd_store_zone_get_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
-                               struct gnsd_zone *out) {
+int gnsd_store_zone_get_public(struct gnsd_store *s, const char *name, struct gnsd_zone *out) {
+  return zone_get(s, ST_ZONE_GET, name, -1, true, false, out);
+}
+
+int gnsd_store_zone_get_public_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
+                                      struct gnsd_zone *out) {
   uint8_t b[GNS_ZONE_ID_LEN];
   if (gns_zone_key_to_bytes(pub, b) < 0) return -EINVAL;
-  return zone_get(s, ST_ZONE_GET_BY_KEY, b, sizeof b, false, out);
+  return zone_get(s, ST_ZONE_GET_BY_KEY, b, sizeof b, false, false, out);
 }
 
 static int read_zone_row(struct gnsd_store *s, sqlite3_stmt *st, void *row) {
-  return read_zone(s, st, row);
+  return read_zone(s, st, row, true);
 }
 
 int gnsd_store_zone_foreach(struct gnsd_store *s, gnsd_zone_cb cb, void *userdata) {
@@ -767,6 +795,38 @@ int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *z
     r = db_error(s, "reading a revocation");
   }
   sqlite3_reset(st);
+  return r;
+}
+
+static int read_revocation_row(struct gnsd_store *s, sqlite3_stmt *st, void *out) {
+  struct gnsd_revocation *row = out;
+  const void *k = sqlite3_column_blob(st, 0);
+  if (!k || gns_zone_key_from_bytes(k, (size_t)sqlite3_column_bytes(st, 0), &row->zk) < 0)
+    return db_error(s, "damaged revocation record");
+  row->timestamp = (uint64_t)sqlite3_column_int64(st, 1);
+  row->expires = (uint64_t)sqlite3_column_int64(st, 2);
+  const void *m = sqlite3_column_blob(st, 3);
+  int n = sqlite3_column_bytes(st, 3);
+  row->message = malloc(n > 0 ? (size_t)n : 1);
+  if (!row->message) return -ENOMEM;
+  if (m && n > 0) memcpy(row->message, m, (size_t)n);
+  row->message_len = n > 0 ? (size_t)n : 0;
+  return 0;
+}
+
+int gnsd_store_revocation_foreach(struct gnsd_store *s, uint64_t now, gnsd_revocation_cb cb,
+                                  void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_REVOCATION_LIST);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, clamp64(now));
+  struct rows rows = {.size = sizeof(struct gnsd_revocation)};
+  int r = rows_read(s, st, &rows, read_revocation_row, "listing revocations");
+  struct gnsd_revocation *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, &v[i]);
+  for (size_t i = 0; i < rows.n; i++)
+    free(v[i].message);
+  rows_free(&rows);
   return r;
 }
 

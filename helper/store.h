@@ -53,10 +53,13 @@ struct gnsd_zone {
 /* -EEXIST if the name (compared case-insensitively) or the key is taken. */
 int gnsd_store_zone_add(struct gnsd_store *s, const char *name, const struct gns_zone_priv *priv,
                         const struct gns_zone_key *pub, uint64_t now, int64_t *id);
-/* -ENOENT if absent. */
+/* -ENOENT if absent. The caller wipes out->priv. For signing only. */
 int gnsd_store_zone_get(struct gnsd_store *s, const char *name, struct gnsd_zone *out);
-int gnsd_store_zone_get_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
-                               struct gnsd_zone *out);
+/* The same without the private key (out->priv is all zero and needs no
+ * wipe): for everything that does not sign. */
+int gnsd_store_zone_get_public(struct gnsd_store *s, const char *name, struct gnsd_zone *out);
+int gnsd_store_zone_get_public_by_key(struct gnsd_store *s, const struct gns_zone_key *pub,
+                                      struct gnsd_zone *out);
 /* Calls cb for every zone in name order; a negative return stops the
  * walk and is returned. The zone passed to cb is wiped afterwards. */
 typedef int (*gnsd_zone_cb)(void *userdata, const struct gnsd_zone *z);
@@ -126,6 +129,11 @@ int gnsd_store_revocation_put(struct gnsd_store *s, const struct gns_zone_key *z
 /* -ENOENT if zk was never revoked. out->message must be freed. */
 int gnsd_store_revocation_get(struct gnsd_store *s, const struct gns_zone_key *zk,
                               struct gnsd_revocation *out);
+/* Every revocation that has not expired at now (message_len 0: one the
+ * GNUnet peer reported, whose message gnsd never saw). */
+typedef int (*gnsd_revocation_cb)(void *userdata, const struct gnsd_revocation *rev);
+int gnsd_store_revocation_foreach(struct gnsd_store *s, uint64_t now, gnsd_revocation_cb cb,
+                                  void *userdata);
 /* True if zk has a revocation that has not expired at now. A store
  * error counts as not revoked (and is logged): resolution fails closed
  * elsewhere, and this is a synchronous hook for the resolver. */

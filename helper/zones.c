@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +14,21 @@
 #include <unistd.h>
 #include "base32gns.h"
 #include "gns-util.h"
-#include "gnsd.h"
+#include "backends.h"
+#include "conf.h"
+#include "contract.h"
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
 #include "record.h"
-#include "resolve.h"
 #include "rrblock.h"
 #include "rrtype.h"
 #include "store.h"
-#include "varlink.h"
-#include "version.h"
+#include "trust.h"
+#include "varlink-server.h"
 #include "zones.h"
 #include "ztld.h"
 
-#define ERR_PREFIX "alt.gns.Zone."
 #define MAX_IMPORT_RECORDS 100000u
 /* Re-publish when this fraction of a block's lifetime has passed, so a
  * block is renewed well before resolvers see it expire. */
@@ -37,7 +38,14 @@
 #define US_PER_S 1000000u
 
 struct gnsd_zones {
-  struct gnsd *d;
+  sd_event *event;
+  struct gnsd_store *store;
+  const struct gnsd_backends *backends; /* [0] is the store; the others get copies */
+  const struct gnsd_conf *conf;
+  void (*on_change)(void *userdata);
+  json_object *(*statistics)(void *userdata);
+  void *userdata;
+  struct gnsd_trust *trust; /* revocations to the network; may be NULL */
   struct varlink_interface iface;
   uid_t self_uid;
   gid_t gnsd_gid;
@@ -56,6 +64,16 @@ static int64_t clamp64(uint64_t v) {
   return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+static uint64_t zones_now(const struct gnsd_zones *z) {
+  return gnsd_backends_now(z->backends);
+}
+
+/* Local blocks, start zones or revocations changed: answers cached from
+ * the old ones must go (they live until their earliest record expires). */
+static void zones_changed(struct gnsd_zones *z) {
+  if (z->on_change) z->on_change(z->userdata);
+}
+
 /* --- replies --- */
 
 static int reply_invalid(struct varlink_call *call, const char *parameter, const char *reason,
@@ -64,7 +82,7 @@ static int reply_invalid(struct varlink_call *call, const char *parameter, const
   json_object_object_add(p, "parameter", json_object_new_string(parameter));
   json_object_object_add(p, "reason", json_object_new_string(reason ? reason : "invalid"));
   if (index >= 0) json_object_object_add(p, "index", json_object_new_int64(index));
-  varlink_call_error(call, ERR_PREFIX "InvalidParameter", p);
+  varlink_call_error(call, VL_ZONE_ERROR_InvalidParameter, p);
   return 0;
 }
 
@@ -76,7 +94,7 @@ static int reply_name_error(struct varlink_call *call, const char *error, const 
 }
 
 static int reply_storage(struct varlink_call *call) {
-  varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+  varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, NULL);
   return 0;
 }
 
@@ -94,9 +112,17 @@ static int reply_count(struct varlink_call *call, const char *key, uint64_t v) {
 
 /* Map a store error to the interface's errors. */
 static int reply_errno(struct varlink_call *call, int r, const char *name) {
-  if (r == -ENOENT) return reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
-  if (r == -EEXIST) return reply_name_error(call, ERR_PREFIX "ZoneExists", name);
+  if (r == -ENOENT) return reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, name);
+  if (r == -EEXIST) return reply_name_error(call, VL_ZONE_ERROR_ZoneExists, name);
   if (r == -ENOMEM) return -ENOMEM; /* the server closes the connection */
+  if (r == -ENOSPC || r == -ECANCELED) {
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason",
+                           json_object_new_string(r == -ENOSPC ? "database or disk is full"
+                                                               : "gnsd is shutting down"));
+    varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, p);
+    return 0;
+  }
   return reply_storage(call);
 }
 
@@ -192,25 +218,11 @@ static void zrecs_free(struct zrec *v, size_t n) {
   free(v);
 }
 
-static bool is_exclusive_type(uint32_t t) {
-  return gns_rrtype_is_delegation(t) || t == GNS_TYPE_REDIRECT || t == GNS_TYPE_GNS2DNS;
-}
-
-/* May a non-supplemental record of this type share a label with the
- * exclusive type excl? (RFC 9498, 5.2.2: GNS2DNS goes with DS.) */
-static bool fits_exclusive(uint32_t excl, uint32_t type) {
-  return type == excl || (excl == GNS_TYPE_GNS2DNS && type == 43 /* DS */);
-}
-
 /* Parse and check one ZoneRecord. On error *field names the member and
  * *why says what is wrong. */
 static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t now,
                         struct zrec *out, const char **field, const char **why) {
-  static const struct varlink_field fields[] = {
-      {"label", VARLINK_STRING, false}, {"type", VARLINK_STRING, false},
-      {"value", VARLINK_STRING, false}, {"expiration", VARLINK_INT, true},
-      {"flags", VARLINK_ARRAY, true},   {NULL, VARLINK_ANY, false},
-  };
+  static const struct varlink_field fields[] = VL_ZONE_FIELDS_ZoneRecord;
   memset(out, 0, sizeof *out);
   if (varlink_params_validate(obj, fields, field, why) < 0) {
     if (strcmp(*field, "parameters") == 0) *field = "";
@@ -249,14 +261,14 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
 
   *field = "label";
   bool apex = strcmp(out->label, GNS_LABEL_APEX) == 0;
-  if (apex && is_exclusive_type(type)) {
+  if (apex && gns_record_type_is_exclusive(type)) {
     /* RFC 9498, 5.1 and 5.2 */
     *why = "zone delegation and redirection records are not allowed under the apex label \"@\"";
     return -EINVAL;
   }
   /* RFC 9498, 5.1 and 5.2: these MUST have the CRITICAL flag set; we set
    * it rather than make every client remember. */
-  if (is_exclusive_type(type)) flags |= GNS_RF_CRITICAL;
+  if (gns_record_type_is_exclusive(type)) flags |= GNS_RF_CRITICAL;
 
   *field = "expiration";
   json_object *jexp = varlink_param(obj, "expiration");
@@ -275,7 +287,7 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
     /* No expiration: the configured default lifetime, counted from each
      * publication. */
     flags |= GNS_RF_RELATIVE_EXPIRATION;
-    out->rd.expiration = z->d->conf.record_lifetime_us;
+    out->rd.expiration = z->conf->record_lifetime_us;
   }
   out->rd.flags = flags;
 
@@ -339,76 +351,23 @@ static int cmp_label(const void *a, const void *b) {
   return strcmp(a, b);
 }
 
-/* Check the records of one label. On a violation *bad is the record to
- * blame (a new one where possible) and *why the rule. */
+/* Check the records of one label (stored ones first, as cmp_zrec_ptr
+ * orders them) with RFC 9498, 5's rules. On a violation *bad is the
+ * record to blame (a new one where possible) and *why the rule. */
 static int check_label_set(struct zrec *const *v, size_t n, const struct zrec **bad,
                            const char **why) {
-  uint32_t excl = 0;
-  unsigned active = 0;
-  const struct zrec *first_new = NULL;
-  for (size_t i = 0; i < n; i++)
-    if (v[i]->index >= 0 && !first_new) first_new = v[i];
-  /* The RDATA of the published part must fit in a block (checked first:
-   * it also bounds the pairwise checks below). */
-  {
-    struct gns_record *pub = calloc(n ? n : 1, sizeof *pub);
-    if (!pub) return -ENOMEM;
-    size_t k = 0, size = 0;
-    for (size_t i = 0; i < n; i++)
-      if (!(v[i]->rd.flags & GNS_RF_PRIVATE)) pub[k++] = v[i]->rd;
-    int r = gns_rdata_size(pub, k, &size);
-    free(pub);
-    if (k > GNS_RECORDS_MAX) {
-      *bad = first_new;
-      *why = "more than 256 published records under one label (a resolver answers at most 256)";
-      return -EINVAL;
-    }
-    if (r < 0 || size > GNS_RDATA_MAX || n > GNS_RDATA_MAX / GNS_RECORD_HEADER_LEN) {
-      *bad = first_new;
-      *why = "the record set of this label is too large for one block";
-      return -EINVAL;
-    }
-  }
+  struct gns_record *rd = calloc(n ? n : 1, sizeof *rd);
+  if (!rd) return -ENOMEM;
+  size_t n_old = 0;
   for (size_t i = 0; i < n; i++) {
-    const struct gns_record *rd = &v[i]->rd;
-    *bad = v[i]->index >= 0 ? v[i] : first_new;
-    for (size_t j = 0; j < i; j++) {
-      const struct gns_record *o = &v[j]->rd;
-      if (o->type == rd->type && o->data_len == rd->data_len &&
-          (o->flags & GNS_RF_SHADOW) == (rd->flags & GNS_RF_SHADOW) &&
-          memcmp(o->data, rd->data, rd->data_len) == 0) {
-        *why = "duplicate record (same type and value)";
-        return -EINVAL;
-      }
-    }
-    if (rd->flags & GNS_RF_SUPPLEMENTAL) continue;
-    if (is_exclusive_type(rd->type) && !excl) {
-      excl = rd->type;
-      /* everything non-supplemental before it must be compatible */
-      for (size_t j = 0; j < i; j++) {
-        const struct gns_record *o = &v[j]->rd;
-        if (!(o->flags & GNS_RF_SUPPLEMENTAL) && !fits_exclusive(excl, o->type)) goto violation;
-      }
-    }
-    if (excl) {
-      if (!fits_exclusive(excl, rd->type)) goto violation;
-      if (excl != GNS_TYPE_GNS2DNS && rd->type == excl && !(rd->flags & GNS_RF_SHADOW) &&
-          ++active > 1)
-        goto violation;
-    }
+    rd[i] = v[i]->rd;
+    if (v[i]->index < 0) n_old = i + 1;
   }
-  return 0;
-violation:
-  if (gns_rrtype_is_delegation(excl))
-    *why = "a zone delegation (PKEY/EDKEY) must be the only non-supplemental record under its "
-           "label (RFC 9498, 5.1)";
-  else if (excl == GNS_TYPE_REDIRECT)
-    *why = "a REDIRECT must be the only non-supplemental record under its label "
-           "(RFC 9498, 5.2.1)";
-  else
-    *why = "GNS2DNS records allow no other non-supplemental records under their label "
-           "(RFC 9498, 5.2.2)";
-  return -EINVAL;
+  size_t b = n;
+  int r = gns_record_set_check(rd, n, n_old, &b, why);
+  free(rd);
+  *bad = b < n ? v[b] : NULL;
+  return r;
 }
 
 /* End a transaction: commit if r is 0 (and return the commit's result),
@@ -457,18 +416,17 @@ static int collect_record(void *userdata, const char *label, const struct gns_re
 }
 
 /* Withdraw our block of a label (DHT copies expire on their own). */
-static int withdraw_label(struct gnsd *d, int64_t zone_id, const char *label,
+static int withdraw_label(struct gnsd_zones *z, int64_t zone_id, const char *label,
                           const uint8_t q[GNS_Q_LEN]) {
-  int r = gnsd_store_block_delete(d->store, q);
-  if (r == 0) r = gnsd_store_published_delete(d->store, zone_id, label);
-  gnsd_resolve_invalidate(d); /* cached answers may use the old block */
+  int r = gnsd_store_block_delete(z->store, q);
+  if (r == 0) r = gnsd_store_published_delete(z->store, zone_id, label);
+  zones_changed(z); /* cached answers may use the old block */
   return r;
 }
 
 /* Publish one label's records (v[0..n), all with that label). */
 static int publish_label(struct gnsd_zones *z, const struct gnsd_zone *zone, const char *label,
                          const struct zrec *v, size_t n, uint64_t now, unsigned *blocks) {
-  struct gnsd *d = z->d;
   size_t llen = strlen(label);
   uint8_t q[GNS_Q_LEN];
   int r = gns_rrblock_query(&zone->pub, (const uint8_t *)label, llen, q);
@@ -488,7 +446,7 @@ static int publish_label(struct gnsd_zones *z, const struct gnsd_zone *zone, con
   }
   if (k == 0) { /* nothing public left */
     free(rd);
-    return withdraw_label(d, zone->id, label, q);
+    return withdraw_label(z, zone->id, label, q);
   }
   uint64_t exp = gns_rdata_block_expiration(rd, k, now);
   uint8_t *block = NULL;
@@ -501,18 +459,11 @@ static int publish_label(struct gnsd_zones *z, const struct gnsd_zone *zone, con
     z->publish_errors++;
     return r == -ENOMEM ? r : 0; /* a bad record set must not stop the zone */
   }
-  r = gnsd_store_block_put(d->store, q, block, blen, exp, GNSD_BLOCK_LOCAL);
-  gnsd_resolve_invalidate(d); /* cached answers may use the old block */
-  if (r == 0) r = gnsd_store_published_set(d->store, zone->id, label, q, exp, now);
-  /* The store is backends[0]; the others (the DHT) get a copy. */
-  for (size_t i = 1; r == 0 && i < d->n_backends; i++) {
-    struct gnsd_backend *b = d->backends[i];
-    int pr = b->ops->put ? b->ops->put(b, q, block, blen, exp) : 0;
-    if (pr < 0) {
-      z->publish_errors++;
-      log_warning("zones: %s: put failed: %s", b->ops->name, strerror(-pr));
-    }
-  }
+  r = gnsd_store_block_put(z->store, q, block, blen, exp, GNSD_BLOCK_LOCAL);
+  zones_changed(z); /* cached answers may use the old block */
+  if (r == 0) r = gnsd_store_published_set(z->store, zone->id, label, q, exp, now);
+  /* The store is backend 0; the others (the DHT) get a copy. */
+  if (r == 0) z->publish_errors += gnsd_backends_put_copies(z->backends, q, block, blen, exp);
   free(block);
   if (r == 0 && blocks) (*blocks)++;
   return r;
@@ -531,21 +482,31 @@ static int withdraw_stale(void *userdata, int64_t zone_id, const char *label, co
   struct stale_ctx *c = userdata;
   for (size_t i = 0; i < c->current->n; i++)
     if (strcmp(c->current->v[i].label, label) == 0) return 0;
-  return withdraw_label(c->z->d, zone_id, label, q);
+  return withdraw_label(c->z, zone_id, label, q);
+}
+
+/* SIGTERM or SIGINT is waiting (gnsd blocks them and takes them through
+ * the event loop): a publication pass signs label after label on the
+ * loop, and must not keep a stopping gnsd, and its socket, for its whole
+ * length. The pass is rolled back and runs again after the restart. One
+ * sigpending() per label, next to a signature. */
+static bool stop_pending(void) {
+  sigset_t set;
+  if (sigpending(&set) < 0) return false;
+  return sigismember(&set, SIGTERM) == 1 || sigismember(&set, SIGINT) == 1;
 }
 
 /* Publish the given labels of a zone (labels == NULL: every label, and
  * withdraw blocks of labels that have no records any more). */
 static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
                         const char *const *labels, size_t n_labels, unsigned *blocks) {
-  struct gnsd *d = z->d;
-  uint64_t now = gnsd_now(d);
-  if (gnsd_store_is_revoked(d->store, &zone->pub, now)) return 0; /* nobody may use it */
+  uint64_t now = zones_now(z);
+  if (gnsd_store_is_revoked(z->store, &zone->pub, now)) return 0; /* nobody may use it */
   struct label_records lr = {0};
   int r = 0;
   if (labels) {
     for (size_t i = 0; r == 0 && i < n_labels; i++)
-      r = gnsd_store_record_foreach(d->store, zone->id, labels[i], collect_record, &lr);
+      r = gnsd_store_record_foreach(z->store, zone->id, labels[i], collect_record, &lr);
     /* labels without records still need their block withdrawn */
     for (size_t i = 0; r == 0 && i < n_labels; i++) {
       bool seen = false;
@@ -554,10 +515,10 @@ static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
       if (!seen) r = publish_label(z, zone, labels[i], NULL, 0, now, blocks);
     }
   } else {
-    r = gnsd_store_record_foreach(d->store, zone->id, NULL, collect_record, &lr);
+    r = gnsd_store_record_foreach(z->store, zone->id, NULL, collect_record, &lr);
     if (r == 0) {
       struct stale_ctx c = {z, &lr, 0};
-      r = gnsd_store_published_foreach(d->store, zone->id, withdraw_stale, &c);
+      r = gnsd_store_published_foreach(z->store, zone->id, withdraw_stale, &c);
     }
   }
   /* records come grouped by label */
@@ -565,6 +526,12 @@ static int publish_zone(struct gnsd_zones *z, const struct gnsd_zone *zone,
     size_t j = i;
     while (j < lr.n && strcmp(lr.v[j].label, lr.v[i].label) == 0)
       j++;
+    if (!labels && stop_pending()) {
+      log_info("zones: publication of %s interrupted by shutdown; it runs again at the next start",
+               zone->name);
+      r = -ECANCELED;
+      break;
+    }
     r = publish_label(z, zone, lr.v[i].label, lr.v + i, j - i, now, blocks);
     i = j;
   }
@@ -580,6 +547,7 @@ struct publish_all_ctx {
 static int publish_one_zone(void *userdata, const struct gnsd_zone *zone) {
   struct publish_all_ctx *c = userdata;
   int r = publish_zone(c->z, zone, NULL, 0, &c->blocks);
+  if (r == -ECANCELED) return r; /* stopping: the whole pass is rolled back */
   if (r < 0) log_error("zones: publishing zone %s failed: %s", zone->name, strerror(-r));
   return r == -ENOMEM ? r : 0;
 }
@@ -587,27 +555,26 @@ static int publish_one_zone(void *userdata, const struct gnsd_zone *zone) {
 static void schedule_publish(struct gnsd_zones *z);
 
 int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks) {
-  struct gnsd *d = z->d;
   unsigned count = 0;
-  int r = gnsd_store_begin(d->store);
+  int r = gnsd_store_begin(z->store);
   if (r < 0) return r;
   if (zone) {
     struct gnsd_zone zz;
-    r = gnsd_store_zone_get(d->store, zone, &zz);
+    r = gnsd_store_zone_get(z->store, zone, &zz);
     if (r == 0) {
       r = publish_zone(z, &zz, NULL, 0, &count);
       gns_zone_priv_wipe(&zz.priv);
     }
   } else {
     struct publish_all_ctx c = {z, 0};
-    r = gnsd_store_zone_foreach(d->store, publish_one_zone, &c);
+    r = gnsd_store_zone_foreach(z->store, publish_one_zone, &c);
     count = c.blocks;
     if (r == 0) {
-      z->last_publish = gnsd_now(d);
+      z->last_publish = zones_now(z);
       z->last_blocks = count;
     }
   }
-  r = store_end(d->store, r);
+  r = store_end(z->store, r);
   if (r < 0) z->publish_errors++;
   z->publish_runs++;
   if (blocks) *blocks = r == 0 ? count : 0;
@@ -620,9 +587,9 @@ int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks)
 static void publish_labels(struct gnsd_zones *z, const struct gnsd_zone *zone,
                            const char *const *labels, size_t n) {
   unsigned blocks = 0;
-  int r = gnsd_store_begin(z->d->store);
+  int r = gnsd_store_begin(z->store);
   if (r == 0) {
-    r = store_end(z->d->store, publish_zone(z, zone, labels, n, &blocks));
+    r = store_end(z->store, publish_zone(z, zone, labels, n, &blocks));
   }
   if (r < 0) {
     z->publish_errors++;
@@ -658,24 +625,23 @@ static int on_publish_timer(sd_event_source *s, uint64_t usec, void *userdata) {
   else
     log_debug("zones: published %u blocks", blocks);
   int64_t gone = 0;
-  gnsd_store_block_expire(z->d->store, gnsd_now(z->d), &gone);
+  gnsd_store_block_expire(z->store, zones_now(z), &gone);
   return 0;
 }
 
 static void schedule_publish(struct gnsd_zones *z) {
-  struct gnsd *d = z->d;
-  uint64_t now = gnsd_now(d);
+  uint64_t now = zones_now(z);
   struct due_ctx c = {
-      add_sat(z->last_publish ? z->last_publish : now, d->conf.publish_interval_us)};
-  if (gnsd_store_available(d->store))
-    gnsd_store_published_foreach(d->store, 0, find_due, &c);
+      add_sat(z->last_publish ? z->last_publish : now, z->conf->publish_interval_us)};
+  if (gnsd_store_available(z->store))
+    gnsd_store_published_foreach(z->store, 0, find_due, &c);
   else
     c.due = add_sat(now, 60 * (uint64_t)US_PER_S); /* retry the store in a minute */
   if (c.due < now + MIN_REPUBLISH_DELAY_US) c.due = now + MIN_REPUBLISH_DELAY_US;
   z->next_publish = c.due;
   uint64_t delay = c.due - now;
   if (!z->timer) {
-    if (sd_event_add_time_relative(d->event, &z->timer, CLOCK_MONOTONIC, delay, US_PER_S,
+    if (sd_event_add_time_relative(z->event, &z->timer, CLOCK_MONOTONIC, delay, US_PER_S,
                                    on_publish_timer, z) < 0) {
       log_error("zones: cannot schedule publication");
       return;
@@ -732,12 +698,12 @@ int gnsd_zones_start_zones(struct gnsd_zones *z, const struct gns_suffix_map **m
   int r = 0;
   if (!z->map_valid) {
     map_clear(z);
-    const struct gnsd_conf *c = &z->d->conf;
+    const struct gnsd_conf *c = z->conf;
     /* Precedence: gnsd.conf, then AddStartZone, then zone names. */
     for (size_t i = 0; r == 0 && i < c->n_start_zones; i++)
       r = map_add(z, c->start_zones[i].suffix, &c->start_zones[i].zk);
-    if (r == 0) r = gnsd_store_start_zone_foreach(z->d->store, map_add_stored, z);
-    if (r == 0) r = gnsd_store_zone_foreach(z->d->store, map_add_zone, z);
+    if (r == 0) r = gnsd_store_start_zone_foreach(z->store, map_add_stored, z);
+    if (r == 0) r = gnsd_store_zone_foreach(z->store, map_add_zone, z);
     z->map_valid = r == 0;
   }
   *maps = z->maps;
@@ -747,7 +713,7 @@ int gnsd_zones_start_zones(struct gnsd_zones *z, const struct gns_suffix_map **m
 
 static void map_invalidate(struct gnsd_zones *z) {
   z->map_valid = false;
-  gnsd_resolve_invalidate(z->d); /* answers depend on the start zones */
+  zones_changed(z); /* answers depend on the start zones */
 }
 
 /* --- methods: zones --- */
@@ -755,14 +721,14 @@ static void map_invalidate(struct gnsd_zones *z) {
 static json_object *zone_json(struct gnsd_zones *z, const struct gnsd_zone *zone) {
   json_object *o = json_object_new_object();
   int64_t count = 0;
-  gnsd_store_zone_count_records(z->d->store, zone->id, &count);
+  gnsd_store_zone_count_records(z->store, zone->id, &count);
   json_object_object_add(o, "name", json_object_new_string(zone->name));
   json_object_object_add(o, "type", json_object_new_string(ztype_name(zone->pub.ztype)));
   json_object_object_add(o, "ztld", ztld_json(&zone->pub));
   json_object_object_add(o, "records", json_object_new_int64(count));
   json_object_object_add(
       o, "revoked",
-      json_object_new_boolean(gnsd_store_is_revoked(z->d->store, &zone->pub, gnsd_now(z->d))));
+      json_object_new_boolean(gnsd_store_is_revoked(z->store, &zone->pub, zones_now(z))));
   return o;
 }
 
@@ -772,22 +738,34 @@ static int reply_zone(struct varlink_call *call, struct gnsd_zones *z,
 }
 
 /* Look up the zone named by params[key]; replies and returns false on
- * failure. The caller wipes out->priv. */
-static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
-                     const char *key, struct gnsd_zone *out) {
+ * failure. Only methods that sign ask for the private key (with_priv);
+ * their caller wipes out->priv. */
+static bool lookup_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                        const char *key, bool with_priv, struct gnsd_zone *out) {
   const char *name = varlink_param_string(params, key), *why;
   char norm[GNSD_ZONE_NAME_MAX + 1];
   if (zone_name_normalize(name, norm, &why) < 0) {
-    reply_name_error(call, ERR_PREFIX "NoSuchZone", name);
+    reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, name);
     return false;
   }
-  int r = gnsd_store_zone_get(z->d->store, norm, out);
+  int r = with_priv ? gnsd_store_zone_get(z->store, norm, out)
+                    : gnsd_store_zone_get_public(z->store, norm, out);
   if (r < 0) {
     if (reply_errno(call, r, name) < 0)
-      varlink_call_error(call, ERR_PREFIX "StorageUnavailable", NULL);
+      varlink_call_error(call, VL_ZONE_ERROR_StorageUnavailable, NULL);
     return false;
   }
   return true;
+}
+
+static bool get_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                     const char *key, struct gnsd_zone *out) {
+  return lookup_zone(call, z, params, key, false, out);
+}
+
+static bool get_signing_zone(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                             const char *key, struct gnsd_zone *out) {
+  return lookup_zone(call, z, params, key, true, out);
 }
 
 /* A zone named by a local zone's name or by a zTLD: its key and, if
@@ -801,21 +779,17 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
   struct gnsd_zone zone;
   int r = -ENOENT;
   if (zone_name_normalize(zname, norm, &why) == 0)
-    r = gnsd_store_zone_get(z->d->store, norm, &zone);
+    r = gnsd_store_zone_get_public(z->store, norm, &zone);
   if (zone_id) *zone_id = 0;
   if (r == 0) {
     *zk = zone.pub;
     if (zone_id) *zone_id = zone.id;
-    gns_zone_priv_wipe(&zone.priv);
   } else if (r == -ENOENT) {
     if (gns_ztld_decode(zname, strlen(zname), zk) < 0) {
-      *ret = reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
+      *ret = reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
       return false;
     }
-    if (zone_id && gnsd_store_zone_get_by_key(z->d->store, zk, &zone) == 0) {
-      *zone_id = zone.id;
-      gns_zone_priv_wipe(&zone.priv);
-    }
+    if (zone_id && gnsd_store_zone_get_public_by_key(z->store, zk, &zone) == 0) *zone_id = zone.id;
   } else {
     *ret = reply_errno(call, r, zname);
     return false;
@@ -824,13 +798,12 @@ static bool zone_key_param(struct varlink_call *call, struct gnsd_zones *z, cons
 }
 
 /* The parameters of methods that take just "name", a local zone: check
- * them and look the zone up. False after an error reply; the caller
- * wipes out->priv. */
+ * them and look the zone up (with its private key if with_priv: the
+ * caller wipes it). False after an error reply. */
 static bool named_zone_params(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
+                              const struct varlink_field *fields, bool with_priv,
                               struct gnsd_zone *out) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
-  return check_params(call, params, fields) && get_zone(call, z, params, "name", out);
+  return check_params(call, params, fields) && lookup_zone(call, z, params, "name", with_priv, out);
 }
 
 static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char *name,
@@ -842,20 +815,18 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
     gns_zone_priv_wipe(priv);
     return reply_invalid(call, "key", "not a valid private key", -1);
   }
-  uint64_t now = gnsd_now(z->d);
-  r = gnsd_store_zone_add(z->d->store, name, priv, &pub, now, &zone.id);
+  uint64_t now = zones_now(z);
+  r = gnsd_store_zone_add(z->store, name, priv, &pub, now, &zone.id);
   if (r == -EEXIST) {
     /* the name, or the key under another name? */
     struct gnsd_zone other;
-    if (gnsd_store_zone_get(z->d->store, name, &other) == 0) {
-      gns_zone_priv_wipe(&other.priv);
+    if (gnsd_store_zone_get_public(z->store, name, &other) == 0) {
       gns_zone_priv_wipe(priv);
-      return reply_name_error(call, ERR_PREFIX "ZoneExists", name);
+      return reply_name_error(call, VL_ZONE_ERROR_ZoneExists, name);
     }
-    if (gnsd_store_zone_get_by_key(z->d->store, &pub, &other) == 0) {
+    if (gnsd_store_zone_get_public_by_key(z->store, &pub, &other) == 0) {
       char why[160];
       snprintf(why, sizeof why, "this key is already the zone \"%s\"", other.name);
-      gns_zone_priv_wipe(&other.priv);
       gns_zone_priv_wipe(priv);
       return reply_invalid(call, "key", why, -1);
     }
@@ -865,14 +836,12 @@ static int add_zone(struct varlink_call *call, struct gnsd_zones *z, const char 
     return reply_errno(call, r, name);
   }
   snprintf(zone.name, sizeof zone.name, "%s", name);
-  zone.priv = *priv;
   zone.pub = pub;
   zone.created = now;
   gns_zone_priv_wipe(priv);
   map_invalidate(z);
   log_info("zones: zone %s (%s) added", name, ztype_name(pub.ztype));
   reply_zone(call, z, &zone);
-  gns_zone_priv_wipe(&zone.priv);
   return 0;
 }
 
@@ -903,8 +872,7 @@ static bool new_zone_params(struct varlink_call *call, json_object *params,
 }
 
 static int m_create_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"name", VARLINK_STRING, false}, {"type", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_CreateZone;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
@@ -917,10 +885,7 @@ static int m_create_zone(struct varlink_call *call, json_object *params, void *u
 }
 
 static int m_import_key(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"name", VARLINK_STRING, false},
-                                                {"type", VARLINK_STRING, false},
-                                                {"key", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportKey;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char name[GNSD_ZONE_NAME_MAX + 1];
@@ -939,9 +904,10 @@ static int m_import_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_export_key(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ExportKey;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
+  if (!named_zone_params(call, z, params, fields, true, &zone)) return 0;
   char key[64];
   int r = gns_base32_encode(zone.priv.d, sizeof zone.priv.d, key, sizeof key);
   gns_zone_priv_wipe(&zone.priv);
@@ -957,10 +923,10 @@ static int m_export_key(struct varlink_call *call, json_object *params, void *us
 }
 
 static int m_get_zone(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetZone;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
+  if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
   return reply_zone(call, z, &zone);
 }
 
@@ -976,11 +942,11 @@ static int list_zone(void *userdata, const struct gnsd_zone *zone) {
 }
 
 static int m_list_zones(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListZones;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   struct list_ctx c = {z, json_object_new_array()};
-  int r = gnsd_store_zone_foreach(z->d->store, list_zone, &c);
+  int r = gnsd_store_zone_foreach(z->store, list_zone, &c);
   if (r < 0) {
     json_object_put(c.array);
     return reply_store_error(call, r, "");
@@ -998,11 +964,11 @@ static int withdraw_block(void *userdata, int64_t zone_id, const char *label, co
 }
 
 static int m_delete_zone(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_DeleteZone;
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
-  if (!named_zone_params(call, z, params, &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
-  struct gnsd_store *s = z->d->store;
+  if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
+  struct gnsd_store *s = z->store;
   int r = gnsd_store_begin(s);
   if (r == 0) {
     /* our blocks go with the zone; records, publications and start
@@ -1024,15 +990,14 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
 /* Validate, merge and store records (AddRecord and ImportRecords). */
 static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
                          json_object *jrecords, bool single, bool replace) {
-  struct gnsd *d = z->d;
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) return 0;
+  if (!get_signing_zone(call, z, params, "zone", &zone)) return 0;
   size_t n_new = single ? 1 : json_object_array_length(jrecords);
   if (n_new > MAX_IMPORT_RECORDS) {
     gns_zone_priv_wipe(&zone.priv);
     return reply_invalid(call, "records", "too many records in one request", -1);
   }
-  uint64_t now = gnsd_now(d);
+  uint64_t now = zones_now(z);
   struct label_records lr = {0};
   struct zrec **order = NULL;
   const char **labels = NULL;
@@ -1075,7 +1040,7 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
     qsort(touched, n_new, sizeof *touched, cmp_label);
     for (size_t i = 0; r == 0 && i < n_new; i++)
       if (i == 0 || strcmp(touched[i], touched[i - 1]) != 0)
-        r = gnsd_store_record_foreach(d->store, zone.id, touched[i], collect_record, &lr);
+        r = gnsd_store_record_foreach(z->store, zone.id, touched[i], collect_record, &lr);
     free(touched);
   }
   if (r == -ENOMEM) goto out;
@@ -1115,15 +1080,15 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
     i = j;
   }
   /* all checks passed: one transaction */
-  r = gnsd_store_begin(d->store);
+  r = gnsd_store_begin(z->store);
   if (r < 0) goto store_error;
   if (replace) {
     int64_t gone = 0;
-    r = gnsd_store_record_delete_all(d->store, zone.id, &gone);
+    r = gnsd_store_record_delete_all(z->store, zone.id, &gone);
   }
   for (size_t i = 0; r == 0 && i < n_new; i++) /* the request's records come first in lr */
-    r = gnsd_store_record_add(d->store, zone.id, lr.v[i].label, &lr.v[i].rd);
-  r = store_end(d->store, r);
+    r = gnsd_store_record_add(z->store, zone.id, lr.v[i].label, &lr.v[i].rd);
+  r = store_end(z->store, r);
   if (r < 0) goto store_error;
   if (replace) {
     unsigned blocks = 0;
@@ -1150,18 +1115,13 @@ out:
 }
 
 static int m_add_record(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"record", VARLINK_OBJECT, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_AddRecord;
   if (!check_params(call, params, fields)) return 0;
   return store_records(call, userdata, params, varlink_param(params, "record"), true, false);
 }
 
 static int m_import_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"records", VARLINK_ARRAY, false},
-                                                {"replace", VARLINK_BOOL, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportRecords;
   if (!check_params(call, params, fields)) return 0;
   return store_records(call, userdata, params, varlink_param(params, "records"), false,
                        varlink_param_bool(params, "replace", false));
@@ -1173,8 +1133,7 @@ static int list_record(void *userdata, const char *label, const struct gns_recor
 }
 
 static int m_list_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {
-      {"zone", VARLINK_STRING, false}, {"label", VARLINK_STRING, true}, {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListRecords;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
@@ -1182,9 +1141,8 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
   if (l && record_label_normalize(l, label, &why) < 0) return reply_invalid(call, "label", why, -1);
   struct gnsd_zone zone;
   if (!get_zone(call, z, params, "zone", &zone)) return 0;
-  gns_zone_priv_wipe(&zone.priv);
   json_object *array = json_object_new_array();
-  int r = gnsd_store_record_foreach(z->d->store, zone.id, l ? label : NULL, list_record, array);
+  int r = gnsd_store_record_foreach(z->store, zone.id, l ? label : NULL, list_record, array);
   if (r < 0) {
     json_object_put(array);
     return reply_store_error(call, r, zone.name);
@@ -1193,11 +1151,7 @@ static int m_list_records(struct varlink_call *call, json_object *params, void *
 }
 
 static int m_delete_records(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"label", VARLINK_STRING, false},
-                                                {"type", VARLINK_STRING, true},
-                                                {"value", VARLINK_STRING, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_DeleteRecords;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char label[GNS_LABEL_MAX + 1];
@@ -1219,12 +1173,12 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
     if (r < 0) return reply_invalid(call, "value", reason ? reason : "malformed value", -1);
   }
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) {
+  if (!get_signing_zone(call, z, params, "zone", &zone)) { /* it re-publishes */
     free(data);
     return 0;
   }
   int64_t deleted = 0;
-  int r = gnsd_store_record_delete(z->d->store, zone.id, label, type, data, len, &deleted);
+  int r = gnsd_store_record_delete(z->store, zone.id, label, type, data, len, &deleted);
   free(data);
   if (r < 0) {
     gns_zone_priv_wipe(&zone.priv);
@@ -1242,7 +1196,7 @@ static int m_delete_records(struct varlink_call *call, json_object *params, void
 
 static const struct gnsd_conf_start_zone *conf_start_zone(const struct gnsd_zones *z,
                                                           const char *suffix) {
-  const struct gnsd_conf *c = &z->d->conf;
+  const struct gnsd_conf *c = z->conf;
   for (size_t i = 0; i < c->n_start_zones; i++)
     if (strcmp(c->start_zones[i].suffix, suffix) == 0) return &c->start_zones[i];
   return NULL;
@@ -1267,9 +1221,7 @@ static bool start_zone_suffix(struct varlink_call *call, const struct gnsd_zones
 }
 
 static int m_add_start_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
-                                                {"zone", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_AddStartZone;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
@@ -1279,7 +1231,7 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
   int64_t zone_id;
   int r;
   if (!zone_key_param(call, z, zname, &zk, &zone_id, &r)) return r;
-  r = gnsd_store_start_zone_add(z->d->store, suffix, &zk, zone_id);
+  r = gnsd_store_start_zone_add(z->store, suffix, &zk, zone_id);
   if (r == -EEXIST) return reply_invalid(call, "suffix", "already mapped", -1);
   if (r < 0) return reply_errno(call, r, zname);
   map_invalidate(z);
@@ -1288,14 +1240,13 @@ static int m_add_start_zone(struct varlink_call *call, json_object *params, void
 }
 
 static int m_remove_start_zone(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"suffix", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_RemoveStartZone;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   char suffix[GNSD_SUFFIX_MAX + 1];
   if (!start_zone_suffix(call, z, params, suffix, "mapped in gnsd.conf; edit the file and reload"))
     return 0;
-  int r = gnsd_store_start_zone_remove(z->d->store, suffix);
+  int r = gnsd_store_start_zone_remove(z->store, suffix);
   if (r == -ENOENT) return reply_invalid(call, "suffix", "no such start zone", -1);
   if (r < 0) return reply_errno(call, r, suffix);
   map_invalidate(z);
@@ -1314,15 +1265,13 @@ static void start_zone_entry(struct start_list_ctx *c, const char *suffix,
   json_object_object_add(o, "suffix", json_object_new_string(suffix));
   json_object_object_add(o, "ztld", ztld_json(zk));
   struct gnsd_zone zone;
-  if (gnsd_store_zone_get_by_key(c->store, zk, &zone) == 0) {
+  if (gnsd_store_zone_get_public_by_key(c->store, zk, &zone) == 0)
     json_object_object_add(o, "zone", json_object_new_string(zone.name));
-    gns_zone_priv_wipe(&zone.priv);
-  }
   json_object_array_add(c->array, o);
 }
 
 static int m_list_start_zones(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ListStartZones;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const struct gns_suffix_map *maps;
@@ -1330,7 +1279,7 @@ static int m_list_start_zones(struct varlink_call *call, json_object *params, vo
   int r = gnsd_zones_start_zones(z, &maps, &n);
   if (r == -ENOMEM) return r;
   if (r < 0) return reply_storage(call);
-  struct start_list_ctx c = {json_object_new_array(), z->d->store};
+  struct start_list_ctx c = {json_object_new_array(), z->store};
   for (size_t i = 0; i < n; i++)
     start_zone_entry(&c, maps[i].suffix, &maps[i].zk);
   return reply_with(call, "startZones", c.array);
@@ -1339,76 +1288,18 @@ static int m_list_start_zones(struct varlink_call *call, json_object *params, vo
 /* --- methods: publishing, revocation, statistics --- */
 
 static int m_publish(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, true},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_Publish;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const char *zname = varlink_param_string(params, "zone");
   char norm[GNSD_ZONE_NAME_MAX + 1];
   const char *why;
   if (zname && zone_name_normalize(zname, norm, &why) < 0)
-    return reply_name_error(call, ERR_PREFIX "NoSuchZone", zname);
+    return reply_name_error(call, VL_ZONE_ERROR_NoSuchZone, zname);
   unsigned blocks = 0;
   int r = gnsd_zones_publish(z, zname ? norm : NULL, &blocks);
   if (r < 0) return reply_errno(call, r, zname ? zname : "");
   return reply_count(call, "blocks", blocks);
-}
-
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-int gnsd_zones_make_revocation(const struct gns_zone_priv *priv, uint64_t timestamp,
-                               const uint64_t pows[GNS_REVOCATION_Z], unsigned difficulty,
-                               uint64_t now, uint8_t msg[GNS_REVOCATION_LEN], uint64_t *expires,
-                               const char **why) {
-  struct gns_zone_key pub;
-  int r = gns_zone_priv_public(priv, &pub);
-  if (r < 0) {
-    *why = "the zone key is damaged";
-    return r;
-  }
-  uint64_t sorted[GNS_REVOCATION_Z];
-  memcpy(sorted, pows, sizeof sorted);
-  qsort(sorted, GNS_REVOCATION_Z, sizeof sorted[0], cmp_u64);
-  for (unsigned i = 1; i < GNS_REVOCATION_Z; i++) {
-    if (sorted[i] == sorted[i - 1]) {
-      *why = "duplicate proof-of-work values";
-      return -EINVAL;
-    }
-  }
-  /* RFC 9498, 4.2: D' is the average of the leading zeros of all Z POWs. */
-  struct gns_revocation_state st;
-  gns_revocation_state_init(&st, &pub, timestamp, difficulty);
-  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++) {
-    unsigned zeros = 0;
-    r = gns_revocation_pow_score(sorted[i], timestamp, &pub, &zeros);
-    if (r < 0) {
-      *why = "cannot compute the proof of work";
-      return r;
-    }
-    st.best[i] = sorted[i];
-    st.best_zeros[i] = zeros;
-  }
-  st.found = GNS_REVOCATION_Z;
-  if (!gns_revocation_state_done(&st)) {
-    *why = "proof of work too weak for the required difficulty";
-    return -EINVAL;
-  }
-  uint64_t exp =
-      add_sat(timestamp, gns_revocation_validity(gns_revocation_state_average(&st), difficulty));
-  if (exp <= now) {
-    *why = "timestamp too old: this revocation would already have expired";
-    return -ESTALE;
-  }
-  r = gns_revocation_sign(&st, priv, msg);
-  if (r < 0) {
-    *why = "the proof of work does not verify";
-    return r == -ENOMEM ? r : -EINVAL;
-  }
-  *expires = exp;
-  return 0;
 }
 
 static int parse_u64_string(const char *s, uint64_t *out) {
@@ -1424,11 +1315,16 @@ static int parse_u64_string(const char *s, uint64_t *out) {
   return 0;
 }
 
+/* A revocation message as a JSON string: base64 of the RFC 9498, 4.2
+ * message (which is also what gnunet-revocation -f writes, byte for byte). */
+static json_object *revocation_json(const uint8_t *msg, size_t len) {
+  char b64[sodium_base64_ENCODED_LEN(GNS_REVOCATION_LEN, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, msg, len, sodium_base64_VARIANT_ORIGINAL);
+  return json_object_new_string(b64);
+}
+
 static int m_revoke(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {"timestamp", VARLINK_INT, false},
-                                                {"pows", VARLINK_ARRAY, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_Revoke;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   int64_t ts = varlink_param_int(params, "timestamp", -1);
@@ -1444,27 +1340,99 @@ static int m_revoke(struct varlink_call *call, json_object *params, void *userda
       return reply_invalid(call, "pows", "each value must be a decimal uint64 string", (long)i);
   }
   struct gnsd_zone zone;
-  if (!get_zone(call, z, params, "zone", &zone)) return 0;
+  if (!get_signing_zone(call, z, params, "zone", &zone)) return 0;
   uint8_t msg[GNS_REVOCATION_LEN];
   uint64_t expires = 0;
   const char *why = NULL;
-  int r =
-      gnsd_zones_make_revocation(&zone.priv, (uint64_t)ts, pows, z->d->conf.revocation_difficulty,
-                                 gnsd_now(z->d), msg, &expires, &why);
+  int r = gns_revocation_create(&zone.priv, (uint64_t)ts, pows, z->conf->revocation_difficulty,
+                                zones_now(z), msg, &expires, &why);
   gns_zone_priv_wipe(&zone.priv);
   if (r == -ENOMEM) return r;
   if (r == -ESTALE) return reply_invalid(call, "timestamp", why, -1);
   if (r < 0) return reply_invalid(call, "pows", why, -1);
-  r = gnsd_store_revocation_put(z->d->store, &zone.pub, (uint64_t)ts, expires, msg, sizeof msg);
-  gnsd_resolve_invalidate(z->d);
+  json_object *jprep = varlink_param(params, "prepare");
+  if (jprep && json_object_get_boolean(jprep)) {
+    /* RFC 9498, 4.2: revocations MAY be calculated and signed ahead of
+     * time; a prepared one is handed out, not stored or published. */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "expires", json_object_new_int64(clamp64(expires)));
+    json_object_object_add(p, "revocation", revocation_json(msg, sizeof msg));
+    log_info("zones: revocation of zone %s prepared (not published)", zone.name);
+    varlink_call_reply(call, p);
+    return 0;
+  }
+  r = gnsd_store_revocation_put(z->store, &zone.pub, (uint64_t)ts, expires, msg, sizeof msg);
+  zones_changed(z);
   if (r < 0) return reply_store_error(call, r, zone.name);
   log_notice("zones: zone %s revoked until %llu", zone.name, (unsigned long long)expires);
+  /* RFC 9498, 4.2: the revocation "MUST be published" */
+  if (z->trust) gnsd_trust_publish(z->trust, msg, sizeof msg, expires);
   return reply_count(call, "expires", expires);
 }
 
+/* A revocation from elsewhere: prepared earlier (gnsctl revoke --prepare),
+ * another user's, or written by gnunet-revocation -f. Verified before it
+ * is stored or forwarded (RFC 9498, 4.2); the zone's key is not needed. */
+static int m_import_revocation(struct varlink_call *call, json_object *params, void *userdata) {
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_ImportRevocation;
+  struct gnsd_zones *z = userdata;
+  if (!check_params(call, params, fields)) return 0;
+  const char *b64 = varlink_param_string(params, "revocation");
+  uint8_t msg[GNS_REVOCATION_LEN + 1];
+  size_t len = 0;
+  if (sodium_base642bin(msg, sizeof msg, b64, strlen(b64), NULL, &len, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) < 0)
+    return reply_invalid(call, "revocation", "not base64, or longer than a revocation", -1);
+  char why[160];
+  if (len != GNS_REVOCATION_LEN) {
+    snprintf(why, sizeof why, "%zu bytes; a revocation of a PKEY or EDKEY zone has %u", len,
+             GNS_REVOCATION_LEN);
+    return reply_invalid(call, "revocation", why, -1);
+  }
+  struct gns_revocation parsed;
+  int r = gns_revocation_parse(msg, len, &parsed);
+  if (r == -EPROTONOSUPPORT) return reply_invalid(call, "revocation", "unknown zone type", -1);
+  if (r < 0) return reply_invalid(call, "revocation", "malformed (invalid zone key)", -1);
+  struct gns_zone_key zk;
+  uint64_t expires = 0, now = zones_now(z);
+  unsigned difficulty = z->conf->revocation_difficulty;
+  r = gns_revocation_verify(msg, len, difficulty, now, &zk, &expires);
+  if (r == -ESTALE)
+    return reply_invalid(call, "revocation", "expired: the proof of work no longer covers today",
+                         -1);
+  if (r < 0) {
+    /* Tell a bad signature from weak work: the signature alone first. */
+    uint8_t tbs[GNS_REVOCATION_SIGNED_LEN];
+    bool sig_ok = gns_revocation_signed_data(parsed.timestamp, &parsed.zk, tbs) == 0 &&
+                  gns_zone_verify(&parsed.zk, tbs, sizeof tbs, parsed.sig) == 0;
+    if (!sig_ok) return reply_invalid(call, "revocation", "the signature does not verify", -1);
+    snprintf(why, sizeof why,
+             "the proof of work does not reach difficulty %u (or its values are not "
+             "strictly increasing)",
+             difficulty);
+    return reply_invalid(call, "revocation", why, -1);
+  }
+  if (parsed.timestamp > now + GNS_REVOCATION_EPOCH_US / 10u)
+    return reply_invalid(call, "revocation", "its timestamp lies in the future", -1);
+  r = gnsd_store_revocation_put(z->store, &zk, parsed.timestamp, expires, msg, len);
+  zones_changed(z);
+  char ztld[GNS_ZTLD_MAX];
+  if (gns_ztld_encode(&zk, ztld, sizeof ztld) < 0) ztld[0] = '\0';
+  if (r < 0) return reply_store_error(call, r, ztld);
+  log_notice("zones: revocation of zone %s imported, valid until %llu", ztld,
+             (unsigned long long)expires);
+  if (z->trust) gnsd_trust_publish(z->trust, msg, len, expires);
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "zone", json_object_new_string(ztld));
+  json_object_object_add(p, "timestamp", json_object_new_int64(clamp64(parsed.timestamp)));
+  json_object_object_add(p, "expires", json_object_new_int64(clamp64(expires)));
+  varlink_call_reply(call, p);
+  return 0;
+}
+
+
 static int m_get_revocation(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{"zone", VARLINK_STRING, false},
-                                                {NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetRevocation;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   const char *zname = varlink_param_string(params, "zone");
@@ -1472,7 +1440,7 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
   int r;
   if (!zone_key_param(call, z, zname, &zk, NULL, &r)) return r;
   struct gnsd_revocation rev;
-  r = gnsd_store_revocation_get(z->d->store, &zk, &rev);
+  r = gnsd_store_revocation_get(z->store, &zk, &rev);
   json_object *p = json_object_new_object();
   if (r == -ENOENT) {
     json_object_object_add(p, "revoked", json_object_new_boolean(0));
@@ -1480,115 +1448,43 @@ static int m_get_revocation(struct varlink_call *call, json_object *params, void
     json_object_put(p);
     return reply_errno(call, r, zname);
   } else {
-    json_object_object_add(p, "revoked", json_object_new_boolean(rev.expires > gnsd_now(z->d)));
+    json_object_object_add(p, "revoked", json_object_new_boolean(rev.expires > zones_now(z)));
     json_object_object_add(p, "expires", json_object_new_int64(clamp64(rev.expires)));
     json_object_object_add(p, "timestamp", json_object_new_int64(clamp64(rev.timestamp)));
+    /* a revocation the peer reported comes without its message */
+    json_object_object_add(p, "source",
+                           json_object_new_string(rev.message_len ? "message" : "network"));
     free(rev.message);
   }
+  struct gnsd_revnet *rn = gnsd_trust_network(z->trust);
+  if (rn) {
+    uint64_t at = 0;
+    enum gnsd_revnet_pub ps = gnsd_revnet_publish_state(rn, &zk, &at);
+    json_object_object_add(p, "network", json_object_new_string(gnsd_revnet_pub_name(ps)));
+    if (at) json_object_object_add(p, "networkAcceptedAt", json_object_new_int64(clamp64(at)));
+    json_object_object_add(p, "networkConnected",
+                           json_object_new_boolean(gnsd_revnet_connected(rn)));
+  }
   varlink_call_reply(call, p);
   return 0;
 }
 
-/* GetStatistics "published": per local zone, how many labels have a
- * block out, when the zone was last published and when its first block
- * expires. */
-struct published_zone {
-  int64_t id;
-  json_object *obj;
-  int64_t labels;
-  uint64_t last, first_exp;
-};
-
-struct published_stats {
-  struct published_zone *v;
-  size_t n;
-  int error;
-};
-
-static int published_zone_add(void *userdata, const struct gnsd_zone *zone) {
-  struct published_stats *ps = userdata;
-  struct published_zone *v = realloc(ps->v, (ps->n + 1) * sizeof *v);
-  if (!v) return -ENOMEM;
-  ps->v = v;
-  v[ps->n] = (struct published_zone){
-      .id = zone->id, .obj = json_object_new_object(), .first_exp = UINT64_MAX};
-  json_object_object_add(v[ps->n].obj, "zone", json_object_new_string(zone->name));
-  ps->n++;
-  return 0;
-}
-
-static int published_row(void *userdata, int64_t zone_id, const char *label, const uint8_t q[64],
-                         uint64_t expiration, uint64_t published_at) {
-  (void)label;
-  (void)q;
-  struct published_stats *ps = userdata;
-  for (size_t i = 0; i < ps->n; i++) {
-    struct published_zone *pz = &ps->v[i];
-    if (pz->id != zone_id) continue;
-    pz->labels++;
-    if (published_at > pz->last) pz->last = published_at;
-    if (expiration < pz->first_exp) pz->first_exp = expiration;
-    break;
-  }
-  return 0;
-}
-
-static json_object *published_json(struct gnsd_store *store) {
-  json_object *array = json_object_new_array();
-  struct published_stats ps = {0};
-  if (gnsd_store_available(store) && gnsd_store_zone_foreach(store, published_zone_add, &ps) == 0)
-    gnsd_store_published_foreach(store, 0, published_row, &ps);
-  for (size_t i = 0; i < ps.n; i++) {
-    struct published_zone *pz = &ps.v[i];
-    json_object_object_add(pz->obj, "labels", json_object_new_int64(pz->labels));
-    if (pz->labels > 0) {
-      json_object_object_add(pz->obj, "lastPublished", json_object_new_int64(clamp64(pz->last)));
-      json_object_object_add(pz->obj, "nextExpiration",
-                             json_object_new_int64(clamp64(pz->first_exp)));
-    }
-    json_object_array_add(array, pz->obj);
-  }
-  free(ps.v);
-  return array;
-}
-
+/* GetStatistics: the daemon's figures (stats.c), of which ours are a part
+ * (gnsd_zones_stats). */
 static int m_get_statistics(struct varlink_call *call, json_object *params, void *userdata) {
-  static const struct varlink_field fields[] = {{NULL, VARLINK_ANY, false}};
+  static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetStatistics;
   struct gnsd_zones *z = userdata;
-  struct gnsd *d = z->d;
   if (!check_params(call, params, fields)) return 0;
-  json_object *p = json_object_new_object();
-  json_object_object_add(p, "version", json_object_new_string(gns_version()));
-  uint64_t mono = 0;
-  sd_event_now(d->event, CLOCK_MONOTONIC, &mono);
-  json_object_object_add(p, "uptime",
-                         json_object_new_int64(clamp64((mono - d->started_monotonic) / US_PER_S)));
-  json_object *backends = json_object_new_array();
-  for (size_t i = 0; i < d->n_backends; i++) {
-    json_object *b = json_object_new_object();
-    if (d->backends[i]->ops->status)
-      d->backends[i]->ops->status(d->backends[i], b);
-    else
-      json_object_object_add(b, "name", json_object_new_string(d->backends[i]->ops->name));
-    json_object_array_add(backends, b);
-  }
-  json_object_object_add(p, "backends", backends);
-  json_object *cache = json_object_new_object();
-  gnsd_resolve_status(d, cache);
-  json_object_object_add(p, "cache", cache);
-  json_object *store = json_object_new_object();
-  gnsd_store_status(d->store, store);
-  json_object_object_add(store, "publishRuns", json_object_new_int64(clamp64(z->publish_runs)));
-  json_object_object_add(store, "publishErrors", json_object_new_int64(clamp64(z->publish_errors)));
-  json_object_object_add(store, "lastPublished", json_object_new_int64(clamp64(z->last_publish)));
-  json_object_object_add(store, "nextPublish", json_object_new_int64(clamp64(z->next_publish)));
-  json_object_object_add(p, "store", store);
-  json_object_object_add(p, "published", published_json(d->store));
-  json_object *limits = json_object_new_object();
-  gnsd_resolve_limits_status(d, limits);
-  json_object_object_add(p, "limits", limits);
-  varlink_call_reply(call, p);
+  json_object *p = z->statistics ? z->statistics(z->userdata) : NULL;
+  varlink_call_reply(call, p ? p : json_object_new_object());
   return 0;
+}
+
+void gnsd_zones_stats(const struct gnsd_zones *z, json_object *out) {
+  json_object_object_add(out, "publishRuns", json_object_new_int64(clamp64(z->publish_runs)));
+  json_object_object_add(out, "publishErrors", json_object_new_int64(clamp64(z->publish_errors)));
+  json_object_object_add(out, "lastPublished", json_object_new_int64(clamp64(z->last_publish)));
+  json_object_object_add(out, "nextPublish", json_object_new_int64(clamp64(z->next_publish)));
 }
 
 /* --- registration --- */
@@ -1617,14 +1513,22 @@ static const struct varlink_method zone_methods[] = {
     {"Publish", m_publish},
     {"Revoke", m_revoke},
     {"GetRevocation", m_get_revocation},
+    {"ImportRevocation", m_import_revocation},
     {"GetStatistics", m_get_statistics},
     {NULL, NULL},
 };
 
-int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
+int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
   struct gnsd_zones *z = calloc(1, sizeof *z);
   if (!z) return -ENOMEM;
-  z->d = d;
+  z->event = a->event;
+  z->store = a->store;
+  z->backends = a->backends;
+  z->conf = a->conf;
+  z->on_change = a->on_change;
+  z->statistics = a->statistics;
+  z->userdata = a->userdata;
+  z->trust = a->trust;
   z->self_uid = geteuid();
   struct group *g = getgrnam("gnsd");
   if (g) {
@@ -1634,21 +1538,21 @@ int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out) {
   /* The interface carries our pointer, so it lives in z; gnsd frees the
    * zone server before calling gnsd_zones_free. */
   z->iface = (struct varlink_interface){
-      .name = "alt.gns.Zone",
+      .name = VL_ZONE_INTERFACE,
       .description = gnsd_zone_description,
       .methods = zone_methods,
       .authorize = zone_authorize,
-      .denied_error = ERR_PREFIX "PermissionDenied",
-      .failure_error = ERR_PREFIX "StorageUnavailable",
+      .denied_error = VL_ZONE_ERROR_PermissionDenied,
+      .failure_error = VL_ZONE_ERROR_StorageUnavailable,
       .userdata = z,
   };
-  int r = varlink_server_add_interface(d->zone_server, &z->iface);
+  int r = varlink_server_add_interface(a->server, &z->iface);
   if (r < 0) {
     free(z);
     return r;
   }
   /* first publication right after start-up, then on schedule */
-  if (sd_event_add_time_relative(d->event, &z->timer, CLOCK_MONOTONIC, 0, US_PER_S,
+  if (sd_event_add_time_relative(z->event, &z->timer, CLOCK_MONOTONIC, 0, US_PER_S,
                                  on_publish_timer, z) < 0)
     log_error("zones: cannot schedule publication");
   else

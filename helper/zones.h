@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Local zones: the alt.gns.Zone interface (helper/alt.gns.Zone.varlink)
+/* Local zones: the alt.gns.Zone interface (varlink/alt.gns.Zone.varlink)
  * and the zone master that turns records into RRBLOCKs and publishes
  * them to the store and the other backends, again before they expire. */
 #ifndef GNSD_ZONES_H
@@ -8,20 +8,48 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <json-c/json.h>
+#include <systemd/sd-event.h>
 #include "resolver.h"
 #include "revocation.h"
 #include "zonekey.h"
 
-struct gnsd;
+struct gnsd_backends;
+struct gnsd_conf;
+struct gnsd_store;
+struct gnsd_trust;
 struct gnsd_zones;
+struct varlink_server;
 
-/* Registers alt.gns.Zone on d->zone_server (root, the gnsd group and
- * gnsd's own uid may use it; others get alt.gns.Zone.PermissionDenied)
- * and schedules the first publication of every zone. */
-int gnsd_zones_new(struct gnsd *d, struct gnsd_zones **out);
-/* Call after freeing d->zone_server (it points into z). */
+/* What the zone service works with; nothing else of the daemon. */
+struct gnsd_zones_args {
+  sd_event *event;
+  struct gnsd_store *store;
+  /* Where blocks go: backend 0 is the store, the others get copies. Also
+   * the clock. Kept as a pointer: the list changes on reload. */
+  const struct gnsd_backends *backends;
+  /* Kept as a pointer: the daemon replaces its contents on reload and
+   * then calls gnsd_zones_reload. */
+  const struct gnsd_conf *conf;
+  struct varlink_server *server; /* alt.gns.Zone is registered on it */
+  /* Local blocks, start zones or revocations changed (answers cached
+   * from the old ones are stale). May be NULL. */
+  void (*on_change)(void *userdata);
+  /* The reply to GetStatistics (consumed); NULL or a NULL result: {}. */
+  json_object *(*statistics)(void *userdata);
+  void *userdata; /* for both callbacks */
+  /* Revocations gnsd stores go to the GNUnet peer through it (trust.h);
+   * GetRevocation reports where they stand. May be NULL. */
+  struct gnsd_trust *trust;
+};
+
+/* Registers alt.gns.Zone on a->server (root, the gnsd group and gnsd's
+ * own uid may use it; others get alt.gns.Zone.PermissionDenied) and
+ * schedules the first publication of every zone. */
+int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out);
+/* Call after freeing the server (it points into z). */
 void gnsd_zones_free(struct gnsd_zones *z);
-/* d->conf changed: new start zones, new publishing interval. */
+/* The configuration changed: new start zones, new publishing interval. */
 void gnsd_zones_reload(struct gnsd_zones *z);
 
 /* The start zones of RFC 9498, 7.1 for gns_start_zone_find(): the
@@ -37,14 +65,8 @@ int gnsd_zones_start_zones(struct gnsd_zones *z, const struct gns_suffix_map **m
  * an unknown zone, -EIO for a store failure. */
 int gnsd_zones_publish(struct gnsd_zones *z, const char *zone, unsigned *blocks);
 
-/* The signed revocation message for (priv, timestamp, pows) at the given
- * difficulty, checked as a verifier would at now. *why says what is wrong
- * on -EINVAL (weak or duplicate POWs), -ESTALE (the revocation would
- * already have expired). *expires gets its expiration. Costs 2 * Z
- * Argon2id runs. Exposed for tests with the RFC's difficulty-5 vectors. */
-int gnsd_zones_make_revocation(const struct gns_zone_priv *priv, uint64_t timestamp,
-                               const uint64_t pows[GNS_REVOCATION_Z], unsigned difficulty,
-                               uint64_t now, uint8_t msg[GNS_REVOCATION_LEN], uint64_t *expires,
-                               const char **why);
+/* The publication counters for GetStatistics' "store" object:
+ * publishRuns, publishErrors, lastPublished, nextPublish. */
+void gnsd_zones_stats(const struct gnsd_zones *z, json_object *out);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistr.h>
+#include "contract.h"
 
 /* ---- name policy ------------------------------------------------------ */
 
@@ -107,7 +108,7 @@ int gns_hostent_request(const char *name, size_t len, int family, char **out, si
   /* Only the name varies: json-c writes it as a JSON string (quotes,
    * escapes), the rest is constant text, which saves building and
    * printing five JSON objects per lookup. */
-  static const char head[] = "{\"method\":\"alt.gns.Resolve.ResolveHostname\","
+  static const char head[] = "{\"method\":\"" VL_RESOLVE_METHOD_ResolveHostname "\","
                              "\"parameters\":{\"name\":";
   *out = NULL;
   if (len > INT_MAX) return -ENOMEM;
@@ -134,23 +135,26 @@ done:
   return r;
 }
 
-/* Every error of alt.gns.Resolve (helper/alt.gns.Resolve.varlink) and what
- * it means to a program asking for an address. Errors not listed here
- * (org.varlink.service.*, newer ones) are transient: TRY_AGAIN, EPROTO. */
+/* Every error of alt.gns.Resolve (varlink/alt.gns.Resolve.varlink, names
+ * from the generated contract.h) and what it means to a program asking
+ * for an address. Errors not listed here (org.varlink.service.*) are
+ * transient: TRY_AGAIN, EPROTO. test-nss-hostent fails when an error of
+ * the interface is missing here. */
 static const struct {
   const char *name;
   enum gns_hostent_outcome outcome;
   int err;
 } resolve_errors[] = {
-    {"alt.gns.Resolve.NoSuchName", GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
-    {"alt.gns.Resolve.NotGNS", GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
-    {"alt.gns.Resolve.InvalidName", GNS_HOSTENT_NO_SUCH_NAME, EINVAL},
-    {"alt.gns.Resolve.ZoneRevoked", GNS_HOSTENT_NO_SUCH_NAME, EKEYREVOKED},
-    {"alt.gns.Resolve.CriticalRecordUnsupported", GNS_HOSTENT_UNRESOLVABLE, EPROTONOSUPPORT},
-    {"alt.gns.Resolve.ResolutionLoop", GNS_HOSTENT_UNRESOLVABLE, ELOOP},
-    {"alt.gns.Resolve.StorageUnavailable", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
-    {"alt.gns.Resolve.TimedOut", GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
-    {"alt.gns.Resolve.LimitExceeded", GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    {VL_RESOLVE_ERROR_NoSuchName, GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
+    {VL_RESOLVE_ERROR_NotGNS, GNS_HOSTENT_NO_SUCH_NAME, ENOENT},
+    {VL_RESOLVE_ERROR_InvalidName, GNS_HOSTENT_NO_SUCH_NAME, EINVAL},
+    {VL_RESOLVE_ERROR_ZoneRevoked, GNS_HOSTENT_NO_SUCH_NAME, EKEYREVOKED},
+    {VL_RESOLVE_ERROR_CriticalRecordUnsupported, GNS_HOSTENT_UNRESOLVABLE, EPROTONOSUPPORT},
+    {VL_RESOLVE_ERROR_ResolutionLoop, GNS_HOSTENT_UNRESOLVABLE, ELOOP},
+    {VL_RESOLVE_ERROR_StorageUnavailable, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    {VL_RESOLVE_ERROR_TimedOut, GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
+    {VL_RESOLVE_ERROR_LimitExceeded, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    {VL_RESOLVE_ERROR_DNSFailed, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
 };
 
 static void classify_error(const char *name, struct gns_hostent_reply *out) {

@@ -98,7 +98,7 @@ struct gns_hostent_status {
   int h_err; /* for *h_errnop */
 };
 
-/* DESIGN.md "NSS behaviour": for a .gns.alt name the answer is never
+/* doc/architecture.md, "NSS behaviour": for a .gns.alt name the answer is never
  * UNAVAIL, so `[!UNAVAIL=return]` keeps it from DNS.
  * err is the errno to report for R_TRY_AGAIN/R_UNRESOLVABLE/R_NO_SUCH_NAME
  * (0 picks a default). */

@@ -1,20 +1,23 @@
-# nss/: libnss_gns.so.2, the glibc NSS module (DESIGN.md "NSS behaviour").
+# nss/: libnss_gns.so.2, the glibc NSS module (doc/architecture.md, "NSS behaviour").
 #
 # The pure parts (name policy, request/reply, buffer layout) and the
 # varlink client are a convenience library so that the module and the unit
-# tests link the same objects; gnsctl may list nss/varlink-client.c too.
+# tests link the same objects. The varlink client is varlink/'s.
+# Includes: varlink/ and nss/ (NSS_INC).
+# Headers its sources may include, by folder (tests/include-check.sh);
+# the -I flags (NSS_INC in Makefile.am) must say the same.
+include_dirs_nss = varlink nss
 noinst_LTLIBRARIES += nss/libnssgns.la
-nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/varlink-client.c nss/varlink-client.h \
-	nss/conn-cache.c nss/conn-cache.h
-nss_libnssgns_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
-nss_libnssgns_la_LIBADD = $(JSONC_LIBS) $(UNISTRING_LIBS)
+nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/conn-cache.c nss/conn-cache.h
+nss_libnssgns_la_CFLAGS = $(AM_CFLAGS) $(NSS_INC) $(JSONC_CFLAGS)
+nss_libnssgns_la_LIBADD = varlink/libvarlink-client.la $(JSONC_LIBS) $(UNISTRING_LIBS)
 
 # glibc dlopens "libnss_gns.so.2": -avoid-version with the shared-object
 # extension .so.2 makes that the file name and the soname, one real file
 # and no symlinks (as nss-mdns does).
 lib_LTLIBRARIES += nss/libnss_gns.la
 nss_libnss_gns_la_SOURCES = nss/nss-gns.c
-nss_libnss_gns_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+nss_libnss_gns_la_CFLAGS = $(AM_CFLAGS) $(NSS_INC) $(JSONC_CFLAGS)
 nss_libnss_gns_la_LIBADD = nss/libnssgns.la
 nss_libnss_gns_la_LDFLAGS = -module -avoid-version -shrext .so.2 -no-undefined -shared \
 	-Wl,--version-script=$(srcdir)/nss/nss-gns.sym -Wl,-z,relro -Wl,-z,now
@@ -37,11 +40,11 @@ uninstall-hook-nss:
 UNIT_TESTS += tests/test-nss-hostent tests/test-varlink-client
 check_PROGRAMS += tests/test-nss-hostent tests/test-varlink-client
 tests_test_nss_hostent_SOURCES = tests/test-nss-hostent.c
-tests_test_nss_hostent_CFLAGS = $(GNSCORE_TEST_CFLAGS)
+tests_test_nss_hostent_CFLAGS = $(AM_CFLAGS) $(NSS_INC) $(TEST_INC) $(JSONC_CFLAGS)
 tests_test_nss_hostent_LDADD = nss/libnssgns.la $(JSONC_LIBS)
 tests_test_varlink_client_SOURCES = tests/test-varlink-client.c
-tests_test_varlink_client_CFLAGS = $(GNSCORE_TEST_CFLAGS)
-tests_test_varlink_client_LDADD = nss/libnssgns.la $(JSONC_LIBS)
+tests_test_varlink_client_CFLAGS = $(AM_CFLAGS) $(VARLINK_INC) $(TEST_INC) $(JSONC_CFLAGS)
+tests_test_varlink_client_LDADD = varlink/libvarlink-client.la $(JSONC_LIBS)
 
 # The module as glibc sees it: a driver that dlopens it and calls every
 # entry point, a fake gnsd for every reply shape (no root, no gnsd needed).
@@ -54,7 +57,7 @@ EXTRA_DIST += tests/nss-module.sh tests/nss-lib.sh tests/nss-fake-gnsd.py
 # own: fork, close_range, dup2, restarts, late replies, threads, dlclose.
 check_PROGRAMS += tests/nss-conn-cache
 tests_nss_conn_cache_SOURCES = tests/nss-conn-cache.c
-tests_nss_conn_cache_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
+tests_nss_conn_cache_CFLAGS = $(AM_CFLAGS) $(TEST_INC)
 tests_nss_conn_cache_LDADD = -lpthread
 TESTS += tests/nss-conn-cache.sh
 EXTRA_DIST += tests/nss-conn-cache.sh

@@ -5,7 +5,7 @@
  * that make keeping it safe after fork, close_range and dup2) in
  * conn-cache.c. It starts no threads and installs no signal handlers.
  *
- * DESIGN.md "NSS behaviour": a name outside .gns.alt gets UNAVAIL before
+ * doc/architecture.md, "NSS behaviour": a name outside .gns.alt gets UNAVAIL before
  * any syscall; a .gns.alt name gets SUCCESS, NOTFOUND or TRYAGAIN, never
  * UNAVAIL, so that `gns [!UNAVAIL=return]` keeps it away
  * from DNS whatever happens to gnsd. */

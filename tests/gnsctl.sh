@@ -5,7 +5,7 @@
 # that fails halfway changing nothing.
 set -u
 . "${top_srcdir:-.}/tests/gnsd-lib.sh"
-GNSCTL="$top_builddir/helper/gnsctl"
+GNSCTL="$top_builddir/ctl/gnsctl"
 T=$TMP
 # A low revocation difficulty so that `gnsctl revoke` finishes in seconds.
 DIFF=3

@@ -16,7 +16,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 GNSD_BIN=${GNSD_BIN:-$top_builddir/helper/gnsd}
-GNSCTL_BIN=${GNSCTL_BIN:-$top_builddir/helper/gnsctl}
+GNSCTL_BIN=${GNSCTL_BIN:-$top_builddir/ctl/gnsctl}
 GNSD_NSS_DIR=${GNSD_NSS_DIR:-$top_builddir/nss/.libs}
 GNSD_ENV_DIR=
 GNSD_ENV_PID=

@@ -23,7 +23,7 @@ for path, iface in ((resolve_socket(), "alt.gns.Resolve"), (zone_socket(), "alt.
     t.eq(info.get("vendor"), "nss-gns", "GetInfo vendor on " + iface)
     t.eq(info.get("interfaces"), ["org.varlink.service", iface], "GetInfo interfaces on " + iface)
     t.ok(isinstance(info.get("version"), str) and info["version"], "GetInfo version")
-    with open(os.path.join(srcdir, "helper", iface + ".varlink")) as f:
+    with open(os.path.join(srcdir, "varlink", iface + ".varlink")) as f:
         want = f.read()
     d = c.call("org.varlink.service.GetInterfaceDescription", {"interface": iface})
     t.eq(d.get("description"), want, "description of %s is the contract file" % iface)

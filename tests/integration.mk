@@ -11,6 +11,8 @@ EXTRA_DIST += tests/interop-gnunet.sh tests/gnsd-env.sh
 TESTS += tests/gnsd-resolve.sh
 EXTRA_DIST += tests/gnsd_resolve.py
 
+# The DNS stub: dig over UDP and TCP against a real gnsd
+TESTS += tests/dns-stub.sh
 # abuse: one unprivileged user (nobody) attacks alt.gns.Resolve while
 # root and another uid resolve (issue 12)
-TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh
+TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh tests/gnsd-full-disk.sh

@@ -14,3 +14,5 @@ tests_test_util_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 check_PROGRAMS += tests/test-watchdog
 tests_test_watchdog_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
 TESTS += tests/time-limit-check.sh
+# No file includes a header from a folder its local.mk does not list.
+TESTS += tests/include-check.sh

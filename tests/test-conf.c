@@ -92,6 +92,14 @@ static const struct {
     {"[cache]\nmemory = 512K   # bounded\nnegative-ttl = 0\n", ""},
     {"[dht]\nbackend = gnunet\ngnunet-socket = /tmp/dht.sock\n", ""},
     {"[publish]\ninterval = 1h\nrecord-lifetime = 1d\n", ""},
+    {"[limits]\nconnections = 100\nconnections-per-user = 0\nreply-buffer-per-connection = 64K\n"
+     "reply-buffer-per-user = 1M\nrequest-timeout = 2s\nlookups-per-user = 8\n"
+     "dht-gets-per-user = 0\n",
+     ""},
+    {"[limits]\nconnections = 0\n",
+     "t.conf:2: connections: \"0\" is not a number from 1 to 1000000"},
+    {"[limits]\nlookups-per-user = many\n",
+     "t.conf:2: lookups-per-user: \"many\" is not a number from 0 to 1000000"},
     {"[start-zones]\nexample = " ZTLD "\nOther.Example. = " ZTLD2 "\n", ""},
     {"timeout = 5s\n", "t.conf:1: \"timeout\" outside of a section"},
     {"[resolver]\ntimeout = 5\ntimeout = soon\n",
@@ -123,6 +131,16 @@ static const struct {
      "\"0000000000000000000000000000000000000000000000000000000000\" has an unsupported zone "
      "type"},
     {"[start-zones]\nexample =\n", "t.conf:2: start zone \"example\" has no zTLD"},
+    {"[dns-stub]\nlisten = 127.0.0.153:53, [::1]:5353 127.0.0.1\nrate-limit = 0\n", ""},
+    {"[dns-stub]\nlisten =\n", ""},
+    {"[dns-stub]\nlisten = localhost:53\n",
+     "t.conf:2: listen: \"localhost:53\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nlisten = ::1:53\n",
+     "t.conf:2: listen: \"::1:53\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nlisten = 127.0.0.1:65536\n",
+     "t.conf:2: listen: \"127.0.0.1:65536\" is not ADDR:PORT or [ADDR6]:PORT (numeric)"},
+    {"[dns-stub]\nrate-limit = -1\n",
+     "t.conf:2: rate-limit: \"-1\" is not a number from 0 to 1000000"},
     {"[start-zones]\na..b = " ZTLD "\n",
      "t.conf:2: start zone suffix \"a..b\" is not a domain name suffix"},
 };
@@ -158,6 +176,13 @@ static void test_values(void) {
   CHECK_STR(c.gnunet_socket, "/run/gnunet/gnunet-service-dht.sock");
   CHECK_INT(c.publish_interval_us, 4ull * 3600 * 1000000);
   CHECK_INT(c.record_lifetime_us, 7ull * 86400 * 1000000);
+  CHECK_INT(c.connections, 4096);
+  CHECK_INT(c.connections_per_user, 256);
+  CHECK_INT(c.reply_buffer_per_connection, 256 * 1024);
+  CHECK_INT(c.reply_buffer_per_user, 4 * 1024 * 1024);
+  CHECK_INT(c.request_timeout_us, 5000000);
+  CHECK_INT(c.lookups_per_user, 64);
+  CHECK_INT(c.dht_gets_per_user, 32);
   const char *text = "[resolver]\nmax-depth = 3\n[cache]\nmemory = 1M\n[dht]\nbackend = gnunet\n"
                      "[start-zones]\nfoo.bar = " ZTLD "  # the RFC's example zone\n";
   CHECK_INT(gnsd_conf_parse(&c, text, strlen(text), "t.conf", err, sizeof err), 0);
@@ -206,14 +231,14 @@ static void test_load(void) {
 int main(void) {
   for (size_t i = 0; i < GNS_ARRAY_SIZE(durations); i++) {
     uint64_t us = 12345;
-    int r = gnsd_parse_duration(durations[i].in, &us);
+    int r = gns_parse_duration(durations[i].in, &us);
     if (r != durations[i].ret) fprintf(stderr, "duration \"%s\"\n", durations[i].in);
     CHECK_INT(r, durations[i].ret);
     if (r == 0) CHECK_INT(us, durations[i].us);
   }
   for (size_t i = 0; i < GNS_ARRAY_SIZE(sizes); i++) {
     uint64_t b = 12345;
-    int r = gnsd_parse_size(sizes[i].in, &b);
+    int r = gns_parse_size(sizes[i].in, &b);
     if (r != sizes[i].ret) fprintf(stderr, "size \"%s\"\n", sizes[i].in);
     CHECK_INT(r, sizes[i].ret);
     if (r == 0) CHECK_INT(b, sizes[i].bytes);

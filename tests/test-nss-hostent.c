@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "contract.h"
 #include "check.h"
 #include "hostent.h"
 
@@ -286,6 +287,24 @@ static void test_reply_errors(void) {
     CHECK_INT(r.outcome, cases[i].outcome);
     CHECK_INT(r.err, cases[i].err);
     CHECK(r.name == NULL && r.n_addresses == 0);
+    gns_hostent_reply_free(&r);
+  }
+}
+
+/* Every error that varlink/alt.gns.Resolve.varlink declares has its own
+ * meaning in the module: none may fall through to the "unknown error"
+ * default (TRY_AGAIN, EPROTO), which is what renaming an error in the
+ * interface file without updating the module would do. */
+static void test_every_error_mapped(void) {
+  static const char *const errors[] = {VL_RESOLVE_ERRORS};
+  CHECK_INT(sizeof errors / sizeof errors[0], VL_RESOLVE_N_ERRORS);
+  for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+    char json[256];
+    snprintf(json, sizeof json, "{\"error\":\"%s\",\"parameters\":{}}", errors[i]);
+    struct gns_hostent_reply r;
+    CHECK_INT(gns_hostent_reply_parse((const uint8_t *)json, strlen(json), AF_UNSPEC, &r), 0);
+    if (r.err == EPROTO) fprintf(stderr, "%s has no NSS mapping (nss/hostent.c)\n", errors[i]);
+    CHECK(r.err != EPROTO);
     gns_hostent_reply_free(&r);
   }
 }
@@ -689,6 +708,7 @@ int main(void) {
   test_reply_copy();
   test_reply_ok();
   test_reply_errors();
+  test_every_error_mapped();
   test_reply_malformed();
   test_reply_bounds();
   test_status();

@@ -278,6 +278,86 @@ static void test_filter_live(void) {
   }
 }
 
+/* RFC 9498, 5: the record set rules a zone is held to, one case a row. */
+static void test_set_rules(void) {
+  static const uint8_t k[32] = {1}, k2[32] = {2}, ip[4] = {192, 0, 2, 1}, ip2[4] = {192, 0, 2, 2};
+  enum { S = GNS_RF_SHADOW, P = GNS_RF_SUPPLEMENTAL, V = GNS_RF_PRIVATE };
+  struct rec {
+    uint32_t type;
+    uint16_t flags;
+    const uint8_t *data;
+    uint16_t len;
+  };
+  static const struct {
+    const char *what;
+    struct rec v[4];
+    size_t n, n_old;
+    int want;
+    size_t bad;
+    const char *why; /* a word of the reason */
+  } cases[] = {
+      {"A and TXT", {{GNS_TYPE_A, 0, ip, 4}, {GNS_TYPE_TXT, 0, ip, 4}}, 2, 0, 0, 0, NULL},
+      {"two A", {{GNS_TYPE_A, 0, ip, 4}, {GNS_TYPE_A, 0, ip2, 4}}, 2, 0, 0, 0, NULL},
+      {"duplicate", {{GNS_TYPE_A, 0, ip, 4}, {GNS_TYPE_A, 0, ip, 4}}, 2, 0, -EINVAL, 1,
+       "duplicate"},
+      {"shadow copy is no duplicate", {{GNS_TYPE_A, 0, ip, 4}, {GNS_TYPE_A, S, ip, 4}}, 2, 0, 0, 0,
+       NULL},
+      {"PKEY alone", {{GNS_TYPE_PKEY, 0, k, 32}, {GNS_TYPE_NICK, P, ip, 4}}, 2, 0, 0, 0, NULL},
+      {"PKEY and A", {{GNS_TYPE_PKEY, 0, k, 32}, {GNS_TYPE_A, 0, ip, 4}}, 2, 0, -EINVAL, 1, "5.1"},
+      {"A then EDKEY", {{GNS_TYPE_A, 0, ip, 4}, {GNS_TYPE_EDKEY, 0, k, 32}}, 2, 0, -EINVAL, 1,
+       "5.1"},
+      {"two PKEY", {{GNS_TYPE_PKEY, 0, k, 32}, {GNS_TYPE_PKEY, 0, k2, 32}}, 2, 0, -EINVAL, 1,
+       "5.1"},
+      {"PKEY and its shadow", {{GNS_TYPE_PKEY, 0, k, 32}, {GNS_TYPE_PKEY, S, k2, 32}}, 2, 0, 0, 0,
+       NULL},
+      {"REDIRECT and A", {{GNS_TYPE_REDIRECT, 0, ip, 4}, {GNS_TYPE_A, 0, ip, 4}}, 2, 0, -EINVAL, 1,
+       "5.2.1"},
+      {"GNS2DNS and DS", {{GNS_TYPE_GNS2DNS, 0, ip, 4}, {GNS_TYPE_GNS2DNS, 0, ip2, 4},
+                          {GNS_TYPE_DS, 0, ip, 4}}, 3, 0, 0, 0, NULL},
+      {"GNS2DNS and A", {{GNS_TYPE_GNS2DNS, 0, ip, 4}, {GNS_TYPE_A, 0, ip, 4}}, 2, 0, -EINVAL, 1,
+       "5.2.2"},
+      {"DS without GNS2DNS", {{GNS_TYPE_DS, 0, ip, 4}, {GNS_TYPE_A, 0, ip, 4}}, 2, 0, 0, 0, NULL},
+      /* the new record is blamed, even when it comes first in the set */
+      {"blame the new one", {{GNS_TYPE_A, 0, ip, 4}, {GNS_TYPE_A, 0, ip2, 4},
+                             {GNS_TYPE_PKEY, 0, k, 32}}, 3, 2, -EINVAL, 2, "5.1"},
+      {"old records alone", {{GNS_TYPE_A, 0, ip, 4}, {GNS_TYPE_PKEY, 0, k, 32}}, 2, 2, -EINVAL, 2,
+       "5.1"},
+      {"private records count for the rules",
+       {{GNS_TYPE_PKEY, V, k, 32}, {GNS_TYPE_A, 0, ip, 4}}, 2, 0, -EINVAL, 1, "5.1"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    struct gns_record rd[4] = {{0}};
+    for (size_t i = 0; i < cases[c].n; i++) {
+      rd[i].type = cases[c].v[i].type;
+      rd[i].flags = cases[c].v[i].flags;
+      rd[i].data = cases[c].v[i].data;
+      rd[i].data_len = cases[c].v[i].len;
+      rd[i].expiration = 1;
+    }
+    size_t bad = 99;
+    const char *why = NULL;
+    int r = gns_record_set_check(rd, cases[c].n, cases[c].n_old, &bad, &why);
+    if (r != cases[c].want) fprintf(stderr, "case \"%s\"\n", cases[c].what);
+    CHECK_INT(r, cases[c].want);
+    if (r == 0) continue;
+    CHECK_INT(bad, cases[c].bad);
+    CHECK(why && strstr(why, cases[c].why));
+  }
+  /* the published part must fit one block; private records do not count */
+  static uint8_t big[40000];
+  struct gns_record two[2] = {{.type = GNS_TYPE_TXT, .data = big, .data_len = 40000},
+                              {.type = GNS_TYPE_TXT, .data = big, .data_len = 39999}};
+  size_t bad = 0;
+  const char *why = NULL;
+  CHECK_INT(gns_record_set_check(two, 2, 1, &bad, &why), -EINVAL);
+  CHECK_INT(bad, 1);
+  CHECK(strstr(why, "too large"));
+  two[0].flags = GNS_RF_PRIVATE;
+  CHECK_INT(gns_record_set_check(two, 2, 1, &bad, &why), 0);
+  CHECK(gns_record_type_is_exclusive(GNS_TYPE_GNS2DNS));
+  CHECK(!gns_record_type_is_exclusive(GNS_TYPE_DS));
+}
+
 int main(void) {
   test_vector1();
   test_vector2();
@@ -286,5 +366,6 @@ int main(void) {
   test_parse_malformed();
   test_block_expiration();
   test_filter_live();
+  test_set_rules();
   return check_done("test-record");
 }

@@ -16,7 +16,7 @@
 #include "record.h"
 #include "resolve.h"
 #include "rrblock.h"
-#include "varlink.h"
+#include "varlink-server.h"
 #include "zonekey.h"
 #include "ztld.h"
 
@@ -27,6 +27,14 @@ static sd_event *ev;
 static struct varlink_server *srv;
 static struct gnsd_resolve *R;
 static uint64_t now_us;
+static uint64_t clock_offset; /* added to the real clock by test_clock */
+
+static uint64_t test_clock(void *userdata) {
+  (void)userdata;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * SEC + (uint64_t)ts.tv_nsec / 1000u + clock_offset;
+}
 
 /* ---- records ------------------------------------------------------------ */
 
@@ -301,7 +309,8 @@ int main(void) {
   tzone_new(&z_sub, GNS_ZTYPE_PKEY);
   tzone_new(&z_far, GNS_ZTYPE_EDKEY);
   CHECK_INT(sd_event_new(&ev), 0);
-  struct varlink_server_info info = {"test", "gnsd", "0", "https://example.invalid"};
+  struct varlink_server_info info = {
+      .vendor = "test", .product = "gnsd", .version = "0", .url = "https://example.invalid"};
   CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
   struct gnsd_conf conf;
   CHECK_INT(gnsd_conf_defaults(&conf), 0);
@@ -312,6 +321,7 @@ int main(void) {
   gnsd_resolve_set_backends(R, bk, 2);
   gnsd_resolve_set_revocation_check(R, is_revoked, NULL);
   gnsd_resolve_set_start_zones(R, start_zones, NULL);
+  gnsd_resolve_set_clock(R, test_clock, NULL);
 
   uint8_t a1[4] = {192, 0, 2, 1}, a2[4] = {192, 0, 2, 2},
           a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
@@ -330,6 +340,9 @@ int main(void) {
   publish(&store, &z_home, "crit", &crit, 1);
   publish(&store, &z_home, "loop1", &loop1, 1);
   publish(&store, &z_home, "loop2", &loop2, 1);
+  struct gns_record month = rec(GNS_TYPE_A, a1, 4, 0);
+  month.expiration = now_us + 30 * DAY;
+  publish(&store, &z_home, "month", &month, 1);
   publish(&dht, &z_sub, "deep", www, 2); /* only in the "DHT" */
   publish(&dht, &z_far, "www", &v4only, 1);
 
@@ -409,6 +422,37 @@ int main(void) {
   o = call(fd, "{\"method\":\"alt.gns.Resolve.ResolveHostname\",\"parameters\":{}}");
   CHECK_STR(error_of(o), "org.varlink.service.InvalidParameter");
   json_object_put(o);
+
+  /* Answers are cached until their earliest record expires, but never
+   * longer than 24 hours: a record valid for a month is resolved again
+   * after a day (from the cache, by parsed request and by its text, up
+   * to then). */
+  {
+    const char *mreq = hostname("month.home.gns.alt", AF_INET);
+    char mtext[1024];
+    snprintf(mtext, sizeof mtext, "%s", mreq);
+    o = call(fd, mtext);
+    CHECK_STR(error_of(o), "");
+    json_object_put(o);
+    int64_t h0 = status_int("cacheHits"), b0 = status_int("blockCacheHits");
+    clock_offset = 23 * 3600 * SEC;
+    for (int i = 0; i < 2; i++) {
+      o = call(fd, mtext);
+      CHECK_STR(error_of(o), "");
+      json_object_put(o);
+    }
+    CHECK_INT(status_int("cacheHits"), h0 + 2);
+    CHECK_INT(status_int("blockCacheHits"), b0);
+    clock_offset = 25 * 3600 * SEC;
+    o = call(fd, mtext);
+    addresses(o, addrs, sizeof(addrs));
+    CHECK_STR(addrs, "192.0.2.1");
+    json_object_put(o);
+    CHECK_INT(status_int("cacheHits"), h0 + 2);
+    CHECK(status_int("blockCacheHits") > b0); /* resolved again */
+    clock_offset = 0;
+    gnsd_resolve_flush(R);
+  }
 
   /* The same request thrice: resolved, then a cache hit that remembers
    * the reply by the request's text, then answered from that text

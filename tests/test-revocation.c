@@ -2,6 +2,7 @@
 /* Zone revocation against RFC 9498, section 4.2 and the revocation vectors
  * of Appendix D; a small proof of work end to end, cancelled and resumed. */
 #include <errno.h>
+#include "pow-run.h"
 #include "revocation.h"
 #include "gns-util.h"
 #include "check.h"
@@ -303,7 +304,7 @@ static void test_pow_run(uint32_t ztype, unsigned difficulty, uint64_t start) {
 
   gns_revocation_state_init(&full, &zk, ts, difficulty);
   full.next_pow = start;
-  CHECK_INT(gns_revocation_pow_run(&full, 2, on_progress, &pr), 0);
+  CHECK_INT(pow_run(&full, 2, on_progress, &pr), 0);
   CHECK(gns_revocation_state_done(&full));
   CHECK(pr.calls > 0 && pr.bad == 0);
   CHECK_INT(pr.last_tried, full.tried);
@@ -330,7 +331,7 @@ static void test_pow_run(uint32_t ztype, unsigned difficulty, uint64_t start) {
   /* a finished state needs no more work and calls nobody */
   struct progress none = {0};
   st = full;
-  CHECK_INT(gns_revocation_pow_run(&st, 2, on_progress, &none), 0);
+  CHECK_INT(pow_run(&st, 2, on_progress, &none), 0);
   CHECK_INT(none.calls, 0);
   CHECK(memcmp(&st, &full, sizeof st) == 0);
 
@@ -341,7 +342,7 @@ static void test_pow_run(uint32_t ztype, unsigned difficulty, uint64_t start) {
   unsigned cancels = 0, threads[] = {1, 2, 0};
   for (unsigned round = 0; round < 1000; round++) {
     struct progress p = {.cancel_after = 3, .last_tried = st.tried};
-    int r = gns_revocation_pow_run(&st, threads[round % 3], on_progress, &p);
+    int r = pow_run(&st, threads[round % 3], on_progress, &p);
     CHECK(p.bad == 0);
     if (r == 0) break;
     CHECK_INT(r, -ECANCELED);
@@ -368,22 +369,67 @@ static void test_pow_run_edges(void) {
   struct gns_revocation_state st;
 
   gns_revocation_state_init(&st, &zk, 1, GNS_REVOCATION_MAX_ZEROS + 1);
-  CHECK_INT(gns_revocation_pow_run(&st, 1, NULL, NULL), -EINVAL);
+  CHECK_INT(pow_run(&st, 1, NULL, NULL), -EINVAL);
   /* the top of the 64-bit candidate space: three candidates, then stop */
   gns_revocation_state_init(&st, &zk, 1, 20);
   st.next_pow = UINT64_MAX - 3;
-  CHECK_INT(gns_revocation_pow_run(&st, 2, NULL, NULL), -EOVERFLOW);
+  CHECK_INT(pow_run(&st, 2, NULL, NULL), -EOVERFLOW);
   CHECK_INT(st.tried, 3);
   CHECK_INT(st.found, 3);
   CHECK(st.next_pow == UINT64_MAX);
-  CHECK_INT(gns_revocation_pow_run(&st, 2, NULL, NULL), -EOVERFLOW);
+  CHECK_INT(pow_run(&st, 2, NULL, NULL), -EOVERFLOW);
   CHECK_INT(st.tried, 3);
+}
+
+/* gns_revocation_create with RFC 9498, D.3 (PKEY, difficulty 5): the
+ * message gnsd builds for alt.gns.Zone.Revoke. */
+static void test_create(void) {
+  const struct rfc9498_revocation_vector *v = &rfc9498_revocation_vectors[0];
+  CHECK_INT(v->ztype, GNS_ZTYPE_PKEY);
+  uint8_t dkey[32];
+  check_hex(v->d, dkey, sizeof dkey);
+  struct gns_zone_priv priv;
+  CHECK_INT(gns_zone_priv_from_bytes(GNS_ZTYPE_PKEY, dkey, 32, &priv), 0);
+  uint8_t proof[GNS_REVOCATION_LEN];
+  size_t plen = check_hex(v->proof, proof, sizeof proof);
+  CHECK_INT(plen, GNS_REVOCATION_LEN);
+  uint64_t ts = gns_get_u64(proof), pows[GNS_REVOCATION_Z];
+  /* hand them over shuffled: gnsd sorts */
+  for (unsigned i = 0; i < GNS_REVOCATION_Z; i++)
+    pows[i] = gns_get_u64(proof + 16 + 8 * ((i * 7) % GNS_REVOCATION_Z));
+  uint8_t msg[GNS_REVOCATION_LEN];
+  uint64_t expires = 0, now = ts + 1000000;
+  const char *why = NULL;
+  CHECK_INT(gns_revocation_create(&priv, ts, pows, 5, now, msg, &expires, &why), 0);
+  /* same POWs, key and (deterministic RFC 6979) signature as the RFC;
+   * only the informational TTL is ours */
+  CHECK_MEM(msg, proof, 8);
+  CHECK_MEM(msg + 16, proof + 16, GNS_REVOCATION_LEN - 16);
+  struct gns_zone_key zk;
+  uint64_t vexp = 0;
+  CHECK_INT(gns_revocation_verify(msg, sizeof msg, 5, now, &zk, &vexp), 0);
+  CHECK_INT(vexp, expires);
+  CHECK(expires > ts + GNS_REVOCATION_EPOCH_US);
+
+  /* the difficulty in use is far above the vector's */
+  CHECK_INT(gns_revocation_create(&priv, ts, pows, GNS_REVOCATION_D, now, msg, &expires, &why),
+            -EINVAL);
+  /* too late */
+  CHECK_INT(gns_revocation_create(&priv, ts, pows, 5, ts + 100 * GNS_REVOCATION_EPOCH_US, msg,
+                                  &expires, &why),
+            -ESTALE);
+  /* a repeated POW */
+  pows[3] = pows[4];
+  CHECK_INT(gns_revocation_create(&priv, ts, pows, 5, now, msg, &expires, &why), -EINVAL);
+  CHECK_STR(why, "duplicate proof-of-work values");
+  gns_zone_priv_wipe(&priv);
 }
 
 int main(void) {
   for (size_t i = 0; i < GNS_ARRAY_SIZE(rfc9498_revocation_vectors); i++)
     test_vector(&rfc9498_revocation_vectors[i]);
   test_validity();
+  test_create();
   test_state_bytes();
   test_pow_run_edges();
   test_pow_run(GNS_ZTYPE_EDKEY, 3, 0);

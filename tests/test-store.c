@@ -97,8 +97,16 @@ static void test_basics(void) {
   CHECK_INT(z.created, 1000);
   CHECK(gns_zone_key_equal(&z.pub, &pub));
   CHECK_MEM(z.priv.d, priv.d, 32);
-  CHECK_INT(gnsd_store_zone_get_by_key(s, &pub2, &z), 0);
+  /* read-only lookups never load the private key */
+  static const struct gns_zone_priv no_priv;
+  CHECK_INT(gnsd_store_zone_get_public(s, "example", &z), 0);
+  CHECK_STR(z.name, "Example");
+  CHECK(gns_zone_key_equal(&z.pub, &pub));
+  CHECK_MEM(&z.priv, &no_priv, sizeof no_priv);
+  CHECK_INT(gnsd_store_zone_get_public_by_key(s, &pub2, &z), 0);
   CHECK_STR(z.name, "other");
+  CHECK_MEM(&z.priv, &no_priv, sizeof no_priv);
+  CHECK_INT(gnsd_store_zone_get_public(s, "nope", &z), -ENOENT);
   CHECK_INT(gnsd_store_zone_get(s, "nope", &z), -ENOENT);
   int nz = 0;
   CHECK_INT(gnsd_store_zone_foreach(s, count_cb, &nz), 0);

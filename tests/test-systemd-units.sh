@@ -1,5 +1,5 @@
 #!/bin/sh
-# The systemd units of gnsd: the contract of CONFIG.md (socket names,
+# The systemd units of gnsd: the contract of gnsd(8) (socket names,
 # paths, modes, user), `systemd-analyze verify`, and the exposure score of
 # `systemd-analyze security`, which must not rise above THRESHOLD.
 #
@@ -68,11 +68,15 @@ for s in "$sock" "$zsock"; do
   n=$(grep -c '^Listen' "$s")
   [ "$n" -eq 1 ] && ok || bad "${s##*/} has $n Listen lines"
 done
-# The default config shows every option of CONFIG.md, commented out.
+# The default config shows every option of gnsd(8), commented out.
 for opt in '\[resolver\]' '#timeout = 5s' '#max-depth = 16' '#dns-timeout = 2s' \
            '\[cache\]' '#memory = 16M' '#negative-ttl = 30s' \
            '\[dht\]' '#backend = none' '#gnunet-socket = /run/gnunet/gnunet-service-dht.sock' \
-           '\[publish\]' '#interval = 4h' '#record-lifetime = 7d' '\[start-zones\]'; do
+           '\[publish\]' '#interval = 4h' '#record-lifetime = 7d' \
+           '\[limits\]' '#connections = 4096' '#connections-per-user = 256' \
+           '#reply-buffer-per-connection = 256K' '#reply-buffer-per-user = 4M' \
+           '#request-timeout = 5s' '#lookups-per-user = 64' '#dht-gets-per-user = 32' \
+           '\[start-zones\]'; do
   grep -qx -- "$opt" "$conf" && ok || bad "gnsd.conf lacks '$opt'"
 done
 if grep -v '^[[:space:]]*[#;]' "$conf" | grep -q '='; then bad "gnsd.conf sets an option"; else ok; fi

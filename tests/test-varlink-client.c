@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nss/varlink-client.c against scripted servers in a child process:
+/* varlink/varlink-client.c against scripted servers in a child process:
  * framing (split, coalesced and large messages), limits, every failure
  * the NSS module maps to TRYAGAIN, deadlines, EINTR and SIGPIPE. */
 #include "config.h"

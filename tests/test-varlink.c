@@ -14,7 +14,7 @@
 #include "check.h"
 #include "gns-util.h"
 #include "log.h"
-#include "varlink.h"
+#include "varlink-server.h"
 
 static sd_event *ev;
 static struct varlink_server *srv;
@@ -136,7 +136,10 @@ static const struct varlink_method test_methods[] = {
 
 static const struct varlink_interface test_iface = {
     .name = "org.example.test",
-    .description = "# test\ninterface org.example.test\nmethod Echo() -> ()\n",
+    .description = "# test\ninterface org.example.test\nmethod Echo() -> ()\n"
+                   "method Later() -> ()\nmethod Stream() -> ()\nmethod Fail() -> ()\n"
+                   "method Typed() -> ()\nmethod Text() -> ()\nmethod Peer() -> ()\n"
+                   "method RequestText() -> ()\n",
     .methods = test_methods,
     .failure_error = "org.example.test.Failed",
 };
@@ -521,6 +524,18 @@ static void test_limits(void) {
                                                .description = "interface org.example.other\n",
                                                .methods = test_methods};
   CHECK_INT(varlink_server_add_interface(s2, &bad), -EINVAL);
+  /* the method table must be what the description declares */
+  static const struct varlink_interface undeclared = {
+      .name = "org.example.undeclared",
+      .description = "interface org.example.undeclared\nmethod Echo() -> ()\n",
+      .methods = test_methods};
+  CHECK_INT(varlink_server_add_interface(s2, &undeclared), -EINVAL);
+  static const struct varlink_interface unhandled = {
+      .name = "org.example.unhandled",
+      .description = "interface org.example.unhandled\nmethod Echo() -> ()\n"
+                     "  method Gone(x: int) -> ()\n",
+      .methods = secret_methods};
+  CHECK_INT(varlink_server_add_interface(s2, &unhandled), -EINVAL);
   varlink_server_set_max_connections(s2, 2);
   int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -790,8 +805,11 @@ static void test_idle(void) {
 
 int main(void) {
   gnsd_log_init("test-varlink", LOG_WARNING);
-  static const struct varlink_server_info info = {"nss-gns", "test", "0",
-                                                  "https://example.invalid"};
+  static const struct varlink_server_info info = {.vendor = "nss-gns",
+                                                  .product = "test",
+                                                  .version = "0",
+                                                  .url = "https://example.invalid",
+                                                  .log = gnsd_logv};
   CHECK_INT(sd_event_new(&ev), 0);
   CHECK_INT(varlink_server_new(ev, &info, &srv), 0);
   CHECK_INT(varlink_server_add_interface(srv, &test_iface), 0);

@@ -4,14 +4,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "log.h"
-#include "varlink.h"
+#include <syslog.h>
+#include "varlink-server.h"
 
 /* Bytes read per read() and reads per wakeup: a flooding client gets no
  * more than its share of the loop. */
@@ -103,7 +104,7 @@ struct varlink_conn {
   /* Peer credentials, read on first use (conn_load_cred): a server
    * whose interfaces never ask for them (alt.gns.Resolve) spends no
    * syscall on them. */
-  bool cred_loaded;
+  bool cred_loaded, groups_loaded;
   struct ucred cred;
   gid_t *groups;
   size_t n_groups;
@@ -158,6 +159,18 @@ struct varlink_server {
   json_tokener *tok;
   struct varlink_server_stats stats;
 };
+
+/* The server has no logger of its own: it reports through the one its
+ * owner gave in varlink_server_info (gnsd's journal logger), or not at
+ * all (tests). */
+__attribute__((format(printf, 3, 4))) static void vlog(const struct varlink_server *s, int level,
+                                                       const char *fmt, ...) {
+  if (!s->info || !s->info->log) return;
+  va_list ap;
+  va_start(ap, fmt);
+  s->info->log(level, fmt, ap);
+  va_end(ap);
+}
 
 /* --- buffers --- */
 
@@ -395,7 +408,7 @@ static void conn_flush_queue(struct varlink_conn *c) {
     struct varlink_call *call = c->head;
     if (call->out.len > 0) {
       if (buf_append(&c->wbuf, call->out.data, call->out.len) < 0) {
-        log_error("varlink: out of memory queueing a reply; closing the connection");
+        vlog(c->server, LOG_ERR, "varlink: out of memory queueing a reply; closing the connection");
         c->close_after_flush = true;
         break;
       }
@@ -572,21 +585,29 @@ bool varlink_call_more(const struct varlink_call *call) {
 }
 /* SO_PEERCRED is what the peer was at connect() time, so reading it
  * late gives the same answer as reading it at accept. */
-static void conn_load_cred(struct varlink_conn *c) {
+static void conn_load_uid(struct varlink_conn *c) {
   if (c->cred_loaded) return;
   c->cred_loaded = true;
   socklen_t len = sizeof c->cred;
   if (c->fd < 0 || getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
     /* Unknown peer: treat as the least privileged user. */
     c->cred = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
-    return;
+    c->groups_loaded = true;
   }
+}
+
+/* The credentials and the supplementary groups (a second syscall that
+ * the per-user limits, which read only the uid, do not pay). */
+static void conn_load_cred(struct varlink_conn *c) {
+  conn_load_uid(c);
+  if (c->groups_loaded) return;
+  c->groups_loaded = true;
   read_peer_groups(c);
 }
 
 static void call_load_cred(struct varlink_call *call) {
   if (call->cred_loaded || !call->conn) return;
-  conn_load_cred(call->conn);
+  conn_load_uid(call->conn);
   call->cred = call->conn->cred;
   call->cred_loaded = true;
 }
@@ -603,6 +624,7 @@ bool varlink_call_peer_in_group(struct varlink_call *call, gid_t gid) {
   call_load_cred(call);
   if (call->cred.gid == gid) return true;
   if (!call->conn) return false;
+  conn_load_cred(call->conn);
   for (size_t i = 0; i < call->conn->n_groups; i++)
     if (call->conn->groups[i] == gid) return true;
   return false;
@@ -970,7 +992,7 @@ static void dispatch_message(struct varlink_conn *c, const char *text, size_t le
   json_object_put(empty);
   if (r < 0) {
     /* The method failed without completing the call (its contract). */
-    log_error("varlink: %s failed: %s", method, strerror(-r));
+    vlog(c->server, LOG_ERR, "varlink: %s failed: %s", method, strerror(-r));
     if (iface && iface->failure_error) {
       varlink_call_error(call, iface->failure_error, NULL);
     } else {
@@ -996,7 +1018,7 @@ static bool shortcut(struct varlink_conn *c, const char *text, size_t len) {
   s->stats.calls++;
   if (error) s->stats.errors++;
   if (buf_reserve(&c->wbuf, rlen + 1) < 0) {
-    log_error("varlink: out of memory queueing a reply; closing the connection");
+    vlog(s, LOG_ERR, "varlink: out of memory queueing a reply; closing the connection");
     c->close_after_flush = true;
     return true;
   }
@@ -1084,7 +1106,7 @@ static int on_partial_timer(sd_event_source *src, uint64_t usec, void *userdata)
     uint64_t due = c->partial_since + s->limits.partial_usec;
     if (due <= usec) {
       s->stats.partial_closed++;
-      log_debug("varlink: closing a connection of uid %u: request incomplete for too long",
+      vlog(s, LOG_DEBUG, "varlink: closing a connection of uid %u: request incomplete for too long",
                 (unsigned)c->cred.uid);
       conn_close(c);
     } else if (!next || due < next) {
@@ -1329,7 +1351,10 @@ static struct varlink_conn *conn_add(struct varlink_server *s, int fd, bool nonb
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0 && !(fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
   }
-  if (s->want_cred || limits_on(s)) conn_load_cred(c);
+  if (s->want_cred)
+    conn_load_cred(c);
+  else if (limits_on(s))
+    conn_load_uid(c);
   int r = sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c);
   if (r >= 0) r = sd_event_add_defer(s->event, &c->defer, on_conn_defer, c);
   if (r < 0) {
@@ -1392,7 +1417,7 @@ static bool conn_admit(struct varlink_server *s, struct varlink_conn *c) {
     if (ok) return true;
   }
   s->stats.refused++;
-  log_debug("varlink: refusing a connection of uid %u: at its connection limit",
+  vlog(s, LOG_DEBUG, "varlink: refusing a connection of uid %u: at its connection limit",
             (unsigned)c->cred.uid);
   conn_close(c);
   return false;
@@ -1437,7 +1462,7 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
         return 0;
       }
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        log_warning("varlink: accept: %s; pausing for 250ms", strerror(errno));
+        vlog(s, LOG_WARNING, "varlink: accept: %s; pausing for 250ms", strerror(errno));
         sd_event_source_set_enabled(src, SD_EVENT_OFF);
         uint64_t now = 0;
         sd_event_now(s->event, CLOCK_MONOTONIC, &now);
@@ -1446,12 +1471,12 @@ static int on_listen(sd_event_source *src, int fd, uint32_t revents, void *userd
                             on_retry_timer, s);
         return 0;
       }
-      log_error("varlink: accept: %s", strerror(errno));
+      vlog(s, LOG_ERR, "varlink: accept: %s", strerror(errno));
       return 0;
     }
     struct varlink_conn *c = conn_add(s, cfd, true);
     if (!c) {
-      log_error("varlink: cannot add connection: %s", strerror(errno));
+      vlog(s, LOG_ERR, "varlink: cannot add connection: %s", strerror(errno));
       continue;
     }
     if (!conn_admit(s, c)) continue;
@@ -1546,9 +1571,35 @@ static bool description_names(const char *desc, const char *name) {
   return strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == ' ' || p[n] == '\0');
 }
 
+/* Does a method table hold exactly the methods the description declares
+ * ("method Name(" at the start of a line)? A handler for an undeclared
+ * method, or a declared method without one, is a broken contract that
+ * would otherwise show only when a client calls it. */
+static bool methods_match(const char *desc, const struct varlink_method *methods) {
+  size_t declared = 0, handled = 0;
+  for (const char *p = desc; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncmp(p, "method", 6) != 0 || (p[6] != ' ' && p[6] != '\t')) continue;
+    p += 6;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    size_t n = strcspn(p, " \t(");
+    bool found = false;
+    for (const struct varlink_method *m = methods; m->name && !found; m++)
+      found = strlen(m->name) == n && strncmp(m->name, p, n) == 0;
+    if (!found) return false;
+    declared++;
+  }
+  for (const struct varlink_method *m = methods; m->name; m++)
+    handled++;
+  return declared == handled; /* a name twice in either would differ too */
+}
+
 int varlink_server_add_interface(struct varlink_server *s, const struct varlink_interface *iface) {
   if (!iface || !iface->name || !iface->methods || !iface->description) return -EINVAL;
   if (!description_names(iface->description, iface->name)) return -EINVAL;
+  if (!methods_match(iface->description, iface->methods)) return -EINVAL;
   if (strcmp(iface->name, "org.varlink.service") == 0 ||
       find_interface(s, iface->name, strlen(iface->name)))
     return -EEXIST;

@@ -25,10 +25,12 @@
 #include <sodium.h>
 #include <unicase.h>
 
-#include "conf.h"
+#include "units.h"
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
+#include "contract.h"
+#include "pow-run.h"
 #include "revocation.h"
 #include "rpp.h"
 #include "rrtype.h"
@@ -50,6 +52,7 @@ struct ctl {
   bool relative, shadow, supplemental, private_, critical;
   bool replace;
   unsigned difficulty;
+  const char *prepare; /* revoke --prepare FILE */
   const char *state_file;
 };
 
@@ -73,8 +76,12 @@ static void usage(FILE *f) {
         "Start zones:\n"
         "  start-zone add SUFFIX ZTLD|ZONE | start-zone list | start-zone remove SUFFIX\n"
         "Revocation:\n"
-        "  revoke ZONE                            compute the proof of work (resumable), revoke\n"
-        "  revocation show ZTLD|ZONE\n"
+        "  revoke ZONE [--prepare FILE]           compute the proof of work (resumable), revoke;\n"
+        "                                         --prepare: sign into FILE, publish nothing\n"
+        "  revocation show ZTLD|ZONE              stored? and where it stands with the GNUnet peer\n"
+        "  revocation publish FILE                publish a prepared revocation (no key needed)\n"
+        "  revocation import FILE                 verify and store a revocation from elsewhere\n"
+        "                                         (also the file of gnunet-revocation -f)\n"
         "Daemon:\n"
         "  status\n"
         "\n"
@@ -114,15 +121,14 @@ static const char *socket_path(const struct ctl *c, const char *iface, char *buf
 
 /* Turn a varlink error into one line that says what is wrong. */
 static int report_error(const char *error, json_object *params, const char *what) {
-  const char *short_name = strrchr(error, '.');
-  short_name = short_name ? short_name + 1 : error;
   json_object *v;
   const char *name = json_object_object_get_ex(params, "name", &v) ? json_object_get_string(v) : what;
-  if (!strcmp(short_name, "NoSuchZone")) return fail("no zone named '%s'", name ? name : "");
-  if (!strcmp(short_name, "ZoneExists")) return fail("a zone named '%s' exists already", name ? name : "");
-  if (!strcmp(short_name, "PermissionDenied"))
+  if (!strcmp(error, VL_ZONE_ERROR_NoSuchZone)) return fail("no zone named '%s'", name ? name : "");
+  if (!strcmp(error, VL_ZONE_ERROR_ZoneExists)) return fail("a zone named '%s' exists already", name ? name : "");
+  if (!strcmp(error, VL_ZONE_ERROR_PermissionDenied))
     return fail("permission denied: managing gnsd needs root or the gnsd group");
-  if (!strcmp(short_name, "InvalidParameter")) {
+  if (!strcmp(error, VL_ZONE_ERROR_InvalidParameter) ||
+      !strcmp(error, "org.varlink.service.InvalidParameter")) {
     const char *p = json_object_object_get_ex(params, "parameter", &v) ? json_object_get_string(v) : "?";
     const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : "invalid";
     if (json_object_object_get_ex(params, "index", &v) && json_object_is_type(v, json_type_int)) {
@@ -137,34 +143,45 @@ static int report_error(const char *error, json_object *params, const char *what
     }
     return fail("invalid %s: %s", p, why);
   }
-  if (!strcmp(short_name, "NoSuchName")) return fail("%s: no such name", what);
-  if (!strcmp(short_name, "NotGNS")) return fail("%s: not a GNS name (names end in .gns.alt)", what);
-  if (!strcmp(short_name, "InvalidName")) {
+  if (!strcmp(error, VL_RESOLVE_ERROR_NoSuchName)) return fail("%s: no such name", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_NotGNS)) return fail("%s: not a GNS name (names end in .gns.alt)", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_InvalidName)) {
     const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
     return fail("%s: invalid name%s%s", what, why ? ": " : "", why ? why : "");
   }
-  if (!strcmp(short_name, "ZoneRevoked")) return fail("%s: the zone is revoked", what);
-  if (!strcmp(short_name, "CriticalRecordUnsupported"))
+  if (!strcmp(error, VL_RESOLVE_ERROR_ZoneRevoked)) return fail("%s: the zone is revoked", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_CriticalRecordUnsupported))
     return fail("%s: a critical record of an unsupported type stops resolution", what);
-  if (!strcmp(short_name, "StorageUnavailable")) return fail("gnsd's storage is unavailable");
-  if (!strcmp(short_name, "TimedOut")) return fail("%s: resolution timed out", what);
-  if (!strcmp(short_name, "ResolutionLoop")) return fail("%s: resolution loop or too deep", what);
+  if (!strcmp(error, VL_ZONE_ERROR_StorageUnavailable) ||
+      !strcmp(error, VL_RESOLVE_ERROR_StorageUnavailable)) {
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
+    return fail("gnsd's storage is unavailable%s%s", why ? ": " : "", why ? why : "");
+  }
+  if (!strcmp(error, VL_RESOLVE_ERROR_DNSFailed)) {
+    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
+    return fail("%s: DNS failed%s%s", what, why ? ": " : "", why ? why : "");
+  }
+  if (!strcmp(error, VL_RESOLVE_ERROR_LimitExceeded))
+    return fail("%s: gnsd refused: this user is at its limit of %s ([limits] in gnsd.conf)", what,
+                json_object_object_get_ex(params, "limit", &v) ? json_object_get_string(v) : "?");
+  if (!strcmp(error, VL_RESOLVE_ERROR_TimedOut)) return fail("%s: resolution timed out", what);
+  if (!strcmp(error, VL_RESOLVE_ERROR_ResolutionLoop)) return fail("%s: resolution loop or too deep", what);
   const char *js = json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
   return fail("%s: %s %s", what, error, js);
 }
 
-/* Call iface.method; on success *reply is the parameters object (owned by
- * the caller). On failure prints one line and returns 1. params is consumed. */
+/* Call method (fully qualified, from contract.h) on iface's socket; on
+ * success *reply is the parameters object (owned by the caller). On
+ * failure prints one line and returns 1. params is consumed. */
 static int call(const struct ctl *c, const char *iface, const char *method, json_object *params,
                 json_object **reply, const char *what) {
-  char path[PATH_MAX], full[256];
+  char path[PATH_MAX];
   socket_path(c, iface, path, sizeof path);
-  snprintf(full, sizeof full, "%s.%s", iface, method);
   uint64_t deadline = gns_varlink_now() + CALL_TIMEOUT_USEC;
   struct gns_varlink *v = NULL;
   json_object *whole = NULL;
   int r = gns_varlink_connect(path, 16u << 20, deadline, &v);
-  if (r == 0) r = gns_varlink_call(v, full, params, deadline, &whole);
+  if (r == 0) r = gns_varlink_call(v, method, params, deadline, &whole);
   gns_varlink_free(v);
   json_object_put(params);
   if (r < 0) {
@@ -172,7 +189,12 @@ static int call(const struct ctl *c, const char *iface, const char *method, json
       return fail("cannot reach gnsd at %s: %s (is gnsd running?)", path, strerror(-r));
     if (r == -EACCES || r == -EPERM)
       return fail("cannot connect to %s: permission denied (root or the gnsd group)", path);
-    if (r == -ETIMEDOUT) return fail("gnsd did not answer within %llus", CALL_TIMEOUT_USEC / 1000000);
+    /* The request was sent: gnsd may have carried it out all the same
+     * (an import of a large zone), so do not report a failure of it. */
+    if (r == -ETIMEDOUT)
+      return fail("gnsd did not answer %s within %llus; it may still complete it (check before "
+                  "retrying)",
+                  method, CALL_TIMEOUT_USEC / 1000000);
     return fail("talking to gnsd at %s: %s", path, strerror(-r));
   }
   json_object *rp = NULL;
@@ -240,14 +262,14 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
       return usage_error("--type must be pkey or edkey, not '%s'", type);
     json_object *p = obj1("name", jnew_str(argv[1]));
     json_object_object_add(p, "type", jnew_str(type));
-    if ((r = call(c, "alt.gns.Zone", "CreateZone", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_CreateZone, p, &reply, argv[1]))) return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
     if (c->json) print_json(reply);
     else printf("%s\n", jstr(zone, "ztld"));
   } else if (!strcmp(sub, "list")) {
     if (argc != 1) return usage_error("usage: gnsctl zone list");
-    if ((r = call(c, "alt.gns.Zone", "ListZones", NULL, &reply, "zone list"))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListZones, NULL, &reply, "zone list"))) return r;
     if (c->json) print_json(reply);
     else {
       static const char *const hdr[] = {"NAME", "TYPE", "RECORDS", "REVOKED", "ZTLD"};
@@ -267,7 +289,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     }
   } else if (!strcmp(sub, "show")) {
     if (argc != 2) return usage_error("usage: gnsctl zone show NAME");
-    if ((r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
@@ -275,7 +297,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     else print_zone(c, zone);
   } else if (!strcmp(sub, "delete")) {
     if (argc != 2) return usage_error("usage: gnsctl zone delete NAME");
-    if ((r = call(c, "alt.gns.Zone", "DeleteZone", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteZone, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(sub, "export-key")) {
@@ -284,7 +306,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
       fputs("gnsctl: warning: this is the zone's private key; whoever has it controls the zone.\n"
             "gnsctl: store it offline; redirect the output into a file readable only by you.\n",
             stderr);
-    if ((r = call(c, "alt.gns.Zone", "ExportKey", obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ExportKey, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
     else printf("%s %s\n", jstr(reply, "type"), jstr(reply, "key"));
@@ -307,7 +329,7 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     json_object_object_add(p, "type", jnew_str(type));
     json_object_object_add(p, "key", jnew_str(key));
     sodium_memzero(line, sizeof line);
-    if ((r = call(c, "alt.gns.Zone", "ImportKey", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportKey, p, &reply, argv[1]))) return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
     if (c->json) print_json(reply);
@@ -359,7 +381,7 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
     return 0;
   }
   uint64_t dur;
-  if (gnsd_parse_duration(c->expire, &dur) == 0) {
+  if (gns_parse_duration(c->expire, &dur) == 0) {
     us = dur;
     if (us > INT64_MAX) return usage_error("--expire '%s' is too long", c->expire);
     if (c->relative) {
@@ -430,14 +452,14 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     json_object *p = obj1("zone", jnew_str(argv[1]));
     json_object_object_add(p, "record", rec);
     free(value);
-    if ((r = call(c, "alt.gns.Zone", "AddRecord", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_AddRecord, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
     warn_upper_case(argv[2]);
   } else if (!strcmp(sub, "list")) {
     if (argc != 2 && argc != 3) return usage_error("usage: gnsctl record list ZONE [LABEL]");
     json_object *p = obj1("zone", jnew_str(argv[1]));
     if (argc == 3) json_object_object_add(p, "label", jnew_str(argv[2]));
-    if ((r = call(c, "alt.gns.Zone", "ListRecords", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListRecords, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
     else {
       static const char *const hdr[] = {"LABEL", "TYPE", "EXPIRES", "FLAGS", "VALUE"};
@@ -482,7 +504,7 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
       json_object_object_add(p, "value", jnew_str(value));
       free(value);
     }
-    if ((r = call(c, "alt.gns.Zone", "DeleteRecords", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteRecords, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
     else if (jint(reply, "deleted", 0) == 0) {
       json_object_put(reply);
@@ -621,7 +643,7 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
   json_object_object_add(p, "records", out);
   if (c->replace) json_object_object_add(p, "replace", json_object_new_boolean(1));
   json_object *reply = NULL;
-  if ((r = call(c, "alt.gns.Zone", "ImportRecords", p, &reply, zone))) return r;
+  if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportRecords, p, &reply, zone))) return r;
   if (c->json) print_json(reply);
   else printf("imported %" PRId64 " record(s) into %s\n", jint(reply, "imported", 0), zone);
   json_object_put(reply);
@@ -631,7 +653,7 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
 static int cmd_export(struct ctl *c, int argc, char **argv) {
   if (argc != 2) return usage_error("usage: gnsctl export ZONE");
   json_object *reply = NULL, *list;
-  int r = call(c, "alt.gns.Zone", "ListRecords", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListRecords, obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
   size_t n = json_object_object_get_ex(reply, "records", &list) && list ? json_object_array_length(list) : 0;
   struct gns_rpp_record *recs = calloc(n ? n : 1, sizeof *recs);
@@ -674,7 +696,7 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
   }
   json_object *reply = NULL;
   uint64_t t0 = mono_usec();
-  int r = call(c, "alt.gns.Resolve", "ResolveRecords", p, &reply, argv[1]);
+  int r = call(c, VL_RESOLVE_INTERFACE, VL_RESOLVE_METHOD_ResolveRecords, p, &reply, argv[1]);
   uint64_t took = mono_usec() - t0;
   if (r) return r;
   if (c->json) {
@@ -716,6 +738,12 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
     char d[32];
     printf("\n-- zone %s, %s, answered %s\n", jstr(reply, "zone") ? jstr(reply, "zone") : "?",
            ctl_format_duration(took, d, sizeof d), jbool(reply, "cached") ? "from cache" : "by resolution");
+    const char *rc = jstr(reply, "revocationCheck");
+    if (rc && !strcmp(rc, "unreachable"))
+      printf("-- revocations: the GNUnet peer's revocation service was not reachable; only the "
+             "revocations stored in gnsd were checked\n");
+    else if (rc && !strcmp(rc, "network"))
+      printf("-- revocations: checked with the GNUnet peer's revocation service\n");
   }
   json_object_put(reply);
   return 0;
@@ -731,11 +759,11 @@ static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
     if (argc != 3) return usage_error("usage: gnsctl start-zone add SUFFIX ZTLD|ZONE");
     json_object *p = obj1("suffix", jnew_str(argv[1]));
     json_object_object_add(p, "zone", jnew_str(argv[2]));
-    if ((r = call(c, "alt.gns.Zone", "AddStartZone", p, &reply, argv[1]))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_AddStartZone, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(argv[0], "list")) {
     if (argc != 1) return usage_error("usage: gnsctl start-zone list");
-    if ((r = call(c, "alt.gns.Zone", "ListStartZones", NULL, &reply, "start-zone list"))) return r;
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListStartZones, NULL, &reply, "start-zone list"))) return r;
     if (c->json) print_json(reply);
     else {
       static const char *const hdr[] = {"SUFFIX", "ZONE", "ZTLD"};
@@ -752,7 +780,7 @@ static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
     }
   } else if (!strcmp(argv[0], "remove")) {
     if (argc != 2) return usage_error("usage: gnsctl start-zone remove SUFFIX");
-    if ((r = call(c, "alt.gns.Zone", "RemoveStartZone", obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_RemoveStartZone, obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
   } else
@@ -838,10 +866,32 @@ static int save_state(const char *path, const struct gns_revocation_state *st) {
   return e;
 }
 
+/* A revocation file holds the bare RFC 9498, 4.2 message, as
+ * gnunet-revocation -f writes it. */
+static int write_revocation(const char *file, const char *b64) {
+  uint8_t msg[GNS_REVOCATION_LEN + 1];
+  size_t len = 0;
+  if (!b64 || sodium_base642bin(msg, sizeof msg, b64, strlen(b64), NULL, &len, NULL,
+                                sodium_base64_VARIANT_ORIGINAL) < 0 || len != GNS_REVOCATION_LEN)
+    return fail("gnsd sent no usable revocation");
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", file) >= (int)sizeof tmp) return fail("%s: name too long", file);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("%s: %s", tmp, strerror(errno));
+  int e = write(fd, msg, len) == (ssize_t)len ? 0 : errno ? errno : EIO;
+  if (close(fd) < 0 && !e) e = errno;
+  if (!e && rename(tmp, file) < 0) e = errno;
+  if (e) {
+    unlink(tmp);
+    return fail("writing %s: %s", file, strerror(e));
+  }
+  return 0;
+}
+
 static int cmd_revoke(struct ctl *c, int argc, char **argv) {
-  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE");
+  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE [--prepare FILE]");
   json_object *reply = NULL, *zone;
-  int r = call(c, "alt.gns.Zone", "GetZone", obj1("name", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])), &reply, argv[1]);
   if (r) return r;
   json_object_object_get_ex(reply, "zone", &zone);
   char ztld[GNS_ZTLD_MAX];
@@ -884,7 +934,7 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   /* The top Z of N candidates average about log2(N/Z) + 1.4 zero bits. */
   double need = (double)GNS_REVOCATION_Z * __builtin_powi(2.0, (int)c->difficulty) / 2.6;
   pr.expected = need > 1e18 ? (uint64_t)1e18 : (uint64_t)need;
-  r = gns_revocation_pow_run(&st, 0, progress_cb, &pr);
+  r = pow_run(&st, 0, progress_cb, &pr);
   if (pr.tty) fputc('\n', stderr);
   int se = save_state(path, &st);
   if (r == -ECANCELED) {
@@ -902,8 +952,23 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   json_object *p = obj1("zone", jnew_str(argv[1]));
   json_object_object_add(p, "timestamp", json_object_new_int64((int64_t)st.timestamp));
   json_object_object_add(p, "pows", pows);
-  if ((r = call(c, "alt.gns.Zone", "Revoke", p, &reply, argv[1]))) return r;
+  if (c->prepare) json_object_object_add(p, "prepare", json_object_new_boolean(1));
+  if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_Revoke, p, &reply, argv[1]))) return r;
   unlink(path);
+  if (c->prepare) {
+    r = write_revocation(c->prepare, jstr(reply, "revocation"));
+    if (r == 0 && c->json) print_json(reply);
+    else if (r == 0) {
+      char t[64];
+      printf("revocation of zone '%s' prepared in %s, not published; valid until %s.\n"
+             "Keep it safe: 'gnsctl revocation publish %s' revokes the zone, even without its key.\n",
+             argv[1], c->prepare,
+             ctl_format_time((unsigned long long)jint(reply, "expires", 0), t, sizeof t),
+             c->prepare);
+    }
+    json_object_put(reply);
+    return r;
+  }
   if (c->json) print_json(reply);
   else {
     char t[64];
@@ -914,20 +979,89 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   return 0;
 }
 
-static int cmd_revocation(struct ctl *c, int argc, char **argv) {
-  if (argc != 2 || strcmp(argv[0], "show"))
-    return usage_error("usage: gnsctl revocation show ZTLD|ZONE");
+/* revocation publish|import FILE: the same verification in gnsd; the
+ * words differ for the reader (one's own prepared revocation, or one
+ * from elsewhere). */
+static int cmd_revocation_file(struct ctl *c, const char *sub, const char *file) {
+  int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
+  if (fd < 0) return fail("%s: %s", file, strerror(errno));
+  uint8_t msg[4096];
+  size_t len = 0;
+  for (;;) {
+    ssize_t n = read(fd, msg + len, sizeof msg - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      return fail("%s: %s", file, strerror(e));
+    }
+    if (n == 0 || (len += (size_t)n) == sizeof msg) break;
+  }
+  close(fd);
+  if (len != GNS_REVOCATION_LEN)
+    return fail("%s: %zu%s bytes, not a revocation (%u bytes for a PKEY or EDKEY zone)", file, len,
+                len == sizeof msg ? " or more" : "", GNS_REVOCATION_LEN);
+  char b64[sodium_base64_ENCODED_LEN(GNS_REVOCATION_LEN, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, msg, len, sodium_base64_VARIANT_ORIGINAL);
   json_object *reply = NULL;
-  int r = call(c, "alt.gns.Zone", "GetRevocation", obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportRevocation, obj1("revocation", jnew_str(b64)), &reply,
+               file);
   if (r) return r;
+  if (c->json) print_json(reply);
+  else {
+    char t[64];
+    printf("zone %s revoked (%s), valid until %s; gnsd hands it to the GNUnet peer if it has one\n",
+           jstr(reply, "zone"), !strcmp(sub, "publish") ? "published" : "imported",
+           ctl_format_time((unsigned long long)jint(reply, "expires", 0), t, sizeof t));
+  }
+  json_object_put(reply);
+  return 0;
+}
+
+static int cmd_revocation(struct ctl *c, int argc, char **argv) {
+  if (argc == 2 && (!strcmp(argv[0], "publish") || !strcmp(argv[0], "import")))
+    return cmd_revocation_file(c, argv[0], argv[1]);
+  if (argc != 2 || strcmp(argv[0], "show"))
+    return usage_error("usage: gnsctl revocation show ZTLD|ZONE | publish FILE | import FILE");
+  json_object *reply = NULL;
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetRevocation, obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  if (r) return r;
+  const char *src = jstr(reply, "source");
   if (c->json) print_json(reply);
   else if (!jbool(reply, "revoked"))
     printf("%s: not revoked\n", argv[1]);
   else {
     char t1[64], t2[64];
-    printf("%s: revoked at %s, valid until %s\n", argv[1],
-           ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
-           ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+    if (src && !strcmp(src, "network"))
+      printf("%s: revoked (reported by the GNUnet peer's revocation service; gnsd holds no "
+             "message), believed until %s\n",
+             argv[1], ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+    else
+      printf("%s: revoked at %s, valid until %s\n", argv[1],
+             ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
+             ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+  }
+  const char *net = c->json ? NULL : jstr(reply, "network");
+  if (net) {
+    bool up = jbool(reply, "networkConnected");
+    char t3[64];
+    if (!strcmp(net, "accepted"))
+      printf("network: the GNUnet peer's revocation service has it (accepted %s) and floods it "
+             "to its peers\n",
+             ctl_format_time((unsigned long long)jint(reply, "networkAcceptedAt", 0), t3, sizeof t3));
+    else if (!strcmp(net, "queued") || !strcmp(net, "sent"))
+      printf("network: %s for the GNUnet peer's revocation service%s\n",
+             !strcmp(net, "sent") ? "sent, no answer yet," : "queued",
+             up ? "" : " (not reachable now; sent when it is back)");
+    else if (!strcmp(net, "failed"))
+      printf("network: the GNUnet peer could not store it; gnsd tries again\n");
+    else if (!strcmp(net, "rejected"))
+      printf("network: the GNUnet peer rejected it (its revocation difficulty may be higher "
+             "than gnsd's)\n");
+    else if (jbool(reply, "revoked") && src && !strcmp(src, "network"))
+      printf("network: the GNUnet peer reported it\n");
+    else if (jbool(reply, "revoked"))
+      printf("network: not handed to the GNUnet peer\n");
   }
   json_object_put(reply);
   return 0;
@@ -973,8 +1107,9 @@ static void print_object_lines(json_object *o, const char *indent) {
       printf("%s%-18s %s\n", indent, key, format_when(json_object_get_int64(val), when, sizeof when));
     } else {
       printf("%s%-18s %s\n", indent, key,
-             json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-                                                        : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+             json_object_is_type(val, json_type_string)
+                 ? json_object_get_string(val)
+                 : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     }
   }
 }
@@ -983,7 +1118,7 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
   (void)argv;
   if (argc != 1) return usage_error("usage: gnsctl status");
   json_object *reply = NULL;
-  int r = call(c, "alt.gns.Zone", "GetStatistics", NULL, &reply, "status");
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetStatistics, NULL, &reply, "status");
   if (r) return r;
   if (c->json) print_json(reply);
   else {
@@ -1003,6 +1138,10 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
     }
     if (json_object_object_get_ex(reply, "cache", &v) && v) {
       puts("\nCache:");
+      print_object_lines(v, "  ");
+    }
+    if (json_object_object_get_ex(reply, "dnsStub", &v) && v) {
+      puts("\nDNS stub:");
       print_object_lines(v, "  ");
     }
     if (json_object_object_get_ex(reply, "store", &v) && v) {
@@ -1025,7 +1164,7 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
 /* ---- main ------------------------------------------------------------------- */
 
 enum { OPT_RUNTIME_DIR = 256, OPT_JSON, OPT_TYPE, OPT_EXPIRE, OPT_RELATIVE, OPT_SHADOW, OPT_SUPPLEMENTAL,
-       OPT_PRIVATE, OPT_CRITICAL, OPT_REPLACE, OPT_DIFFICULTY, OPT_STATE_FILE, OPT_HELP, OPT_VERSION };
+       OPT_PRIVATE, OPT_CRITICAL, OPT_REPLACE, OPT_DIFFICULTY, OPT_STATE_FILE, OPT_PREPARE, OPT_HELP, OPT_VERSION };
 
 int main(int argc, char **argv) {
   struct ctl c = {.difficulty = GNS_REVOCATION_D};
@@ -1044,6 +1183,7 @@ int main(int argc, char **argv) {
       {"replace", no_argument, NULL, OPT_REPLACE},
       {"difficulty", required_argument, NULL, OPT_DIFFICULTY},
       {"state-file", required_argument, NULL, OPT_STATE_FILE},
+      {"prepare", required_argument, NULL, OPT_PREPARE},
       {"help", no_argument, NULL, OPT_HELP},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
@@ -1071,6 +1211,7 @@ int main(int argc, char **argv) {
       break;
     }
     case OPT_STATE_FILE: c.state_file = optarg; break;
+    case OPT_PREPARE: c.prepare = optarg; break;
     case 'h':
     case OPT_HELP: usage(stdout); return 0;
     case OPT_VERSION: printf("gnsctl %s\n", gns_version()); return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The varlink interface descriptions, embedded at build time from
- * helper/alt.gns.Resolve.varlink and helper/alt.gns.Zone.varlink. */
+ * varlink/alt.gns.Resolve.varlink and varlink/alt.gns.Zone.varlink. */
 #ifndef GNSD_INTERFACES_H
 #define GNSD_INTERFACES_H
 

@@ -14,9 +14,10 @@
  * reply; an oversized message closes that connection only. A client that
  * stops reading is throttled (its input is no longer read) and never
  * blocks anyone else. */
-#ifndef GNSD_VARLINK_H
-#define GNSD_VARLINK_H
+#ifndef VARLINK_SERVER_H
+#define VARLINK_SERVER_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,6 +75,9 @@ struct varlink_interface {
 
 struct varlink_server_info {
   const char *vendor, *product, *version, *url;
+  /* Where the server reports what it cannot tell a peer (out of memory,
+   * accept failures, failed methods); level is syslog's. NULL = silent. */
+  void (*log)(int level, const char *fmt, va_list ap);
 };
 
 /* The server keeps pointers into info and into registered interfaces:
@@ -137,7 +141,8 @@ typedef bool (*varlink_shortcut_fn)(void *userdata, const char *request, size_t 
 void varlink_server_set_shortcut(struct varlink_server *s, varlink_shortcut_fn fn, void *userdata);
 
 /* Register an interface. -EEXIST if the name is taken, -EINVAL if the
- * description does not start with "interface NAME" (after comments). */
+ * description does not start with "interface NAME" (after comments) or
+ * if the method table and the description's "method" lines differ. */
 int varlink_server_add_interface(struct varlink_server *s, const struct varlink_interface *iface);
 
 /* Serve a listening socket (takes ownership; it is made non-blocking). */

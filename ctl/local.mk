@@ -1,0 +1,24 @@
+# ctl/: gnsctl, the command line tool. A client of gnsd's alt.gns.Zone and
+# alt.gns.Resolve interfaces; links core/ and the varlink client, never
+# the daemon's modules. Includes: core/, varlink/ and ctl/ (CTL_INC).
+# The revocation PoW search runs on threads, which core/ does not have:
+# it lives here, linked by gnsctl and by the revocation bench and test.
+# Headers its sources may include, by folder (tests/include-check.sh);
+# the -I flags (CTL_INC in Makefile.am) must say the same.
+include_dirs_ctl = core varlink ctl
+noinst_LTLIBRARIES += ctl/libpow-run.la
+ctl_libpow_run_la_SOURCES = ctl/pow-run.c ctl/pow-run.h
+ctl_libpow_run_la_CFLAGS = $(AM_CFLAGS) $(CTL_INC)
+ctl_libpow_run_la_LIBADD = libgnscore.la -lpthread
+
+bin_PROGRAMS += ctl/gnsctl
+ctl_gnsctl_SOURCES = ctl/gnsctl.c ctl/ctl-output.c ctl/ctl-output.h
+ctl_gnsctl_CFLAGS = $(AM_CFLAGS) $(CTL_INC) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
+ctl_gnsctl_LDADD = ctl/libpow-run.la varlink/libvarlink-client.la libgnscore.la $(JSONC_LIBS) \
+	$(SODIUM_LIBS) $(UNISTRING_LIBS)
+
+man_MANS += man/gnsctl.1
+EXTRA_DIST += man/gnsctl.1
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = shell/gnsctl
+TESTS += tests/gnsctl.sh

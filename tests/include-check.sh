@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The layout is the architecture (doc/architecture.md): each folder's
+# local.mk lists, as "include_dirs_FOLDER = ...", the folders whose headers
+# its sources may include, and the compiler gets exactly those -I flags.
+# This fails when a file includes ("...") a header that lives only in a
+# folder its local.mk does not list, so that a new dependency is a
+# visible edit of the .mk, not an accident of the include path.
+#   tests/include-check.sh [FOLDER...]   (default: the product folders)
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+folders=${*:-core varlink helper ctl nss}
+# Every folder that may hold headers of ours (tests/ has test helpers).
+all="core varlink helper ctl nss tests"
+status=0
+
+# The folders that hold header $1 (source tree, and the build tree for
+# generated ones such as varlink/contract.h).
+holders() {
+  for d in $all; do
+    if [ -e "$top_srcdir/$d/$1" ] || [ -e "$top_builddir/$d/$1" ]; then echo "$d"; fi
+  done
+}
+
+for f in $folders; do
+  mk=$top_srcdir/$f/local.mk
+  allowed=$(sed -n "s/^include_dirs_$f[ \t]*=[ \t]*//p" "$mk" 2>/dev/null)
+  if [ -z "$allowed" ]; then
+    echo "$f/local.mk: no \"include_dirs_$f = ...\" line"
+    status=1
+    continue
+  fi
+  for src in "$top_srcdir/$f"/*.c "$top_srcdir/$f"/*.h; do
+    [ -e "$src" ] || continue
+    # quoted includes only: <...> are the system's
+    for h in $(sed -n 's/^[ \t]*#[ \t]*include[ \t]*"\([^"]*\)".*/\1/p' "$src"); do
+      [ "$h" = config.h ] && continue # configure's, for everyone
+      where=$(holders "$h")
+      if [ -z "$where" ]; then
+        echo "$f/$(basename "$src"): includes \"$h\", which no folder has"
+        status=1
+        continue
+      fi
+      ok=0
+      for w in $where; do
+        for a in $allowed; do [ "$w" = "$a" ] && ok=1; done
+      done
+      if [ $ok = 0 ]; then
+        echo "$f/$(basename "$src"): includes \"$h\" from $(echo $where | tr ' ' ,)/, which $f/local.mk does not list (include_dirs_$f = $allowed)"
+        status=1
+      fi
+    done
+  done
+done
+[ $status = 0 ] && echo "include-check: $folders include only what their local.mk lists"
+exit $status
