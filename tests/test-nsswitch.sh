@@ -58,6 +58,8 @@ grep -q dh_installnss "$tmp/gns/debian/libnss-gns/DEBIAN/postinst" ||
 mkdir -p "$tmp/bin"
 printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/dpkg-divert"
 chmod +x "$tmp/bin/dpkg-divert"
+# The scripts get Debian's default awk, mawk, on a fresh system.
+if command -v mawk >/dev/null; then ln -s "$(command -v mawk)" "$tmp/bin/awk"; fi
 
 # ms PACKAGE SCRIPT INSTCOUNT ARGS...: one maintainer script, on $root.
 ms() {
