@@ -160,6 +160,10 @@ static int report_error(const char *error, json_object *params, const char *what
     const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
     return fail("%s: DNS failed%s%s", what, why ? ": " : "", why ? why : "");
   }
+  if (!strcmp(error, VL_RESOLVE_ERROR_DNSSECBogus))
+    return fail("%s: the DNS answer failed DNSSEC validation against the DS records of the "
+                "GNS2DNS delegation (bogus)",
+                what);
   if (!strcmp(error, VL_RESOLVE_ERROR_LimitExceeded))
     return fail("%s: gnsd refused: this user is at its limit of %s ([limits] in gnsd.conf)", what,
                 json_object_object_get_ex(params, "limit", &v) ? json_object_get_string(v) : "?");

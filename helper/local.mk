@@ -67,8 +67,8 @@ tests_test_resolve_LDADD = $(GNSD_LIBS)
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk
 
-# Revocations through the GNUnet peer.
-include helper/revocation.mk
+# Revocations through the GNUnet peer, DNSSEC for GNS2DNS.
+include helper/trust.mk
 
 # The DNS stub's messages, without sockets.
 UNIT_TESTS += tests/test-dns-msg
