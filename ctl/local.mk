@@ -3,8 +3,8 @@
 # the daemon's modules. Includes: core/, varlink/ and ctl/ (CTL_INC).
 # The revocation PoW search runs on threads, which core/ does not have:
 # it lives here, linked by gnsctl and by the revocation bench and test.
-# Headers its sources may include, by folder (tests/include-check.sh);
-# the -I flags (CTL_INC in Makefile.am) must say the same.
+# The folders whose headers its sources may include: the -I flags
+# (CTL_INC in Makefile.am) and tests/include-check.sh read this list.
 include_dirs_ctl = core varlink ctl
 noinst_LTLIBRARIES += ctl/libpow-run.la
 ctl_libpow_run_la_SOURCES = ctl/pow-run.c ctl/pow-run.h
