@@ -24,3 +24,15 @@ GNSD_LIBS += $(UNBOUND_LIBS)
 # Secure, bogus and insecure answers from nsd serving ldns-signzone'd zones.
 TESTS += tests/dnssec-gns2dns.sh
 EXTRA_DIST += tests/dnssec-gns2dns.sh tests/dns-cname.py
+
+# bench: a revocation check against a real GNUnet peer, next to the IPC floor.
+noinst_PROGRAMS += bench/bench-revocation-query
+bench_bench_revocation_query_CFLAGS = $(GNSD_TEST_CFLAGS)
+bench_bench_revocation_query_LDADD = $(GNSD_LIBS) -lpthread
+BENCHES += bench/bench-revocation-net
+EXTRA_DIST += bench/bench-revocation-net.sh
+CLEANFILES += bench/bench-revocation-net
+bench/bench-revocation-net: $(srcdir)/bench/bench-revocation-net.sh bench/bench-revocation-query
+	$(AM_V_GEN)mkdir -p bench && \
+	{ echo '#!/bin/sh'; echo 'top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir); export top_srcdir top_builddir'; \
+	  sed 1d $(srcdir)/bench/bench-revocation-net.sh; } >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
