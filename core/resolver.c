@@ -110,6 +110,11 @@ struct gns_resolution {
   uint16_t dns_type;
   bool dns_leho; /* add the RFC's supplemental LEHO to the DNS answer */
   char *g2d_qname;
+  /* RFC 9498, 7.3.2: DS records beside the GNS2DNS records secure the
+   * delegated DNS name g2d_zone (ASCII) */
+  char *g2d_zone;
+  struct gns_record *g2d_ds;
+  size_t n_g2d_ds;
   const char **servers;
   size_t n_servers, cap_servers;
   struct pending_server *pend;
@@ -725,7 +730,27 @@ static void start_gns2dns(struct gns_resolution *r, const struct gns_record *rd,
   }
   r->n_pend = r->i_pend = 0;
   r->n_servers = 0;
+  r->n_g2d_ds = 0;
+  r->g2d_ds = arena_alloc(r, n * sizeof(*r->g2d_ds));
+  if (!r->g2d_ds) {
+    fail(r, -ENOMEM);
+    return;
+  }
   for (size_t i = 0; i < n; i++) {
+    /* "If there are DNSSEC DS records ... stored under the label, the DNS
+     * resolver SHOULD use them to secure the connection with the DNS
+     * server": kept for the NEED_DNS step (copied: rd is the caller's). */
+    if (rd[i].type == GNS_TYPE_DS && !(rd[i].flags & GNS_RF_SUPPLEMENTAL)) {
+      uint8_t *d = arena_alloc(r, rd[i].data_len ? rd[i].data_len : 1);
+      if (!d) {
+        fail(r, -ENOMEM);
+        return;
+      }
+      if (rd[i].data_len) memcpy(d, rd[i].data, rd[i].data_len);
+      r->g2d_ds[r->n_g2d_ds] = rd[i];
+      r->g2d_ds[r->n_g2d_ds++].data = d;
+      continue;
+    }
     if (rd[i].type != GNS_TYPE_GNS2DNS || (rd[i].flags & GNS_RF_SUPPLEMENTAL)) continue;
     if (gns_rrtype_parse_gns2dns(rd[i].data, rd[i].data_len, dnsname, sizeof(dnsname), server,
                                  sizeof(server)) < 0) {
@@ -801,6 +826,10 @@ static void start_gns2dns(struct gns_resolution *r, const struct gns_record *rd,
   }
   r->canon = r->g2d_qname;
   r->dns_type = qt;
+  if (r->n_g2d_ds && to_dns_name(r, first, &r->g2d_zone) < 0) {
+    fail(r, -EINVAL);
+    return;
+  }
   next_server(r);
 }
 
@@ -1125,6 +1154,11 @@ int gns_resolution_step(struct gns_resolution *r, uint64_t now, struct gns_step 
     if (r->dns_purpose == DNS_FINAL) {
       step->dns_servers = r->servers;
       step->n_dns_servers = r->dns_leho ? r->n_servers : 0;
+      if (r->dns_leho && r->n_g2d_ds) {
+        step->dns_zone = r->g2d_zone;
+        step->dns_ds = r->g2d_ds;
+        step->n_dns_ds = r->n_g2d_ds;
+      }
     }
     break;
   case ST_DONE:
@@ -1162,7 +1196,8 @@ int gns_resolution_supply_dns(struct gns_resolution *r, int error, const struct 
     return 0;
   }
   if (error < 0) {
-    fail(r, error == -ENOENT ? -ENOENT : -EIO);
+    /* -EKEYREJECTED: DNSSEC validation against the DS records failed */
+    fail(r, error == -ENOENT || error == -EKEYREJECTED ? error : -EIO);
     return 0;
   }
   /* Copy the answer: the caller's buffers are gone after this call. */

@@ -68,6 +68,14 @@ struct gns_step {
   uint16_t dns_type;
   const char *const *dns_servers;
   size_t n_dns_servers;
+  /* NEED_DNS for GNS2DNS with DS records stored beside it (RFC 9498,
+   * 7.3.2): the driver validates the answer with DNSSEC, these DS records
+   * (DNS RDATA) as the trust anchor of dns_zone (ASCII, the GNS2DNS DNS
+   * name), and supplies -EKEYREJECTED for a bogus answer. n_dns_ds == 0:
+   * no DS, no validation. */
+  const char *dns_zone;
+  const struct gns_record *dns_ds;
+  size_t n_dns_ds;
 };
 
 /* Errors reported by gns_resolution_error() (negative errno style):
@@ -77,6 +85,7 @@ struct gns_step {
  *   -EPROTONOSUPPORT CriticalRecordUnsupported
  *   -ELOOP       ResolutionLoop (depth or loop limit)
  *   -EIO         storage/DNS failure
+ *   -EKEYREJECTED a DNS answer failed DNSSEC validation (GNS2DNS with DS)
  *   -E2BIG       answer too large
  *   -EBADMSG     zone data that RFC 9498 forbids (delegation under the apex,
  *                several delegations or a delegation beside other records,

@@ -9,7 +9,7 @@ FUZZ_CORE_HDRS = $(addprefix $(srcdir)/,$(filter core/%.h,$(libgnscore_la_SOURCE
 FUZZ_CORE_OBJS = $(patsubst %.c,fuzz/obj/%.o,$(FUZZ_CORE_SRCS))
 FUZZ_CORE_LIB = fuzz/libgnscore-fuzz.a
 FUZZ_SAN = -fsanitize=address,undefined
-FUZZ_CFLAGS = -g -O1 -I$(top_srcdir)/core -I$(top_builddir) \
+FUZZ_CFLAGS = -g -O1 -I$(top_srcdir)/core $(VARLINK_INC) -I$(top_builddir) \
 	$(SODIUM_CFLAGS) $(GCRYPT_CFLAGS) $(JSONC_CFLAGS)
 FUZZ_LIBS = $(SODIUM_LIBS) $(GCRYPT_LIBS) $(ARGON2_LIBS) $(UNISTRING_LIBS) $(IDN2_LIBS) \
 	$(JSONC_LIBS) -lpthread
@@ -61,7 +61,7 @@ FUZZ_TARGETS += resolver
 # names: the NSS name filter (DNS escapes) and IDNA labels (issue 12);
 # nss/hostent.c is compiled into the target.
 FUZZ_TARGETS += names
-fuzz/fuzz-names: $(srcdir)/nss/hostent.c $(srcdir)/nss/hostent.h
+fuzz/fuzz-names: $(srcdir)/nss/hostent.c $(srcdir)/nss/hostent.h varlink/contract.h
 # the DNS stub's messages: helper/dns-msg.c is compiled into the target
 FUZZ_TARGETS += dns-msg
 fuzz/fuzz-dns-msg: $(srcdir)/fuzz/fuzz-dns-msg.c $(srcdir)/helper/dns-msg.c \

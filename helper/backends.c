@@ -20,6 +20,12 @@ uint64_t gnsd_now(sd_event *event) {
   return t;
 }
 
+/* The store backend judges expiry by the daemon's clock too. */
+static uint64_t backends_clock(void *userdata) {
+  const struct gnsd_backends *b = userdata;
+  return gnsd_now(b->event);
+}
+
 static void free_from(struct gnsd_backends *b, size_t first) {
   for (size_t i = first; i < b->n; i++) {
     b->v[i]->ops->free(b->v[i]);
@@ -30,7 +36,7 @@ static void free_from(struct gnsd_backends *b, size_t first) {
 
 int gnsd_backends_init(struct gnsd_backends *b, sd_event *event, struct gnsd_store *store) {
   *b = (struct gnsd_backends){.event = event, .store = store};
-  int r = gnsd_store_backend_new(store, &b->v[0]);
+  int r = gnsd_store_backend_new(store, backends_clock, b, &b->v[0]);
   if (r < 0) return r;
   b->n = 1;
   return 0;

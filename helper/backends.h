@@ -40,7 +40,8 @@ static inline uint64_t gnsd_backends_now(const struct gnsd_backends *b) {
   return gnsd_now(b->event);
 }
 
-/* Just the store (backend 0). */
+/* Just the store (backend 0), which judges expiry by b's clock: b must
+ * not move while it lives. */
 int gnsd_backends_init(struct gnsd_backends *b, sd_event *event, struct gnsd_store *store);
 /* The store, then the backends conf asks for ([dht] backend). A backend
  * that cannot start is logged and left out: the store alone still

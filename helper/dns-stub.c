@@ -30,6 +30,7 @@
 struct listener {
   struct gnsd_dns_stub *S;
   int fd, type;
+  bool pktinfo; /* bound to a wildcard address: answer from the address asked */
   struct sockaddr_storage addr;
   sd_event_source *src;
 };
@@ -49,13 +50,23 @@ struct conn {
   uint64_t last; /* CLOCK_MONOTONIC of the last message received */
 };
 
+/* A UDP client: its address and, for sockets bound to a wildcard address,
+ * the packet info of its query (the local address it was sent to), given
+ * back on the answer so that it comes from that address (RFC 1123,
+ * 6.1.3.5 asks a multihomed server to answer from where it was asked). */
+struct udp_peer {
+  struct sockaddr_storage addr;
+  socklen_t len;
+  size_t ctl_len;
+  uint8_t ctl[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
 struct pend {
   struct gnsd_dns_stub *S;
   struct pend *prev, *next;
   struct conn *conn; /* TCP, else UDP on fd to peer */
   int fd;
-  struct sockaddr_storage peer;
-  socklen_t peer_len;
+  struct udp_peer peer;
   struct gnsd_lookup *lookup;
   struct gnsd_dns_query q;
   uint8_t key[GNSD_MEMO_KEY_MAX];
@@ -210,17 +221,27 @@ static int conn_append(struct conn *c, const uint8_t *w, size_t wl) {
   return 0;
 }
 
+static void udp_send(int fd, const struct udp_peer *peer, const uint8_t *w, size_t wl) {
+  struct iovec iov = {.iov_base = (void *)w, .iov_len = wl};
+  struct msghdr mh = {.msg_name = (void *)&peer->addr,
+                      .msg_namelen = peer->len,
+                      .msg_iov = &iov,
+                      .msg_iovlen = 1,
+                      .msg_control = peer->ctl_len ? (void *)peer->ctl : NULL,
+                      .msg_controllen = peer->ctl_len};
+  if (sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+    log_debug("dns-stub: sendmsg: %s", strerror(errno));
+}
+
 /* Send w (wl bytes) with the query's id. */
-static void transmit(struct gnsd_dns_stub *S, struct conn *c, int fd,
-                     const struct sockaddr_storage *peer, socklen_t peer_len, uint8_t *w, size_t wl,
-                     uint16_t id) {
+static void transmit(struct gnsd_dns_stub *S, struct conn *c, int fd, const struct udp_peer *peer,
+                     uint8_t *w, size_t wl, uint16_t id) {
   w[0] = (uint8_t)(id >> 8);
   w[1] = (uint8_t)id;
   if (c) {
     if (conn_append(c, w, wl) < 0) S->st.servfail++;
-  } else if (sendto(fd, w, wl, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)peer,
-                    peer_len) < 0) {
-    log_debug("dns-stub: sendto: %s", strerror(errno));
+  } else {
+    udp_send(fd, peer, w, wl);
   }
 }
 
@@ -237,8 +258,7 @@ static size_t memo_key(bool tcp, const uint8_t *buf, size_t len, uint8_t *key) {
   return len - 1;
 }
 
-static void send_reply(struct gnsd_dns_stub *S, struct conn *c, int fd,
-                       const struct sockaddr_storage *peer, socklen_t peer_len,
+static void send_reply(struct gnsd_dns_stub *S, struct conn *c, int fd, const struct udp_peer *peer,
                        const struct gnsd_dns_query *q, int error, const struct gnsd_answer *a,
                        const uint8_t *key, size_t klen) {
   struct gnsd_dns_reply_opts o = {
@@ -264,7 +284,7 @@ static void send_reply(struct gnsd_dns_stub *S, struct conn *c, int fd,
       free(v);
     }
   }
-  transmit(S, c, fd, peer, peer_len, w, wl, q->id);
+  transmit(S, c, fd, peer, w, wl, q->id);
   free(w);
 }
 
@@ -284,7 +304,7 @@ static void on_lookup(void *userdata, int error, const struct gnsd_answer *a) {
   struct gnsd_dns_stub *S = p->S;
   struct conn *c = p->conn;
   p->lookup = NULL;
-  send_reply(S, c, p->fd, &p->peer, p->peer_len, &p->q, error, a, p->key, p->klen);
+  send_reply(S, c, p->fd, &p->peer, &p->q, error, a, p->key, p->klen);
   pend_unlink(p);
   free(p);
   if (c && !c->reading) conn_update(c);
@@ -292,8 +312,7 @@ static void on_lookup(void *userdata, int error, const struct gnsd_answer *a) {
 
 /* One query from a UDP peer (c == NULL) or a TCP connection. */
 static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
-                         const struct sockaddr_storage *peer, socklen_t peer_len,
-                         const uint8_t *buf, size_t len) {
+                         const struct udp_peer *peer, const uint8_t *buf, size_t len) {
   S->st.queries++;
   if (c)
     S->st.tcp++;
@@ -304,7 +323,7 @@ static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
     return;
   }
   if (!c) {
-    int v = rrl_check(S, peer);
+    int v = rrl_check(S, &peer->addr);
     if (v != 0) {
       S->st.rate_limited++;
       struct gnsd_dns_query q;
@@ -312,7 +331,7 @@ static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
       size_t wl;
       if (v > 0 && gnsd_dns_msg_parse(buf, len, &q) == 0 &&
           gnsd_dns_msg_truncated(&q, &w, &wl) == 0) {
-        sendto(fd, w, wl, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)peer, peer_len);
+        udp_send(fd, peer, w, wl);
         free(w);
       }
       return;
@@ -329,7 +348,7 @@ static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
     if (w) {
       memcpy(w, m + 1, mvl - 1);
       count_reply(S, m[0]);
-      transmit(S, c, fd, peer, peer_len, w, mvl - 1, (uint16_t)(buf[0] << 8 | buf[1]));
+      transmit(S, c, fd, peer, w, mvl - 1, (uint16_t)(buf[0] << 8 | buf[1]));
       if (w != out) free(w);
       return;
     }
@@ -343,15 +362,14 @@ static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
   }
   if (p->q.action != GNSD_DNS_RESOLVE || S->n_pend >= MAX_PENDING) {
     bool busy = p->q.action == GNSD_DNS_RESOLVE;
-    send_reply(S, c, fd, peer, peer_len, &p->q, busy ? -EBUSY : 0, NULL, key, busy ? 0 : klen);
+    send_reply(S, c, fd, peer, &p->q, busy ? -EBUSY : 0, NULL, key, busy ? 0 : klen);
     free(p);
     return;
   }
   p->S = S;
   p->conn = c;
   p->fd = fd;
-  if (peer) memcpy(&p->peer, peer, peer_len);
-  p->peer_len = peer_len;
+  if (peer) p->peer = *peer;
   memcpy(p->key, key, klen);
   p->klen = klen;
   p->next = S->pends;
@@ -371,12 +389,34 @@ static int on_udp(sd_event_source *src, int fd, uint32_t revents, void *userdata
   struct listener *l = userdata;
   struct gnsd_dns_stub *S = l->S;
   for (int i = 0; i < UDP_BATCH; i++) {
-    struct sockaddr_storage peer;
-    socklen_t pl = sizeof peer;
-    ssize_t n = recvfrom(fd, S->buf, sizeof S->buf, MSG_TRUNC | MSG_DONTWAIT,
-                         (struct sockaddr *)&peer, &pl);
+    struct udp_peer peer;
+    union {
+      struct cmsghdr align;
+      uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+    } ctl;
+    struct iovec iov = {.iov_base = S->buf, .iov_len = sizeof S->buf};
+    struct msghdr mh = {.msg_name = &peer.addr,
+                        .msg_namelen = sizeof peer.addr,
+                        .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = l->pktinfo ? ctl.buf : NULL,
+                        .msg_controllen = l->pktinfo ? sizeof ctl.buf : 0};
+    ssize_t n = recvmsg(fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
     if (n < 0) break;
-    handle_query(S, NULL, fd, &peer, pl, S->buf, (size_t)n);
+    peer.len = mh.msg_namelen;
+    peer.ctl_len = 0;
+    for (struct cmsghdr *cm = l->pktinfo ? CMSG_FIRSTHDR(&mh) : NULL; cm;
+         cm = CMSG_NXTHDR(&mh, cm)) {
+      bool v4 = cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO;
+      bool v6 = cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO;
+      if ((v4 || v6) && cm->cmsg_len <= sizeof peer.ctl) {
+        /* given back as it came: its destination becomes our source */
+        memcpy(peer.ctl, cm, cm->cmsg_len);
+        peer.ctl_len = CMSG_SPACE(cm->cmsg_len - CMSG_LEN(0));
+        break;
+      }
+    }
+    handle_query(S, NULL, fd, &peer, S->buf, (size_t)n);
   }
   return 0;
 }
@@ -471,7 +511,7 @@ static int on_conn(sd_event_source *src, int fd, uint32_t revents, void *userdat
       if (ml == 0) {
         S->st.malformed++;
       } else {
-        handle_query(S, c, fd, NULL, 0, c->in + off + 2, ml);
+        handle_query(S, c, fd, NULL, c->in + off + 2, ml);
       }
       off += 2 + ml;
     }
@@ -577,6 +617,16 @@ int gnsd_dns_stub_add_fd(struct gnsd_dns_stub *S, int fd) {
   if (getsockname(fd, (struct sockaddr *)&l->addr, &sl) < 0 ||
       (l->addr.ss_family != AF_INET && l->addr.ss_family != AF_INET6))
     goto fail;
+  /* bound to a wildcard address: learn where each query was sent */
+  if (type == SOCK_DGRAM) {
+    int one = 1;
+    if (l->addr.ss_family == AF_INET &&
+        ((struct sockaddr_in *)&l->addr)->sin_addr.s_addr == htonl(INADDR_ANY))
+      l->pktinfo = setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) == 0;
+    else if (l->addr.ss_family == AF_INET6 &&
+             IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&l->addr)->sin6_addr))
+      l->pktinfo = setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) == 0;
+  }
   /* socket-activated sockets may come blocking */
   int fl = fcntl(fd, F_GETFL);
   if (fl >= 0) fcntl(fd, F_SETFL, fl | O_NONBLOCK);

@@ -22,6 +22,7 @@
 #include "log.h"
 
 #define MAX_HOPS 8     /* referrals followed per query */
+#define MAX_CNAMES 8   /* CNAME targets asked for per query */
 #define MAX_GLUE 8     /* servers taken from one referral */
 #define MAX_ANSWERS 64 /* records kept per answer */
 
@@ -46,6 +47,8 @@ struct sub {
   struct chan *chan;
   uint16_t type;
   unsigned hops;
+  char *name;      /* a CNAME target asked for; NULL: q->name */
+  unsigned cnames; /* CNAME targets asked for before this one */
 };
 
 struct gnsd_dns_query {
@@ -295,7 +298,8 @@ static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata) {
   return 0;
 }
 
-static int sub_start(struct gnsd_dns_query *q, struct chan *c, uint16_t type, unsigned hops);
+static int sub_start(struct gnsd_dns_query *q, struct chan *c, uint16_t type, unsigned hops,
+                     const char *name, unsigned cnames);
 
 /* Copy one answer record of type into q, RDATA names uncompressed. */
 static void take_record(struct gnsd_dns_query *q, ns_msg *msg, ns_rr *rr, uint64_t now) {
@@ -400,12 +404,42 @@ static size_t referral(ns_msg *msg, char glue[MAX_GLUE][INET6_ADDRSTRLEN]) {
   return n;
 }
 
+/* The end of the CNAME chain for name in an answer section (a chain of
+ * at most 16 links): false if name has no CNAME there. */
+static bool cname_target(ns_msg *msg, const char *name, char target[NS_MAXDNAME]) {
+  char cur[NS_MAXDNAME];
+  snprintf(cur, sizeof cur, "%s", name);
+  size_t l = strlen(cur);
+  if (l && cur[l - 1] == '.') cur[l - 1] = '\0';
+  bool any = false;
+  for (int hop = 0; hop < 16; hop++) {
+    bool found = false;
+    ns_rr rr;
+    for (int i = 0; i < ns_msg_count(*msg, ns_s_an) && !found; i++) {
+      if (ns_parserr(msg, ns_s_an, i, &rr) < 0 || ns_rr_type(rr) != ns_t_cname ||
+          strcasecmp(ns_rr_name(rr), cur) != 0)
+        continue;
+      char next[NS_MAXDNAME];
+      if (ns_name_uncompress(ns_msg_base(*msg), ns_msg_end(*msg), ns_rr_rdata(rr), next,
+                             sizeof next) < 0)
+        return false;
+      memcpy(cur, next, sizeof cur);
+      found = true;
+    }
+    if (!found) break;
+    any = true;
+  }
+  if (any) memcpy(target, cur, NS_MAXDNAME);
+  return any;
+}
+
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen) {
   struct sub *s = arg;
   struct gnsd_dns_query *q = s->q;
   struct gnsd_dns *d = q->d;
   (void)timeouts;
   if (d->freeing) {
+    free(s->name);
     free(s);
     return;
   }
@@ -422,10 +456,18 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         if (ns_parserr(&msg, ns_s_an, i, &rr) == 0 && ns_rr_class(rr) == ns_c_in &&
             ns_rr_type(rr) == s->type)
           take_record(q, &msg, &rr, now);
-      char glue[MAX_GLUE][INET6_ADDRSTRLEN];
+      char glue[MAX_GLUE][INET6_ADDRSTRLEN], target[NS_MAXDNAME];
       size_t n_glue = 0;
       if (q->n == before && q->use_servers) n_glue = referral(&msg, glue);
-      if (n_glue && s->hops >= MAX_HOPS) {
+      if (q->n == before && !n_glue && s->type != ns_t_cname &&
+          cname_target(&msg, s->name ? s->name : q->name, target)) {
+        /* A CNAME whose target's records the server did not include
+         * (another zone, or a server that does not chase): ask for the
+         * target, a bounded number of times (a CNAME loop ends here). */
+        if (s->cnames >= MAX_CNAMES || sub_start(q, s->chan, s->type, s->hops, target,
+                                                 s->cnames + 1) < 0)
+          q->n_err++;
+      } else if (n_glue && s->hops >= MAX_HOPS) {
         q->n_err++; /* referral loop */
       } else if (n_glue) {
         /* RFC 9498, 7.3.2: the GNS2DNS servers may be authoritative only;
@@ -435,7 +477,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
           srv[i] = glue[i];
         struct chan *c;
         d->st.referrals++;
-        if (chan_new(d, srv, n_glue, &c) == 0 && sub_start(q, c, s->type, s->hops + 1) == 0) {
+        if (chan_new(d, srv, n_glue, &c) == 0 && sub_start(q, c, s->type, s->hops + 1, s->name, s->cnames) == 0) {
           /* the new sub carries the query on */
         } else {
           q->n_err++;
@@ -450,6 +492,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     q->n_err++;
   }
   struct chan *c = s->chan;
+  free(s->name);
   free(s);
   q->pending--;
   if (q->pending == 0) {
@@ -461,8 +504,13 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
   chan_release(c);
 }
 
-static int sub_start(struct gnsd_dns_query *q, struct chan *c, uint16_t type, unsigned hops) {
+static int sub_start(struct gnsd_dns_query *q, struct chan *c, uint16_t type, unsigned hops,
+                     const char *name, unsigned cnames) {
   struct sub *s = calloc(1, sizeof(*s));
+  if (s && name && !(s->name = strdup(name))) {
+    free(s);
+    s = NULL;
+  }
   if (!s) {
     if (c->refs == 0) {
       c->refs = 1;
@@ -474,9 +522,10 @@ static int sub_start(struct gnsd_dns_query *q, struct chan *c, uint16_t type, un
   s->chan = c;
   s->type = type;
   s->hops = hops;
+  s->cnames = cnames;
   c->refs++;
   q->pending++;
-  ares_query(c->ch, q->name, ns_c_in, type, on_answer, s);
+  ares_query(c->ch, s->name ? s->name : q->name, ns_c_in, type, on_answer, s);
   chan_rearm(c);
   return 0;
 }
@@ -527,10 +576,10 @@ int gnsd_dns_query(struct gnsd_dns *d, const char *name, uint16_t type, const ch
   /* hold the channel while both sub-queries start */
   c->refs++;
   if (type == 0) {
-    sub_start(q, c, ns_t_a, 0);
-    sub_start(q, c, ns_t_aaaa, 0);
+    sub_start(q, c, ns_t_a, 0, NULL, 0);
+    sub_start(q, c, ns_t_aaaa, 0, NULL, 0);
   } else {
-    sub_start(q, c, type, 0);
+    sub_start(q, c, type, 0, NULL, 0);
   }
   if (q->pending == 0 && !q->finished) finish(q);
   chan_release(c);

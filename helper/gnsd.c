@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,8 @@ static void usage(FILE *f) {
           "  --runtime-dir DIR  sockets alt.gns.Resolve and alt.gns.Zone [%s]\n"
           "  --state-dir DIR    the zone and block store gnsd.sqlite [%s]\n"
           "  --config FILE      configuration [%s]\n"
+          "  --user USER        started as root: bind the sockets (port 53 of the DNS\n"
+          "                     stub), then run as USER (owner of the state directory)\n"
           "  --foreground       accepted for compatibility; gnsd never forks\n"
           "  --version          print the version and exit\n"
           "  --help             print this help and exit\n\n"
@@ -180,8 +184,7 @@ static int stub_lookup(void *userdata, const char *name, uint32_t type, gnsd_loo
   return gnsd_resolve_lookup(d->resolve, name, type, fn, fn_ud, out);
 }
 
-static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v,
-                         size_t *vl) {
+static int stub_memo_get(void *userdata, const void *key, size_t klen, const void **v, size_t *vl) {
   struct gnsd *d = userdata;
   return gnsd_resolve_memo_get(d->resolve, key, klen, v, vl);
 }
@@ -203,12 +206,11 @@ static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
  * logged, and gnsd serves NSS lookups without it. */
 static int setup_dns_stub(struct gnsd *d) {
   if (n_stub_fds == 0 && d->conf.n_dns_stub_listen == 0) return 0;
-  struct gnsd_dns_stub_resolver res = {
-      .lookup = stub_lookup,
-      .cancel = gnsd_lookup_cancel,
-      .memo_get = stub_memo_get,
-      .memo_put = stub_memo_put,
-      .userdata = d};
+  struct gnsd_dns_stub_resolver res = {.lookup = stub_lookup,
+                                       .cancel = gnsd_lookup_cancel,
+                                       .memo_get = stub_memo_get,
+                                       .memo_put = stub_memo_put,
+                                       .userdata = d};
   struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
   int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
   if (r < 0) return r;
@@ -228,6 +230,56 @@ static int setup_dns_stub(struct gnsd *d) {
     else
       log_info("dns-stub: listening on %s (UDP and TCP)", a);
   }
+  return 0;
+}
+
+/* --- privileges --- */
+
+/* The state directory and its files (the store, its journal) were
+ * created by root before the switch: give them to the user gnsd becomes,
+ * who must write them. Not recursive: the store is flat. */
+static void give_state_dir(const char *dir, uid_t uid, gid_t gid) {
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return;
+  if (fchown(dfd, uid, gid) < 0) log_warning("cannot give %s to uid %u: %m", dir, (unsigned)uid);
+  DIR *dp = fdopendir(dfd);
+  if (!dp) {
+    close(dfd);
+    return;
+  }
+  struct dirent *e;
+  while ((e = readdir(dp)))
+    if (e->d_name[0] != '.' && fchownat(dirfd(dp), e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+      log_warning("cannot give %s/%s to uid %u: %m", dir, e->d_name, (unsigned)uid);
+  closedir(dp);
+}
+
+/* --user: started as root without systemd (which would pass the DNS
+ * stub's port 53 from gnsd-dns.socket), gnsd binds everything first and
+ * then becomes USER for good. */
+static int drop_privileges(const char *user, const char *state_dir) {
+  struct passwd *pw = getpwnam(user);
+  if (!pw) {
+    log_error("--user %s: no such user", user);
+    return -ESRCH;
+  }
+  if (getuid() != 0 && geteuid() != 0) {
+    if (getuid() == pw->pw_uid) return 0;
+    log_error("--user %s: gnsd must be started as root to change user", user);
+    return -EPERM;
+  }
+  give_state_dir(state_dir, pw->pw_uid, pw->pw_gid);
+  if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+    int r = -errno;
+    log_error("--user %s: cannot switch: %m", user);
+    return r;
+  }
+  /* make sure there is no way back */
+  if (pw->pw_uid != 0 && setuid(0) == 0) {
+    log_error("--user %s: root could be regained", user);
+    return -EPERM;
+  }
+  log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
   return 0;
 }
 
@@ -432,11 +484,21 @@ static void raise_fd_limit(void) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_RUNTIME = 256, OPT_STATE, OPT_CONFIG, OPT_FOREGROUND, OPT_VERSION, OPT_HELP };
+  enum {
+    OPT_RUNTIME = 256,
+    OPT_STATE,
+    OPT_CONFIG,
+    OPT_USER,
+    OPT_FOREGROUND,
+    OPT_VERSION,
+    OPT_HELP
+  };
+  const char *user = NULL;
   static const struct option options[] = {
       {"runtime-dir", required_argument, NULL, OPT_RUNTIME},
       {"state-dir", required_argument, NULL, OPT_STATE},
       {"config", required_argument, NULL, OPT_CONFIG},
+      {"user", required_argument, NULL, OPT_USER},
       {"foreground", no_argument, NULL, OPT_FOREGROUND},
       {"version", no_argument, NULL, OPT_VERSION},
       {"help", no_argument, NULL, OPT_HELP},
@@ -456,6 +518,9 @@ int main(int argc, char **argv) {
     case OPT_CONFIG:
       d.conf_path = optarg;
       d.conf_explicit = true;
+      break;
+    case OPT_USER:
+      user = optarg;
       break;
     case OPT_FOREGROUND:
       break;
@@ -555,6 +620,8 @@ int main(int argc, char **argv) {
   fds[0] = -1;
   if ((r = varlink_server_listen_fd(d.zone_server, fds[1])) < 0) goto out;
   fds[1] = -1;
+  /* every socket is bound: what needed root is done */
+  if (user && (r = drop_privileges(user, d.state_dir)) < 0) goto out;
 
   log_info("gnsd %s ready: runtime %s, state %s, config %s", gns_version(), d.runtime_dir,
            d.state_dir, d.conf_path);

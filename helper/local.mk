@@ -1,8 +1,8 @@
 # helper/: the gnsd daemon and its modules only. The modules form a
 # convenience library so that unit tests link exactly the code the daemon
 # runs. Includes: core/, varlink/ and helper/ (GNSD_INC).
-# Headers its sources may include, by folder (tests/include-check.sh);
-# the -I flags (GNSD_INC in Makefile.am) must say the same.
+# The folders whose headers its sources may include: the -I flags
+# (GNSD_INC in Makefile.am) and tests/include-check.sh read this list.
 include_dirs_helper = core varlink helper
 noinst_LTLIBRARIES += libgnsd.la
 libgnsd_la_SOURCES = \
@@ -67,5 +67,11 @@ tests_test_resolve_LDADD = $(GNSD_LIBS)
 # The GNUnet DHT backend (helper "gnunet").
 include helper/dht.mk
 
-# Revocations through the GNUnet peer.
-include helper/revocation.mk
+# Revocations through the GNUnet peer, DNSSEC for GNS2DNS.
+include helper/trust.mk
+
+# The DNS stub's messages, without sockets.
+UNIT_TESTS += tests/test-dns-msg
+check_PROGRAMS += tests/test-dns-msg
+tests_test_dns_msg_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_dns_msg_LDADD = $(GNSD_LIBS)

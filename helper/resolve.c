@@ -13,6 +13,7 @@
 #include <time.h>
 #include "cache.h"
 #include "dns.h"
+#include "dnssec.h"
 #include "backends.h"
 #include "gns-util.h"
 #include "contract.h"
@@ -44,7 +45,6 @@
  * resolution, not through the cache. */
 #define ANSWER_MAX_LIFETIME (24ull * 3600 * 1000000)
 #define NAME_MAX_LEN (GNS_NAME_MAX + 16) /* a name plus ".gns.alt." */
-#define MAX_BACKENDS 4
 /* An answer resolved while the peer's revocation service could not be
  * asked is kept this briefly, so that the check is soon tried again. */
 #define UNCHECKED_LIFETIME (5ull * 1000000)
@@ -87,6 +87,7 @@ struct req {
   int backend_error;
   struct gnsd_dns_query *dnsq;
   int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
+  struct gnsd_dnssec_query *vq; /* a validating query (GNS2DNS with DS) */
   sd_event_source *deadline, *kick;
   bool driving; /* drive() is on the stack: callbacks leave it to that loop */
   /* revocations (trust.h): the last zone checked, the check in flight and
@@ -104,9 +105,10 @@ struct gnsd_resolve {
   sd_event *ev;
   struct gnsd_cache *cache;
   struct gnsd_dns *dns;
+  struct gnsd_dnssec *dnssec;
   uint64_t timeout_us, negative_ttl_us;
   unsigned max_depth;
-  struct gnsd_backend *backends[MAX_BACKENDS];
+  struct gnsd_backend *backends[GNSD_MAX_BACKENDS];
   size_t n_backends;
   gnsd_revoked_fn revoked;
   void *revoked_ud;
@@ -192,6 +194,7 @@ static void req_free(struct req *q) {
   if ((q->state == REQ_GET || q->state == REQ_GET_FOUND) && q->get && q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
+  if (q->vq) gnsd_dnssec_cancel(q->vq);
   if (q->tcheck) gnsd_trust_check_cancel(R->trust, q->tcheck);
   gns_resolution_free(q->res);
   sd_event_source_disable_unref(q->deadline);
@@ -226,6 +229,9 @@ static void reply_error(struct varlink_call *call, int error, uint32_t etype, co
     break;
   case -EKEYREVOKED:
     e = VL_RESOLVE_ERROR_ZoneRevoked;
+    break;
+  case -EKEYREJECTED:
+    e = VL_RESOLVE_ERROR_DNSSECBogus;
     break;
   case -EPROTONOSUPPORT:
     e = VL_RESOLVE_ERROR_CriticalRecordUnsupported;
@@ -725,6 +731,8 @@ static void fetch_begin(struct req *q, const uint8_t qv[GNS_Q_LEN]) {
 }
 
 /* dns.c never calls back from inside gnsd_dns_query (dns.h). */
+static void on_dnssec(void *userdata, int error, const struct gns_record *rd, size_t n);
+
 static void on_dns(void *userdata, int error, const struct gns_record *rd, size_t n) {
   struct req *q = userdata;
   q->dnsq = NULL;
@@ -733,6 +741,15 @@ static void on_dns(void *userdata, int error, const struct gns_record *rd, size_
   gns_resolution_supply_dns(q->res, error == -ETIMEDOUT ? -EIO : error, rd, n);
   q->state = REQ_STEP;
   if (!q->driving) drive(q);
+}
+
+/* A validating query's answer (dnssec.c never calls back from inside
+ * gnsd_dnssec_query). -EKEYREJECTED (bogus) goes to the resolution as it
+ * is: it fails with DNSSECBogus. */
+static void on_dnssec(void *userdata, int error, const struct gns_record *rd, size_t n) {
+  struct req *q = userdata;
+  q->vq = NULL;
+  on_dns(userdata, error, rd, n);
 }
 
 /* The verdict on q->pending_zone: REVOKED finishes (frees) the request
@@ -828,10 +845,19 @@ static void drive(struct req *q) {
     if (st.kind == GNS_STEP_NEED_DNS) {
       R->st.dns_queries++;
       q->state = REQ_DNS;
-      int rc = gnsd_dns_query(R->dns, st.dns_name, st.dns_type, st.dns_servers, st.n_dns_servers,
-                              on_dns, q, &q->dnsq);
+      int rc;
+      if (st.n_dns_ds && st.n_dns_servers)
+        /* RFC 9498, 7.3.2: DS records beside the GNS2DNS records secure
+         * the answer (validated by libunbound, dnssec.h) */
+        rc = gnsd_dnssec_query(R->dnssec, st.dns_name, st.dns_type, st.dns_zone, st.dns_ds,
+                               st.n_dns_ds, st.dns_servers, st.n_dns_servers, on_dnssec, q,
+                               &q->vq);
+      else
+        rc = gnsd_dns_query(R->dns, st.dns_name, st.dns_type, st.dns_servers, st.n_dns_servers,
+                            on_dns, q, &q->dnsq);
       if (rc < 0) {
         q->dnsq = NULL;
+        q->vq = NULL;
         gns_resolution_supply_dns(q->res, -EIO, NULL, 0);
         q->state = REQ_STEP;
       }
@@ -1140,6 +1166,7 @@ static void apply_conf(struct gnsd_resolve *R, const struct gnsd_conf *conf) {
   R->dht_gets_per_user = conf->dht_gets_per_user;
   gnsd_cache_set_limit(R->cache, (size_t)conf->cache_memory);
   gnsd_dns_set_timeout(R->dns, conf->dns_timeout_us);
+  gnsd_dnssec_set_timeout(R->dnssec, conf->dns_timeout_us);
 }
 
 int gnsd_resolve_new(sd_event *event, const struct gnsd_conf *conf, struct gnsd_resolve **out) {
@@ -1148,6 +1175,7 @@ int gnsd_resolve_new(sd_event *event, const struct gnsd_conf *conf, struct gnsd_
   R->ev = sd_event_ref(event);
   int rc = gnsd_cache_new((size_t)conf->cache_memory, &R->cache);
   if (rc == 0) rc = gnsd_dns_new(event, conf->dns_timeout_us, &R->dns);
+  if (rc == 0) rc = gnsd_dnssec_new(event, conf->dns_timeout_us, &R->dnssec);
   if (rc == 0) rc = set_conf_maps(R, conf);
   if (rc < 0) {
     gnsd_resolve_free(R);
@@ -1175,6 +1203,7 @@ void gnsd_resolve_free(struct gnsd_resolve *R) {
     if (call) varlink_call_error(call, VL_RESOLVE_ERROR_StorageUnavailable, NULL);
   }
   gnsd_dns_free(R->dns);
+  gnsd_dnssec_free(R->dnssec);
   gnsd_cache_free(R->cache);
   maps_free(R->conf_maps, R->n_conf);
   if (R->ev) sd_event_unref(R->ev);
@@ -1190,7 +1219,7 @@ void gnsd_resolve_configure(struct gnsd_resolve *R, const struct gnsd_conf *conf
 void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *const *backends,
                                size_t n) {
   R->n_backends = 0;
-  for (size_t i = 0; i < n && R->n_backends < MAX_BACKENDS; i++)
+  for (size_t i = 0; i < n && R->n_backends < GNSD_MAX_BACKENDS; i++)
     if (backends[i]) R->backends[R->n_backends++] = backends[i];
   /* a GET on a backend that went away will never call back: stop
    * waiting for it and let the request go on with the next backend */
@@ -1271,6 +1300,17 @@ void gnsd_resolve_stats(struct gnsd_resolve *R, json_object *out) {
   add_int(d, "timeouts", ds.timeouts);
   add_int(d, "referrals", ds.referrals);
   json_object_object_add(out, "dns", d);
+  struct gnsd_dnssec_stats vs;
+  gnsd_dnssec_get_stats(R->dnssec, &vs);
+  json_object *v = json_object_new_object();
+  add_int(v, "queries", vs.queries);
+  add_int(v, "secure", vs.secure);
+  add_int(v, "insecure", vs.insecure);
+  add_int(v, "bogus", vs.bogus);
+  add_int(v, "failures", vs.failures);
+  add_int(v, "timeouts", vs.timeouts);
+  add_int(v, "contexts", vs.contexts);
+  json_object_object_add(out, "dnssec", v);
 }
 
 void gnsd_resolve_limit_stats(struct gnsd_resolve *R, json_object *out) {

@@ -71,7 +71,6 @@ void gnsd_resolve_set_start_zones(struct gnsd_resolve *r, gnsd_start_zones_fn fn
 
 /* The wall clock (realtime microseconds) that expirations are compared
  * with; without one, the daemon's (gnsd_now). Tests move time with it. */
-typedef uint64_t (*gnsd_clock_fn)(void *userdata);
 void gnsd_resolve_set_clock(struct gnsd_resolve *r, gnsd_clock_fn fn, void *userdata);
 
 /* Drop cached answers and blocks. */

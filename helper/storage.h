@@ -13,6 +13,10 @@
 struct gnsd_backend;
 struct gnsd_get;
 
+/* A wall clock: realtime microseconds since the epoch, the GNS time base
+ * (gnsd's is gnsd_now, backends.h; tests pass their own). */
+typedef uint64_t (*gnsd_clock_fn)(void *userdata);
+
 /* Called for every candidate block (unverified: the caller verifies), and
  * once with block == NULL when the backend has nothing more (error = 0,
  * or a negative errno if the backend failed). After the final call the

@@ -937,6 +937,8 @@ void gnsd_store_status(struct gnsd_store *s, json_object *out) {
 struct store_backend {
   struct gnsd_backend base;
   struct gnsd_store *store;
+  gnsd_clock_fn clock;
+  void *clock_ud;
 };
 
 static int backend_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb,
@@ -945,7 +947,8 @@ static int backend_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_c
   uint8_t *block = NULL;
   size_t len = 0;
   if (handle) *handle = NULL; /* answered before we return */
-  int r = gnsd_store_block_get(sb->store, q, realtime_us(), &block, &len);
+  uint64_t now = sb->clock ? sb->clock(sb->clock_ud) : realtime_us();
+  int r = gnsd_store_block_get(sb->store, q, now, &block, &len);
   if (r == 0) {
     cb(userdata, block, len, 0);
     free(block);
@@ -990,11 +993,14 @@ static const struct gnsd_backend_ops store_backend_ops = {
     .free = backend_free,
 };
 
-int gnsd_store_backend_new(struct gnsd_store *s, struct gnsd_backend **out) {
+int gnsd_store_backend_new(struct gnsd_store *s, gnsd_clock_fn clock, void *clock_ud,
+                           struct gnsd_backend **out) {
   struct store_backend *sb = calloc(1, sizeof *sb);
   if (!sb) return -ENOMEM;
   sb->base.ops = &store_backend_ops;
   sb->store = s;
+  sb->clock = clock;
+  sb->clock_ud = clock_ud;
   *out = &sb->base;
   return 0;
 }

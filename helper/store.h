@@ -161,7 +161,9 @@ void gnsd_store_status(struct gnsd_store *s, json_object *out);
  * get() returns, and *handle is set to NULL. put() stores a REMOTE block
  * (callers are the resolver caching verified blocks); the zone master
  * uses gnsd_store_block_put(..., GNSD_BLOCK_LOCAL) itself. The backend
- * does not own the store. */
-int gnsd_store_backend_new(struct gnsd_store *s, struct gnsd_backend **out);
+ * does not own the store. Expired blocks are not returned: expiry is
+ * judged by clock (NULL: the system's realtime clock). */
+int gnsd_store_backend_new(struct gnsd_store *s, gnsd_clock_fn clock, void *clock_ud,
+                           struct gnsd_backend **out);
 
 #endif

@@ -155,6 +155,8 @@ static const struct {
     {VL_RESOLVE_ERROR_TimedOut, GNS_HOSTENT_TRY_AGAIN, ETIMEDOUT},
     {VL_RESOLVE_ERROR_LimitExceeded, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
     {VL_RESOLVE_ERROR_DNSFailed, GNS_HOSTENT_TRY_AGAIN, EAGAIN},
+    /* a forged or broken DNS answer: final, and never retried elsewhere */
+    {VL_RESOLVE_ERROR_DNSSECBogus, GNS_HOSTENT_UNRESOLVABLE, EKEYREJECTED},
 };
 
 static void classify_error(const char *name, struct gns_hostent_reply *out) {

@@ -1,7 +1,14 @@
 # systemd/: gnsd's units, sysusers.d entry and default configuration, the
 # Debian packaging's tests, and `make check-deb` (the package install test).
 
-systemdsystemunit_DATA = systemd/gnsd.service systemd/gnsd.socket systemd/gnsd-zone.socket
+systemdsystemunit_DATA = systemd/gnsd.service systemd/gnsd.socket systemd/gnsd-zone.socket \
+	systemd/gnsd-dns.socket
+# systemd-resolved routes ~gns.alt to the DNS stub (gnsd-dns.socket) and
+# does not judge its answers by the DNS root's DNSSEC.
+resolvedconfdir = $(sysconfdir)/systemd/resolved.conf.d
+dist_resolvedconf_DATA = systemd/resolved.conf.d/gnsd.conf
+ntadir = $(prefix)/lib/dnssec-trust-anchors.d
+dist_nta_DATA = systemd/dnssec-trust-anchors.d/gns-alt.negative
 sysusersdir = $(prefix)/lib/sysusers.d
 dist_sysusers_DATA = systemd/sysusers.d/gnsd.conf
 gnsdconfdir = $(sysconfdir)/gnsd
@@ -17,6 +24,7 @@ CLEANFILES += systemd/gnsd.service
 TESTS += tests/test-nsswitch.sh tests/test-systemd-units.sh
 
 EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.socket \
+	systemd/gnsd-dns.socket \
 	tools/check-deb tools/check-readme tools/chroot-lib.sh tools/quickstart \
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
 	debian/libnss-gns.nss debian/libnss-gns.install debian/libnss-gns.postinst \

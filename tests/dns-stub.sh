@@ -204,4 +204,39 @@ has "$out" "192\.0\.2\.7" "TCP answered while UDP is limited"
 
 kill -0 "$GNSD_PID" || fail "gnsd died"
 stop_gnsd || fail "gnsd exited with $?"
+
+# Socket activation as gnsd-dns.socket does it: a UDP and a TCP socket
+# named "dns-stub" (sd_listen_fds protocol), no listen = in the config.
+cat > "$CONF" <<EOF
+[dns-stub]
+rate-limit = 0
+EOF
+cat > "$TMP/activate.py" <<'EOF'
+import os, socket, sys
+port = int(sys.argv[1])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", port))
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("127.0.0.1", port))
+t.listen(16)
+os.dup2(u.fileno(), 3)
+os.dup2(t.fileno(), 4)
+for fd in (3, 4):  # dup2 onto itself keeps close-on-exec
+    os.set_inheritable(fd, True)
+env = dict(os.environ, LISTEN_FDS="2", LISTEN_PID=str(os.getpid()),
+           LISTEN_FDNAMES="dns-stub:dns-stub")
+os.execve(sys.argv[2], sys.argv[2:], env)
+EOF
+"$PY" "$TMP/activate.py" "$PORT" "$GNSD" --runtime-dir "$GNSD_RUNTIME_DIR" --state-dir "$STATE" \
+  --config "$CONF" 2>>"$GNSD_LOG" &
+GNSD_PID=$!
+wait_until 100 0.05 test -S "$GNSD_RUNTIME_DIR/alt.gns.Zone" || fail "activated gnsd did not start"
+out=$(D www.demo.gns.alt A)
+has "$out" "192\.0\.2\.7" "UDP over the activated socket"
+out=$(D +tcp www.demo.gns.alt A)
+has "$out" "192\.0\.2\.7" "TCP over the activated socket"
+grep -q "using socket-activated dns-stub socket" "$GNSD_LOG" || fail "stub sockets not activated"
+ok
+stop_gnsd || fail "activated gnsd exited with $?"
 echo "dns-stub: $pass checks passed"

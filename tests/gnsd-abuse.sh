@@ -22,6 +22,8 @@ chmod 0777 "$TMP/flag"
 ATTACK_PID=
 DHT_PID=
 trap 'for p in $ATTACK_PID $DHT_PID; do kill "$p" 2>/dev/null; done; cleanup' EXIT
+# stopped (the harness's time limit, ^C): clean up all the same
+trap 'exit 1' INT TERM
 
 # as UID CMD...: the helper as that uid, no groups.
 as() {
@@ -29,7 +31,7 @@ as() {
   shift
   setpriv --reuid="$_uid" --regid="$_uid" --clear-groups env PYTHONPATH="$PYDIR" \
     PYTHONDONTWRITEBYTECODE=1 GNSD_RUNTIME_DIR="$GNSD_RUNTIME_DIR" \
-    timeout 120 "$PY" "$PYDIR/gnsd_abuse.py" "$@"
+    timeout --foreground 120 "$PY" "$PYDIR/gnsd_abuse.py" "$@"
 }
 
 # attack KIND SECONDS [ARG]: nobody runs it in the background; returns
@@ -94,6 +96,8 @@ sleep 6
 lookups www.demo.gns.alt 5 1000
 attack_end partial
 [ "$(limits connectionsRefused)" -gt 0 ] || fail "no connection was refused"
+"$top_builddir/ctl/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" status | grep -q 'connectionsRefused *[1-9]' ||
+  fail "gnsctl status does not count refused connections: $("$top_builddir/ctl/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" status 2>&1)"
 [ "$(limits incompleteRequestsClosed)" -gt 0 ] || fail "no incomplete request was closed"
 
 # 2. Replies never read: gnsd must not grow with them.
@@ -105,6 +109,16 @@ after=$(rss_kb)
 echo "gnsd RSS ${before} kB before, ${after} kB after the unread attack"
 [ $((after - before)) -lt 65536 ] || fail "gnsd grew by $((after - before)) kB for unread replies"
 [ "$(limits repliesThrottled)" -gt 0 ] || fail "no user was throttled"
+stop_gnsd || fail "gnsd exited with $?"
+
+# 1b. Every connection of all users taken (no per-user limit here, so one
+# user stands for many): root's reserved connections still answer.
+printf '[resolver]\ntimeout = 3s\n[limits]\nconnections = 100\nconnections-per-user = 0\n' > "$CONF"
+start_gnsd || fail "start with 100 connections"
+attack partial 4
+as 0 lookup www.demo.gns.alt 10 1000 || fail "root's lookup with every connection taken"
+attack_end partial
+[ "$(limits connectionsRefused)" -gt 0 ] || fail "nothing was refused beyond [limits] connections"
 stop_gnsd || fail "gnsd exited with $?"
 
 # 3. With a GNUnet DHT that never answers.

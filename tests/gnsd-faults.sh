@@ -7,6 +7,7 @@ set -u
 . "${top_srcdir:-.}/tests/gnsd-lib.sh"
 HOLDER_PID=
 trap '[ -n "$HOLDER_PID" ] && kill "$HOLDER_PID" 2>/dev/null; cleanup' EXIT
+trap 'exit 1' INT TERM
 
 # A DNS server that reads and never answers (UDP and TCP on one port).
 "$PY" - "$TMP/dns.port" <<'PYEOF' &
@@ -76,11 +77,13 @@ grep -q "interrupted by shutdown" "$GNSD_LOG" || fail "the log does not say the 
 # item 7: a store that cannot be read is StorageUnavailable, not "no such
 # name", and an empty store file is never replaced by a new store
 cp "$STATE/gnsd.sqlite" "$TMP/good.sqlite" || fail "copy of the store"
-for damage in empty corrupt; do
+for damage in empty corrupt unreadable; do
   rm -f "$STATE/gnsd.sqlite-wal" "$STATE/gnsd.sqlite-shm"
   case $damage in
   empty) : > "$STATE/gnsd.sqlite" ;;
   corrupt) head -c 8192 /dev/urandom > "$STATE/gnsd.sqlite" ;;
+  # root reads any file: a directory in its place cannot be opened
+  unreadable) rm -f "$STATE/gnsd.sqlite" && mkdir "$STATE/gnsd.sqlite" ;;
   esac
   start_gnsd || fail "start with a $damage store"
   "$PY" - "$damage" <<'PYEOF' || fail "lookups with a $damage store"
@@ -98,6 +101,7 @@ t.done()
 PYEOF
   [ "$damage" != empty ] || [ ! -s "$STATE/gnsd.sqlite" ] || fail "the empty store file was replaced"
   # repaired behind gnsd's back: SIGHUP reopens it, nothing negative was cached
+  [ -d "$STATE/gnsd.sqlite" ] && rmdir "$STATE/gnsd.sqlite"
   cp "$TMP/good.sqlite" "$STATE/gnsd.sqlite"
   kill -HUP "$GNSD_PID"
   wait_until 50 0.1 "$PY" -c 'from gnsdtest import Client, resolve_socket

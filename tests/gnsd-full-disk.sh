@@ -24,6 +24,7 @@ unmount() {
   cleanup
 }
 trap unmount EXIT
+trap 'exit 1' INT TERM
 start_gnsd || fail "start"
 "$PY" - <<'PYEOF' || fail "filling the store"
 from gnsdtest import Checker, Client, VarlinkError, resolve_socket, zone_socket

@@ -13,6 +13,14 @@ EXTRA_DIST += tests/gnsd_resolve.py
 
 # The DNS stub: dig over UDP and TCP against a real gnsd
 TESTS += tests/dns-stub.sh
+# ... and static musl and Go (CGO_ENABLED=0) programs, dnsmasq and unbound
+# through it, as root in a private namespace (gnsd --user on port 53)
+TESTS += tests/dns-stub-ns.sh
 # abuse: one unprivileged user (nobody) attacks alt.gns.Resolve while
 # root and another uid resolve (issue 12)
 TESTS += tests/gnsd-abuse.sh tests/gnsd-faults.sh tests/gnsd-full-disk.sh
+# the Go build cache of tests/dns-stub-ns.sh
+clean-local: clean-go-cache
+.PHONY: clean-go-cache
+clean-go-cache:
+	rm -rf tests/go-cache

@@ -203,7 +203,7 @@ static void test_basics(void) {
 
   /* the storage backend answers synchronously */
   struct gnsd_backend *be = NULL;
-  CHECK_INT(gnsd_store_backend_new(s, &be), 0);
+  CHECK_INT(gnsd_store_backend_new(s, NULL, NULL, &be), 0);
   CHECK_STR(be->ops->name, "store");
   struct gnsd_get *h = (struct gnsd_get *)&h;
   struct get_seen g = {0};
@@ -307,7 +307,7 @@ static void test_corrupt(void) {
   CHECK_INT(gnsd_store_block_get(s, q, 0, &b, &len), -EIO);
   CHECK(!gnsd_store_is_revoked(s, &pub, 0));
   struct gnsd_backend *be = NULL;
-  CHECK_INT(gnsd_store_backend_new(s, &be), 0);
+  CHECK_INT(gnsd_store_backend_new(s, NULL, NULL, &be), 0);
   struct get_seen g = {0};
   struct gnsd_get *h = NULL;
   CHECK_INT(be->ops->get(be, q, block_cb, &g, &h), 0);

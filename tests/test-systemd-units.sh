@@ -24,6 +24,9 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 svc_in="$top_srcdir/systemd/gnsd.service.in"
 sock="$top_srcdir/systemd/gnsd.socket"
 zsock="$top_srcdir/systemd/gnsd-zone.socket"
+dsock="$top_srcdir/systemd/gnsd-dns.socket"
+resolved="$top_srcdir/systemd/resolved.conf.d/gnsd.conf"
+nta="$top_srcdir/systemd/dnssec-trust-anchors.d/gns-alt.negative"
 sysusers="$top_srcdir/systemd/sysusers.d/gnsd.conf"
 conf="$top_srcdir/systemd/gnsd.conf"
 
@@ -40,7 +43,16 @@ $zsock|SocketGroup=gnsd
 $zsock|Service=gnsd.service
 $svc_in|Type=notify
 $svc_in|ExecStart=@sbindir@/gnsd
-$svc_in|Sockets=gnsd.socket gnsd-zone.socket
+$svc_in|Sockets=gnsd.socket gnsd-zone.socket gnsd-dns.socket
+$svc_in|Wants=gnsd-dns.socket
+$dsock|ListenDatagram=127.0.0.153:53
+$dsock|ListenStream=127.0.0.153:53
+$dsock|FileDescriptorName=dns-stub
+$dsock|Service=gnsd.service
+$resolved|[Resolve]
+$resolved|DNS=127.0.0.153
+$resolved|Domains=~gns.alt
+$nta|gns.alt
 $svc_in|User=gnsd
 $svc_in|StateDirectory=gnsd
 $svc_in|StateDirectoryMode=0700
@@ -93,9 +105,9 @@ fi
 printf '#!/bin/sh\nexit 0\n' > "$tmp/gnsd"
 chmod +x "$tmp/gnsd"
 sed "s|@sbindir@/gnsd|$tmp/gnsd|" "$svc_in" > "$tmp/gnsd.service"
-cp "$sock" "$zsock" "$tmp/"
+cp "$sock" "$zsock" "$dsock" "$tmp/"
 if out=$(cd "$tmp" && SYSTEMD_LOG_TARGET=console systemd-analyze verify --man=no --recursive-errors=yes \
-           ./gnsd.service ./gnsd.socket ./gnsd-zone.socket 2>&1) && [ -z "$out" ]; then
+           ./gnsd.service ./gnsd.socket ./gnsd-zone.socket ./gnsd-dns.socket 2>&1) && [ -z "$out" ]; then
   ok
 else
   bad "systemd-analyze verify:"; printf '%s\n' "$out"
