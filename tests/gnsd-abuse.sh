@@ -111,6 +111,16 @@ echo "gnsd RSS ${before} kB before, ${after} kB after the unread attack"
 [ "$(limits repliesThrottled)" -gt 0 ] || fail "no user was throttled"
 stop_gnsd || fail "gnsd exited with $?"
 
+# 1b. Every connection of all users taken (no per-user limit here, so one
+# user stands for many): root's reserved connections still answer.
+printf '[resolver]\ntimeout = 3s\n[limits]\nconnections = 100\nconnections-per-user = 0\n' > "$CONF"
+start_gnsd || fail "start with 100 connections"
+attack partial 4
+as 0 lookup www.demo.gns.alt 10 1000 || fail "root's lookup with every connection taken"
+attack_end partial
+[ "$(limits connectionsRefused)" -gt 0 ] || fail "nothing was refused beyond [limits] connections"
+stop_gnsd || fail "gnsd exited with $?"
+
 # 3. With a GNUnet DHT that never answers.
 "$PY" - "$TMP/dht.sock" <<'PYEOF' &
 import socket, sys, time
