@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "units.h"
+#include "ctl-errors.h"
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
@@ -118,59 +119,12 @@ static const char *socket_path(const struct ctl *c, const char *iface, char *buf
   return buf;
 }
 
-/* Turn a varlink error into one line that says what is wrong. */
+/* Turn a varlink error into one line that says what is wrong
+ * (ctl-errors.c). */
 static int report_error(const char *error, json_object *params, const char *what) {
-  json_object *v;
-  const char *name = json_object_object_get_ex(params, "name", &v) ? json_object_get_string(v) : what;
-  if (!strcmp(error, VL_ZONE_ERROR_NoSuchZone)) return fail("no zone named '%s'", name ? name : "");
-  if (!strcmp(error, VL_ZONE_ERROR_ZoneExists)) return fail("a zone named '%s' exists already", name ? name : "");
-  if (!strcmp(error, VL_ZONE_ERROR_PermissionDenied))
-    return fail("permission denied: managing gnsd needs root or the gnsd group");
-  if (!strcmp(error, VL_ZONE_ERROR_InvalidParameter) ||
-      !strcmp(error, "org.varlink.service.InvalidParameter")) {
-    const char *p = json_object_object_get_ex(params, "parameter", &v) ? json_object_get_string(v) : "?";
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : "invalid";
-    if (json_object_object_get_ex(params, "index", &v) && json_object_is_type(v, json_type_int)) {
-      /* "records[3].value" -> "value": the index is said once */
-      const char *field = p;
-      if (!strncmp(field, "records[", 8) && strchr(field, ']')) {
-        field = strchr(field, ']') + 1;
-        if (*field == '.') field++;
-      }
-      if (*field) return fail("record %d: %s: %s", json_object_get_int(v), field, why);
-      return fail("record %d: %s", json_object_get_int(v), why);
-    }
-    return fail("invalid %s: %s", p, why);
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_NoSuchName)) return fail("%s: no such name", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_NotGNS)) return fail("%s: not a GNS name (names end in .gns.alt)", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_InvalidName)) {
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
-    return fail("%s: invalid name%s%s", what, why ? ": " : "", why ? why : "");
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_ZoneRevoked)) return fail("%s: the zone is revoked", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_CriticalRecordUnsupported))
-    return fail("%s: a critical record of an unsupported type stops resolution", what);
-  if (!strcmp(error, VL_ZONE_ERROR_StorageUnavailable) ||
-      !strcmp(error, VL_RESOLVE_ERROR_StorageUnavailable)) {
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
-    return fail("gnsd's storage is unavailable%s%s", why ? ": " : "", why ? why : "");
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_DNSFailed)) {
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
-    return fail("%s: DNS failed%s%s", what, why ? ": " : "", why ? why : "");
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_DNSSECBogus))
-    return fail("%s: the DNS answer failed DNSSEC validation against the DS records of the "
-                "GNS2DNS delegation (bogus)",
-                what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_LimitExceeded))
-    return fail("%s: gnsd refused: this user is at its limit of %s ([limits] in gnsd.conf)", what,
-                json_object_object_get_ex(params, "limit", &v) ? json_object_get_string(v) : "?");
-  if (!strcmp(error, VL_RESOLVE_ERROR_TimedOut)) return fail("%s: resolution timed out", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_ResolutionLoop)) return fail("%s: resolution loop or too deep", what);
-  const char *js = json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
-  return fail("%s: %s %s", what, error, js);
+  char msg[1024];
+  ctl_error_text(error, params, what, msg, sizeof msg);
+  return fail("%s", msg);
 }
 
 /* Call method (fully qualified, from contract.h) on iface's socket; on
