@@ -23,6 +23,7 @@
 
 #include <json-c/json.h>
 #include <sodium.h>
+#include <unicase.h>
 
 #include "units.h"
 #include "ctl-errors.h"
@@ -361,6 +362,20 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
                      c->expire);
 }
 
+/* RFC 9498 compares labels as they are (UTF-8 in NFC, no case folding),
+ * and so does GNUnet: a record under "WWW" is not found as "www", which is
+ * what people type.  Say so when a label changes under lower-casing. */
+static void warn_upper_case(const char *label) {
+  size_t n = strlen(label), lower_len = 0;
+  uint8_t *lower = u8_tolower((const uint8_t *)label, n, NULL, NULL, NULL, &lower_len);
+  if (lower && (lower_len != n || memcmp(lower, label, n) != 0))
+    fprintf(stderr,
+            "gnsctl: warning: label '%s' has upper-case letters; GNS labels are case-sensitive "
+            "(RFC 9498), so '%.*s' does not find this record\n",
+            label, (int)(lower_len > INT_MAX ? INT_MAX : lower_len), (const char *)lower);
+  free(lower);
+}
+
 static int cmd_record(struct ctl *c, int argc, char **argv) {
   if (argc < 1) return usage_error("record: missing subcommand");
   const char *sub = argv[0];
@@ -397,6 +412,7 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     free(value);
     if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_AddRecord, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
+    warn_upper_case(argv[2]);
   } else if (!strcmp(sub, "list")) {
     if (argc != 2 && argc != 3) return usage_error("usage: gnsctl record list ZONE [LABEL]");
     json_object *p = obj1("zone", jnew_str(argv[1]));
@@ -1011,11 +1027,48 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
 
 /* ---- status ----------------------------------------------------------------- */
 
+/* The statistics that are points in time, in microseconds since the epoch
+ * (alt.gns.Zone.GetStatistics; 0 = not yet).  --json prints them raw. */
+static bool is_time_key(const char *key) {
+  static const char *const keys[] = {"lastPublished", "nextPublish", "nextExpiration"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (!strcmp(key, keys[i])) return true;
+  return false;
+}
+
+/* "2026-12-03 12:00:00 UTC (5m ago)", "... (in 4h)", or "never". */
+static const char *format_when(int64_t usec, char *buf, size_t cap) {
+  if (usec <= 0) return snprintf(buf, cap, "never"), buf;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  unsigned long long now = (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+  unsigned long long u = (unsigned long long)usec;
+  char t[32], d[32];
+  ctl_format_time(u, t, sizeof t);
+  if (u >= (unsigned long long)INT64_MAX) return snprintf(buf, cap, "%s", t), buf;
+  if (u <= now)
+    snprintf(buf, cap, "%s (%s ago)", t, ctl_format_duration(now - u, d, sizeof d));
+  else
+    snprintf(buf, cap, "%s (in %s)", t, ctl_format_duration(u - now, d, sizeof d));
+  return buf;
+}
+
 static void print_object_lines(json_object *o, const char *indent) {
   json_object_object_foreach(o, key, val) {
-    printf("%s%-18s %s\n", indent, key,
-           json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    char when[96];
+    if (json_object_is_type(val, json_type_object)) {
+      char deeper[32];
+      snprintf(deeper, sizeof deeper, "%s  ", indent);
+      printf("%s%s:\n", indent, key);
+      print_object_lines(val, deeper);
+    } else if (is_time_key(key) && json_object_is_type(val, json_type_int)) {
+      printf("%s%-18s %s\n", indent, key, format_when(json_object_get_int64(val), when, sizeof when));
+    } else {
+      printf("%s%-18s %s\n", indent, key,
+             json_object_is_type(val, json_type_string)
+                 ? json_object_get_string(val)
+                 : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    }
   }
 }
 
@@ -1028,8 +1081,10 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
   if (c->json) print_json(reply);
   else {
     char up[32];
+    /* uptime is in seconds (alt.gns.Zone.varlink) */
+    int64_t uptime = jint(reply, "uptime", 0);
     printf("gnsd %s, up %s\n", jstr(reply, "version") ? jstr(reply, "version") : "?",
-           ctl_format_duration((unsigned long long)jint(reply, "uptime", 0), up, sizeof up));
+           ctl_format_duration(uptime > 0 ? (unsigned long long)uptime * 1000000ull : 0, up, sizeof up));
     json_object *v;
     if (json_object_object_get_ex(reply, "backends", &v) && v) {
       puts("\nBackends:");
