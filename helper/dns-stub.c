@@ -144,9 +144,21 @@ static size_t rrl_key(const struct sockaddr_storage *a, uint8_t key[9]) {
   return h % RRL_SLOTS;
 }
 
+/* Loopback sources are not limited: the local resolver (systemd-resolved,
+ * dnsmasq, unbound) asks from there on behalf of every program, and the
+ * kernel drops loopback sources arriving from the network (martians), so
+ * they cannot be forged to aim answers at a victim. */
+static bool is_loopback(const struct sockaddr_storage *a) {
+  if (a->ss_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
+  if (a->ss_family != AF_INET6) return false;
+  const struct in6_addr *v6 = &((const struct sockaddr_in6 *)a)->sin6_addr;
+  return IN6_IS_ADDR_LOOPBACK(v6) || (IN6_IS_ADDR_V4MAPPED(v6) && v6->s6_addr[12] == 127);
+}
+
 /* 0: answer; 1: slip (send TC); -1: drop. */
 static int rrl_check(struct gnsd_dns_stub *S, const struct sockaddr_storage *peer) {
-  if (!S->conf.rate_limit) return 0;
+  if (!S->conf.rate_limit || is_loopback(peer)) return 0;
   if (!S->rrl && !(S->rrl = calloc(RRL_SLOTS, sizeof *S->rrl))) return 0;
   uint8_t key[9];
   struct rrl_slot *e = &S->rrl[rrl_key(peer, key)];
