@@ -26,8 +26,8 @@ EXTRA_DIST += bench/run-nss.sh
 
 # bench-abuse: a legitimate lookup's p50/p99 while nobody runs each attack
 # of tests/gnsd-abuse.sh, next to no attack (needs root, else skipped).
-BENCHES += bench/bench-abuse
-EXTRA_DIST += bench/bench-abuse
+BENCHES += bench/bench-abuse.sh
+EXTRA_DIST += bench/bench-abuse.sh
 # bench-dns-stub: the DNS stub (UDP, TCP) next to varlink ResolveHostname,
 # same gnsd, same cached name, same run; unpinned and pinned to one CPU.
 noinst_PROGRAMS += bench/bench-dns-stub

@@ -23,8 +23,10 @@
 
 #include <json-c/json.h>
 #include <sodium.h>
+#include <unicase.h>
 
 #include "units.h"
+#include "ctl-errors.h"
 #include "ctl-output.h"
 #include "gns-util.h"
 #include "record.h"
@@ -132,59 +134,12 @@ static const char *socket_path(const struct ctl *c, const char *iface, char *buf
   return buf;
 }
 
-/* Turn a varlink error into one line that says what is wrong. */
+/* Turn a varlink error into one line that says what is wrong
+ * (ctl-errors.c). */
 static int report_error(const char *error, json_object *params, const char *what) {
-  json_object *v;
-  const char *name = json_object_object_get_ex(params, "name", &v) ? json_object_get_string(v) : what;
-  if (!strcmp(error, VL_ZONE_ERROR_NoSuchZone)) return fail("no zone named '%s'", name ? name : "");
-  if (!strcmp(error, VL_ZONE_ERROR_ZoneExists)) return fail("a zone named '%s' exists already", name ? name : "");
-  if (!strcmp(error, VL_ZONE_ERROR_PermissionDenied))
-    return fail("permission denied: managing gnsd needs root or the gnsd group");
-  if (!strcmp(error, VL_ZONE_ERROR_InvalidParameter) ||
-      !strcmp(error, "org.varlink.service.InvalidParameter")) {
-    const char *p = json_object_object_get_ex(params, "parameter", &v) ? json_object_get_string(v) : "?";
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : "invalid";
-    if (json_object_object_get_ex(params, "index", &v) && json_object_is_type(v, json_type_int)) {
-      /* "records[3].value" -> "value": the index is said once */
-      const char *field = p;
-      if (!strncmp(field, "records[", 8) && strchr(field, ']')) {
-        field = strchr(field, ']') + 1;
-        if (*field == '.') field++;
-      }
-      if (*field) return fail("record %d: %s: %s", json_object_get_int(v), field, why);
-      return fail("record %d: %s", json_object_get_int(v), why);
-    }
-    return fail("invalid %s: %s", p, why);
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_NoSuchName)) return fail("%s: no such name", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_NotGNS)) return fail("%s: not a GNS name (names end in .gns.alt)", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_InvalidName)) {
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
-    return fail("%s: invalid name%s%s", what, why ? ": " : "", why ? why : "");
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_ZoneRevoked)) return fail("%s: the zone is revoked", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_CriticalRecordUnsupported))
-    return fail("%s: a critical record of an unsupported type stops resolution", what);
-  if (!strcmp(error, VL_ZONE_ERROR_StorageUnavailable) ||
-      !strcmp(error, VL_RESOLVE_ERROR_StorageUnavailable)) {
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
-    return fail("gnsd's storage is unavailable%s%s", why ? ": " : "", why ? why : "");
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_DNSFailed)) {
-    const char *why = json_object_object_get_ex(params, "reason", &v) ? json_object_get_string(v) : NULL;
-    return fail("%s: DNS failed%s%s", what, why ? ": " : "", why ? why : "");
-  }
-  if (!strcmp(error, VL_RESOLVE_ERROR_DNSSECBogus))
-    return fail("%s: the DNS answer failed DNSSEC validation against the DS records of the "
-                "GNS2DNS delegation (bogus)",
-                what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_LimitExceeded))
-    return fail("%s: gnsd refused: this user is at its limit of %s ([limits] in gnsd.conf)", what,
-                json_object_object_get_ex(params, "limit", &v) ? json_object_get_string(v) : "?");
-  if (!strcmp(error, VL_RESOLVE_ERROR_TimedOut)) return fail("%s: resolution timed out", what);
-  if (!strcmp(error, VL_RESOLVE_ERROR_ResolutionLoop)) return fail("%s: resolution loop or too deep", what);
-  const char *js = json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
-  return fail("%s: %s %s", what, error, js);
+  char msg[1024];
+  ctl_error_text(error, params, what, msg, sizeof msg);
+  return fail("%s", msg);
 }
 
 /* The error of a failed exchange with gnsd, as one line. */
@@ -449,6 +404,20 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
                      c->expire);
 }
 
+/* RFC 9498 compares labels as they are (UTF-8 in NFC, no case folding),
+ * and so does GNUnet: a record under "WWW" is not found as "www", which is
+ * what people type.  Say so when a label changes under lower-casing. */
+static void warn_upper_case(const char *label) {
+  size_t n = strlen(label), lower_len = 0;
+  uint8_t *lower = u8_tolower((const uint8_t *)label, n, NULL, NULL, NULL, &lower_len);
+  if (lower && (lower_len != n || memcmp(lower, label, n) != 0))
+    fprintf(stderr,
+            "gnsctl: warning: label '%s' has upper-case letters; GNS labels are case-sensitive "
+            "(RFC 9498), so '%.*s' does not find this record\n",
+            label, (int)(lower_len > INT_MAX ? INT_MAX : lower_len), (const char *)lower);
+  free(lower);
+}
+
 static int cmd_record(struct ctl *c, int argc, char **argv) {
   if (argc < 1) return usage_error("record: missing subcommand");
   const char *sub = argv[0];
@@ -485,6 +454,7 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     free(value);
     if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_AddRecord, p, &reply, argv[1]))) return r;
     if (c->json) print_json(reply);
+    warn_upper_case(argv[2]);
   } else if (!strcmp(sub, "list")) {
     if (argc != 2 && argc != 3) return usage_error("usage: gnsctl record list ZONE [LABEL]");
     json_object *p = obj1("zone", jnew_str(argv[1]));
@@ -1286,46 +1256,50 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
 
 /* ---- status ----------------------------------------------------------------- */
 
-static void print_object_lines(json_object *o, const char *indent) {
-  json_object_object_foreach(o, key, val) {
-    printf("%s%-18s %s\n", indent, key,
-           json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-                                                      : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-  }
+/* The statistics that are points in time, in microseconds since the epoch
+ * (alt.gns.Zone.GetStatistics; 0 = not yet).  --json prints them raw. */
+static bool is_time_key(const char *key) {
+  static const char *const keys[] = {"lastPublished", "nextPublish", "nextExpiration",
+                                     "lastPass"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (!strcmp(key, keys[i])) return true;
+  return false;
 }
 
-/* "3m12s ago", "in 5d": a realtime timestamp in microseconds, relative to
- * now, for people (--json keeps the raw value). */
-static const char *human_when(int64_t us, char *buf, size_t cap) {
+/* "2026-12-03 12:00:00 UTC (5m ago)", "... (in 4h)", or "never". */
+static const char *format_when(int64_t usec, char *buf, size_t cap) {
+  if (usec <= 0) return snprintf(buf, cap, "never"), buf;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-  char d[32];
-  if (us <= 0) return snprintf(buf, cap, "never"), buf;
-  if (us <= now) {
-    ctl_format_duration((unsigned long long)(now - us) / 1000000u * 1000000u, d, sizeof d);
-    snprintf(buf, cap, "%s ago", d);
-  } else {
-    ctl_format_duration((unsigned long long)(us - now) / 1000000u * 1000000u, d, sizeof d);
-    snprintf(buf, cap, "in %s", d);
-  }
+  unsigned long long now = (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+  unsigned long long u = (unsigned long long)usec;
+  char t[32], d[32];
+  ctl_format_time(u, t, sizeof t);
+  if (u >= (unsigned long long)INT64_MAX) return snprintf(buf, cap, "%s", t), buf;
+  if (u <= now)
+    snprintf(buf, cap, "%s (%s ago)", t, ctl_format_duration(now - u, d, sizeof d));
+  else
+    snprintf(buf, cap, "%s (in %s)", t, ctl_format_duration(u - now, d, sizeof d));
   return buf;
 }
 
-/* One zone of GetStatistics "published". */
-static void print_zone_status(json_object *z) {
-  char a[48], b[48], c[48];
-  printf("  %s: %" PRId64 " records, %" PRId64 " blocks out, %" PRId64 " queued\n",
-         jstr(z, "zone") ? jstr(z, "zone") : "?", jint(z, "records", 0), jint(z, "labels", 0),
-         jint(z, "queued", 0));
-  printf("    since start: %" PRId64 " signed, %" PRId64 " published to the DHT, %" PRId64
-         " errors\n",
-         jint(z, "signed", 0), jint(z, "published", 0), jint(z, "errors", 0));
-  printf("    last pass ended %s; last block %s; first block expires %s\n",
-         human_when(jint(z, "lastPass", 0), a, sizeof a),
-         human_when(jint(z, "lastPublished", 0), b, sizeof b),
-         jint(z, "nextExpiration", 0) ? human_when(jint(z, "nextExpiration", 0), c, sizeof c)
-                                      : "never");
+static void print_object_lines(json_object *o, const char *indent) {
+  json_object_object_foreach(o, key, val) {
+    char when[96];
+    if (json_object_is_type(val, json_type_object)) {
+      char deeper[32];
+      snprintf(deeper, sizeof deeper, "%s  ", indent);
+      printf("%s%s:\n", indent, key);
+      print_object_lines(val, deeper);
+    } else if (is_time_key(key) && json_object_is_type(val, json_type_int)) {
+      printf("%s%-18s %s\n", indent, key, format_when(json_object_get_int64(val), when, sizeof when));
+    } else {
+      printf("%s%-18s %s\n", indent, key,
+             json_object_is_type(val, json_type_string)
+                 ? json_object_get_string(val)
+                 : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    }
+  }
 }
 
 static int cmd_status(struct ctl *c, int argc, char **argv) {
@@ -1337,8 +1311,10 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
   if (c->json) print_json(reply);
   else {
     char up[32];
+    /* uptime is in seconds (alt.gns.Zone.varlink) */
+    int64_t uptime = jint(reply, "uptime", 0);
     printf("gnsd %s, up %s\n", jstr(reply, "version") ? jstr(reply, "version") : "?",
-           ctl_format_duration((unsigned long long)jint(reply, "uptime", 0) * 1000000u, up, sizeof up));
+           ctl_format_duration(uptime > 0 ? (unsigned long long)uptime * 1000000ull : 0, up, sizeof up));
     json_object *v;
     if (json_object_object_get_ex(reply, "backends", &v) && v) {
       puts("\nBackends:");
@@ -1365,8 +1341,8 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
       print_object_lines(v, "  ");
     }
     if (json_object_object_get_ex(reply, "published", &v) && v && json_object_array_length(v)) {
-      puts("\nZones:");
-      for (size_t i = 0; i < json_object_array_length(v); i++) print_zone_status(json_object_array_get_idx(v, i));
+      puts("\nPublished:");
+      for (size_t i = 0; i < json_object_array_length(v); i++) print_object_lines(json_object_array_get_idx(v, i), "  ");
     }
   }
   json_object_put(reply);

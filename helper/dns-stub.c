@@ -23,7 +23,11 @@
 #define TCP_IDLE_USEC (10ull * 1000000u)
 /* stop reading from a TCP client that does not read its answers */
 #define TCP_OUT_MAX (256u * 1024)
-#define UDP_BATCH 64
+/* datagrams read per recvmmsg call, calls per wakeup */
+#define UDP_VLEN 16u
+#define UDP_ROUNDS 4
+/* a larger query is dropped as malformed (EDNS0 queries are far smaller) */
+#define UDP_QUERY_MAX 4096u
 #define RRL_SLOTS 4096u
 #define MICRO 1000000ull
 
@@ -61,6 +65,17 @@ struct udp_peer {
   uint8_t ctl[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 };
 
+struct udp_batch {
+  uint8_t buf[UDP_VLEN][UDP_QUERY_MAX];
+  struct udp_peer peer[UDP_VLEN];
+  union {
+    struct cmsghdr align;
+    uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+  } ctl[UDP_VLEN];
+  struct iovec iov[UDP_VLEN];
+  struct mmsghdr mm[UDP_VLEN];
+};
+
 struct pend {
   struct gnsd_dns_stub *S;
   struct pend *prev, *next;
@@ -95,7 +110,7 @@ struct gnsd_dns_stub {
   struct pend *pends;
   unsigned n_pend;
   struct rrl_slot *rrl;
-  uint8_t buf[65536];
+  struct udp_batch ub;
   struct {
     uint64_t queries, udp, tcp, answers, nxdomain, nodata, refused, servfail, truncated, malformed,
         rate_limited;
@@ -129,9 +144,21 @@ static size_t rrl_key(const struct sockaddr_storage *a, uint8_t key[9]) {
   return h % RRL_SLOTS;
 }
 
+/* Loopback sources are not limited: the local resolver (systemd-resolved,
+ * dnsmasq, unbound) asks from there on behalf of every program, and the
+ * kernel drops loopback sources arriving from the network (martians), so
+ * they cannot be forged to aim answers at a victim. */
+static bool is_loopback(const struct sockaddr_storage *a) {
+  if (a->ss_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
+  if (a->ss_family != AF_INET6) return false;
+  const struct in6_addr *v6 = &((const struct sockaddr_in6 *)a)->sin6_addr;
+  return IN6_IS_ADDR_LOOPBACK(v6) || (IN6_IS_ADDR_V4MAPPED(v6) && v6->s6_addr[12] == 127);
+}
+
 /* 0: answer; 1: slip (send TC); -1: drop. */
 static int rrl_check(struct gnsd_dns_stub *S, const struct sockaddr_storage *peer) {
-  if (!S->conf.rate_limit) return 0;
+  if (!S->conf.rate_limit || is_loopback(peer)) return 0;
   if (!S->rrl && !(S->rrl = calloc(RRL_SLOTS, sizeof *S->rrl))) return 0;
   uint8_t key[9];
   struct rrl_slot *e = &S->rrl[rrl_key(peer, key)];
@@ -318,7 +345,7 @@ static void handle_query(struct gnsd_dns_stub *S, struct conn *c, int fd,
     S->st.tcp++;
   else
     S->st.udp++;
-  if (len > sizeof S->buf || len < 12) {
+  if (len > 65535 || len < 12) {
     S->st.malformed++;
     return;
   }
@@ -388,35 +415,47 @@ static int on_udp(sd_event_source *src, int fd, uint32_t revents, void *userdata
   (void)revents;
   struct listener *l = userdata;
   struct gnsd_dns_stub *S = l->S;
-  for (int i = 0; i < UDP_BATCH; i++) {
-    struct udp_peer peer;
-    union {
-      struct cmsghdr align;
-      uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-    } ctl;
-    struct iovec iov = {.iov_base = S->buf, .iov_len = sizeof S->buf};
-    struct msghdr mh = {.msg_name = &peer.addr,
-                        .msg_namelen = sizeof peer.addr,
-                        .msg_iov = &iov,
-                        .msg_iovlen = 1,
-                        .msg_control = l->pktinfo ? ctl.buf : NULL,
-                        .msg_controllen = l->pktinfo ? sizeof ctl.buf : 0};
-    ssize_t n = recvmsg(fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
-    if (n < 0) break;
-    peer.len = mh.msg_namelen;
-    peer.ctl_len = 0;
-    for (struct cmsghdr *cm = l->pktinfo ? CMSG_FIRSTHDR(&mh) : NULL; cm;
-         cm = CMSG_NXTHDR(&mh, cm)) {
-      bool v4 = cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO;
-      bool v6 = cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO;
-      if ((v4 || v6) && cm->cmsg_len <= sizeof peer.ctl) {
-        /* given back as it came: its destination becomes our source */
-        memcpy(peer.ctl, cm, cm->cmsg_len);
-        peer.ctl_len = CMSG_SPACE(cm->cmsg_len - CMSG_LEN(0));
-        break;
-      }
+  struct udp_batch *b = &S->ub;
+  /* recvmmsg: every datagram waiting in one call, and no second call
+   * only to learn that there is none (the common case: one) */
+  for (int round = 0; round < UDP_ROUNDS; round++) {
+    for (size_t i = 0; i < UDP_VLEN; i++) {
+      b->iov[i] = (struct iovec){.iov_base = b->buf[i], .iov_len = sizeof b->buf[i]};
+      b->mm[i].msg_hdr = (struct msghdr){.msg_name = &b->peer[i].addr,
+                                         .msg_namelen = sizeof b->peer[i].addr,
+                                         .msg_iov = &b->iov[i],
+                                         .msg_iovlen = 1,
+                                         .msg_control = l->pktinfo ? b->ctl[i].buf : NULL,
+                                         .msg_controllen = l->pktinfo ? sizeof b->ctl[i].buf : 0};
     }
-    handle_query(S, NULL, fd, &peer, S->buf, (size_t)n);
+    int n = recvmmsg(fd, b->mm, UDP_VLEN, MSG_DONTWAIT, NULL);
+    if (n <= 0) break;
+    for (int i = 0; i < n; i++) {
+      struct msghdr *mh = &b->mm[i].msg_hdr;
+      struct udp_peer *peer = &b->peer[i];
+      peer->len = mh->msg_namelen;
+      peer->ctl_len = 0;
+      for (struct cmsghdr *cm = l->pktinfo ? CMSG_FIRSTHDR(mh) : NULL; cm;
+           cm = CMSG_NXTHDR(mh, cm)) {
+        bool v4 = cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO;
+        bool v6 = cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO;
+        if ((v4 || v6) && cm->cmsg_len <= sizeof peer->ctl) {
+          /* given back as it came: its destination becomes our source */
+          memcpy(peer->ctl, cm, cm->cmsg_len);
+          peer->ctl_len = CMSG_SPACE(cm->cmsg_len - CMSG_LEN(0));
+          break;
+        }
+      }
+      if (mh->msg_flags & MSG_TRUNC) {
+        /* no query is this large */
+        S->st.queries++;
+        S->st.udp++;
+        S->st.malformed++;
+        continue;
+      }
+      handle_query(S, NULL, fd, peer, b->buf[i], b->mm[i].msg_len);
+    }
+    if (n < (int)UDP_VLEN) break;
   }
   return 0;
 }

@@ -1,8 +1,8 @@
 # helper/: the gnsd daemon and its modules only. The modules form a
 # convenience library so that unit tests link exactly the code the daemon
 # runs. Includes: core/, varlink/ and helper/ (GNSD_INC).
-# Headers its sources may include, by folder (tests/include-check.sh);
-# the -I flags (GNSD_INC in Makefile.am) must say the same.
+# The folders whose headers its sources may include: the -I flags
+# (GNSD_INC in Makefile.am) and tests/include-check.sh read this list.
 include_dirs_helper = core varlink helper
 noinst_LTLIBRARIES += libgnsd.la
 libgnsd_la_SOURCES = \

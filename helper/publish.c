@@ -92,6 +92,7 @@ struct gnsd_publisher {
   uint64_t next_due;
   uint64_t retry_at; /* no new page before (realtime us) */
   uint64_t signed_total, published_total, errors_total, passes;
+  uint64_t last_pass; /* realtime us when the queue last ran empty */
   struct zone_stats *zones;
   size_t n_zones;
   struct gnsd_publish_wait *waits;
@@ -413,6 +414,7 @@ static void pass_end(struct gnsd_publisher *p) {
       p->zones[i].last_pass = now;
     }
   p->passes++;
+  p->last_pass = now;
   waits_check(p, true);
   int64_t marked = 0;
   int r = gnsd_store_dirty_mark_due(p->store, now, DUE_CHUNK, &marked);
@@ -589,6 +591,7 @@ void gnsd_publisher_status(struct gnsd_publisher *p, json_object *obj) {
   json_object_object_add(obj, "published", json_object_new_int64(clamp64(p->published_total)));
   json_object_object_add(obj, "errors", json_object_new_int64(clamp64(p->errors_total)));
   json_object_object_add(obj, "passes", json_object_new_int64(clamp64(p->passes)));
+  if (p->last_pass) json_object_object_add(obj, "lastPass", json_object_new_int64(clamp64(p->last_pass)));
   json_object_object_add(obj, "workers", json_object_new_int64(gnsd_workers_threads(p->workers)));
 }
 

@@ -1413,9 +1413,19 @@ static int m_get_statistics(struct varlink_call *call, json_object *params, void
 void gnsd_zones_stats(const struct gnsd_zones *z, json_object *out) {
   json_object *pubs = json_object_new_object();
   gnsd_publisher_status(z->publisher, pubs);
-  json_object_object_add(out, "publisher", pubs);
+  /* the names GetStatistics had before the publisher (passes: the times
+   * the queue ran empty; lastPublished: the last of them) */
+  json_object *v;
+  if (json_object_object_get_ex(pubs, "passes", &v))
+    json_object_object_add(out, "publishRuns", json_object_get(v));
+  if (json_object_object_get_ex(pubs, "errors", &v))
+    json_object_object_add(out, "publishErrors", json_object_get(v));
+  json_object_object_add(out, "lastPublished",
+                         json_object_object_get_ex(pubs, "lastPass", &v) ? json_object_get(v)
+                                                                         : json_object_new_int64(0));
   json_object_object_add(out, "nextPublish",
                          json_object_new_int64(clamp64(gnsd_publisher_next(z->publisher))));
+  json_object_object_add(out, "publisher", pubs);
 }
 
 void gnsd_zones_zone_stats(const struct gnsd_zones *z, int64_t zone_id, json_object *out) {

@@ -99,7 +99,7 @@ struct gns_hostent_status {
 };
 
 /* doc/architecture.md, "NSS behaviour": for a .gns.alt name the answer is never
- * UNAVAIL, so `[NOTFOUND=return TRYAGAIN=return]` keeps it from DNS.
+ * UNAVAIL, so `[!UNAVAIL=return]` keeps it from DNS.
  * err is the errno to report for R_TRY_AGAIN/R_UNRESOLVABLE/R_NO_SUCH_NAME
  * (0 picks a default). */
 struct gns_hostent_status gns_hostent_status_for(enum gns_hostent_result r, int err);

@@ -4,8 +4,8 @@
 # varlink client are a convenience library so that the module and the unit
 # tests link the same objects. The varlink client is varlink/'s.
 # Includes: varlink/ and nss/ (NSS_INC).
-# Headers its sources may include, by folder (tests/include-check.sh);
-# the -I flags (NSS_INC in Makefile.am) must say the same.
+# The folders whose headers its sources may include: the -I flags
+# (NSS_INC in Makefile.am) and tests/include-check.sh read this list.
 include_dirs_nss = varlink nss
 noinst_LTLIBRARIES += nss/libnssgns.la
 nss_libnssgns_la_SOURCES = nss/hostent.c nss/hostent.h nss/conn-cache.c nss/conn-cache.h

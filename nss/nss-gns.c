@@ -7,7 +7,7 @@
  *
  * doc/architecture.md, "NSS behaviour": a name outside .gns.alt gets UNAVAIL before
  * any syscall; a .gns.alt name gets SUCCESS, NOTFOUND or TRYAGAIN, never
- * UNAVAIL, so that `gns [NOTFOUND=return TRYAGAIN=return]` keeps it away
+ * UNAVAIL, so that `gns [!UNAVAIL=return]` keeps it away
  * from DNS whatever happens to gnsd. */
 #include "config.h"
 

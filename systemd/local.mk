@@ -25,11 +25,10 @@ TESTS += tests/test-nsswitch.sh tests/test-systemd-units.sh
 
 EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.socket \
 	systemd/gnsd-dns.socket \
-	tools/check-deb tools/quickstart \
+	tools/check-deb tools/check-readme tools/chroot-lib.sh tools/quickstart \
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
-	debian/nss-gns-nsswitch debian/libnss-gns.install debian/libnss-gns.postinst \
-	debian/libnss-gns.prerm debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.postrm \
-	debian/libnss-gns.lintian-overrides
+	debian/libnss-gns.nss debian/libnss-gns.install debian/libnss-gns.postinst \
+	debian/libnss-gns.preinst debian/libnss-gns.postrm debian/gnsd.install debian/gnsd.postinst debian/gnsd.prerm debian/gnsd.postrm
 
 # Build the .debs from a clean copy of this tree, install them into a
 # debootstrapped bookworm, resolve and ping a GNS name there, purge.
@@ -37,3 +36,10 @@ EXTRA_DIST += systemd/gnsd.service.in systemd/gnsd.socket systemd/gnsd-zone.sock
 .PHONY: check-deb
 check-deb:
 	$(SHELL) $(srcdir)/tools/check-deb
+
+# README's own order (a clone in /root, tools/quickstart, README's test
+# command, quickstart again, purge) in a fresh debootstrapped bookworm.
+# Needs root and Debian's archive; see tools/check-readme.
+.PHONY: check-readme
+check-readme:
+	$(SHELL) $(srcdir)/tools/check-readme

@@ -68,7 +68,7 @@ NOBODY=$(id -u nobody) || skip "no user nobody"
 cat >"$TMP/gnsd.conf" <<EOF
 [dns-stub]
 listen = 127.0.0.153:53, 0.0.0.0:5300, [::]:5300
-rate-limit = 0
+rate-limit = 20
 EOF
 unset JOURNAL_STREAM INVOCATION_ID NOTIFY_SOCKET LISTEN_FDS LISTEN_PID LISTEN_FDNAMES
 "$GNSD" --runtime-dir "$TMP/run" --state-dir "$TMP/state" --config "$TMP/gnsd.conf" \
@@ -103,6 +103,20 @@ for server in 127.0.0.9 ::1; do
     { printf '%s\n' "$out"; fail "dig @$server to the stub on a wildcard address"; }
   ok
 done
+
+# the per-source rate limit, from an address that is not loopback (those
+# are exempt): 20 queries/s, a burst of 200 gets most dropped and every
+# second one over the limit a TC "slip"; TCP is not limited
+ip addr add 10.53.0.1/32 dev lo && ip addr add 10.53.0.2/32 dev lo || fail "addresses on lo"
+python3 "$top_srcdir/tests/dns-flood.py" 10.53.0.1 5300 10.53.0.2 limited || fail "rate limit"
+ok
+limited=$(G --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["dnsStub"]["rateLimited"])')
+[ "$limited" -ge 100 ] || fail "dnsStub.rateLimited = $limited"
+ok
+out=$(D @10.53.0.1 -p 5300 -b 10.53.0.2 +tcp www.demo.gns.alt A)
+printf '%s\n' "$out" | grep -q "IN[[:space:]]*A[[:space:]]*192\.0\.2\.7" ||
+  { printf '%s\n' "$out"; fail "TCP while UDP is limited"; }
+ok
 
 # unprivileged, gnsd cannot bind port 53 and says why (and still serves NSS)
 mkdir -p "$TMP/u" && chown nobody "$TMP/u"

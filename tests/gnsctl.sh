@@ -79,6 +79,7 @@ expect 1 zone import-key bad pkey NOTAKEY
 while IFS='|' read -r label type value; do
   [ -n "$label" ] || continue
   expect 0 record add demo "$label" "$type" "$value"
+  [ -z "$err" ] || fail "record add demo $label: unexpected message: $err"
 done <<EOF2
 www|A|127.0.0.1
 www|AAAA|::1
@@ -231,11 +232,32 @@ expect 0 revocation show doomed
 contains "$out" "revoked at"
 expect 1 revoke doomed --difficulty "$DIFF"
 
+# --- labels are case-sensitive (RFC 9498): upper case is added, with a warning ---
+expect 0 record add demo WWW A 192.0.2.9
+contains "$err" "warning: label 'WWW' has upper-case letters"
+contains "$err" "case-sensitive"
+contains "$err" "'www' does not find"
+expect 0 record add demo Ünï A 192.0.2.9
+contains "$err" "'ünï' does not find"
+expect 0 record list demo WWW
+contains "$out" "192.0.2.9"
+expect 0 record add demo ünï A 192.0.2.10
+[ -z "$err" ] || fail "a lower-case label got a message: $err"
+
 # --- status and permissions ---------------------------------------------------------
+sleep 1   # an uptime of at least 1 s
 expect 0 status
 contains "$out" "gnsd"
+# human durations and dates; raw values only under --json
+printf '%s\n' "$out" | grep -Eq '^gnsd .*, up [0-9]+[wdhms]( [0-9]+[wdhms])?$' ||
+  fail "status: uptime not a duration in seconds or more: $(printf '%s\n' "$out" | head -n 1)"
+printf '%s\n' "$out" | grep -Eq '^ +lastPublished +20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC \(.* ago\)$' ||
+  fail "status: lastPublished is not a date: $(printf '%s\n' "$out" | grep lastPublished)"
+printf '%s\n' "$out" | grep -Eq '^ +nextExpiration +20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC \(in .*\)$' ||
+  fail "status: nextExpiration is not a date: $(printf '%s\n' "$out" | grep nextExpiration)"
+printf '%s\n' "$out" | grep -Eq '[0-9]{13,}' && fail "status: raw microseconds in the text output: $out"
 expect 0 --json status
-python3 -c 'import json,sys; d=json.load(sys.stdin); assert "uptime" in d' <<<"$out" || fail "status --json"
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["uptime"] >= 1; assert d["store"]["lastPublished"] > 10**15' <<<"$out" || fail "status --json: $out"
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
   # a copy of gnsctl that nobody can run: the clone may be in /root (0700)
   nobody_tree "$GNSCTL"

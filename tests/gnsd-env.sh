@@ -66,7 +66,7 @@ gnsd_env_start() {
     fi
     [ -n "${3:-}" ] && printf '%s\n' "$3"
   } >"$GNSD_ENV_DIR/gnsd.conf"
-  printf 'hosts: files gns [NOTFOUND=return TRYAGAIN=return]\n' >"$GNSD_ENV_DIR/nsswitch.conf"
+  printf 'hosts: files gns [!UNAVAIL=return]\n' >"$GNSD_ENV_DIR/nsswitch.conf"
   : >"$GNSD_ENV_DIR/gnsd.log"
   gnsd_launch "$GNSD_BIN" "$GNSD_ENV_DIR/run" "$GNSD_ENV_DIR/state" "$GNSD_ENV_DIR/gnsd.conf" \
     "$GNSD_ENV_DIR/gnsd.log" --foreground

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The attacks of tests/gnsd-abuse.sh and bench/bench-abuse, and the
+"""The attacks of tests/gnsd-abuse.sh and bench/bench-abuse.sh, and the
 legitimate lookups made while they run.
 
     gnsd_abuse.py attack KIND SECONDS READY_FILE

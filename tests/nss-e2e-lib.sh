@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Sourced by the end-to-end NSS tests and the NSS bench: a private mount and
 # network namespace in which glibc itself loads the built libnss_gns.so.2,
-#   /etc/nsswitch.conf  hosts: files gns [NOTFOUND=return TRYAGAIN=return] dns
+#   /etc/nsswitch.conf  hosts: files gns [!UNAVAIL=return] dns (as the package writes it)
 #   /etc/resolv.conf    nameserver 127.0.0.53 (a listener that logs queries)
 #   /etc/hosts          localhost and filehost.test
 #   /run                a fresh tmpfs (no nscd, no host gnsd): /run/gnsd is ours
@@ -15,7 +15,7 @@
 
 . "${top_srcdir:-$(dirname "${BASH_SOURCE[0]}")/..}/tests/nss-lib.sh"
 
-NSSWITCH_HOSTS='hosts: files gns [NOTFOUND=return TRYAGAIN=return] dns'
+NSSWITCH_HOSTS='hosts: files gns [!UNAVAIL=return] dns'
 RESOLVE_SOCKET=/run/gnsd/alt.gns.Resolve
 ZONE_SOCKET=/run/gnsd/alt.gns.Zone
 GNSD=$top_builddir/helper/gnsd

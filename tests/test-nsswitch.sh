@@ -1,160 +1,245 @@
-#!/bin/sh
-# debian/nss-gns-nsswitch over a table of nsswitch.conf samples: "add" gives
-# the expected file, "add" again changes nothing, "remove" gives back the
-# original byte for byte, and files without our entry survive "remove".
-# Run once per awk found (mawk, gawk, busybox), since the script uses
-# whatever awk the target system has.
+#!/bin/bash
+# The hosts: line of nsswitch.conf(5) through libnss-gns's real maintainer
+# scripts: debian/libnss-gns.{nss,preinst,postinst,postrm} assembled by
+# dh_installnss and dh_installdeb as the package build does, run with
+# DPKG_ROOT on a table of hosts: lines found on real systems.  Also
+# libnss-resolve and libnss-mdns (their bookworm .nss rules, same tools)
+# installed after libnss-gns and before it.  Every time:
+#  - "gns [!UNAVAIL=return]" ends up before the first resolve and dns;
+#  - no other line and no other service changes;
+#  - configure again changes nothing; remove, purge give the services back
+#    (the exact line where dh-nss restores it byte for byte, see the table);
+#  - a gns service the admin had before stays through remove and purge;
+#  - an upgrade from 0.1.0 moves its entry in front of resolve.
+[ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-TOOL="$top_srcdir/debian/nss-gns-nsswitch"
-E='gns [NOTFOUND=return TRYAGAIN=return]'
-pass=0
-fail=0
+for t in dh_installnss dh_installdeb dpkg-architecture sed awk; do
+  command -v "$t" >/dev/null ||
+    { echo "SKIP: $t not found (dh-nss, debhelper, dpkg-dev: run tools/bootstrap-deps)"; exit 77; }
+done
+E='gns [!UNAVAIL=return]'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
+pass=0 fail=0
 ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL [$awkname] $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL [$case] $*"; }
+setup_error() { echo "ERROR: set-up: $*"; exit 99; }
 
-# name | input | expected after add   (printf %b escapes; "=" means unchanged)
-# A name starting with "keep-" already holds a gns service, so "remove" of
-# the expected file is not compared with the input.
-CASES="
-debian-default|passwd:         files\ngroup:          files\nshadow:         files\ngshadow:        files\n\nhosts:          files dns\nnetworks:       files\n\nprotocols:      db files\nservices:       db files\nethers:         db files\nrpc:            db files\n\nnetgroup:       nis\n|passwd:         files\ngroup:          files\nshadow:         files\ngshadow:        files\n\nhosts:          files $E dns\nnetworks:       files\n\nprotocols:      db files\nservices:       db files\nethers:         db files\nrpc:            db files\n\nnetgroup:       nis\n
-mdns|hosts: files mdns4_minimal [NOTFOUND=return] dns myhostname\n|hosts: files mdns4_minimal [NOTFOUND=return] $E dns myhostname\n
-resolved|passwd: files systemd\nhosts: mymachines resolve [!UNAVAIL=return] files myhostname dns\n|passwd: files systemd\nhosts: mymachines resolve [!UNAVAIL=return] files myhostname $E dns\n
-no-dns|hosts: files myhostname\n|hosts: files myhostname $E\n
-no-dns-comment|hosts:\tfiles\t# local names only\n|hosts:\tfiles $E\t# local names only\n
-no-dns-trailing-blanks|hosts: files   \n|hosts: files $E   \n
-no-dns-bracket-last|hosts: files mdns [NOTFOUND=return]\n|hosts: files mdns [NOTFOUND=return] $E\n
-tabs|hosts:\tfiles\tdns\n|hosts:\tfiles\t$E dns\n
-odd-spacing|  hosts  :   files    dns   \n|  hosts  :   files    $E dns   \n
-no-space-after-colon|hosts:files dns\n|hosts:files $E dns\n
-no-space-no-dns|hosts:files\n|hosts:files $E\n
-dns-first|hosts: dns files\n|hosts: $E dns files\n
-dns-with-action|hosts: files dns [!UNAVAIL=return] \n|hosts: files $E dns [!UNAVAIL=return] \n
-dns-after-bracket|hosts: files mdns [NOTFOUND=return]dns\n|hosts: files mdns [NOTFOUND=return]$E dns\n
-dns-only-in-comment|hosts: files # dns comes later\n|hosts: files $E # dns comes later\n
-comment-no-space|hosts: files dns#trailing\n|hosts: files $E dns#trailing\n
-dns-inside-name|hosts: files mdns dnsx\n|hosts: files mdns dnsx $E\n
-gns-inside-name|hosts: files mgns dns\n|hosts: files mgns $E dns\n
-two-dns|hosts: files dns dns\n|hosts: files $E dns dns\n
-empty-hosts|hosts:\n|hosts: $E\n
-commented-hosts-first|#hosts: files dns\n# hosts: dns\nhosts: files dns\n|#hosts: files dns\n# hosts: dns\nhosts: files $E dns\n
-duplicate-hosts|hosts: files dns\nhosts: dns\n|hosts: files $E dns\nhosts: dns\n
-hostsfoo-is-not-hosts|hostsfoo: files dns\nhosts: files dns\n|hostsfoo: files dns\nhosts: files $E dns\n
-no-final-newline|passwd: files\nhosts: files dns|passwd: files\nhosts: files $E dns
-no-final-newline-no-dns|hosts: files|hosts: files $E
-crlf|hosts: files dns\r\npasswd: files\r\n|hosts: files $E dns\r\npasswd: files\r\n
-crlf-no-dns|hosts: files\r\n|hosts: files $E\r\n
-blank-lines-kept|\n\n\nhosts: files dns\n\n\n|\n\n\nhosts: files $E dns\n\n\n
-no-hosts-line|passwd: files\ngroup: files\n|=
-empty-file||=
-only-comments|# hosts: files dns\n|=
-keep-plain-gns|hosts: files gns dns\n|=
-keep-own-gns|hosts: files $E dns\n|=
-keep-gns-other-actions|hosts: files gns [NOTFOUND=return] dns\n|=
-keep-gns-last|hosts: files dns gns\n|=
-"
+# --- the maintainer scripts --------------------------------------------------
+# mkpkg DIR PACKAGE: run the debhelper tools of the package build in DIR.
+mkpkg() {
+  (cd "$1" && dh_installnss -p"$2" && dh_installdeb -p"$2") > "$tmp/dh.log" 2>&1 ||
+    setup_error "dh_installnss/dh_installdeb for $2 failed: $(cat "$tmp/dh.log")"
+}
+mkdir -p "$tmp/gns/debian"
+for f in control changelog libnss-gns.nss libnss-gns.preinst libnss-gns.postinst libnss-gns.postrm; do
+  cp "$top_srcdir/debian/$f" "$tmp/gns/debian/" || setup_error "copy debian/$f"
+done
+mkpkg "$tmp/gns" libnss-gns
+# libnss-resolve (systemd 252) and libnss-mdns (0.15.1) of bookworm, from
+# the dh_installnss rules their maintainer scripts were made with.
+for p in libnss-resolve libnss-mdns; do
+  mkdir -p "$tmp/$p/debian"
+  printf 'Source: %s\nBuild-Depends: debhelper-compat (= 13)\n\nPackage: %s\nArchitecture: any\nDescription: test\n test\n' \
+    "$p" "$p" > "$tmp/$p/debian/control"
+  cp "$top_srcdir/debian/changelog" "$tmp/$p/debian/"
+done
+echo 'hosts before=dns resolve [!UNAVAIL=return]' > "$tmp/libnss-resolve/debian/libnss-resolve.nss"
+printf '%s\n' 'hosts before=dns,resolve mdns4_minimal [NOTFOUND=return]' \
+  'hosts remove-only mdns' 'hosts remove-only mdns_minimal' 'hosts remove-only mdns4' \
+  'hosts remove-only mdns6' 'hosts remove-only mdns6_minimal' > "$tmp/libnss-mdns/debian/libnss-mdns.nss"
+mkpkg "$tmp/libnss-resolve" libnss-resolve
+mkpkg "$tmp/libnss-mdns" libnss-mdns
+grep -q dh_installnss "$tmp/gns/debian/libnss-gns/DEBIAN/postinst" ||
+  setup_error "dh_installnss put nothing into libnss-gns's postinst"
 
-# "remove" only: these are not our entry, or not on the hosts: line.
-REMOVE_CASES="
-not-exact-spacing|hosts: files gns  [NOTFOUND=return TRYAGAIN=return] dns\n|=
-not-exact-actions|hosts: files gns [TRYAGAIN=return NOTFOUND=return] dns\n|=
-entry-in-comment|hosts: files dns # $E\n|=
-entry-on-other-line|networks: files $E\nhosts: files dns\n|=
-own-entry-tab-before|hosts: files\t$E dns\n|hosts: files\tdns\n
-own-entry-at-end|hosts: files dns $E\n|hosts: files dns\n
-own-entry-alone|hosts: $E\n|hosts:\n
-own-entry-no-blank|hosts:$E\n|hosts:\n
-"
+# dpkg-divert must not touch this machine's dpkg database.
+mkdir -p "$tmp/bin"
+printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/dpkg-divert"
+chmod +x "$tmp/bin/dpkg-divert"
+# The scripts get Debian's default awk, mawk, on a fresh system.
+if command -v mawk >/dev/null; then ln -s "$(command -v mawk)" "$tmp/bin/awk"; fi
 
-put() { printf '%b' "$2" > "$1"; }
+# ms PACKAGE SCRIPT INSTCOUNT ARGS...: one maintainer script, on $root.
+ms() {
+  local p=$1 s=$2 n=$3 dir
+  shift 3
+  case $p in libnss-gns) dir=$tmp/gns ;; *) dir=$tmp/$p ;; esac
+  [ -f "$dir/debian/$p/DEBIAN/$s" ] || return 0
+  env PATH="$tmp/bin:$PATH" DPKG_ROOT="$root" DPKG_MAINTSCRIPT_PACKAGE="$p" \
+    DPKG_MAINTSCRIPT_PACKAGE_INSTCOUNT="$n" DPKG_MAINTSCRIPT_NAME="$s" \
+    sh "$dir/debian/$p/DEBIAN/$s" "$@" >> "$tmp/ms.log" 2>&1 || bad "$p $s $* failed: $(tail -n 5 "$tmp/ms.log")"
+}
+install_() { ms "$1" preinst 0 install; ms "$1" postinst 1 configure; }
+remove_() { ms "$1" prerm 1 remove; ms "$1" postrm 0 remove; }
+purge_() { remove_ "$1"; ms "$1" postrm 0 purge; }
+upgrade_() { ms "$1" preinst 1 upgrade 0.1.0; ms "$1" postinst 1 configure 0.1.0; }
 
-run_table() {
-  printf '%s\n' "$CASES" | while IFS='|' read -r name input expected; do
-    [ -n "$name" ] || continue
-    put "$tmp/in" "$input"
-    if [ "$expected" = "=" ]; then cp "$tmp/in" "$tmp/want"; else put "$tmp/want" "$expected"; fi
-    sh "$TOOL" add - < "$tmp/in" > "$tmp/added" 2>/dev/null
-    if cmp -s "$tmp/added" "$tmp/want"; then echo ok; else
-      echo "bad $name: add gives:"; od -c "$tmp/added" | head -20; fi
-    sh "$TOOL" add - < "$tmp/added" > "$tmp/twice" 2>/dev/null
-    cmp -s "$tmp/twice" "$tmp/added" && echo ok || echo "bad $name: add is not idempotent"
-    sh "$TOOL" remove - < "$tmp/added" > "$tmp/removed" 2>/dev/null
-    case "$name" in
-      keep-own-gns) ;;   # remove takes our entry out: checked in REMOVE_CASES
-      keep-*) cmp -s "$tmp/removed" "$tmp/in" && echo ok || echo "bad $name: remove touched a gns entry that is not ours" ;;
-      *) cmp -s "$tmp/removed" "$tmp/in" && echo ok || {
-           echo "bad $name: add then remove is not the original:"; od -c "$tmp/removed" | head -20; } ;;
+# --- what a hosts: line says ---------------------------------------------------
+conf() { printf '%s\n' "$root/etc/nsswitch.conf"; }
+hosts_line() { awk '/^[ \t]*hosts[ \t]*:/ { print; exit }' "$(conf)"; }
+# services: "name[action]..." of the first hosts: line, blank separated
+services() {
+  hosts_line | awk '{ sub(/#.*/, ""); sub(/^[^:]*:/, ""); s = $0; out = ""
+    while (s != "") {
+      if (match(s, /^[ \t\r]+/)) { s = substr(s, RLENGTH + 1); continue }
+      if (substr(s, 1, 1) == "[") { match(s, /^\[[^]]*\]?/); a = substr(s, 1, RLENGTH)
+        gsub(/[ \t]+/, " ", a); out = out a; s = substr(s, RLENGTH + 1); continue }
+      match(s, /^[^ \t\r[]+/); out = out (out == "" ? "" : " ") substr(s, 1, RLENGTH); s = substr(s, RLENGTH + 1)
+    }
+    print out }'
+}
+# the file without its first hosts: line
+others() { awk '!d && /^[ \t]*hosts[ \t]*:/ { d = 1; next } { print }' "$(conf)"; }
+without_gns() { printf '%s\n' "$1" | tr ' ' '\n' | grep -v '^gns\[' | tr '\n' ' ' | sed 's/ $//'; }
+
+# gns_first: our entry once, before the first resolve and the first dns.
+gns_first() {
+  local sv i=0 g=0 r=0 d=0 n=0 w
+  sv=$(services)
+  for w in $sv; do
+    i=$((i + 1))
+    case $w in
+      gns*) n=$((n + 1)); [ "$w" = 'gns[!UNAVAIL=return]' ] || { bad "$1: gns has actions $w"; return; }; g=$i ;;
+      resolve*) [ $r -gt 0 ] || r=$i ;;
+      dns*) [ $d -gt 0 ] || d=$i ;;
     esac
-    sh "$TOOL" remove - < "$tmp/removed" > "$tmp/removed2" 2>/dev/null
-    cmp -s "$tmp/removed2" "$tmp/removed" && echo ok || echo "bad $name: remove is not idempotent"
-    # status: a gns service is on the hosts: line after add, iff there is a hosts: line.
-    if printf '%b' "$input" | grep -q '^[ 	]*hosts[ 	]*:'; then
-      sh "$TOOL" status - < "$tmp/added" && echo ok || echo "bad $name: status after add says absent"
-    else
-      sh "$TOOL" status - < "$tmp/added" 2>/dev/null && echo "bad $name: status without hosts: says present" || echo ok
-    fi
   done
-  printf '%s\n' "$REMOVE_CASES" | while IFS='|' read -r name input expected; do
-    [ -n "$name" ] || continue
-    put "$tmp/in" "$input"
-    if [ "$expected" = "=" ]; then cp "$tmp/in" "$tmp/want"; else put "$tmp/want" "$expected"; fi
-    sh "$TOOL" remove - < "$tmp/in" > "$tmp/out" 2>/dev/null
-    cmp -s "$tmp/out" "$tmp/want" && echo ok || { echo "bad $name: remove gives:"; od -c "$tmp/out" | head; }
-  done
+  if [ $n -ne 1 ]; then bad "$1: $n gns services on '$(hosts_line)'"
+  elif [ $r -gt 0 ] && [ $g -gt $r ]; then bad "$1: gns after resolve: '$(hosts_line)'"
+  elif [ $d -gt 0 ] && [ $g -gt $d ]; then bad "$1: gns after dns: '$(hosts_line)'"
+  else ok; fi
+}
+same_services() { # DESCRIPTION WANT
+  local got; got=$(services)
+  if [ "$got" = "$2" ]; then ok; else bad "$1: services '$got', want '$2' (line '$(hosts_line)')"; fi
+}
+same_others() {
+  if [ "$(others)" = "$others0" ]; then ok; else bad "$1: lines other than hosts: changed"; fi
 }
 
-# The file mode: atomic replace, owner/mode kept, symlinks followed,
-# untouched files not rewritten, missing file harmless.
-run_files() {
-  d="$tmp/files"; rm -rf "$d"; mkdir -p "$d/etc" "$d/real"
-  printf 'passwd: files\nhosts: files dns\n' > "$d/real/nsswitch.conf"
-  cp "$d/real/nsswitch.conf" "$d/orig"
-  chmod 0640 "$d/real/nsswitch.conf"
-  ln -s ../real/nsswitch.conf "$d/etc/nsswitch.conf"
-  sh "$TOOL" add "$d/etc/nsswitch.conf" && echo ok || echo "bad file: add failed"
-  [ -L "$d/etc/nsswitch.conf" ] && echo ok || echo "bad file: symlink replaced by a file"
-  grep -qFx "hosts: files $E dns" "$d/real/nsswitch.conf" && echo ok || echo "bad file: target not edited"
-  [ "$(stat -c %a "$d/real/nsswitch.conf")" = 640 ] && echo ok || echo "bad file: mode not kept"
-  sh "$TOOL" status "$d/etc/nsswitch.conf" && echo ok || echo "bad file: status says absent"
-  ino=$(stat -c %i "$d/real/nsswitch.conf")
-  sh "$TOOL" add "$d/etc/nsswitch.conf" && echo ok || echo "bad file: second add failed"
-  [ "$(stat -c %i "$d/real/nsswitch.conf")" = "$ino" ] && echo ok || echo "bad file: unchanged file rewritten"
-  sh "$TOOL" remove "$d/etc/nsswitch.conf" && echo ok || echo "bad file: remove failed"
-  cmp -s "$d/real/nsswitch.conf" "$d/orig" && echo ok || echo "bad file: add+remove not byte-exact"
-  sh "$TOOL" status "$d/etc/nsswitch.conf" && echo "bad file: status after remove says present" || echo ok
-  [ -z "$(find "$d/real" -name '.nsswitch.conf.gns.*')" ] && echo ok || echo "bad file: temp file left behind"
-  sh "$TOOL" add "$d/missing.conf" 2>/dev/null && echo ok || echo "bad file: missing file is an error"
-  [ ! -e "$d/missing.conf" ] && echo ok || echo "bad file: missing file created"
-  sh "$TOOL" bogus 2>/dev/null; [ $? -eq 2 ] && echo ok || echo "bad usage: bad verb not rejected"
-  sh "$TOOL" 2>/dev/null; [ $? -eq 2 ] && echo ok || echo "bad usage: no verb not rejected"
+# --- the table -----------------------------------------------------------------
+# name | hosts: line (printf %b) | the line after install ("=": unchanged)
+# | the line after purge ("=": the original, byte for byte)
+TABLE="
+debian|hosts:          files dns|hosts:          files $E dns|=
+debian-resolve|hosts:          files resolve [!UNAVAIL=return] dns|hosts:          files $E resolve [!UNAVAIL=return] dns|=
+debian-mdns|hosts:          files mdns4_minimal [NOTFOUND=return] dns|hosts:          files mdns4_minimal [NOTFOUND=return] $E dns|=
+ubuntu|hosts:          files mdns4_minimal [NOTFOUND=return] dns myhostname|hosts:          files mdns4_minimal [NOTFOUND=return] $E dns myhostname|=
+ubuntu-resolve|hosts: files mdns4_minimal [NOTFOUND=return] resolve [!UNAVAIL=return] dns myhostname|hosts: files mdns4_minimal [NOTFOUND=return] $E resolve [!UNAVAIL=return] dns myhostname|=
+fedora|hosts:      files myhostname resolve [!UNAVAIL=return] dns|hosts:      files myhostname $E resolve [!UNAVAIL=return] dns|=
+fedora-old|hosts:      files dns myhostname|hosts:      files $E dns myhostname|=
+arch|hosts: mymachines resolve [!UNAVAIL=return] files myhostname dns|hosts: mymachines $E resolve [!UNAVAIL=return] files myhostname dns|=
+arch-old|hosts: files mymachines myhostname resolve [!UNAVAIL=return] dns|hosts: files mymachines myhostname $E resolve [!UNAVAIL=return] dns|=
+opensuse|hosts:          files mdns_minimal [NOTFOUND=return] dns|hosts:          files mdns_minimal [NOTFOUND=return] $E dns|=
+systemd-recommended|hosts:    mymachines resolve [!UNAVAIL=return] files myhostname dns|hosts:    mymachines $E resolve [!UNAVAIL=return] files myhostname dns|=
+libvirt|hosts: files libvirt libvirt_guest dns|hosts: files libvirt libvirt_guest $E dns|=
+comment|hosts: files dns # DNS last|hosts: files $E dns # DNS last|=
+comment-no-dns|hosts:\tfiles\t# local names only|hosts:\tfiles\t $E # local names only|hosts:\tfiles\t # local names only
+commented-hosts-first|#hosts: dns\nhosts: files dns|hosts: files $E dns|=
+tabs|hosts:\tfiles\tdns|hosts:\tfiles\t$E dns|hosts:\tfiles dns
+dns-first|hosts: dns files|hosts: $E dns files|=
+resolve-last|hosts: files dns resolve|hosts: files $E dns resolve|=
+no-dns|hosts: files myhostname|hosts: files myhostname $E|=
+admin-gns|hosts: files gns [NOTFOUND=return] dns|=|=
+"
+FRAME_BEFORE='# /etc/nsswitch.conf\n\npasswd:         files systemd\ngroup:          files systemd\nshadow:         files\n\n'
+FRAME_AFTER='\nnetworks:       files\nprotocols:      db files\nservices:       db files\n'
+
+run_case() { # SEQUENCE
+  local seq=$1 want0 sv0 sv1
+  root=$tmp/root; rm -rf "$root"; mkdir -p "$root/etc"
+  printf '%b%b%b' "$FRAME_BEFORE" "$input" "$FRAME_AFTER" > "$(conf)"
+  cp "$(conf)" "$tmp/orig"
+  others0=$(others)
+  want0=$(hosts_line)
+  sv0=$(services)
+  case $seq in
+    alone) # install, configure again, purge
+      install_ libnss-gns
+      if [ "$after_install" = "=" ]; then after_install=$want0; fi
+      local want; want=$(printf '%b' "$after_install")
+      if [ "$(hosts_line)" = "$want" ]; then ok; else bad "install: '$(hosts_line)', want '$want'"; fi
+      [ "$case" = admin-gns ] || gns_first install
+      same_others install
+      [ "$(without_gns "$(services)")" = "$(without_gns "$sv0")" ] && ok ||
+        bad "install changed other services: '$(services)'"
+      cp "$(conf)" "$tmp/installed"
+      ms libnss-gns postinst 1 configure 0.2.0
+      cmp -s "$(conf)" "$tmp/installed" && ok || bad "configure again changed '$(hosts_line)'"
+      purge_ libnss-gns
+      same_services "purge" "$sv0"; same_others purge
+      local back; if [ "$after_purge" = "=" ]; then back=$want0; else back=$(printf '%b' "$after_purge"); fi
+      if [ "$(hosts_line)" = "$back" ]; then ok; else bad "purge: '$(hosts_line)', want '$back'"; fi
+      [ ! -e "$root/var/lib/libnss-gns" ] && ok || bad "purge left /var/lib/libnss-gns"
+      [ -z "$(find "$root/etc" -name 'nsswitch.conf.nss.*')" ] && ok || bad "a dh-nss flag file is left"
+      ;;
+    cycle) # install, remove, install again, remove, purge
+      install_ libnss-gns; sv1=$(services)
+      remove_ libnss-gns
+      same_services "remove" "$sv0"; same_others remove
+      install_ libnss-gns
+      same_services "reinstall after remove" "$sv1"
+      [ "$case" = admin-gns ] || gns_first "reinstall after remove"
+      remove_ libnss-gns; ms libnss-gns postrm 0 purge
+      same_services "remove, purge" "$sv0"; same_others "remove, purge"
+      [ ! -e "$root/var/lib/libnss-gns" ] && ok || bad "purge left /var/lib/libnss-gns"
+      ;;
+    other-after) # libnss-gns, then $other; purge libnss-gns: only gns goes
+      install_ libnss-gns; install_ "$other"
+      gns_first "$other after libnss-gns"; same_others "$other after"
+      sv1=$(without_gns "$(services)")
+      purge_ libnss-gns
+      same_services "libnss-gns purged after $other came" "$sv1"; same_others "libnss-gns purged"
+      ;;
+    other-before) # $other, then libnss-gns; purge libnss-gns, then $other
+      install_ "$other"; sv1=$(services)
+      install_ libnss-gns
+      gns_first "libnss-gns after $other"; same_others "libnss-gns after $other"
+      purge_ libnss-gns
+      same_services "libnss-gns purged, $other stays" "$sv1"; same_others "libnss-gns purged"
+      ;;
+  esac
 }
 
-awks=
-for a in mawk gawk original-awk busybox; do
-  p=$(command -v "$a" 2>/dev/null) || continue
-  mkdir -p "$tmp/bin-$a"
-  if [ "$a" = busybox ]; then
-    "$p" awk 'BEGIN{}' 2>/dev/null || continue
-    printf '#!/bin/sh\nexec %s awk "$@"\n' "$p" > "$tmp/bin-$a/awk"; chmod +x "$tmp/bin-$a/awk"
-  else
-    ln -s "$p" "$tmp/bin-$a/awk"
-  fi
-  awks="$awks $a"
-done
-[ -n "$awks" ] || { echo "SKIP: no awk found"; exit 77; }
+while IFS='|' read -r case input after_install after_purge; do
+  [ -n "$case" ] || continue
+  run_case alone
+  run_case cycle
+  [ "$case" = admin-gns ] && continue
+  for other in libnss-resolve libnss-mdns; do
+    run_case other-after
+    run_case other-before
+  done
+done <<< "$TABLE"
 
-for awkname in $awks; do
-  results=$( (PATH="$tmp/bin-$awkname:$PATH"; run_table; run_files) )
-  n_ok=$(printf '%s\n' "$results" | grep -c '^ok$')
-  pass=$((pass + n_ok))
-  if printf '%s\n' "$results" | grep -q '^bad'; then
-    printf '%s\n' "$results" | grep -v '^ok$' | sed "s/^bad/FAIL [$awkname]/"
-    fail=$((fail + $(printf '%s\n' "$results" | grep -c '^bad')))
-  fi
-  echo "awk=$awkname: $n_ok checks passed"
-done
+# --- the upgrade from 0.1.0: its entry stood just before dns, behind resolve
+while IFS='|' read -r case input want; do
+  [ -n "$case" ] || continue
+  root=$tmp/root; rm -rf "$root"; mkdir -p "$root/etc"
+  printf '%b%b%b' "$FRAME_BEFORE" "$input" "$FRAME_AFTER" > "$(conf)"
+  others0=$(others)
+  upgrade_ libnss-gns
+  if [ "$(hosts_line)" = "$(printf '%b' "$want")" ]; then ok; else bad "upgrade: '$(hosts_line)', want '$want'"; fi
+  gns_first upgrade; same_others upgrade
+  purge_ libnss-gns
+  [ -z "$(services | tr ' ' '\n' | grep '^gns')" ] && ok || bad "purge after upgrade left gns: '$(hosts_line)'"
+done <<EOF
+old-resolve|hosts: files resolve [!UNAVAIL=return] gns [NOTFOUND=return TRYAGAIN=return] dns|hosts: files $E resolve [!UNAVAIL=return] dns
+old-plain|hosts:          files gns [NOTFOUND=return TRYAGAIN=return] dns|hosts:          files $E dns
+old-no-dns|hosts: files gns [NOTFOUND=return TRYAGAIN=return]|hosts: files $E
+old-comment|hosts: files gns [NOTFOUND=return TRYAGAIN=return]\t# x|hosts: files\t $E # x
+EOF
+
+# --- a line dh-nss's sed does not recognise: postinst says what to add --------
+case=unrecognised
+root=$tmp/root; rm -rf "$root"; mkdir -p "$root/etc"
+printf 'hosts:files dns\n' > "$(conf)"
+: > "$tmp/ms.log"
+install_ libnss-gns
+grep -q "add 'gns \[!UNAVAIL=return\]' before resolve and dns" "$tmp/ms.log" && ok ||
+  bad "postinst did not say what to add to 'hosts:files dns'"
+
 echo "test-nsswitch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -22,6 +23,8 @@
 #include "revocation-gnunet.h"
 #include "revocation-msg.h"
 #include "rfc9498-vectors.h"
+#include "store.h"
+#include "trust.h"
 
 /* ---- the fake service ---- */
 
@@ -411,6 +414,130 @@ static void test_publish(const char *dir) {
   gnsd_revnet_free(rn);
 }
 
+/* ---- trust.c: the store, the peer, and the memory of "valid" ---- */
+
+struct verdict {
+  int calls;
+  enum gnsd_trust_verdict v;
+};
+static void on_verdict(void *userdata, enum gnsd_trust_verdict v, uint64_t until) {
+  struct verdict *r = userdata;
+  (void)until;
+  r->calls++;
+  r->v = v;
+}
+static bool verdict_in(void *arg) {
+  return ((struct verdict *)arg)->calls > 0;
+}
+static int changes;
+static void on_changed(void *userdata) {
+  (void)userdata;
+  changes++;
+}
+
+static void test_trust(const char *dir) {
+  char sdir[200];
+  snprintf(sdir, sizeof sdir, "%s/state", dir);
+  if (mkdir(sdir, 0700) < 0) exit(99);
+  struct gnsd_store *st;
+  struct gnsd_trust *t;
+  CHECK_INT(gnsd_store_open(sdir, &st), 0);
+  CHECK_INT(gnsd_trust_new(st, &t), 0);
+  gnsd_trust_set_changed(t, on_changed, NULL);
+  struct gns_zone_key k0, k1;
+  key_of(0, &k0);
+  key_of(1, &k1);
+  struct gnsd_trust_check *h;
+  uint64_t until, now = real_us();
+  struct verdict a = {0}, b = {0}, c = {0};
+
+  /* No network configured: the store's word, said to be local only. */
+  CHECK_INT(gnsd_trust_check(t, &k0, now, on_verdict, &a, &h, &until), GNSD_TRUST_LOCAL);
+
+  /* A peer that is not there: UNCHECKED at once. */
+  struct fake f;
+  fake_init(&f, ev, dir);
+  struct gnsd_revnet *rn;
+  CHECK_INT(gnsd_revnet_new(ev, f.path, &rn), 0);
+  gnsd_trust_set_network(t, rn, 120 * 1000000ull); /* capped at 60 s */
+  CHECK_INT(gnsd_trust_check(t, &k0, now, on_verdict, &a, &h, &until), GNSD_TRUST_UNCHECKED);
+  CHECK_INT(a.calls, 0);
+
+  /* The peer says valid: asked once for two concurrent checks, then
+   * remembered, for at most 60 s. */
+  fake_start(&f);
+  gns_zone_key_to_bytes(&k1, f.revoked[0]);
+  f.n_revoked = 1;
+  unsigned q0 = f.queries;
+  CHECK_INT(gnsd_trust_check(t, &k0, now, on_verdict, &a, &h, &until), GNSD_TRUST_PENDING);
+  CHECK_INT(gnsd_trust_check(t, &k0, now, on_verdict, &b, &h, &until), GNSD_TRUST_PENDING);
+  CHECK(run_until(verdict_in, &b, 2000));
+  CHECK_INT(a.calls, 1);
+  CHECK_INT(a.v, GNSD_TRUST_VALID);
+  CHECK_INT(b.v, GNSD_TRUST_VALID);
+  CHECK_INT(f.queries - q0, 1);
+  now = real_us();
+  CHECK_INT(gnsd_trust_check(t, &k0, now, on_verdict, &c, &h, &until), GNSD_TRUST_VALID);
+  CHECK(until > now && until <= now + GNSD_TRUST_VALID_TTL_MAX);
+  CHECK_INT(f.queries - q0, 1);
+  /* ... and asked again once that ran out. */
+  struct verdict d = {0};
+  CHECK_INT(
+      gnsd_trust_check(t, &k0, now + GNSD_TRUST_VALID_TTL_MAX + 1, on_verdict, &d, &h, &until),
+      GNSD_TRUST_PENDING);
+  CHECK(run_until(verdict_in, &d, 2000));
+  CHECK_INT(f.queries - q0, 2);
+
+  /* The peer says revoked: stored (without a message), the changed
+   * callback runs, and the store answers from then on. */
+  struct verdict e = {0};
+  CHECK_INT(gnsd_trust_check(t, &k1, real_us(), on_verdict, &e, &h, &until), GNSD_TRUST_PENDING);
+  CHECK(run_until(verdict_in, &e, 2000));
+  CHECK_INT(e.v, GNSD_TRUST_REVOKED);
+  CHECK_INT(changes, 1);
+  CHECK(gnsd_store_is_revoked(st, &k1, real_us()));
+  struct gnsd_revocation rev;
+  CHECK_INT(gnsd_store_revocation_get(st, &k1, &rev), 0);
+  CHECK_INT(rev.message_len, 0);
+  free(rev.message);
+  unsigned q1 = f.queries;
+  CHECK_INT(gnsd_trust_check(t, &k1, real_us(), on_verdict, &e, &h, &until), GNSD_TRUST_REVOKED);
+  CHECK_INT(f.queries, q1);
+
+  /* A cancelled check is never called back. */
+  struct verdict g = {0}, x = {0};
+  struct gns_zone_key k2;
+  key_of(2, &k2);
+  CHECK_INT(gnsd_trust_check(t, &k2, real_us(), on_verdict, &g, &h, &until), GNSD_TRUST_PENDING);
+  gnsd_trust_check_cancel(t, h);
+  CHECK_INT(gnsd_trust_check(t, &k0, real_us() + 2 * GNSD_TRUST_VALID_TTL_MAX, on_verdict, &x, &h,
+                             &until),
+            GNSD_TRUST_PENDING);
+  CHECK(run_until(verdict_in, &x, 2000));
+  CHECK_INT(g.calls, 0);
+
+  /* A silent peer: UNCHECKED after the query timeout, not later. */
+  f.mode = SILENT;
+  struct gnsd_revnet_tuning tu = {.query_timeout = 200000};
+  gnsd_revnet_tune(rn, &tu);
+  struct verdict y = {0};
+  struct gns_zone_key k3;
+  key_of(3, &k3);
+  uint64_t t0 = mono_us();
+  CHECK_INT(gnsd_trust_check(t, &k3, real_us(), on_verdict, &y, &h, &until), GNSD_TRUST_PENDING);
+  CHECK(run_until(verdict_in, &y, 2000));
+  CHECK_INT(y.v, GNSD_TRUST_UNCHECKED);
+  CHECK(mono_us() - t0 < 1000000);
+
+  gnsd_trust_free(t);
+  gnsd_revnet_free(rn);
+  fake_stop(&f);
+  gnsd_store_close(st);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", sdir);
+  if (system(cmd) != 0) check_failures++;
+}
+
 int main(void) {
   char dir[] = "/tmp/test-revnet.XXXXXX";
   if (!mkdtemp(dir)) return 99;
@@ -418,6 +545,7 @@ int main(void) {
   test_codec();
   test_queries(dir);
   test_publish(dir);
+  test_trust(dir);
   sd_event_unref(ev);
   char p[160];
   snprintf(p, sizeof p, "%s/revocation.sock", dir);

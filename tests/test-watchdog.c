@@ -6,6 +6,7 @@
 
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "hang") == 0)
-    for (;;) pause();
+    for (;;)
+      pause();
   return check_failures ? 1 : 0;
 }

@@ -6,8 +6,8 @@
 # - alt.gns.*.varlink: the interfaces, the one source of the contract;
 #   interfaces.c embeds them for GetInterfaceDescription.
 # Includes: varlink/ only (VARLINK_INC).
-# Headers its sources may include, by folder (tests/include-check.sh);
-# the -I flags (VARLINK_INC in Makefile.am) must say the same.
+# The folders whose headers its sources may include: the -I flags
+# (VARLINK_INC in Makefile.am) and tests/include-check.sh read this list.
 include_dirs_varlink = varlink
 noinst_LTLIBRARIES += varlink/libvarlink-server.la varlink/libvarlink-client.la
 varlink_libvarlink_server_la_SOURCES = varlink/varlink-server.c varlink/varlink-server.h

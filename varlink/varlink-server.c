@@ -251,18 +251,28 @@ static void conn_unsent_add(struct varlink_conn *c, size_t n) {
   }
 }
 
+static void usage_check_resume(struct varlink_server *s, struct uid_usage *u,
+                               const struct varlink_conn *skip);
+
 static void conn_unsent_sub(struct varlink_conn *c, size_t n) {
   if (n > c->unsent) n = c->unsent;
   c->unsent -= n;
   struct uid_usage *u = c->usage;
   if (!u) return;
   u->unsent -= n < u->unsent ? n : u->unsent;
-  if (!u->over || u->unsent >= c->server->limits.unsent_per_user / 2) return;
-  /* Below half the limit again: read the user's connections again (half,
-   * so that a user at the limit does not flip with every reply). */
+  usage_check_resume(c->server, u, c);
+}
+
+/* Below half the limit again (or no limit any more): read the user's
+ * connections again, other than skip (half, so that a user at the limit
+ * does not flip with every reply). */
+static void usage_check_resume(struct varlink_server *s, struct uid_usage *u,
+                               const struct varlink_conn *skip) {
+  size_t lim = s->limits.unsent_per_user;
+  if (!u->over || (lim && u->unsent >= lim / 2)) return;
   u->over = false;
-  for (struct varlink_conn *o = c->server->conns; o; o = o->next) {
-    if (o->usage != u || o == c || o->dispatching) continue;
+  for (struct varlink_conn *o = s->conns; o; o = o->next) {
+    if (o->usage != u || o == skip || o->dispatching) continue;
     if (conn_has_unscanned(o) && conn_can_dispatch(o) && o->defer)
       sd_event_source_set_enabled(o->defer, SD_EVENT_ONESHOT);
     conn_update_events(o);
@@ -1107,7 +1117,7 @@ static int on_partial_timer(sd_event_source *src, uint64_t usec, void *userdata)
     if (due <= usec) {
       s->stats.partial_closed++;
       vlog(s, LOG_DEBUG, "varlink: closing a connection of uid %u: request incomplete for too long",
-                (unsigned)c->cred.uid);
+           (unsigned)c->cred.uid);
       conn_close(c);
     } else if (!next || due < next) {
       next = due;
@@ -1418,7 +1428,7 @@ static bool conn_admit(struct varlink_server *s, struct varlink_conn *c) {
   }
   s->stats.refused++;
   vlog(s, LOG_DEBUG, "varlink: refusing a connection of uid %u: at its connection limit",
-            (unsigned)c->cred.uid);
+       (unsigned)c->cred.uid);
   conn_close(c);
   return false;
 }
@@ -1543,6 +1553,11 @@ void varlink_server_set_max_connections(struct varlink_server *s, unsigned max) 
 
 void varlink_server_set_limits(struct varlink_server *s, const struct varlink_limits *l) {
   s->limits = *l;
+  /* A reload that raised or dropped the reply limit frees users held by
+   * the old one. */
+  for (size_t i = 0; i < USAGE_BUCKETS; i++)
+    for (struct uid_usage *u = s->usage[i]; u; u = u->next)
+      usage_check_resume(s, u, NULL);
   server_resume_listening(s);
 }
 
