@@ -281,7 +281,7 @@ int main(int argc, char **argv) {
   unsigned long n_ed = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
   unsigned long n_pk = argc > 2 ? strtoul(argv[2], NULL, 10) : 200000;
   gnsd_bin = getenv("GNSD") ? getenv("GNSD") : "./helper/gnsd";
-  gnsctl_bin = getenv("GNSCTL") ? getenv("GNSCTL") : "./helper/gnsctl";
+  gnsctl_bin = getenv("GNSCTL") ? getenv("GNSCTL") : "./ctl/gnsctl";
   if (access(gnsd_bin, X_OK) != 0 || access(gnsctl_bin, X_OK) != 0) {
     printf("bench-zone-scale: skipped: %s or %s not built\n", gnsd_bin, gnsctl_bin);
     return 0;
