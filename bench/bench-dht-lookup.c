@@ -53,8 +53,10 @@ int main(int argc, char **argv) {
   const char *sock = NULL, *ztld = NULL;
   int first_label = argc;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--socket") && i + 1 < argc) sock = argv[++i];
-    else if (!strcmp(argv[i], "--ztld") && i + 1 < argc) ztld = argv[++i];
+    if (!strcmp(argv[i], "--socket") && i + 1 < argc)
+      sock = argv[++i];
+    else if (!strcmp(argv[i], "--ztld") && i + 1 < argc)
+      ztld = argv[++i];
     else {
       first_label = i;
       break;
@@ -75,7 +77,8 @@ int main(int argc, char **argv) {
   struct gnsd_dht_gnunet_tuning t = {.get_timeout = 10000000};
   gnsd_dht_gnunet_tune(b, &t);
   uint64_t end = mono_us() + 5000000;
-  while (!gnsd_dht_gnunet_connected(b) && mono_us() < end) sd_event_run(ev, 10000);
+  while (!gnsd_dht_gnunet_connected(b) && mono_us() < end)
+    sd_event_run(ev, 10000);
   for (int i = first_label; i < argc; i++) {
     struct lookup l = {.zk = &zk, .label = argv[i]};
     uint8_t q[GNS_Q_LEN];
@@ -87,10 +90,13 @@ int main(int argc, char **argv) {
       printf("%s - 0\n", l.label);
       continue;
     }
-    while (!l.done) sd_event_run(ev, 100000);
+    while (!l.done)
+      sd_event_run(ev, 100000);
     uint64_t t1 = mono_us();
-    if (l.records > 0) printf("%s %llu %d\n", l.label, (unsigned long long)(t1 - t0), l.records);
-    else printf("%s - 0\n", l.label);
+    if (l.records > 0)
+      printf("%s %llu %d\n", l.label, (unsigned long long)(t1 - t0), l.records);
+    else
+      printf("%s - 0\n", l.label);
     fflush(stdout);
     /* First block is the answer; stop the GET (a resolver would, too). */
     if (!l.final) b->ops->get_cancel(b, h);

@@ -11,17 +11,24 @@ static int decode_symbol(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'z') c = (unsigned char)(c - 'a' + 'A');
   switch (c) {
-  case 'O': return 0;
-  case 'I': case 'L': return 1;
-  case 'U': return 27;
-  default: break;
+  case 'O':
+    return 0;
+  case 'I':
+  case 'L':
+    return 1;
+  case 'U':
+    return 27;
+  default:
+    break;
   }
   for (int i = 10; i < 32; i++)
     if (encode_table[i] == c) return i;
   return -1;
 }
 
-size_t gns_base32_encoded_len(size_t n) { return (n * 8 + 4) / 5; }
+size_t gns_base32_encoded_len(size_t n) {
+  return (n * 8 + 4) / 5;
+}
 
 int gns_base32_encode(const uint8_t *in, size_t n, char *out, size_t cap) {
   size_t need = gns_base32_encoded_len(n);

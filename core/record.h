@@ -62,7 +62,7 @@ struct gns_record {
 };
 
 #define GNS_RECORD_HEADER_LEN 16u /* EXPIRATION(8) SIZE(2) FLAGS(2) TYPE(4) */
-#define GNS_RDATA_MAX 65536u     /* refuse to build larger record sets */
+#define GNS_RDATA_MAX 65536u      /* refuse to build larger record sets */
 /* The most records under one label: what gnsd's resolver answers and so
  * what its zones accept (a larger set could never be resolved). */
 #define GNS_RECORDS_MAX 256u

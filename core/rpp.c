@@ -674,7 +674,8 @@ static int record_parse(json_object *obj, const char *origin, uint64_t default_t
       const char *fn = json_object_get_string(f);
       bool ok = false;
       for (size_t k = 0; k < gns_record_flag_names_n; k++)
-        if (strcmp(fn, gns_record_flag_names[k].name) == 0) flags |= gns_record_flag_names[k].bit, ok = true;
+        if (strcmp(fn, gns_record_flag_names[k].name) == 0)
+          flags |= gns_record_flag_names[k].bit, ok = true;
       uint64_t bit;
       if (!ok && strncmp(fn, "bit", 3) == 0 && parse_u64(fn + 3, 15, &bit))
         flags = (uint16_t)(flags | (1u << bit)), ok = true;

@@ -24,8 +24,8 @@ int gns_rrblock_query_of(const uint8_t *block, size_t len, uint8_t q[GNS_Q_LEN])
 /* Build an RRBLOCK: RDATA, S-Encrypt, SignDerived. expiration is the block
  * expiration (see gns_rdata_block_expiration). *out is malloc'ed. */
 int gns_rrblock_create(const struct gns_zone_priv *priv, const uint8_t *label, size_t label_len,
-                       const struct gns_record *rd, size_t n, uint64_t expiration,
-                       uint8_t **out, size_t *out_len);
+                       const struct gns_record *rd, size_t n, uint64_t expiration, uint8_t **out,
+                       size_t *out_len);
 
 /* The same from ready-made RDATA (as the RFC's test vectors print it):
  * S-Encrypt, SignDerived, assemble. rdata_len may be 0. */
@@ -39,8 +39,7 @@ int gns_rrblock_create_from_rdata(const struct gns_zone_priv *priv, const uint8_
  * q (if q is not NULL), and the signature.
  * -EBADMSG (malformed or bad signature), -ESTALE (expired), -EPROTO
  * (q mismatch), -EPROTONOSUPPORT (unknown ztype). */
-int gns_rrblock_verify(const uint8_t *block, size_t len, const uint8_t q[GNS_Q_LEN],
-                       uint64_t now);
+int gns_rrblock_verify(const uint8_t *block, size_t len, const uint8_t q[GNS_Q_LEN], uint64_t now);
 
 /* Block expiration (0 if the block is too short). */
 uint64_t gns_rrblock_expiration(const uint8_t *block, size_t len);

@@ -2,4 +2,6 @@
 #include "config.h"
 #include "version.h"
 
-const char *gns_version(void) { return PACKAGE_VERSION; }
+const char *gns_version(void) {
+  return PACKAGE_VERSION;
+}

@@ -14,8 +14,8 @@
 #define GNS_ZTYPE_PKEY 65536u
 #define GNS_ZTYPE_EDKEY 65556u
 
-#define GNS_ZONE_KEY_LEN 32u /* zkey length of both zone types */
-#define GNS_ZONE_SIG_LEN 64u /* signature length of both zone types */
+#define GNS_ZONE_KEY_LEN 32u                    /* zkey length of both zone types */
+#define GNS_ZONE_SIG_LEN 64u                    /* signature length of both zone types */
 #define GNS_ZONE_ID_LEN (4u + GNS_ZONE_KEY_LEN) /* ztype || zkey */
 
 /* Public zone key (zkey) with its type. */
@@ -45,7 +45,8 @@ static inline size_t gns_zone_cipher_overhead(uint32_t ztype) {
 }
 
 int gns_zone_priv_generate(uint32_t ztype, struct gns_zone_priv *out);
-int gns_zone_priv_from_bytes(uint32_t ztype, const uint8_t *d, size_t len, struct gns_zone_priv *out);
+int gns_zone_priv_from_bytes(uint32_t ztype, const uint8_t *d, size_t len,
+                             struct gns_zone_priv *out);
 int gns_zone_priv_public(const struct gns_zone_priv *priv, struct gns_zone_key *out);
 void gns_zone_priv_wipe(struct gns_zone_priv *priv);
 

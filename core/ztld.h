@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include "zonekey.h"
 
-#define GNS_ZTLD_MAX 128 /* generous; a 36-byte zone id is 58 characters */
+#define GNS_ZTLD_MAX 128      /* generous; a 36-byte zone id is 58 characters */
 #define GNS_ZTLD_LABEL_MAX 63 /* DNS label limit used for the split */
 
 /* zTLD string of zk, NUL-terminated. */

@@ -41,7 +41,8 @@ int ctl_table_add(struct ctl_table *t, const char *const *cells) {
   for (size_t c = 0; c < t->ncols; c++) {
     char *s = strdup(cells[c] ? cells[c] : "-");
     if (!s) {
-      while (c-- > 0) free(t->cells[t->nrows * t->ncols + c]);
+      while (c-- > 0)
+        free(t->cells[t->nrows * t->ncols + c]);
       return -ENOMEM;
     }
     t->cells[t->nrows * t->ncols + c] = s;
@@ -72,7 +73,8 @@ void ctl_table_print(const struct ctl_table *t, FILE *f, bool colour) {
       const char *cell = t->cells[r * t->ncols + c];
       fputs(cell, f);
       if (c + 1 < t->ncols) {
-        for (size_t pad = display_width(cell); pad < width[c] + 2; pad++) fputc(' ', f);
+        for (size_t pad = display_width(cell); pad < width[c] + 2; pad++)
+          fputc(' ', f);
       }
     }
     if (r == 0 && colour) fputs("\033[0m", f);
@@ -83,7 +85,8 @@ void ctl_table_print(const struct ctl_table *t, FILE *f, bool colour) {
 
 void ctl_table_free(struct ctl_table *t) {
   if (!t) return;
-  for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i]);
+  for (size_t i = 0; i < t->nrows * t->ncols; i++)
+    free(t->cells[i]);
   free(t->cells);
   free(t);
 }
@@ -133,8 +136,8 @@ const char *ctl_format_duration(unsigned long long usec, char *buf, size_t cap) 
 int ctl_parse_date(const char *s, unsigned long long *usec) {
   struct tm tm;
   memset(&tm, 0, sizeof tm);
-  static const char *const formats[] = {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                                        "%Y-%m-%d %H:%M",    "%Y-%m-%dT%H:%M", "%Y-%m-%d"};
+  static const char *const formats[] = {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                                        "%Y-%m-%dT%H:%M", "%Y-%m-%d"};
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
     memset(&tm, 0, sizeof tm);
     const char *end = strptime(s, formats[i], &tm);

@@ -71,38 +71,40 @@ struct ctl {
 };
 
 static void usage(FILE *f) {
-  fputs("Usage: gnsctl [--runtime-dir DIR] [--json] COMMAND ...\n"
-        "\n"
-        "Zones:\n"
-        "  zone create NAME [--type pkey|edkey]   create a local zone, print its zTLD\n"
-        "  zone list | zone show NAME | zone delete NAME\n"
-        "  zone export-key NAME                   print the private key (backup)\n"
-        "  zone import-key NAME [TYPE KEY]        import a private key (or read TYPE KEY from stdin)\n"
-        "Records:\n"
-        "  record add ZONE LABEL TYPE VALUE [--expire DURATION|DATE|never] [--relative]\n"
-        "             [--shadow] [--supplemental] [--private] [--critical]\n"
-        "  record list ZONE [LABEL]\n"
-        "  record delete ZONE LABEL [TYPE [VALUE]]\n"
-        "  import ZONE FILE|- [--replace]         RPP JSON records into ZONE (all or nothing)\n"
-        "  export ZONE                            RPP JSON of ZONE's records\n"
-        "  publish [ZONE]                         sign and store every block again now\n"
-        "Lookups:\n"
-        "  resolve NAME [--type TYPE]\n"
-        "Start zones:\n"
-        "  start-zone add SUFFIX ZTLD|ZONE | start-zone list | start-zone remove SUFFIX\n"
-        "Revocation:\n"
-        "  revoke ZONE [--prepare FILE]           compute the proof of work (resumable), revoke;\n"
-        "                                         --prepare: sign into FILE, publish nothing\n"
-        "  revocation show ZTLD|ZONE              stored? and where it stands with the GNUnet peer\n"
-        "  revocation publish FILE                publish a prepared revocation (no key needed)\n"
-        "  revocation import FILE                 verify and store a revocation from elsewhere\n"
-        "                                         (also the file of gnunet-revocation -f)\n"
-        "Daemon:\n"
-        "  status\n"
-        "\n"
-        "Options: --runtime-dir DIR (or $GNSD_RUNTIME_DIR, default " GNSD_RUNTIME_DIR "),\n"
-        "         --json, --help, --version. See gnsctl(1).\n",
-        f);
+  fputs(
+      "Usage: gnsctl [--runtime-dir DIR] [--json] COMMAND ...\n"
+      "\n"
+      "Zones:\n"
+      "  zone create NAME [--type pkey|edkey]   create a local zone, print its zTLD\n"
+      "  zone list | zone show NAME | zone delete NAME\n"
+      "  zone export-key NAME                   print the private key (backup)\n"
+      "  zone import-key NAME [TYPE KEY]        import a private key (or read TYPE KEY from "
+      "stdin)\n"
+      "Records:\n"
+      "  record add ZONE LABEL TYPE VALUE [--expire DURATION|DATE|never] [--relative]\n"
+      "             [--shadow] [--supplemental] [--private] [--critical]\n"
+      "  record list ZONE [LABEL]\n"
+      "  record delete ZONE LABEL [TYPE [VALUE]]\n"
+      "  import ZONE FILE|- [--replace]         RPP JSON records into ZONE (all or nothing)\n"
+      "  export ZONE                            RPP JSON of ZONE's records\n"
+      "  publish [ZONE]                         sign and store every block again now\n"
+      "Lookups:\n"
+      "  resolve NAME [--type TYPE]\n"
+      "Start zones:\n"
+      "  start-zone add SUFFIX ZTLD|ZONE | start-zone list | start-zone remove SUFFIX\n"
+      "Revocation:\n"
+      "  revoke ZONE [--prepare FILE]           compute the proof of work (resumable), revoke;\n"
+      "                                         --prepare: sign into FILE, publish nothing\n"
+      "  revocation show ZTLD|ZONE              stored? and where it stands with the GNUnet peer\n"
+      "  revocation publish FILE                publish a prepared revocation (no key needed)\n"
+      "  revocation import FILE                 verify and store a revocation from elsewhere\n"
+      "                                         (also the file of gnunet-revocation -f)\n"
+      "Daemon:\n"
+      "  status\n"
+      "\n"
+      "Options: --runtime-dir DIR (or $GNSD_RUNTIME_DIR, default " GNSD_RUNTIME_DIR "),\n"
+      "         --json, --help, --version. See gnsctl(1).\n",
+      f);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -171,8 +173,8 @@ static int report_io(const char *path, int r, size_t request_len) {
 /* Call method on an open connection; on success *reply is the parameters
  * object (owned by the caller). On failure prints one line and returns 1.
  * params is consumed. */
-static int call_on(struct gns_varlink *v, const char *path, const char *method,
-                   json_object *params, uint64_t deadline, json_object **reply, const char *what) {
+static int call_on(struct gns_varlink *v, const char *path, const char *method, json_object *params,
+                   uint64_t deadline, json_object **reply, const char *what) {
   size_t len = 0;
   if (params) json_object_to_json_string_length(params, JSON_C_TO_STRING_PLAIN, &len);
   json_object *whole = NULL;
@@ -180,8 +182,10 @@ static int call_on(struct gns_varlink *v, const char *path, const char *method,
   json_object_put(params);
   if (r < 0) return report_io(path, r, len + strlen(method) + 32);
   json_object *rp = NULL;
-  if (json_object_object_get_ex(whole, "parameters", &rp) && rp) json_object_get(rp);
-  else rp = NULL;
+  if (json_object_object_get_ex(whole, "parameters", &rp) && rp)
+    json_object_get(rp);
+  else
+    rp = NULL;
   const char *error = gns_varlink_reply_error(whole);
   if (error) {
     if (!rp) rp = json_object_new_object();
@@ -239,7 +243,9 @@ static json_object *obj1(const char *k, json_object *v) {
   json_object_object_add(o, k, v);
   return o;
 }
-static json_object *jnew_str(const char *s) { return json_object_new_string(s); }
+static json_object *jnew_str(const char *s) {
+  return json_object_new_string(s);
+}
 
 static void print_zone(const struct ctl *c, json_object *zone) {
   char n[32];
@@ -265,12 +271,16 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_CreateZone, p, &reply, argv[1]))) return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
-    if (c->json) print_json(reply);
-    else printf("%s\n", jstr(zone, "ztld"));
+    if (c->json)
+      print_json(reply);
+    else
+      printf("%s\n", jstr(zone, "ztld"));
   } else if (!strcmp(sub, "list")) {
     if (argc != 1) return usage_error("usage: gnsctl zone list");
-    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListZones, NULL, &reply, "zone list"))) return r;
-    if (c->json) print_json(reply);
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListZones, NULL, &reply, "zone list")))
+      return r;
+    if (c->json)
+      print_json(reply);
     else {
       static const char *const hdr[] = {"NAME", "TYPE", "RECORDS", "REVOKED", "ZTLD"};
       struct ctl_table *t = ctl_table_new(5, hdr);
@@ -289,15 +299,19 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     }
   } else if (!strcmp(sub, "show")) {
     if (argc != 2) return usage_error("usage: gnsctl zone show NAME");
-    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])),
+                  &reply, argv[1])))
       return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
-    if (c->json) print_json(reply);
-    else print_zone(c, zone);
+    if (c->json)
+      print_json(reply);
+    else
+      print_zone(c, zone);
   } else if (!strcmp(sub, "delete")) {
     if (argc != 2) return usage_error("usage: gnsctl zone delete NAME");
-    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteZone, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteZone, obj1("name", jnew_str(argv[1])),
+                  &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
   } else if (!strcmp(sub, "export-key")) {
@@ -306,10 +320,13 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
       fputs("gnsctl: warning: this is the zone's private key; whoever has it controls the zone.\n"
             "gnsctl: store it offline; redirect the output into a file readable only by you.\n",
             stderr);
-    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ExportKey, obj1("name", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ExportKey, obj1("name", jnew_str(argv[1])),
+                  &reply, argv[1])))
       return r;
-    if (c->json) print_json(reply);
-    else printf("%s %s\n", jstr(reply, "type"), jstr(reply, "key"));
+    if (c->json)
+      print_json(reply);
+    else
+      printf("%s %s\n", jstr(reply, "type"), jstr(reply, "key"));
   } else if (!strcmp(sub, "import-key")) {
     char line[512], *type = NULL, *key = NULL;
     if (argc == 4) {
@@ -332,8 +349,10 @@ static int cmd_zone(struct ctl *c, int argc, char **argv) {
     if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportKey, p, &reply, argv[1]))) return r;
     json_object *zone;
     json_object_object_get_ex(reply, "zone", &zone);
-    if (c->json) print_json(reply);
-    else printf("%s\n", jstr(zone, "ztld"));
+    if (c->json)
+      print_json(reply);
+    else
+      printf("%s\n", jstr(zone, "ztld"));
   } else
     return usage_error("unknown zone subcommand '%s'", sub);
   json_object_put(reply);
@@ -356,7 +375,8 @@ static json_object *flags_array(const struct ctl *c) {
  * mx.example.com` works without quoting. */
 static char *join_args(int argc, char **argv, int from) {
   size_t len = 1;
-  for (int i = from; i < argc; i++) len += strlen(argv[i]) + 1;
+  for (int i = from; i < argc; i++)
+    len += strlen(argv[i]) + 1;
   char *s = malloc(len);
   if (!s) return NULL;
   s[0] = '\0';
@@ -389,18 +409,22 @@ static int parse_expiration(struct ctl *c, int64_t *out) {
     } else {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
-      unsigned long long now = (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
-      if (us > (unsigned long long)INT64_MAX - now) return usage_error("--expire '%s' is too long", c->expire);
+      unsigned long long now =
+          (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+      if (us > (unsigned long long)INT64_MAX - now)
+        return usage_error("--expire '%s' is too long", c->expire);
       *out = (int64_t)(now + us);
     }
     return 0;
   }
   if (ctl_parse_date(c->expire, &us) == 0) {
-    if (c->relative) return usage_error("--relative needs a duration, not a date ('%s')", c->expire);
+    if (c->relative)
+      return usage_error("--relative needs a duration, not a date ('%s')", c->expire);
     *out = (int64_t)us;
     return 0;
   }
-  return usage_error("--expire takes a duration (90s, 5m, 2h, 7d, 1w), a date (YYYY-MM-DD[ HH:MM[:SS]], UTC) or never, not '%s'",
+  return usage_error("--expire takes a duration (90s, 5m, 2h, 7d, 1w), a date (YYYY-MM-DD[ "
+                     "HH:MM[:SS]], UTC) or never, not '%s'",
                      c->expire);
 }
 
@@ -424,9 +448,11 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
   json_object *reply = NULL;
   int r;
   if (!strcmp(sub, "add")) {
-    if (argc < 5) return usage_error("usage: gnsctl record add ZONE LABEL TYPE VALUE [--expire ...]");
+    if (argc < 5)
+      return usage_error("usage: gnsctl record add ZONE LABEL TYPE VALUE [--expire ...]");
     uint32_t type;
-    if (gns_rrtype_from_name(argv[3], &type) < 0) return usage_error("unknown record type '%s'", argv[3]);
+    if (gns_rrtype_from_name(argv[3], &type) < 0)
+      return usage_error("unknown record type '%s'", argv[3]);
     char *value = join_args(argc, argv, 4);
     if (!value) return fail("out of memory");
     /* Check the value here so the message can say why it is wrong. */
@@ -434,7 +460,8 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     size_t bin_len = 0;
     const char *why = NULL;
     if (gns_rrtype_from_text(type, value, &bin, &bin_len, &why) < 0) {
-      fprintf(stderr, "gnsctl: invalid %s value '%s': %s\n", argv[3], value, why ? why : "malformed");
+      fprintf(stderr, "gnsctl: invalid %s value '%s': %s\n", argv[3], value,
+              why ? why : "malformed");
       free(value);
       return EXIT_USAGE;
     }
@@ -445,7 +472,8 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
       return r;
     }
     json_object *rec = obj1("label", jnew_str(argv[2]));
-    json_object_object_add(rec, "type", jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : argv[3]));
+    json_object_object_add(rec, "type",
+                           jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : argv[3]));
     json_object_object_add(rec, "value", jnew_str(value));
     if (exp >= 0) json_object_object_add(rec, "expiration", json_object_new_int64(exp));
     json_object_object_add(rec, "flags", flags_array(c));
@@ -460,7 +488,8 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     json_object *p = obj1("zone", jnew_str(argv[1]));
     if (argc == 3) json_object_object_add(p, "label", jnew_str(argv[2]));
     if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListRecords, p, &reply, argv[1]))) return r;
-    if (c->json) print_json(reply);
+    if (c->json)
+      print_json(reply);
     else {
       static const char *const hdr[] = {"LABEL", "TYPE", "EXPIRES", "FLAGS", "VALUE"};
       struct ctl_table *t = ctl_table_new(5, hdr);
@@ -496,16 +525,20 @@ static int cmd_record(struct ctl *c, int argc, char **argv) {
     json_object_object_add(p, "label", jnew_str(argv[2]));
     if (argc >= 4) {
       uint32_t type;
-      if (gns_rrtype_from_name(argv[3], &type) < 0) return usage_error("unknown record type '%s'", argv[3]);
-      json_object_object_add(p, "type", jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : argv[3]));
+      if (gns_rrtype_from_name(argv[3], &type) < 0)
+        return usage_error("unknown record type '%s'", argv[3]);
+      json_object_object_add(p, "type",
+                             jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : argv[3]));
     }
     if (argc >= 5) {
       char *value = join_args(argc, argv, 4);
       json_object_object_add(p, "value", jnew_str(value));
       free(value);
     }
-    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteRecords, p, &reply, argv[1]))) return r;
-    if (c->json) print_json(reply);
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_DeleteRecords, p, &reply, argv[1])))
+      return r;
+    if (c->json)
+      print_json(reply);
     else if (jint(reply, "deleted", 0) == 0) {
       json_object_put(reply);
       return fail("no matching record in zone '%s'", argv[1]);
@@ -535,7 +568,8 @@ static json_object *zone_record_from(const struct gns_rpp_record *rr) {
   free(value);
   json_object *fl = json_object_new_array();
   for (size_t k = 0; k < gns_record_flag_names_n; k++)
-    if (rr->rd.flags & gns_record_flag_names[k].bit) json_object_array_add(fl, jnew_str(gns_record_flag_names[k].name));
+    if (rr->rd.flags & gns_record_flag_names[k].bit)
+      json_object_array_add(fl, jnew_str(gns_record_flag_names[k].name));
   json_object_object_add(zr, "flags", fl);
   if (rr->rd.expiration != UINT64_MAX)
     json_object_object_add(zr, "expiration", json_object_new_int64((int64_t)rr->rd.expiration));
@@ -598,15 +632,21 @@ struct import_ctx {
 };
 
 static void human_count(uint64_t v, char *buf, size_t cap) {
-  if (v >= 1000000) snprintf(buf, cap, "%.2fM", (double)v / 1e6);
-  else if (v >= 10000) snprintf(buf, cap, "%.1fk", (double)v / 1e3);
-  else snprintf(buf, cap, "%" PRIu64, v);
+  if (v >= 1000000)
+    snprintf(buf, cap, "%.2fM", (double)v / 1e6);
+  else if (v >= 10000)
+    snprintf(buf, cap, "%.1fk", (double)v / 1e3);
+  else
+    snprintf(buf, cap, "%" PRIu64, v);
 }
 
 static void human_secs(uint64_t s, char *buf, size_t cap) {
-  if (s >= 3600) snprintf(buf, cap, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, s / 60 % 60);
-  else if (s >= 60) snprintf(buf, cap, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
-  else snprintf(buf, cap, "%" PRIu64 "s", s);
+  if (s >= 3600)
+    snprintf(buf, cap, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, s / 60 % 60);
+  else if (s >= 60)
+    snprintf(buf, cap, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+  else
+    snprintf(buf, cap, "%" PRIu64 "s", s);
 }
 
 static void import_progress(struct import_ctx *ic, bool force) {
@@ -764,7 +804,8 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
   if (ic.progress) fputs("\r\033[K", stderr);
   if (r) goto out;
   double secs = (double)(gns_varlink_now() - ic.t0) / 1e6;
-  if (c->json) print_json(reply);
+  if (c->json)
+    print_json(reply);
   else
     printf("imported %" PRId64 " record(s) into %s in %.1f s\n", jint(reply, "imported", 0),
            ic.zone, secs);
@@ -784,14 +825,16 @@ out:
 static int export_record(json_object *rec, size_t index, const char *zone) {
   struct gns_rpp_record rr;
   const char *why = NULL;
-  if (zone_record_to(rec, &rr, &why) < 0) return fail("record %zu: %s", index, why ? why : "invalid");
+  if (zone_record_to(rec, &rr, &why) < 0)
+    return fail("record %zu: %s", index, why ? why : "invalid");
   json_object *o = NULL;
   int r = gns_rpp_record_to_json(rr.name, &rr.rd, &o);
   gns_rpp_record_clear(&rr);
   if (r < 0) return fail("cannot build the RPP JSON of record %zu", index);
   (void)zone;
-  printf("%s\n      %s", index ? "," : "",
-         json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+  printf(
+      "%s\n      %s", index ? "," : "",
+      json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put(o);
   return 0;
 }
@@ -856,8 +899,10 @@ static int cmd_publish(struct ctl *c, int argc, char **argv) {
               &reply, argc == 2 ? argv[1] : "publish");
   gns_varlink_free(v);
   if (r) return r;
-  if (c->json) print_json(reply);
-  else printf("published %" PRId64 " block(s)\n", jint(reply, "blocks", 0));
+  if (c->json)
+    print_json(reply);
+  else
+    printf("published %" PRId64 " block(s)\n", jint(reply, "blocks", 0));
   json_object_put(reply);
   return 0;
 }
@@ -879,7 +924,8 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
       json_object_put(p);
       return usage_error("unknown record type '%s'", c->type);
     }
-    json_object_object_add(p, "type", jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : c->type));
+    json_object_object_add(p, "type",
+                           jnew_str(gns_rrtype_name(type) ? gns_rrtype_name(type) : c->type));
   }
   json_object *reply = NULL;
   uint64_t t0 = mono_usec();
@@ -924,7 +970,8 @@ static int cmd_resolve(struct ctl *c, int argc, char **argv) {
     ctl_table_free(t);
     char d[32];
     printf("\n-- zone %s, %s, answered %s\n", jstr(reply, "zone") ? jstr(reply, "zone") : "?",
-           ctl_format_duration(took, d, sizeof d), jbool(reply, "cached") ? "from cache" : "by resolution");
+           ctl_format_duration(took, d, sizeof d),
+           jbool(reply, "cached") ? "from cache" : "by resolution");
     const char *rc = jstr(reply, "revocationCheck");
     if (rc && !strcmp(rc, "unreachable"))
       printf("-- revocations: the GNUnet peer's revocation service was not reachable; only the "
@@ -950,8 +997,11 @@ static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
     if (c->json) print_json(reply);
   } else if (!strcmp(argv[0], "list")) {
     if (argc != 1) return usage_error("usage: gnsctl start-zone list");
-    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListStartZones, NULL, &reply, "start-zone list"))) return r;
-    if (c->json) print_json(reply);
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ListStartZones, NULL, &reply,
+                  "start-zone list")))
+      return r;
+    if (c->json)
+      print_json(reply);
     else {
       static const char *const hdr[] = {"SUFFIX", "ZONE", "ZTLD"};
       struct ctl_table *t = ctl_table_new(3, hdr);
@@ -967,7 +1017,8 @@ static int cmd_start_zone(struct ctl *c, int argc, char **argv) {
     }
   } else if (!strcmp(argv[0], "remove")) {
     if (argc != 2) return usage_error("usage: gnsctl start-zone remove SUFFIX");
-    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_RemoveStartZone, obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
+    if ((r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_RemoveStartZone,
+                  obj1("suffix", jnew_str(argv[1])), &reply, argv[1])))
       return r;
     if (c->json) print_json(reply);
   } else
@@ -1002,11 +1053,13 @@ static int progress_cb(void *userdata, uint64_t tried, unsigned found, double av
   if (frac > 0.99) frac = 0.99;
   char eta[32] = "?";
   if (rate > 0 && p->expected > tried)
-    ctl_format_duration((unsigned long long)((double)(p->expected - tried) / rate * 1e6), eta, sizeof eta);
+    ctl_format_duration((unsigned long long)((double)(p->expected - tried) / rate * 1e6), eta,
+                        sizeof eta);
   if (p->tty) {
     char bar[31];
     int fill = (int)(frac * 30);
-    for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+    for (int i = 0; i < 30; i++)
+      bar[i] = i < fill ? '#' : '.';
     bar[30] = '\0';
     fprintf(stderr, "\r[%s] %3d%%  %u/%u found, avg %.2f bits, %.0f/s, about %s left   ", bar,
             (int)(frac * 100), found, GNS_REVOCATION_Z, avg, rate, eta);
@@ -1021,7 +1074,8 @@ static int state_path(const struct ctl *c, const char *ztld, char *buf, size_t c
   }
   const char *base = getenv("XDG_STATE_HOME");
   char dir[PATH_MAX];
-  if (base && *base) snprintf(dir, sizeof dir, "%s/gnsctl", base);
+  if (base && *base)
+    snprintf(dir, sizeof dir, "%s/gnsctl", base);
   else {
     const char *home = getenv("HOME");
     if (!home || !*home) return -ENOENT;
@@ -1058,11 +1112,14 @@ static int save_state(const char *path, const struct gns_revocation_state *st) {
 static int write_revocation(const char *file, const char *b64) {
   uint8_t msg[GNS_REVOCATION_LEN + 1];
   size_t len = 0;
-  if (!b64 || sodium_base642bin(msg, sizeof msg, b64, strlen(b64), NULL, &len, NULL,
-                                sodium_base64_VARIANT_ORIGINAL) < 0 || len != GNS_REVOCATION_LEN)
+  if (!b64 ||
+      sodium_base642bin(msg, sizeof msg, b64, strlen(b64), NULL, &len, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) < 0 ||
+      len != GNS_REVOCATION_LEN)
     return fail("gnsd sent no usable revocation");
   char tmp[PATH_MAX];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp", file) >= (int)sizeof tmp) return fail("%s: name too long", file);
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", file) >= (int)sizeof tmp)
+    return fail("%s: name too long", file);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail("%s: %s", tmp, strerror(errno));
   int e = write(fd, msg, len) == (ssize_t)len ? 0 : errno ? errno : EIO;
@@ -1078,7 +1135,8 @@ static int write_revocation(const char *file, const char *b64) {
 static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   if (argc != 2) return usage_error("usage: gnsctl revoke ZONE [--prepare FILE]");
   json_object *reply = NULL, *zone;
-  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])),
+               &reply, argv[1]);
   if (r) return r;
   json_object_object_get_ex(reply, "zone", &zone);
   char ztld[GNS_ZTLD_MAX];
@@ -1087,11 +1145,13 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   json_object_put(reply);
   if (revoked) return fail("zone '%s' is revoked already", argv[1]);
   struct gns_zone_key zk;
-  if (gns_ztld_decode(ztld, strlen(ztld), &zk) < 0) return fail("gnsd sent an invalid zTLD '%s'", ztld);
+  if (gns_ztld_decode(ztld, strlen(ztld), &zk) < 0)
+    return fail("gnsd sent an invalid zTLD '%s'", ztld);
 
   char path[PATH_MAX];
   if ((r = state_path(c, ztld, path, sizeof path)) < 0)
-    return fail("cannot find a place for the resumable state (set XDG_STATE_HOME): %s", strerror(-r));
+    return fail("cannot find a place for the resumable state (set XDG_STATE_HOME): %s",
+                strerror(-r));
   struct gns_revocation_state st;
   bool resumed = false;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1099,8 +1159,8 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
     uint8_t buf[GNS_REVOCATION_STATE_LEN + 1];
     ssize_t n = read(fd, buf, sizeof buf);
     close(fd);
-    if (n > 0 && gns_revocation_state_from_bytes(buf, (size_t)n, &st) == 0 && gns_zone_key_equal(&st.zk, &zk) &&
-        st.difficulty == c->difficulty)
+    if (n > 0 && gns_revocation_state_from_bytes(buf, (size_t)n, &st) == 0 &&
+        gns_zone_key_equal(&st.zk, &zk) && st.difficulty == c->difficulty)
       resumed = true;
     else
       fprintf(stderr, "gnsctl: ignoring unusable saved state %s\n", path);
@@ -1108,16 +1168,19 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   if (!resumed) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    gns_revocation_state_init(&st, &zk, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
-                              c->difficulty);
+    gns_revocation_state_init(
+        &st, &zk, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u, c->difficulty);
   }
-  fprintf(stderr, "gnsctl: %s the proof of work for zone '%s' (difficulty %u, all cores); Ctrl-C saves and stops.\n",
+  fprintf(stderr,
+          "gnsctl: %s the proof of work for zone '%s' (difficulty %u, all cores); Ctrl-C saves and "
+          "stops.\n",
           resumed ? "resuming" : "computing", argv[1], c->difficulty);
 
   struct sigaction sa = {.sa_handler = on_interrupt};
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  struct progress pr = {.tty = isatty(STDERR_FILENO) == 1, .start_usec = mono_usec(), .start_tried = st.tried};
+  struct progress pr = {
+      .tty = isatty(STDERR_FILENO) == 1, .start_usec = mono_usec(), .start_tried = st.tried};
   /* The top Z of N candidates average about log2(N/Z) + 1.4 zero bits. */
   double need = (double)GNS_REVOCATION_Z * __builtin_powi(2.0, (int)c->difficulty) / 2.6;
   pr.expected = need > 1e18 ? (uint64_t)1e18 : (uint64_t)need;
@@ -1125,7 +1188,8 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   if (pr.tty) fputc('\n', stderr);
   int se = save_state(path, &st);
   if (r == -ECANCELED) {
-    if (se < 0) return fail("interrupted, and saving the state to %s failed: %s", path, strerror(-se));
+    if (se < 0)
+      return fail("interrupted, and saving the state to %s failed: %s", path, strerror(-se));
     return fail("interrupted; progress saved in %s; run the same command again to resume", path);
   }
   if (r < 0) return fail("proof of work failed: %s", strerror(-r));
@@ -1144,19 +1208,21 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   unlink(path);
   if (c->prepare) {
     r = write_revocation(c->prepare, jstr(reply, "revocation"));
-    if (r == 0 && c->json) print_json(reply);
+    if (r == 0 && c->json)
+      print_json(reply);
     else if (r == 0) {
       char t[64];
-      printf("revocation of zone '%s' prepared in %s, not published; valid until %s.\n"
-             "Keep it safe: 'gnsctl revocation publish %s' revokes the zone, even without its key.\n",
-             argv[1], c->prepare,
-             ctl_format_time((unsigned long long)jint(reply, "expires", 0), t, sizeof t),
-             c->prepare);
+      printf(
+          "revocation of zone '%s' prepared in %s, not published; valid until %s.\n"
+          "Keep it safe: 'gnsctl revocation publish %s' revokes the zone, even without its key.\n",
+          argv[1], c->prepare,
+          ctl_format_time((unsigned long long)jint(reply, "expires", 0), t, sizeof t), c->prepare);
     }
     json_object_put(reply);
     return r;
   }
-  if (c->json) print_json(reply);
+  if (c->json)
+    print_json(reply);
   else {
     char t[64];
     printf("zone '%s' revoked; the revocation is valid until %s\n", argv[1],
@@ -1191,10 +1257,11 @@ static int cmd_revocation_file(struct ctl *c, const char *sub, const char *file)
   char b64[sodium_base64_ENCODED_LEN(GNS_REVOCATION_LEN, sodium_base64_VARIANT_ORIGINAL)];
   sodium_bin2base64(b64, sizeof b64, msg, len, sodium_base64_VARIANT_ORIGINAL);
   json_object *reply = NULL;
-  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportRevocation, obj1("revocation", jnew_str(b64)), &reply,
-               file);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_ImportRevocation,
+               obj1("revocation", jnew_str(b64)), &reply, file);
   if (r) return r;
-  if (c->json) print_json(reply);
+  if (c->json)
+    print_json(reply);
   else {
     char t[64];
     printf("zone %s revoked (%s), valid until %s; gnsd hands it to the GNUnet peer if it has one\n",
@@ -1211,10 +1278,12 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
   if (argc != 2 || strcmp(argv[0], "show"))
     return usage_error("usage: gnsctl revocation show ZTLD|ZONE | publish FILE | import FILE");
   json_object *reply = NULL;
-  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetRevocation, obj1("zone", jnew_str(argv[1])), &reply, argv[1]);
+  int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetRevocation, obj1("zone", jnew_str(argv[1])),
+               &reply, argv[1]);
   if (r) return r;
   const char *src = jstr(reply, "source");
-  if (c->json) print_json(reply);
+  if (c->json)
+    print_json(reply);
   else if (!jbool(reply, "revoked"))
     printf("%s: not revoked\n", argv[1]);
   else {
@@ -1222,7 +1291,8 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
     if (src && !strcmp(src, "network"))
       printf("%s: revoked (reported by the GNUnet peer's revocation service; gnsd holds no "
              "message), believed until %s\n",
-             argv[1], ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
+             argv[1],
+             ctl_format_time((unsigned long long)jint(reply, "expires", 0), t2, sizeof t2));
     else
       printf("%s: revoked at %s, valid until %s\n", argv[1],
              ctl_format_time((unsigned long long)jint(reply, "timestamp", 0), t1, sizeof t1),
@@ -1233,9 +1303,10 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
     bool up = jbool(reply, "networkConnected");
     char t3[64];
     if (!strcmp(net, "accepted"))
-      printf("network: the GNUnet peer's revocation service has it (accepted %s) and floods it "
-             "to its peers\n",
-             ctl_format_time((unsigned long long)jint(reply, "networkAcceptedAt", 0), t3, sizeof t3));
+      printf(
+          "network: the GNUnet peer's revocation service has it (accepted %s) and floods it "
+          "to its peers\n",
+          ctl_format_time((unsigned long long)jint(reply, "networkAcceptedAt", 0), t3, sizeof t3));
     else if (!strcmp(net, "queued") || !strcmp(net, "sent"))
       printf("network: %s for the GNUnet peer's revocation service%s\n",
              !strcmp(net, "sent") ? "sent, no answer yet," : "queued",
@@ -1259,8 +1330,7 @@ static int cmd_revocation(struct ctl *c, int argc, char **argv) {
 /* The statistics that are points in time, in microseconds since the epoch
  * (alt.gns.Zone.GetStatistics; 0 = not yet).  --json prints them raw. */
 static bool is_time_key(const char *key) {
-  static const char *const keys[] = {"lastPublished", "nextPublish", "nextExpiration",
-                                     "lastPass"};
+  static const char *const keys[] = {"lastPublished", "nextPublish", "nextExpiration", "lastPass"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     if (!strcmp(key, keys[i])) return true;
   return false;
@@ -1271,7 +1341,8 @@ static const char *format_when(int64_t usec, char *buf, size_t cap) {
   if (usec <= 0) return snprintf(buf, cap, "never"), buf;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  unsigned long long now = (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+  unsigned long long now =
+      (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
   unsigned long long u = (unsigned long long)usec;
   char t[32], d[32];
   ctl_format_time(u, t, sizeof t);
@@ -1292,12 +1363,14 @@ static void print_object_lines(json_object *o, const char *indent) {
       printf("%s%s:\n", indent, key);
       print_object_lines(val, deeper);
     } else if (is_time_key(key) && json_object_is_type(val, json_type_int)) {
-      printf("%s%-18s %s\n", indent, key, format_when(json_object_get_int64(val), when, sizeof when));
+      printf("%s%-18s %s\n", indent, key,
+             format_when(json_object_get_int64(val), when, sizeof when));
     } else {
       printf("%s%-18s %s\n", indent, key,
              json_object_is_type(val, json_type_string)
                  ? json_object_get_string(val)
-                 : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+                 : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN |
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
     }
   }
 }
@@ -1308,19 +1381,22 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
   json_object *reply = NULL;
   int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetStatistics, NULL, &reply, "status");
   if (r) return r;
-  if (c->json) print_json(reply);
+  if (c->json)
+    print_json(reply);
   else {
     char up[32];
     /* uptime is in seconds (alt.gns.Zone.varlink) */
     int64_t uptime = jint(reply, "uptime", 0);
     printf("gnsd %s, up %s\n", jstr(reply, "version") ? jstr(reply, "version") : "?",
-           ctl_format_duration(uptime > 0 ? (unsigned long long)uptime * 1000000ull : 0, up, sizeof up));
+           ctl_format_duration(uptime > 0 ? (unsigned long long)uptime * 1000000ull : 0, up,
+                               sizeof up));
     json_object *v;
     if (json_object_object_get_ex(reply, "backends", &v) && v) {
       puts("\nBackends:");
       for (size_t i = 0; i < json_object_array_length(v); i++) {
         json_object *b = json_object_array_get_idx(v, i);
-        printf("  %s: %s\n", jstr(b, "name") ? jstr(b, "name") : "?", jstr(b, "state") ? jstr(b, "state") : "?");
+        printf("  %s: %s\n", jstr(b, "name") ? jstr(b, "name") : "?",
+               jstr(b, "state") ? jstr(b, "state") : "?");
         print_object_lines(b, "    ");
       }
     }
@@ -1342,7 +1418,8 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
     }
     if (json_object_object_get_ex(reply, "published", &v) && v && json_object_array_length(v)) {
       puts("\nPublished:");
-      for (size_t i = 0; i < json_object_array_length(v); i++) print_object_lines(json_object_array_get_idx(v, i), "  ");
+      for (size_t i = 0; i < json_object_array_length(v); i++)
+        print_object_lines(json_object_array_get_idx(v, i), "  ");
     }
   }
   json_object_put(reply);
@@ -1351,60 +1428,105 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
 
 /* ---- main ------------------------------------------------------------------- */
 
-enum { OPT_RUNTIME_DIR = 256, OPT_JSON, OPT_TYPE, OPT_EXPIRE, OPT_RELATIVE, OPT_SHADOW, OPT_SUPPLEMENTAL,
-       OPT_PRIVATE, OPT_CRITICAL, OPT_REPLACE, OPT_DIFFICULTY, OPT_STATE_FILE, OPT_PREPARE, OPT_HELP, OPT_VERSION };
+enum {
+  OPT_RUNTIME_DIR = 256,
+  OPT_JSON,
+  OPT_TYPE,
+  OPT_EXPIRE,
+  OPT_RELATIVE,
+  OPT_SHADOW,
+  OPT_SUPPLEMENTAL,
+  OPT_PRIVATE,
+  OPT_CRITICAL,
+  OPT_REPLACE,
+  OPT_DIFFICULTY,
+  OPT_STATE_FILE,
+  OPT_PREPARE,
+  OPT_HELP,
+  OPT_VERSION
+};
 
 int main(int argc, char **argv) {
   struct ctl c = {.difficulty = GNS_REVOCATION_D};
   const char *env = getenv("GNSD_RUNTIME_DIR");
   c.runtime_dir = env && *env ? env : GNSD_RUNTIME_DIR;
-  static const struct option opts[] = {
-      {"runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR},
-      {"json", no_argument, NULL, OPT_JSON},
-      {"type", required_argument, NULL, OPT_TYPE},
-      {"expire", required_argument, NULL, OPT_EXPIRE},
-      {"relative", no_argument, NULL, OPT_RELATIVE},
-      {"shadow", no_argument, NULL, OPT_SHADOW},
-      {"supplemental", no_argument, NULL, OPT_SUPPLEMENTAL},
-      {"private", no_argument, NULL, OPT_PRIVATE},
-      {"critical", no_argument, NULL, OPT_CRITICAL},
-      {"replace", no_argument, NULL, OPT_REPLACE},
-      {"difficulty", required_argument, NULL, OPT_DIFFICULTY},
-      {"state-file", required_argument, NULL, OPT_STATE_FILE},
-      {"prepare", required_argument, NULL, OPT_PREPARE},
-      {"help", no_argument, NULL, OPT_HELP},
-      {"version", no_argument, NULL, OPT_VERSION},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR},
+                                       {"json", no_argument, NULL, OPT_JSON},
+                                       {"type", required_argument, NULL, OPT_TYPE},
+                                       {"expire", required_argument, NULL, OPT_EXPIRE},
+                                       {"relative", no_argument, NULL, OPT_RELATIVE},
+                                       {"shadow", no_argument, NULL, OPT_SHADOW},
+                                       {"supplemental", no_argument, NULL, OPT_SUPPLEMENTAL},
+                                       {"private", no_argument, NULL, OPT_PRIVATE},
+                                       {"critical", no_argument, NULL, OPT_CRITICAL},
+                                       {"replace", no_argument, NULL, OPT_REPLACE},
+                                       {"difficulty", required_argument, NULL, OPT_DIFFICULTY},
+                                       {"state-file", required_argument, NULL, OPT_STATE_FILE},
+                                       {"prepare", required_argument, NULL, OPT_PREPARE},
+                                       {"help", no_argument, NULL, OPT_HELP},
+                                       {"version", no_argument, NULL, OPT_VERSION},
+                                       {NULL, 0, NULL, 0}};
   int opt;
   /* Options may stand anywhere (GNU permutation); "--" ends them so that
    * values starting with '-' can be given. */
   opterr = 0;
   while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (opt) {
-    case OPT_RUNTIME_DIR: c.runtime_dir = optarg; break;
-    case OPT_JSON: c.json = true; break;
-    case OPT_TYPE: c.type = optarg; break;
-    case OPT_EXPIRE: c.expire = optarg; break;
-    case OPT_RELATIVE: c.relative = true; break;
-    case OPT_SHADOW: c.shadow = true; break;
-    case OPT_SUPPLEMENTAL: c.supplemental = true; break;
-    case OPT_PRIVATE: c.private_ = true; break;
-    case OPT_CRITICAL: c.critical = true; break;
-    case OPT_REPLACE: c.replace = true; break;
+    case OPT_RUNTIME_DIR:
+      c.runtime_dir = optarg;
+      break;
+    case OPT_JSON:
+      c.json = true;
+      break;
+    case OPT_TYPE:
+      c.type = optarg;
+      break;
+    case OPT_EXPIRE:
+      c.expire = optarg;
+      break;
+    case OPT_RELATIVE:
+      c.relative = true;
+      break;
+    case OPT_SHADOW:
+      c.shadow = true;
+      break;
+    case OPT_SUPPLEMENTAL:
+      c.supplemental = true;
+      break;
+    case OPT_PRIVATE:
+      c.private_ = true;
+      break;
+    case OPT_CRITICAL:
+      c.critical = true;
+      break;
+    case OPT_REPLACE:
+      c.replace = true;
+      break;
     case OPT_DIFFICULTY: {
       char *end;
       unsigned long d = strtoul(optarg, &end, 10);
-      if (*end || d == 0 || d > 64) return usage_error("--difficulty takes a number from 1 to 64, not '%s'", optarg);
+      if (*end || d == 0 || d > 64)
+        return usage_error("--difficulty takes a number from 1 to 64, not '%s'", optarg);
       c.difficulty = (unsigned)d;
       break;
     }
-    case OPT_STATE_FILE: c.state_file = optarg; break;
-    case OPT_PREPARE: c.prepare = optarg; break;
+    case OPT_STATE_FILE:
+      c.state_file = optarg;
+      break;
+    case OPT_PREPARE:
+      c.prepare = optarg;
+      break;
     case 'h':
-    case OPT_HELP: usage(stdout); return 0;
-    case OPT_VERSION: printf("gnsctl %s\n", gns_version()); return 0;
-    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-    default: return usage_error("unknown option '%s'", argv[optind - 1]);
+    case OPT_HELP:
+      usage(stdout);
+      return 0;
+    case OPT_VERSION:
+      printf("gnsctl %s\n", gns_version());
+      return 0;
+    case ':':
+      return usage_error("option '%s' needs a value", argv[optind - 1]);
+    default:
+      return usage_error("unknown option '%s'", argv[optind - 1]);
     }
   }
   c.colour = !c.json && ctl_want_colour(stdout);
@@ -1414,11 +1536,14 @@ int main(int argc, char **argv) {
   const char *cmd = a[0];
 
   /* Reject options that mean nothing for the command instead of ignoring them. */
-  bool record_opts = c.expire || c.relative || c.shadow || c.supplemental || c.private_ || c.critical;
+  bool record_opts =
+      c.expire || c.relative || c.shadow || c.supplemental || c.private_ || c.critical;
   bool is_record_add = !strcmp(cmd, "record") && n > 1 && !strcmp(a[1], "add");
   if (record_opts && !is_record_add)
-    return usage_error("--expire/--relative/--shadow/--supplemental/--private/--critical go with 'record add'");
-  if (c.type && !(!strcmp(cmd, "resolve") || (!strcmp(cmd, "zone") && n > 1 && !strcmp(a[1], "create"))))
+    return usage_error(
+        "--expire/--relative/--shadow/--supplemental/--private/--critical go with 'record add'");
+  if (c.type &&
+      !(!strcmp(cmd, "resolve") || (!strcmp(cmd, "zone") && n > 1 && !strcmp(a[1], "create"))))
     return usage_error("--type goes with 'resolve' and 'zone create'");
   if (c.replace && strcmp(cmd, "import")) return usage_error("--replace goes with 'import'");
 

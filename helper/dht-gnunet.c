@@ -138,7 +138,8 @@ static int out_append(struct dht *d, const uint8_t *msg, size_t len) {
   if (d->out_len + len > OUT_MAX) return -ENOBUFS;
   if (d->out_len + len > d->out_cap) {
     size_t cap = d->out_cap ? d->out_cap : 4096;
-    while (cap < d->out_len + len) cap *= 2;
+    while (cap < d->out_len + len)
+      cap *= 2;
     uint8_t *p = realloc(d->out, cap);
     if (!p) return -ENOMEM;
     d->out = p;
@@ -186,8 +187,10 @@ static void send_get(struct dht *d, struct gnsd_get *g) {
 /* ---- GET bookkeeping ---- */
 
 static void get_unlink(struct dht *d, struct gnsd_get *g) {
-  if (g->prev) g->prev->next = g->next;
-  else d->gets = g->next;
+  if (g->prev)
+    g->prev->next = g->next;
+  else
+    d->gets = g->next;
   if (g->next) g->next->prev = g->prev;
   g->next = g->prev = NULL;
   d->n_gets--;
@@ -217,7 +220,8 @@ static int on_get_timer(sd_event_source *s, uint64_t usec, void *userdata) {
    * connection: the DHT has no such block, which is an answer, not a
    * failure (a DHT cannot prove absence any better). Nothing because the
    * service was gone all along: the backend failed. */
-  if (g->best_exp) get_finish(d, g, 0);
+  if (g->best_exp)
+    get_finish(d, g, 0);
   else {
     d->st.gets_timed_out++;
     get_finish(d, g, d->state == ST_CONNECTED ? 0 : -ENOTCONN);
@@ -420,7 +424,8 @@ static void dht_disconnect(struct dht *d, const char *why, int err) {
    * GETs are re-sent from their own state. */
   d->out_len = 0;
   d->in_len = 0;
-  for (struct gnsd_get *g = d->gets; g; g = g->next) g->sent = false;
+  for (struct gnsd_get *g = d->gets; g; g = g->next)
+    g->sent = false;
   if (was_up) {
     d->st.disconnects++;
     if (now_mono(d) - d->connected_at >= HEALTHY_USEC) d->backoff = d->t.backoff_min;
@@ -508,8 +513,10 @@ static void pub_enqueue(struct dht *d, struct pub *p) {
   if (p->queued) return;
   p->queued = true;
   p->qnext = NULL;
-  if (d->qtail) d->qtail->qnext = p;
-  else d->qhead = p;
+  if (d->qtail)
+    d->qtail->qnext = p;
+  else
+    d->qhead = p;
   d->qtail = p;
   d->qlen++;
 }
@@ -517,7 +524,8 @@ static void pub_enqueue(struct dht *d, struct pub *p) {
 /* Remove from the table (not from the queue: the caller pops it first). */
 static void pub_remove(struct dht *d, struct pub *p) {
   struct pub **pp = &d->ptab[pub_slot(d, p->q)];
-  while (*pp && *pp != p) pp = &(*pp)->hnext;
+  while (*pp && *pp != p)
+    pp = &(*pp)->hnext;
   if (*pp) *pp = p->hnext;
   d->n_pub--;
   d->pub_bytes -= p->len;
@@ -574,8 +582,8 @@ static void pump_puts(struct dht *d) {
       (void)sd_event_source_set_time(d->put_timer, now + wait);
       (void)sd_event_source_set_enabled(d->put_timer, SD_EVENT_ONESHOT);
     } else {
-      (void)sd_event_add_time(d->ev, &d->put_timer, CLOCK_MONOTONIC, now + wait, 1000,
-                              on_put_timer, d);
+      (void)sd_event_add_time(d->ev, &d->put_timer, CLOCK_MONOTONIC, now + wait, 1000, on_put_timer,
+                              d);
     }
   }
 }
@@ -641,8 +649,10 @@ static void dht_get_cancel(struct gnsd_backend *b, struct gnsd_get *g) {
   struct dht *d = (struct dht *)b;
   if (!g || g->dead) return;
   get_unlink(d, g);
-  if (g->in_cb) g->dead = true;
-  else free(g);
+  if (g->in_cb)
+    g->dead = true;
+  else
+    free(g);
 }
 
 /* Accept a block for publication: remembered by q (a newer block for
@@ -689,8 +699,10 @@ static int dht_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *b
   p->expiration = expiration;
   d->pub_bytes += len;
   pub_enqueue(d, p);
-  if (d->state == ST_DISCONNECTED) dht_connect(d, false);
-  else pump_puts(d);
+  if (d->state == ST_DISCONNECTED)
+    dht_connect(d, false);
+  else
+    pump_puts(d);
   return 0;
 }
 
@@ -750,7 +762,8 @@ static void dht_free(struct gnsd_backend *b) {
   struct dht *d = (struct dht *)b;
   if (!d) return;
   /* Pending GETs end with an error so that no caller waits forever. */
-  while (d->gets) get_finish(d, d->gets, -ECANCELED);
+  while (d->gets)
+    get_finish(d, d->gets, -ECANCELED);
   d->io = sd_event_source_disable_unref(d->io);
   d->retry = sd_event_source_disable_unref(d->retry);
   d->put_timer = sd_event_source_disable_unref(d->put_timer);

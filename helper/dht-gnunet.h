@@ -12,18 +12,18 @@
 #include "storage.h"
 
 struct gnsd_dht_gnunet_tuning {
-  uint64_t get_timeout;     /* usec a GET may run without a valid block (0: default 10 s) */
-  uint64_t linger;          /* usec a GET keeps listening for newer blocks after
-                               the first valid one (0: default 500 ms) */
-  uint64_t backoff_min;     /* usec before the first reconnect (0: default 100 ms) */
-  uint64_t backoff_max;     /* cap of the doubling backoff (0: default 30 s) */
-  unsigned max_gets;        /* GETs in flight at once (0: default 256) */
-  size_t max_block;         /* larger blocks are dropped as oversize (0: GNS_RRBLOCK_MAX) */
-  uint32_t get_replication; /* 0: default 10, as GNUnet's GNS service */
-  uint32_t put_replication; /* 0: default 5, as GNUnet's zone master */
-  unsigned put_rate;        /* PUTs per second to the service (0: default 50) */
-  unsigned put_burst;       /* PUTs at once after a quiet time (0: default 100) */
-  size_t max_published;     /* blocks remembered for re-publishing (0: 65536) */
+  uint64_t get_timeout;       /* usec a GET may run without a valid block (0: default 10 s) */
+  uint64_t linger;            /* usec a GET keeps listening for newer blocks after
+                                 the first valid one (0: default 500 ms) */
+  uint64_t backoff_min;       /* usec before the first reconnect (0: default 100 ms) */
+  uint64_t backoff_max;       /* cap of the doubling backoff (0: default 30 s) */
+  unsigned max_gets;          /* GETs in flight at once (0: default 256) */
+  size_t max_block;           /* larger blocks are dropped as oversize (0: GNS_RRBLOCK_MAX) */
+  uint32_t get_replication;   /* 0: default 10, as GNUnet's GNS service */
+  uint32_t put_replication;   /* 0: default 5, as GNUnet's zone master */
+  unsigned put_rate;          /* PUTs per second to the service (0: default 50) */
+  unsigned put_burst;         /* PUTs at once after a quiet time (0: default 100) */
+  size_t max_published;       /* blocks remembered for re-publishing (0: 65536) */
   size_t max_published_bytes; /* their total size (0: 64 MiB) */
 };
 

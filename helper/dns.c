@@ -464,8 +464,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         /* A CNAME whose target's records the server did not include
          * (another zone, or a server that does not chase): ask for the
          * target, a bounded number of times (a CNAME loop ends here). */
-        if (s->cnames >= MAX_CNAMES || sub_start(q, s->chan, s->type, s->hops, target,
-                                                 s->cnames + 1) < 0)
+        if (s->cnames >= MAX_CNAMES ||
+            sub_start(q, s->chan, s->type, s->hops, target, s->cnames + 1) < 0)
           q->n_err++;
       } else if (n_glue && s->hops >= MAX_HOPS) {
         q->n_err++; /* referral loop */
@@ -477,7 +477,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
           srv[i] = glue[i];
         struct chan *c;
         d->st.referrals++;
-        if (chan_new(d, srv, n_glue, &c) == 0 && sub_start(q, c, s->type, s->hops + 1, s->name, s->cnames) == 0) {
+        if (chan_new(d, srv, n_glue, &c) == 0 &&
+            sub_start(q, c, s->type, s->hops + 1, s->name, s->cnames) == 0) {
           /* the new sub carries the query on */
         } else {
           q->n_err++;

@@ -49,9 +49,9 @@ struct gnsd {
    * revnet, which exists with [dht] backend = gnunet) */
   struct gnsd_trust *trust;
   struct gnsd_revnet *revnet;
-  struct gnsd_zones *zones;     /* zones.c: alt.gns.Zone and the zone master */
-  struct gnsd_resolve *resolve; /* resolve.c: alt.gns.Resolve */
-  struct gnsd_workers *workers; /* workers.c: signing off the loop */
+  struct gnsd_zones *zones;       /* zones.c: alt.gns.Zone and the zone master */
+  struct gnsd_resolve *resolve;   /* resolve.c: alt.gns.Resolve */
+  struct gnsd_workers *workers;   /* workers.c: signing off the loop */
   struct gnsd_dns_stub *dns_stub; /* dns-stub.c: [dns-stub], NULL when off */
 
   uint64_t started_realtime; /* microseconds since the epoch */

@@ -591,7 +591,8 @@ void gnsd_publisher_status(struct gnsd_publisher *p, json_object *obj) {
   json_object_object_add(obj, "published", json_object_new_int64(clamp64(p->published_total)));
   json_object_object_add(obj, "errors", json_object_new_int64(clamp64(p->errors_total)));
   json_object_object_add(obj, "passes", json_object_new_int64(clamp64(p->passes)));
-  if (p->last_pass) json_object_object_add(obj, "lastPass", json_object_new_int64(clamp64(p->last_pass)));
+  if (p->last_pass)
+    json_object_object_add(obj, "lastPass", json_object_new_int64(clamp64(p->last_pass)));
   json_object_object_add(obj, "workers", json_object_new_int64(gnsd_workers_threads(p->workers)));
 }
 

@@ -52,12 +52,12 @@
 /* What a request is doing. Callbacks (backends, DNS) only move the state;
  * drive() acts on it in a loop until the request must wait. */
 enum req_state {
-  REQ_STEP,      /* the resolution can take its next step */
-  REQ_FETCH,     /* block q->q wanted: ask backend q->bidx next */
-  REQ_GET,       /* a GET for q->q is in flight at q->cur */
-  REQ_GET_FOUND, /* it delivered a valid block: cancel the rest of it */
-  REQ_DNS,       /* a DNS query (q->dnsq) is in flight */
-  REQ_TRUST,     /* a revocation check of q->pending_zone (q->tcheck) is in flight */
+  REQ_STEP,       /* the resolution can take its next step */
+  REQ_FETCH,      /* block q->q wanted: ask backend q->bidx next */
+  REQ_GET,        /* a GET for q->q is in flight at q->cur */
+  REQ_GET_FOUND,  /* it delivered a valid block: cancel the rest of it */
+  REQ_DNS,        /* a DNS query (q->dnsq) is in flight */
+  REQ_TRUST,      /* a revocation check of q->pending_zone (q->tcheck) is in flight */
   REQ_TRUST_DONE, /* its verdict is in q->tverdict */
 };
 
@@ -86,7 +86,7 @@ struct req {
   struct gnsd_get *get;
   int backend_error;
   struct gnsd_dns_query *dnsq;
-  int dns_error; /* the last DNS failure (not NXDOMAIN), for the error */
+  int dns_error;                /* the last DNS failure (not NXDOMAIN), for the error */
   struct gnsd_dnssec_query *vq; /* a validating query (GNS2DNS with DS) */
   sd_event_source *deadline, *kick;
   bool driving; /* drive() is on the stack: callbacks leave it to that loop */
@@ -850,8 +850,7 @@ static void drive(struct req *q) {
         /* RFC 9498, 7.3.2: DS records beside the GNS2DNS records secure
          * the answer (validated by libunbound, dnssec.h) */
         rc = gnsd_dnssec_query(R->dnssec, st.dns_name, st.dns_type, st.dns_zone, st.dns_ds,
-                               st.n_dns_ds, st.dns_servers, st.n_dns_servers, on_dnssec, q,
-                               &q->vq);
+                               st.n_dns_ds, st.dns_servers, st.n_dns_servers, on_dnssec, q, &q->vq);
       else
         rc = gnsd_dns_query(R->dns, st.dns_name, st.dns_type, st.dns_servers, st.n_dns_servers,
                             on_dns, q, &q->dnsq);

@@ -342,7 +342,7 @@ static void *checkpoint_main(void *arg) {
   struct checkpointer *c = arg;
   sqlite3 *db = NULL;
   if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-      SQLITE_OK ||
+          SQLITE_OK ||
       /* a connection learns the database is in WAL mode when it reads it;
        * until then a checkpoint does nothing */
       sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
@@ -1027,8 +1027,7 @@ static int dirty_max(struct gnsd_store *s, int64_t *max_id) {
   return int_query(s, st, "reading the publication queue", max_id);
 }
 
-int gnsd_store_dirty_mark(struct gnsd_store *s, int64_t zone_id, const char *label,
-                          int64_t *id) {
+int gnsd_store_dirty_mark(struct gnsd_store *s, int64_t zone_id, const char *label, int64_t *id) {
   sqlite3_stmt *st = stmt(s, ST_DIRTY_MARK);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, zone_id);
@@ -1047,8 +1046,7 @@ int gnsd_store_dirty_mark_zone(struct gnsd_store *s, int64_t zone_id, int64_t *m
   return r;
 }
 
-int gnsd_store_dirty_mark_due(struct gnsd_store *s, uint64_t now, unsigned limit,
-                              int64_t *marked) {
+int gnsd_store_dirty_mark_due(struct gnsd_store *s, uint64_t now, unsigned limit, int64_t *marked) {
   sqlite3_stmt *st = stmt(s, ST_DIRTY_MARK_DUE);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, clamp64(now));

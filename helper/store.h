@@ -135,14 +135,12 @@ int gnsd_store_published_next_due(struct gnsd_store *s, uint64_t *due);
  * loses a mark and a pass resumes where it stopped. */
 
 /* Queue (zone, label) as changed; *id (may be NULL) gets its queue id. */
-int gnsd_store_dirty_mark(struct gnsd_store *s, int64_t zone_id, const char *label,
-                          int64_t *id);
+int gnsd_store_dirty_mark(struct gnsd_store *s, int64_t zone_id, const char *label, int64_t *id);
 /* Queue every label of a zone (0 = all zones) that has records or a
  * block as changed; *max_id (may be NULL) gets the largest queue id. */
 int gnsd_store_dirty_mark_zone(struct gnsd_store *s, int64_t zone_id, int64_t *max_id);
 /* Queue (prio 1) up to limit labels whose block is due at now. */
-int gnsd_store_dirty_mark_due(struct gnsd_store *s, uint64_t now, unsigned limit,
-                              int64_t *marked);
+int gnsd_store_dirty_mark_due(struct gnsd_store *s, uint64_t now, unsigned limit, int64_t *marked);
 typedef int (*gnsd_dirty_cb)(void *userdata, int64_t id, int64_t zone_id, const char *label,
                              int prio);
 /* Up to limit entries after (after_prio, after_id) in queue order. */

@@ -839,7 +839,7 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
 static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
                          const struct gnsd_zone *zone, json_object *jrecords, bool single,
                          uint64_t base, int64_t *max_id) {
-    size_t n_new = single ? 1 : json_object_array_length(jrecords);
+  size_t n_new = single ? 1 : json_object_array_length(jrecords);
   uint64_t now = zones_now(z);
   struct label_records lr = {0};
   struct zrec **order = NULL;
@@ -939,7 +939,7 @@ out:
  * transaction; reply once their blocks are stored. */
 static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
                          json_object *jrecords, bool single, bool replace) {
-    if (import_busy(call, z)) return 0;
+  if (import_busy(call, z)) return 0;
   struct gnsd_zone zone;
   if (!get_zone(call, z, params, "zone", &zone)) return 0;
   gns_zone_priv_wipe(&zone.priv);
@@ -1360,7 +1360,6 @@ static int m_import_revocation(struct varlink_call *call, json_object *params, v
   return 0;
 }
 
-
 static int m_get_revocation(struct varlink_call *call, json_object *params, void *userdata) {
   static const struct varlink_field fields[] = VL_ZONE_PARAMS_GetRevocation;
   struct gnsd_zones *z = userdata;
@@ -1421,8 +1420,9 @@ void gnsd_zones_stats(const struct gnsd_zones *z, json_object *out) {
   if (json_object_object_get_ex(pubs, "errors", &v))
     json_object_object_add(out, "publishErrors", json_object_get(v));
   json_object_object_add(out, "lastPublished",
-                         json_object_object_get_ex(pubs, "lastPass", &v) ? json_object_get(v)
-                                                                         : json_object_new_int64(0));
+                         json_object_object_get_ex(pubs, "lastPass", &v)
+                             ? json_object_get(v)
+                             : json_object_new_int64(0));
   json_object_object_add(out, "nextPublish",
                          json_object_new_int64(clamp64(gnsd_publisher_next(z->publisher))));
   json_object_object_add(out, "publisher", pubs);

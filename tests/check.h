@@ -53,48 +53,48 @@ __attribute__((constructor)) static void check_watchdog_arm(void) {
   if (s) check_watchdog_resume((unsigned)s);
 }
 
-#define CHECK(cond)                                                                   \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);        \
-      check_failures++;                                                               \
-    }                                                                                 \
+#define CHECK(cond)                                                                                \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                     \
+      check_failures++;                                                                            \
+    }                                                                                              \
   } while (0)
 
-#define CHECK_INT(got, want)                                                          \
-  do {                                                                                \
-    long long g_ = (long long)(got), w_ = (long long)(want);                          \
-    if (g_ != w_) {                                                                   \
-      fprintf(stderr, "%s:%d: %s == %lld, want %lld\n", __FILE__, __LINE__, #got, g_, \
-              w_);                                                                    \
-      check_failures++;                                                               \
-    }                                                                                 \
+#define CHECK_INT(got, want)                                                                       \
+  do {                                                                                             \
+    long long g_ = (long long)(got), w_ = (long long)(want);                                       \
+    if (g_ != w_) {                                                                                \
+      fprintf(stderr, "%s:%d: %s == %lld, want %lld\n", __FILE__, __LINE__, #got, g_, w_);         \
+      check_failures++;                                                                            \
+    }                                                                                              \
   } while (0)
 
-#define CHECK_STR(got, want)                                                          \
-  do {                                                                                \
-    const char *g_ = (got), *w_ = (want);                                             \
-    if (!g_ || strcmp(g_, w_) != 0) {                                                 \
-      fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got,  \
-              g_ ? g_ : "(null)", w_);                                                \
-      check_failures++;                                                               \
-    }                                                                                 \
+#define CHECK_STR(got, want)                                                                       \
+  do {                                                                                             \
+    const char *g_ = (got), *w_ = (want);                                                          \
+    if (!g_ || strcmp(g_, w_) != 0) {                                                              \
+      fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got,              \
+              g_ ? g_ : "(null)", w_);                                                             \
+      check_failures++;                                                                            \
+    }                                                                                              \
   } while (0)
 
 static inline void check_dump(const char *what, const uint8_t *p, size_t n) {
   fprintf(stderr, "  %s (%zu):", what, n);
-  for (size_t i = 0; i < n; i++) fprintf(stderr, "%s%02x", i % 16 ? " " : "\n    ", p[i]);
+  for (size_t i = 0; i < n; i++)
+    fprintf(stderr, "%s%02x", i % 16 ? " " : "\n    ", p[i]);
   fputc('\n', stderr);
 }
 
-#define CHECK_MEM(got, want, n)                                                       \
-  do {                                                                                \
-    if (memcmp((got), (want), (n)) != 0) {                                            \
-      fprintf(stderr, "%s:%d: %s differs from %s\n", __FILE__, __LINE__, #got, #want); \
-      check_dump("got", (const uint8_t *)(got), (n));                                 \
-      check_dump("want", (const uint8_t *)(want), (n));                               \
-      check_failures++;                                                               \
-    }                                                                                 \
+#define CHECK_MEM(got, want, n)                                                                    \
+  do {                                                                                             \
+    if (memcmp((got), (want), (n)) != 0) {                                                         \
+      fprintf(stderr, "%s:%d: %s differs from %s\n", __FILE__, __LINE__, #got, #want);             \
+      check_dump("got", (const uint8_t *)(got), (n));                                              \
+      check_dump("want", (const uint8_t *)(want), (n));                                            \
+      check_failures++;                                                                            \
+    }                                                                                              \
   } while (0)
 
 /* Parse hex with optional white space (the RFC prints "50 d7 b6 ...").
@@ -104,12 +104,18 @@ static inline size_t check_hex(const char *hex, uint8_t *out, size_t cap) {
   int hi = -1;
   for (const char *p = hex; *p; p++) {
     int v;
-    if (*p >= '0' && *p <= '9') v = *p - '0';
-    else if (*p >= 'a' && *p <= 'f') v = *p - 'a' + 10;
-    else if (*p >= 'A' && *p <= 'F') v = *p - 'A' + 10;
-    else if (*p == ' ' || *p == '\n' || *p == '\t') continue;
-    else abort();
-    if (hi < 0) hi = v;
+    if (*p >= '0' && *p <= '9')
+      v = *p - '0';
+    else if (*p >= 'a' && *p <= 'f')
+      v = *p - 'a' + 10;
+    else if (*p >= 'A' && *p <= 'F')
+      v = *p - 'A' + 10;
+    else if (*p == ' ' || *p == '\n' || *p == '\t')
+      continue;
+    else
+      abort();
+    if (hi < 0)
+      hi = v;
     else {
       if (n >= cap) abort();
       out[n++] = (uint8_t)(hi << 4 | v);

@@ -11,7 +11,7 @@
 #   SCALE_LABELS=N overrides the 100,000 labels (3 records each).
 set -u
 . "${top_srcdir:-.}/tests/gnsd-lib.sh"
-GNSCTL="$top_builddir/helper/gnsctl"
+GNSCTL="$top_builddir/ctl/gnsctl"
 T=$TMP
 LABELS=${SCALE_LABELS:-100000}
 RECORDS=$((LABELS * 3))

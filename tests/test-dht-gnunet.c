@@ -106,7 +106,8 @@ static bool run_until(sd_event *ev, pred_fn p, void *arg, uint64_t timeout_us) {
 
 static void run_for(sd_event *ev, uint64_t us) {
   uint64_t end = mono_us() + us;
-  while (mono_us() < end) sd_event_run(ev, 5000);
+  while (mono_us() < end)
+    sd_event_run(ev, 5000);
 }
 
 /* ---- the fake service ---- */
@@ -198,7 +199,8 @@ static void fake_unlisten(struct fake *f) {
 }
 
 static void fake_clear(struct fake *f) {
-  for (size_t i = 0; i < f->n; i++) free(f->msgs[i].m);
+  for (size_t i = 0; i < f->n; i++)
+    free(f->msgs[i].m);
   f->n = 0;
 }
 
@@ -279,9 +281,15 @@ static bool p_counter(void *a) {
   struct counter_wait *c = a;
   return stat_at(c->b, c->off) >= c->want;
 }
-static bool p_connected(void *a) { return gnsd_dht_gnunet_connected(a); }
-static bool p_disconnected(void *a) { return !gnsd_dht_gnunet_connected(a); }
-static bool p_final(void *a) { return ((struct seen *)a)->finals > 0; }
+static bool p_connected(void *a) {
+  return gnsd_dht_gnunet_connected(a);
+}
+static bool p_disconnected(void *a) {
+  return !gnsd_dht_gnunet_connected(a);
+}
+static bool p_final(void *a) {
+  return ((struct seen *)a)->finals > 0;
+}
 struct blocks_wait {
   struct seen *s;
   int n;
@@ -376,9 +384,9 @@ static void test_wire_format(const struct gns_zone_priv *zp) {
   CHECK(p != NULL);
   if (p) {
     CHECK_INT(p->len, 88 + b1.len);
-    CHECK_INT(gns_get_u32(p->m + 4), 11);                                /* block type */
+    CHECK_INT(gns_get_u32(p->m + 4), 11);                                 /* block type */
     CHECK_INT(gns_get_u32(p->m + 8), GNSD_DHT_RO_DEMULTIPLEX_EVERYWHERE); /* options */
-    CHECK_INT(gns_get_u32(p->m + 12), 5);                                /* replication */
+    CHECK_INT(gns_get_u32(p->m + 12), 5);                                 /* replication */
     CHECK(gns_get_u64(p->m + 16) == exp);
     CHECK_MEM(p->m + 24, b1.q, 64);
     CHECK_MEM(p->m + 88, b1.b, b1.len);
@@ -451,34 +459,32 @@ static void test_results(const struct gns_zone_priv *pk, const struct gns_zone_p
     size_t cut; /* send only this many bytes as the message (0: all) */
   } cases[] = {
       {"header only, cut short", 11, 0, 0, 0, uid, b1.q, 0, 0, NULL, 0, STAT(drop_garbage), 60},
-      {"truncated flag without the peer", 11, GNSD_DHT_RO_TRUNCATED, 0, 0, uid, b1.q, 0, 0, NULL,
-       0, STAT(drop_garbage), 0},
+      {"truncated flag without the peer", 11, GNSD_DHT_RO_TRUNCATED, 0, 0, uid, b1.q, 0, 0, NULL, 0,
+       STAT(drop_garbage), 0},
       {"path lengths beyond the message", 11, 0, 0xffffffffu, 2, uid, b1.q, 0, 1, b1.b, b1.len,
        STAT(drop_garbage), 0},
       {"put path longer than the message", 11, 0, 3, 0, uid, b1.q, 0, 1, NULL, 0,
        STAT(drop_garbage), 0},
-      {"unknown unique_id", 11, 0, 0, 0, bad_uid, b1.q, 0, 0, b1.b, b1.len,
-       STAT(drop_unsolicited), 0},
-      {"block type 8", 8, 0, 0, 0, uid, b1.q, 0, 0, b1.b, b1.len, STAT(drop_wrong_type), 0},
-      {"key is not our q", 11, 0, 0, 0, uid, wrong_key, 0, 0, b1.b, b1.len, STAT(drop_wrong_q),
+      {"unknown unique_id", 11, 0, 0, 0, bad_uid, b1.q, 0, 0, b1.b, b1.len, STAT(drop_unsolicited),
        0},
+      {"block type 8", 8, 0, 0, 0, uid, b1.q, 0, 0, b1.b, b1.len, STAT(drop_wrong_type), 0},
+      {"key is not our q", 11, 0, 0, 0, uid, wrong_key, 0, 0, b1.b, b1.len, STAT(drop_wrong_q), 0},
       {"block of another label under our q", 11, 0, 0, 0, uid, b1.q, 0, 0, other.b, other.len,
        STAT(drop_wrong_q), 0},
       {"block of another zone under our q", 11, 0, 0, 0, uid, b1.q, 0, 0, edb.b, edb.len,
        STAT(drop_wrong_q), 0},
-      {"expired block", 11, 0, 0, 0, uid, b1.q, 0, 0, expired.b, expired.len,
-       STAT(drop_expired), 0},
-      {"bad signature", 11, 0, 0, 0, uid, b1.q, 0, 0, badsig, b1.len, STAT(drop_bad_signature),
+      {"expired block", 11, 0, 0, 0, uid, b1.q, 0, 0, expired.b, expired.len, STAT(drop_expired),
        0},
+      {"bad signature", 11, 0, 0, 0, uid, b1.q, 0, 0, badsig, b1.len, STAT(drop_bad_signature), 0},
       {"SIZE field disagrees", 11, 0, 0, 0, uid, b1.q, 0, 0, badsize, b1.len, STAT(drop_garbage),
        0},
       {"empty data", 11, 0, 0, 0, uid, b1.q, 0, 0, NULL, 0, STAT(drop_garbage), 0},
       {"BDATA replaced by noise", 11, 0, 0, 0, uid, b1.q, 0, 0, noise, b1.len,
        STAT(drop_bad_signature), 0},
-      {"unknown zone type", 11, 0, 0, 0, uid, b1.q, 0, 0, badtype, b1.len,
-       STAT(drop_unsupported), 0},
-      {"larger than max_block", 11, 0, 0, 0, uid, b1.q, 0, 0, big.b, big.len,
-       STAT(drop_oversize), 0},
+      {"unknown zone type", 11, 0, 0, 0, uid, b1.q, 0, 0, badtype, b1.len, STAT(drop_unsupported),
+       0},
+      {"larger than max_block", 11, 0, 0, 0, uid, b1.q, 0, 0, big.b, big.len, STAT(drop_oversize),
+       0},
   };
   for (size_t i = 0; i < GNS_ARRAY_SIZE(cases); i++) {
     uint64_t before = stat_at(e.b, cases[i].counter);
@@ -500,8 +506,8 @@ static void test_results(const struct gns_zone_priv *pk, const struct gns_zone_p
   }
 
   /* A good block with a truncated, recorded path: delivered at once. */
-  size_t len = build_result(m, sizeof m, 11, GNSD_DHT_RO_TRUNCATED | GNSD_DHT_RO_RECORD_ROUTE, 1,
-                            2, uid, b1.q, 32, 3, b1.b, b1.len);
+  size_t len = build_result(m, sizeof m, 11, GNSD_DHT_RO_TRUNCATED | GNSD_DHT_RO_RECORD_ROUTE, 1, 2,
+                            uid, b1.q, 32, 3, b1.b, b1.len);
   fake_send(&e.f, m, len);
   struct blocks_wait bw = {&s, 1};
   CHECK(run_until(e.ev, p_blocks, &bw, 1000000));
@@ -542,9 +548,10 @@ static void test_results(const struct gns_zone_priv *pk, const struct gns_zone_p
   json_object *o = json_object_new_object();
   e.b->ops->status(e.b, o);
   json_object *v, *dr;
-  CHECK(json_object_object_get_ex(o, "state", &v) && !strcmp(json_object_get_string(v), "connected"));
-  CHECK(json_object_object_get_ex(o, "dropped", &dr) && json_object_object_get_ex(dr, "garbage", &v) &&
-        json_object_get_int64(v) == 6);
+  CHECK(json_object_object_get_ex(o, "state", &v) &&
+        !strcmp(json_object_get_string(v), "connected"));
+  CHECK(json_object_object_get_ex(o, "dropped", &dr) &&
+        json_object_object_get_ex(dr, "garbage", &v) && json_object_get_int64(v) == 6);
   CHECK(json_object_object_get_ex(o, "name", &v) &&
         !strcmp(json_object_get_string(v), "gnunet-dht"));
   json_object_put(o);
@@ -580,7 +587,8 @@ static void test_timeout_bounds(const struct gns_zone_priv *zp) {
   struct seen many[4];
   struct gnsd_get *hs[4];
   memset(many, 0, sizeof many);
-  for (int i = 0; i < 3; i++) CHECK_INT(e.b->ops->get(e.b, b1.q, on_block, &many[i], &hs[i]), 0);
+  for (int i = 0; i < 3; i++)
+    CHECK_INT(e.b->ops->get(e.b, b1.q, on_block, &many[i], &hs[i]), 0);
   CHECK_INT(e.b->ops->get(e.b, b1.q, on_block, &many[3], &hs[3]), -EBUSY);
   /* Three GETs on the wire, in call order, with distinct unique_ids (the
    * first GET of this test and its GET_STOP come before them). */
@@ -704,7 +712,8 @@ static void test_reconnect(const struct gns_zone_priv *zp) {
  * bounded. */
 static size_t count_msgs(struct fake *f, uint16_t type, size_t from) {
   size_t n = 0;
-  for (size_t i = from; i < f->n; i++) n += f->msgs[i].type == type;
+  for (size_t i = from; i < f->n; i++)
+    n += f->msgs[i].type == type;
   return n;
 }
 struct count_wait {
@@ -769,7 +778,8 @@ static void test_publish_pacing(const struct gns_zone_priv *zp) {
   CHECK(json_object_object_get_ex(o, "published", &v) && json_object_get_int64(v) == 8);
   json_object_put(o);
 
-  for (int i = 0; i < 9; i++) free(bl[i].b);
+  for (int i = 0; i < 9; i++)
+    free(bl[i].b);
   free(newer.b);
   env_down(&e);
 }
@@ -832,8 +842,8 @@ static int run_real(const struct real_opts *o) {
   CHECK_INT(sd_event_new(&ev), 0);
   struct gnsd_backend *b;
   CHECK_INT(gnsd_dht_gnunet_new(ev, o->socket, &b), 0);
-  struct gnsd_dht_gnunet_tuning t = {.get_timeout = 2000000, .linger = 200000,
-                                     .backoff_min = 50000, .backoff_max = 500000};
+  struct gnsd_dht_gnunet_tuning t = {
+      .get_timeout = 2000000, .linger = 200000, .backoff_min = 50000, .backoff_max = 500000};
   gnsd_dht_gnunet_tune(b, &t);
   CHECK(run_until(ev, p_connected, b, 5000000));
 
@@ -854,8 +864,10 @@ static int run_real(const struct real_opts *o) {
     CHECK_INT(s.last_len, bk.len);
     if (s.last_len == bk.len) CHECK_MEM(s.last, bk.b, bk.len);
     gns_zone_priv_wipe(&zp);
-    if (i == 0) kept = bk;
-    else free(bk.b);
+    if (i == 0)
+      kept = bk;
+    else
+      free(bk.b);
   }
 
   /* 2. A block published by GNUnet's own zone master. */
@@ -952,17 +964,24 @@ int main(int argc, char **argv) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) {
-      fprintf(stderr, "usage: %s [--real SOCKET [--ztld Z --label L [--expect-a ADDR]] "
-                      "[--restart-cmd CMD]]\n",
+      fprintf(stderr,
+              "usage: %s [--real SOCKET [--ztld Z --label L [--expect-a ADDR]] "
+              "[--restart-cmd CMD]]\n",
               argv[0]);
       return 2;
     }
-    if (!strcmp(a, "--real")) ro.socket = v;
-    else if (!strcmp(a, "--ztld")) ro.ztld = v;
-    else if (!strcmp(a, "--label")) ro.label = v;
-    else if (!strcmp(a, "--expect-a")) ro.expect_a = v;
-    else if (!strcmp(a, "--restart-cmd")) ro.restart_cmd = v;
-    else return 2;
+    if (!strcmp(a, "--real"))
+      ro.socket = v;
+    else if (!strcmp(a, "--ztld"))
+      ro.ztld = v;
+    else if (!strcmp(a, "--label"))
+      ro.label = v;
+    else if (!strcmp(a, "--expect-a"))
+      ro.expect_a = v;
+    else if (!strcmp(a, "--restart-cmd"))
+      ro.restart_cmd = v;
+    else
+      return 2;
   }
   if (ro.socket) return run_real(&ro);
 
