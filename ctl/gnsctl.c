@@ -1400,22 +1400,20 @@ static int cmd_status(struct ctl *c, int argc, char **argv) {
         print_object_lines(b, "    ");
       }
     }
-    if (json_object_object_get_ex(reply, "cache", &v) && v) {
-      puts("\nCache:");
-      print_object_lines(v, "  ");
-    }
-    if (json_object_object_get_ex(reply, "dnsStub", &v) && v) {
-      puts("\nDNS stub:");
-      print_object_lines(v, "  ");
-    }
-    if (json_object_object_get_ex(reply, "store", &v) && v) {
-      puts("\nStore:");
-      print_object_lines(v, "  ");
-    }
-    if (json_object_object_get_ex(reply, "limits", &v) && v) {
-      puts("\nPer-user limits (refused, closed, throttled):");
-      print_object_lines(v, "  ");
-    }
+    /* The sections that are one object of counters each. */
+    static const struct {
+      const char *key, *title;
+    } sections[] = {
+        {"cache", "Cache"},
+        {"dnsStub", "DNS stub"},
+        {"store", "Store"},
+        {"limits", "Per-user limits (refused, closed, throttled)"},
+    };
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+      if (json_object_object_get_ex(reply, sections[i].key, &v) && v) {
+        printf("\n%s:\n", sections[i].title);
+        print_object_lines(v, "  ");
+      }
     if (json_object_object_get_ex(reply, "published", &v) && v && json_object_array_length(v)) {
       puts("\nPublished:");
       for (size_t i = 0; i < json_object_array_length(v); i++)
