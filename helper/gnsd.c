@@ -599,7 +599,9 @@ int main(int argc, char **argv) {
   varlink_server_set_max_connections(d.zone_server, 64);
 
   /* nice 5: a worker never takes a CPU the loop wants */
-  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) < 0) {
+  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) == 0)
+    gnsd_workers_set_name(d.workers, "gnsd-sign");
+  if (r < 0) {
     log_error("cannot start the worker threads: %s", strerror(-r));
     goto out;
   }

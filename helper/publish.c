@@ -32,6 +32,9 @@
 #define MIN_DELAY_US 1000000u
 #define RETRY_US (60ull * 1000000u)
 #define RETRY_FAILED_US (10ull * 1000000u) /* after a page the store refused */
+/* Cached answers go at most this often while a pass changes blocks, and
+ * at once when someone waits for the change (their reply follows) */
+#define FLUSH_MIN_US 250000u
 
 struct zone_stats {
   int64_t id;
@@ -131,8 +134,11 @@ struct gnsd_publisher {
   uint64_t interval;
   sd_event_source *timer; /* next due re-publication, or a retry */
   sd_event_source *defer; /* run fill() from the loop */
-  unsigned in_flight;     /* pages between read and commit */
-  unsigned jobs_out;      /* pass and sweep jobs on the store thread */
+  sd_event_source *flush; /* a coalesced hooks.changed() is due */
+  uint64_t flushed_at;    /* monotonic us of the last hooks.changed() */
+  bool flush_pending;
+  unsigned in_flight; /* pages between read and commit */
+  unsigned jobs_out;  /* pass and sweep jobs on the store thread */
   bool paused, restart, freeing, reading, ending, rewound;
   bool sweeping;
   /* kicks so far: a change committed after a read or a pass end started
@@ -377,6 +383,44 @@ static void schedule_fill(struct gnsd_publisher *p) {
   if (p->defer) sd_event_source_set_enabled(p->defer, SD_EVENT_ONESHOT);
 }
 
+static uint64_t mono_us(struct gnsd_publisher *p) {
+  uint64_t now = 0;
+  sd_event_now(p->event, CLOCK_MONOTONIC, &now);
+  return now;
+}
+
+static void flush_now(struct gnsd_publisher *p) {
+  p->flush_pending = false;
+  p->flushed_at = mono_us(p);
+  if (p->flush) sd_event_source_set_enabled(p->flush, SD_EVENT_OFF);
+  p->hooks.changed(p->hooks.userdata);
+}
+
+/* Blocks of changed labels are stored: cached answers may rest on the old
+ * ones. Emptying the cache for every page of a large pass would make
+ * every lookup meanwhile an uncached one (a PKEY block costs the loop
+ * 0.7 ms to verify), so it happens at most every FLUSH_MIN_US, and at
+ * once before a wait completes. */
+static void note_changed(struct gnsd_publisher *p) {
+  uint64_t now = mono_us(p);
+  if (!p->flush || now >= p->flushed_at + FLUSH_MIN_US) {
+    flush_now(p);
+    return;
+  }
+  if (p->flush_pending) return;
+  p->flush_pending = true;
+  sd_event_source_set_time(p->flush, p->flushed_at + FLUSH_MIN_US);
+  sd_event_source_set_enabled(p->flush, SD_EVENT_ONESHOT);
+}
+
+static int on_flush(sd_event_source *s, uint64_t usec, void *userdata) {
+  (void)s;
+  (void)usec;
+  struct gnsd_publisher *p = userdata;
+  if (p->flush_pending) flush_now(p);
+  return 0;
+}
+
 static void waits_check(struct gnsd_publisher *p) {
   for (struct gnsd_publish_wait *w = p->waits; w; w = w->next) {
     if (w->done) continue;
@@ -387,7 +431,10 @@ static void waits_check(struct gnsd_publisher *p) {
       w->error = r;
     }
   }
-  /* callbacks last: they may add or cancel waits */
+  /* callbacks last: they may add or cancel waits; who waited for a
+   * change resolves it next and must not get a cached old answer */
+  for (struct gnsd_publish_wait *w = p->waits; w && p->flush_pending; w = w->next)
+    if (w->done) flush_now(p);
   struct gnsd_publish_wait **pw = &p->waits;
   while (*pw) {
     struct gnsd_publish_wait *w = *pw;
@@ -446,7 +493,7 @@ static void commit_done(struct gnsd_job *job, int cancelled) {
     bool changed = false;
     for (size_t i = 0; i < pg->n && !pg->in_tx; i++)
       changed |= pg->jobs[i]->changed && !pg->jobs[i]->skip;
-    if (changed) p->hooks.changed(p->hooks.userdata);
+    if (changed) note_changed(p);
     for (size_t i = 0; i < pg->n; i++) {
       struct sign_job *j = pg->jobs[i];
       if (j->skip) continue;
@@ -685,6 +732,7 @@ int gnsd_publisher_new(sd_event *event, struct gnsd_store *store, struct gnsd_st
   p->cursor_prio = -1;
   int r = sd_event_add_time_relative(event, &p->timer, CLOCK_MONOTONIC, 0, 100000, on_timer, p);
   if (r >= 0) r = sd_event_add_defer(event, &p->defer, on_defer, p);
+  if (r >= 0) r = sd_event_add_time(event, &p->flush, CLOCK_MONOTONIC, 0, 10000, on_flush, p);
   if (r < 0) {
     gnsd_publisher_free(p);
     return r;
@@ -692,6 +740,7 @@ int gnsd_publisher_new(sd_event *event, struct gnsd_store *store, struct gnsd_st
   /* below the sockets: a burst of finished pages never delays a lookup */
   sd_event_source_set_priority(p->defer, SD_EVENT_PRIORITY_IDLE);
   sd_event_source_set_enabled(p->defer, SD_EVENT_OFF);
+  sd_event_source_set_enabled(p->flush, SD_EVENT_OFF);
   sd_event_source_set_enabled(p->timer, SD_EVENT_ONESHOT);
   *out = p;
   return 0;
@@ -713,7 +762,8 @@ void gnsd_publisher_free(struct gnsd_publisher *p) {
   }
   sd_event_source_disable_unref(p->timer);
   sd_event_source_disable_unref(p->defer);
-  p->timer = p->defer = NULL;
+  sd_event_source_disable_unref(p->flush);
+  p->timer = p->defer = p->flush = NULL;
   free(p->zones);
   p->zones = NULL;
   p->n_zones = 0;
@@ -825,7 +875,7 @@ void gnsd_publisher_import_end(struct gnsd_publisher *p, bool committed, bool ha
     schedule_fill(p);
     return;
   }
-  p->hooks.changed(p->hooks.userdata); /* its records and blocks are visible now */
+  flush_now(p); /* its records and blocks are visible now */
   /* blocks signed inside the import were kept from the DHT until now */
   if (hand_out_blocks && p->hooks.put && since) sweep_next(p, since, -1, "");
   gnsd_publisher_kick(p);

@@ -392,6 +392,7 @@ static void checkpointer_start(struct gnsd_store *s) {
   pthread_mutex_init(&c->lock, NULL);
   pthread_cond_init(&c->wake, NULL);
   if (pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) return;
+  pthread_setname_np(c->thread, "gnsd-checkpoint");
   c->running = true;
   sqlite3_wal_hook(s->db, wal_hook, c);
 }

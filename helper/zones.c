@@ -1916,6 +1916,7 @@ int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
     gnsd_store_tune(z->bulk, STORE_THREAD_BUSY_MS, STORE_THREAD_CACHE);
     /* at the loop's priority or just below: it feeds the signers */
     r = gnsd_workers_new(z->event, 1, STORE_THREAD_NICE, &z->thread);
+    if (r == 0) gnsd_workers_set_name(z->thread, "gnsd-store");
   }
   /* the queue left by the last run first, then on schedule */
   const struct gnsd_publisher_hooks hooks = {
