@@ -54,6 +54,8 @@ struct pub {
 
 struct gnsd_revnet {
   sd_event *ev;
+  gnsd_clock_fn clock;
+  void *clock_ud;
   struct gnsd_revnet_tuning t;
   struct gnsd_gnunet_conn *qc, *pc;
   /* queries waiting for an answer, oldest first */
@@ -80,10 +82,8 @@ static uint64_t now_mono(sd_event *ev) {
   return t;
 }
 
-static uint64_t now_real(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+static uint64_t now_real(const struct gnsd_revnet *rn) {
+  return rn->clock(rn->clock_ud);
 }
 
 static bool is_connected(const struct gnsd_gnunet_conn *c) {
@@ -234,7 +234,7 @@ static void arm_pub_timer(struct gnsd_revnet *rn, uint64_t usec) {
 
 /* Drop what expired (RFC 9498, 4.2: a stale revocation is not broadcast). */
 static void prune(struct gnsd_revnet *rn) {
-  uint64_t now = now_real();
+  uint64_t now = now_real(rn);
   for (struct pub **pp = &rn->pubs; *pp;) {
     struct pub *p = *pp;
     if (p->expires <= now && p != rn->inflight && p != rn->judged) {
@@ -337,7 +337,7 @@ static void pc_msg(void *userdata, const uint8_t *m, size_t len) {
   if (valid == 0) {
     /* "the key is no longer valid": the service holds the revocation */
     p->state = GNSD_REVNET_PUB_ACCEPTED;
-    p->accepted_at = now_real();
+    p->accepted_at = now_real(rn);
     rn->st.accepted++;
     if (rn->pub_timer) (void)sd_event_source_set_enabled(rn->pub_timer, SD_EVENT_OFF);
   } else {
@@ -351,7 +351,7 @@ int gnsd_revnet_publish(struct gnsd_revnet *rn, const uint8_t *rev, size_t len, 
   struct gns_revocation parsed;
   if (!rn || !rev || len != GNS_REVOCATION_LEN || gns_revocation_parse(rev, len, &parsed) < 0)
     return -EINVAL;
-  if (expires <= now_real()) return 0;
+  if (expires <= now_real(rn)) return 0;
   struct pub *p = rn->pubs;
   while (p && !gns_zone_key_equal(&p->zk, &parsed.zk))
     p = p->next;
@@ -464,11 +464,14 @@ static int conn_new(struct gnsd_revnet *rn, const char *path, const char *name, 
   return gnsd_gnunet_conn_new(&a, out);
 }
 
-int gnsd_revnet_new(sd_event *ev, const char *socket_path, struct gnsd_revnet **out) {
-  if (!ev || !socket_path || !*socket_path || !out) return -EINVAL;
+int gnsd_revnet_new(sd_event *ev, const char *socket_path, gnsd_clock_fn clock, void *clock_ud,
+                    struct gnsd_revnet **out) {
+  if (!ev || !socket_path || !*socket_path || !clock || !out) return -EINVAL;
   struct gnsd_revnet *rn = calloc(1, sizeof *rn);
   if (!rn) return -ENOMEM;
   rn->ev = sd_event_ref(ev);
+  rn->clock = clock;
+  rn->clock_ud = clock_ud;
   struct gnsd_revnet_tuning t = {0};
   apply_tuning(rn, &t);
   int r = conn_new(rn, socket_path, "queries", NULL, qc_msg, qc_down, &rn->qc);
