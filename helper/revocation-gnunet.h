@@ -58,9 +58,10 @@ void gnsd_revnet_query_cancel(struct gnsd_revnet *rn, struct gnsd_revnet_query *
 
 /* Hand a revocation message (GNS_REVOCATION_LEN bytes, verified by the
  * caller) to the network; expires: when it stops mattering (realtime
- * usec, on the clock given to gnsd_revnet_new). 0 also while the service is away (it waits in the queue);
- * -ENOBUFS past max_published, -EINVAL for a malformed message. A second
- * one for the same key replaces the first unless that was accepted. */
+ * usec, on the clock given to gnsd_revnet_new). 0 also while the service
+ * is away (it waits in the queue); -ENOBUFS past max_published, -EINVAL
+ * for a malformed message. A second one for the same key replaces the
+ * first unless that was accepted. */
 int gnsd_revnet_publish(struct gnsd_revnet *rn, const uint8_t *rev, size_t len, uint64_t expires);
 
 /* Where a revocation handed to publish() stands with the service. */
