@@ -784,7 +784,14 @@ static int m_get_zone(struct varlink_call *call, json_object *params, void *user
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
   if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
-  return reply_zone(call, z, &zone);
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "zone", zone_json(z, &zone));
+  /* What Revoke and ImportRevocation will require, so that gnsctl does
+   * not compute a proof of work for hours that gnsd then refuses. */
+  json_object_object_add(p, "revocationDifficulty",
+                         json_object_new_int64(z->conf->revocation_difficulty));
+  varlink_call_reply(call, p);
+  return 0;
 }
 
 struct list_ctx {
