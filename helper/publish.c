@@ -149,7 +149,7 @@ struct gnsd_publisher {
   uint64_t next_due;
   uint64_t retry_at;     /* no new page before (realtime us) */
   uint64_t import_since; /* an import is open since (realtime us); 0 = none */
-  uint64_t signed_total, published_total, errors_total, passes;
+  uint64_t signed_total, published_total, errors_total, passes, pages_done;
   uint64_t last_pass; /* realtime us when the queue last ran empty */
   struct zone_stats *zones;
   size_t n_zones;
@@ -242,6 +242,7 @@ static void page_free(struct page *pg) {
 /* The page is finished (or dropped): free it and let another start. */
 static void page_end(struct page *pg) {
   struct gnsd_publisher *p = pg->p;
+  p->pages_done++;
   page_free(pg);
   p->in_flight--;
   maybe_free(p);
@@ -925,6 +926,10 @@ void gnsd_publisher_status(struct gnsd_publisher *p, json_object *obj) {
   if (p->last_pass)
     json_object_object_add(obj, "lastPass", json_object_new_int64(clamp64(p->last_pass)));
   json_object_object_add(obj, "workers", json_object_new_int64(gnsd_workers_threads(p->workers)));
+}
+
+uint64_t gnsd_publisher_progress(const struct gnsd_publisher *p) {
+  return p->pages_done;
 }
 
 uint64_t gnsd_publisher_next(const struct gnsd_publisher *p) {

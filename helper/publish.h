@@ -72,6 +72,9 @@ void gnsd_publisher_wait_cancel(struct gnsd_publisher *p, struct gnsd_publish_wa
  * last ran empty for the zone, absent if never). And global counters. */
 void gnsd_publisher_zone_status(struct gnsd_publisher *p, int64_t zone_id, json_object *obj);
 void gnsd_publisher_status(struct gnsd_publisher *p, json_object *obj);
+/* Pages stored or dropped so far: a count that moves while the
+ * publisher makes progress. */
+uint64_t gnsd_publisher_progress(const struct gnsd_publisher *p);
 /* When the next due re-publication is scheduled (realtime us). */
 uint64_t gnsd_publisher_next(const struct gnsd_publisher *p);
 

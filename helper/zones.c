@@ -35,6 +35,11 @@
 #define STORE_THREAD_BUSY_MS 10000u
 #define STORE_THREAD_CACHE (64u << 20)
 #define STORE_THREAD_NICE 2
+/* CommitImport commits once the publisher signed what the import
+ * staged (asking every COMMIT_POLL_US), or when it made no progress for
+ * COMMIT_STALL_US (the blocks then follow the commit). */
+#define COMMIT_POLL_US 50000u
+#define COMMIT_STALL_US (30u * 1000000u)
 #define US_PER_S 1000000u
 
 struct gnsd_zones {
@@ -77,7 +82,12 @@ struct import_session {
   uint64_t received, queued;     /* records stored, and sent to the store thread */
   int64_t max_id;
   bool open;       /* the transaction is open (BeginImport came back) */
-  bool committing; /* CommitImport is on the store thread */
+  bool committing; /* CommitImport came: waiting for the blocks, then committing */
+  struct varlink_call *commit_call;
+  bool commit_out;        /* a commit job is on the store thread */
+  sd_event_source *retry; /* the next commit attempt */
+  uint64_t progress_at;   /* monotonic us when the publisher last moved */
+  uint64_t progress;      /* its progress count then */
 };
 
 static int64_t clamp64(uint64_t v) {
@@ -990,7 +1000,7 @@ struct zone_job {
   int64_t session;
   struct gnsd_zone zone; /* id and name; never the private key */
   json_object *records;  /* a reference the loop holds and drops */
-  bool single, replace;
+  bool single, replace, force;
   uint64_t base, count, lifetime, now;
   /* results */
   int r;
@@ -1047,6 +1057,18 @@ static void zone_job_run(struct gnsd_job *job) {
     if (z->tx_import != zj->session) {
       r = -ESRCH;
       break;
+    }
+    if (!zj->force) {
+      /* Not before the publisher signed what was staged: its pages land
+       * in this transaction, which costs far less than a commit of its
+       * own per page (a large zone's indexes are written to the log once,
+       * not every 64 labels), and records and blocks appear together. */
+      bool pending = false;
+      r = gnsd_store_dirty_pending(s, zj->max_id, &pending);
+      if (r == 0 && pending) {
+        r = -EAGAIN;
+        break;
+      }
     }
     z->tx_import = 0;
     r = gnsd_store_commit(s);
@@ -1593,6 +1615,14 @@ static void import_abort(struct gnsd_zones *z, const char *error, const char *re
   struct import_session *is = z->import;
   if (!is) return;
   z->import = NULL;
+  sd_event_source_disable_unref(is->retry);
+  /* a CommitImport waiting for its next attempt hears it here; one on
+   * the store thread hears it when it comes back */
+  if (is->commit_call && !is->commit_out) {
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason", json_object_new_string(reason ? reason : "aborted"));
+    varlink_call_error(is->commit_call, VL_ZONE_ERROR_ImportAborted, p);
+  }
   struct zone_job *zj = zone_job_new(z, ZJ_ROLLBACK, NULL);
   if (zj) {
     zj->session = is->id;
@@ -1746,31 +1776,79 @@ static void batch_done(struct gnsd_zones *z, struct zone_job *zj) {
   reply_count(zj->call, "received", is->received);
 }
 
+static void commit_submit(struct gnsd_zones *z, struct import_session *is, bool force) {
+  struct zone_job *zj = zone_job_new(z, ZJ_COMMIT, is->commit_call);
+  if (!zj) {
+    import_abort(z, VL_ZONE_ERROR_StorageUnavailable, "out of memory");
+    return;
+  }
+  zj->session = is->id;
+  zj->max_id = is->max_id;
+  zj->force = force;
+  snprintf(zj->zone.name, sizeof zj->zone.name, "%s", is->zone);
+  is->commit_out = true;
+  zone_job_submit(z, zj);
+}
+
+static int on_commit_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+  (void)s;
+  (void)usec;
+  struct gnsd_zones *z = userdata;
+  struct import_session *is = z->import;
+  if (!is || !is->committing || is->commit_out) return 0;
+  uint64_t now = 0;
+  sd_event_now(z->event, CLOCK_MONOTONIC, &now);
+  uint64_t progress = gnsd_publisher_progress(z->publisher);
+  if (progress != is->progress) {
+    is->progress = progress;
+    is->progress_at = now;
+  }
+  bool stalled = now > is->progress_at + COMMIT_STALL_US;
+  if (stalled)
+    log_warning("zones: the publisher made no progress for %u s; committing the import into %s "
+                "now, its blocks follow",
+                (unsigned)(COMMIT_STALL_US / 1000000u), is->zone);
+  commit_submit(z, is, stalled);
+  return 0;
+}
+
 static int m_commit_import(struct varlink_call *call, json_object *params, void *userdata) {
   static const struct varlink_field fields[] = VL_ZONE_PARAMS_CommitImport;
   struct gnsd_zones *z = userdata;
   if (!check_params(call, params, fields)) return 0;
   struct import_session *is = import_session(call, z, params);
   if (!is) return 0;
-  struct zone_job *zj = zone_job_new(z, ZJ_COMMIT, call);
-  if (!zj) return -ENOMEM;
-  zj->session = is->id;
-  snprintf(zj->zone.name, sizeof zj->zone.name, "%s", is->zone);
+  int r = sd_event_add_time_relative(z->event, &is->retry, CLOCK_MONOTONIC, COMMIT_POLL_US, 10000,
+                                     on_commit_retry, z);
+  if (r < 0) return r;
+  sd_event_source_set_enabled(is->retry, SD_EVENT_OFF);
   is->committing = true; /* other changes still wait */
-  zone_job_submit(z, zj);
+  is->commit_call = call;
+  sd_event_now(z->event, CLOCK_MONOTONIC, &is->progress_at);
+  is->progress = gnsd_publisher_progress(z->publisher);
+  gnsd_publisher_kick(z->publisher);
+  commit_submit(z, is, false);
   return 0;
 }
 
 static void commit_done(struct gnsd_zones *z, struct zone_job *zj) {
   struct import_session *is = z->import;
   if (!is || is->id != zj->session) {
-    /* aborted (the client went away) before the commit ran */
+    /* aborted (the client went away) while the commit was out */
     json_object *p = json_object_new_object();
-    json_object_object_add(p, "session", json_object_new_int64(zj->session));
-    varlink_call_error(zj->call, VL_ZONE_ERROR_NoSuchImport, p);
+    json_object_object_add(p, "reason", json_object_new_string("aborted"));
+    varlink_call_error(zj->call, VL_ZONE_ERROR_ImportAborted, p);
+    return;
+  }
+  is->commit_out = false;
+  if (zj->r == -EAGAIN) {
+    /* blocks still to sign: ask again */
+    sd_event_source_set_time_relative(is->retry, COMMIT_POLL_US);
+    sd_event_source_set_enabled(is->retry, SD_EVENT_ONESHOT);
     return;
   }
   z->import = NULL;
+  sd_event_source_disable_unref(is->retry);
   gnsd_publisher_import_end(z->publisher, zj->r == 0, z->backends->n > 1);
   if (is->lifeline) varlink_call_set_cancel(is->lifeline, NULL, NULL);
   if (zj->r < 0) {
