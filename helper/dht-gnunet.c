@@ -69,6 +69,8 @@ struct gnsd_get {
 struct dht {
   struct gnsd_backend base; /* first: we are handed out as gnsd_backend */
   sd_event *ev;
+  gnsd_clock_fn clock; /* NULL: the loop's realtime */
+  void *clock_ud;
   struct gnsd_gnunet_conn *conn;
   struct gnsd_get *gets;
   unsigned n_gets;
@@ -95,11 +97,17 @@ static uint64_t now_mono(struct dht *d) {
   return t;
 }
 
-/* Block expirations are absolute wall-clock microseconds (RFC 9498, 5). */
-static uint64_t now_real(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+/* Block expirations are absolute wall-clock microseconds (RFC 9498, 5),
+ * judged on the clock gnsd hands us (gnsd_dht_gnunet_set_clock). */
+static uint64_t now_real(const struct dht *d) {
+  if (d->clock) return d->clock(d->clock_ud);
+  uint64_t t = 0;
+  if (sd_event_now(d->ev, CLOCK_REALTIME, &t) < 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+  }
+  return t;
 }
 
 static bool connected(const struct dht *d) {
@@ -191,7 +199,7 @@ static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
     d->st.drop_unsolicited++;
     return;
   }
-  switch (gnsd_dht_result_check(&res, g->q, d->t.max_block, now_real())) {
+  switch (gnsd_dht_result_check(&res, g->q, d->t.max_block, now_real(d))) {
   case GNSD_DHT_VALID:
     break;
   case GNSD_DHT_WRONG_TYPE:
@@ -340,7 +348,7 @@ static void pump_puts(struct dht *d) {
     d->credit = add > cap - d->credit ? cap : d->credit + add;
   }
   d->credit_at = now;
-  uint64_t real = now_real();
+  uint64_t real = now_real(d);
   while (d->qhead && d->credit >= CREDIT_UNIT && connected(d)) {
     struct pub *p = d->qhead;
     d->qhead = p->qnext;
@@ -458,7 +466,7 @@ static int dht_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *b
   struct dht *d = (struct dht *)b;
   if (!q || !block || !len) return -EINVAL;
   if (len > GNSD_DHT_MSG_MAX - GNSD_DHT_PUT_HDR_LEN) return -EMSGSIZE;
-  if (expiration <= now_real()) return 0; /* nothing to publish */
+  if (expiration <= now_real(d)) return 0; /* nothing to publish */
   struct pub *p = pub_find(d, q);
   if (p && expiration < p->expiration) return 0; /* we already publish a newer one */
   size_t grow = p ? (len > p->len ? len - p->len : 0) : len;
@@ -635,6 +643,12 @@ void gnsd_dht_gnunet_tune(struct gnsd_backend *b, const struct gnsd_dht_gnunet_t
   gnsd_gnunet_conn_set_backoff(d->conn, d->t.backoff_min, d->t.backoff_max);
   uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
   if (d->credit > cap) d->credit = cap;
+}
+
+void gnsd_dht_gnunet_set_clock(struct gnsd_backend *b, gnsd_clock_fn clock, void *clock_ud) {
+  struct dht *d = (struct dht *)b;
+  d->clock = clock;
+  d->clock_ud = clock_ud;
 }
 
 int gnsd_dht_gnunet_connected(struct gnsd_backend *b) {
