@@ -24,7 +24,9 @@ struct gnsd_workers {
   int nice;
   pthread_mutex_t lock;
   pthread_cond_t wake;
-  /* FIFO of jobs to run, and the jobs run but not handed back yet */
+  /* FIFOs of jobs to run (urgent first), and the jobs run but not
+   * handed back yet */
+  struct gnsd_job *urgent_head, **urgent_tail;
   struct gnsd_job *todo_head, **todo_tail;
   struct gnsd_job *done_head, **done_tail;
   bool stopping;
@@ -40,12 +42,19 @@ static void *worker_main(void *arg) {
   if (w->nice > 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice);
   pthread_mutex_lock(&w->lock);
   for (;;) {
-    while (!w->todo_head && !w->stopping)
+    while (!w->urgent_head && !w->todo_head && !w->stopping)
       pthread_cond_wait(&w->wake, &w->lock);
     if (w->stopping) break;
-    struct gnsd_job *job = w->todo_head;
-    w->todo_head = job->next;
-    if (!w->todo_head) w->todo_tail = &w->todo_head;
+    struct gnsd_job *job;
+    if (w->urgent_head) {
+      job = w->urgent_head;
+      w->urgent_head = job->next;
+      if (!w->urgent_head) w->urgent_tail = &w->urgent_head;
+    } else {
+      job = w->todo_head;
+      w->todo_head = job->next;
+      if (!w->todo_head) w->todo_tail = &w->todo_head;
+    }
     pthread_mutex_unlock(&w->lock);
 
     job->run(job);
@@ -102,6 +111,7 @@ int gnsd_workers_new(sd_event *event, unsigned n_threads, int nice, struct gnsd_
   if (n_threads == 0) n_threads = cpu_count();
   if (n_threads > MAX_THREADS) n_threads = MAX_THREADS;
   w->nice = nice;
+  w->urgent_tail = &w->urgent_head;
   w->todo_tail = &w->todo_head;
   w->done_tail = &w->done_head;
   w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -148,6 +158,10 @@ void gnsd_workers_free(struct gnsd_workers *w) {
     next = j->next;
     j->done(j, 0);
   }
+  for (struct gnsd_job *j = w->urgent_head, *next; j; j = next) {
+    next = j->next;
+    j->done(j, 1);
+  }
   for (struct gnsd_job *j = w->todo_head, *next; j; j = next) {
     next = j->next;
     j->done(j, 1);
@@ -163,14 +177,22 @@ unsigned gnsd_workers_threads(const struct gnsd_workers *w) {
   return w->n_threads;
 }
 
-void gnsd_workers_submit(struct gnsd_workers *w, struct gnsd_job *job) {
+static void enqueue(struct gnsd_workers *w, struct gnsd_job ***tail, struct gnsd_job *job) {
   job->next = NULL;
   w->pending++;
   pthread_mutex_lock(&w->lock);
-  *w->todo_tail = job;
-  w->todo_tail = &job->next;
+  **tail = job;
+  *tail = &job->next;
   pthread_cond_signal(&w->wake);
   pthread_mutex_unlock(&w->lock);
+}
+
+void gnsd_workers_submit(struct gnsd_workers *w, struct gnsd_job *job) {
+  enqueue(w, &w->todo_tail, job);
+}
+
+void gnsd_workers_submit_urgent(struct gnsd_workers *w, struct gnsd_job *job) {
+  enqueue(w, &w->urgent_tail, job);
 }
 
 size_t gnsd_workers_pending(const struct gnsd_workers *w) {
