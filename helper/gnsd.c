@@ -380,6 +380,7 @@ static int daemon_resolve_init(struct gnsd *d) {
   int r = gnsd_resolve_new(d->event, &d->conf, &R);
   if (r < 0) return r;
   gnsd_resolve_set_backends(R, d->backends.v, d->backends.n);
+  gnsd_resolve_set_workers(R, d->workers);
   gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
   gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
   gnsd_resolve_set_start_zones(R, daemon_start_zones, d);

@@ -5,6 +5,7 @@
  * real blocks of real zones. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include "resolve.h"
 #include "rrblock.h"
 #include "varlink-server.h"
+#include "workers.h"
 #include "zonekey.h"
 #include "ztld.h"
 
@@ -26,6 +28,7 @@
 static sd_event *ev;
 static struct varlink_server *srv;
 static struct gnsd_resolve *R;
+static struct gnsd_workers *workers;
 static uint64_t now_us;
 static uint64_t clock_offset; /* added to the real clock by test_clock */
 
@@ -273,6 +276,57 @@ static int64_t status_int(const char *k) {
   return r;
 }
 
+/* A job that holds the pool's one worker until released, so that the
+ * blocks of lookups wait on the pool meanwhile. */
+struct blocker {
+  struct gnsd_job job;
+  pthread_mutex_t m;
+  pthread_cond_t c;
+  bool running, go, done;
+};
+
+static void blocker_run(struct gnsd_job *job) {
+  struct blocker *b = (struct blocker *)job;
+  pthread_mutex_lock(&b->m);
+  b->running = true;
+  pthread_cond_broadcast(&b->c);
+  while (!b->go)
+    pthread_cond_wait(&b->c, &b->m);
+  pthread_mutex_unlock(&b->m);
+}
+
+static void blocker_done(struct gnsd_job *job, int cancelled) {
+  (void)cancelled;
+  ((struct blocker *)job)->done = true;
+}
+
+static void hold_pool(struct blocker *b) {
+  *b = (struct blocker){.job = {.run = blocker_run, .done = blocker_done}};
+  pthread_mutex_init(&b->m, NULL);
+  pthread_cond_init(&b->c, NULL);
+  gnsd_workers_submit(workers, &b->job);
+  pthread_mutex_lock(&b->m);
+  while (!b->running)
+    pthread_cond_wait(&b->c, &b->m);
+  pthread_mutex_unlock(&b->m);
+}
+
+static void release_pool(struct blocker *b) {
+  pthread_mutex_lock(&b->m);
+  b->go = true;
+  pthread_cond_broadcast(&b->c);
+  pthread_mutex_unlock(&b->m);
+}
+
+/* Run the loop until the blocker came back (at most 2 s). */
+static void wait_pool(struct blocker *b) {
+  for (int i = 0; i < 200 && !b->done; i++)
+    sd_event_run(ev, 10000);
+  CHECK(b->done);
+  pthread_mutex_destroy(&b->m);
+  pthread_cond_destroy(&b->c);
+}
+
 static struct tzone z_home, z_sub, z_far;
 static const struct gns_zone_key *revoked_key;
 
@@ -317,6 +371,9 @@ int main(void) {
   conf.resolver_timeout_us = 300000;
   CHECK_INT(gnsd_resolve_new(ev, &conf, &R), 0);
   CHECK_INT(gnsd_resolve_add_interface(R, srv), 0);
+  /* one worker: the tests below hold it to catch lookups mid-check */
+  CHECK_INT(gnsd_workers_new(ev, 1, 0, &workers), 0);
+  gnsd_resolve_set_workers(R, workers);
   struct gnsd_backend *bk[] = {&store.b, &dht.b};
   gnsd_resolve_set_backends(R, bk, 2);
   gnsd_resolve_set_revocation_check(R, is_revoked, NULL);
@@ -552,6 +609,48 @@ int main(void) {
   json_object_put(o);
   CHECK_INT(status_int("badBlocks"), bad + 1);
 
+  /* only a corrupt block, from either backend: refused, NoSuchName */
+  gnsd_resolve_flush(R);
+  good = make_block(&z_home, "corrupt", &v4only, 1, &blen, q);
+  good[GNS_RRBLOCK_HEADER_LEN - 9] ^= 0x80; /* inside the signature */
+  mem_add(&store, q, good, blen);
+  mem_add(&dht, q, good, blen);
+  free(good);
+  bad = status_int("badBlocks");
+  CHECK_HOST_ERROR(fd, "corrupt.home.gns.alt", 0, "alt.gns.Resolve.NoSuchName");
+  CHECK_INT(status_int("badBlocks"), bad + 2);
+
+  /* Lookups whose blocks wait on the pool when their client goes away,
+   * or their deadline passes: the jobs come back to nobody (ASan checks
+   * that nothing freed is touched), and the next lookup resolves. */
+  {
+    gnsd_resolve_flush(R);
+    struct blocker b;
+    hold_pool(&b);
+    int64_t blocks = status_int("blocks");
+    int c1 = client();
+    send_msg(c1, hostname("www.home.gns.alt", 0));
+    for (int i = 0; i < 5; i++)
+      sd_event_run(ev, 1000);
+    CHECK_INT(status_int("pending"), 1);
+    close(c1);
+    for (int i = 0; i < 5; i++)
+      sd_event_run(ev, 1000);
+    CHECK_INT(status_int("pending"), 0);
+    /* the deadline (300 ms) passes while the block waits */
+    CHECK_HOST_ERROR(fd, "deep.sub.home.gns.alt", 0, "alt.gns.Resolve.TimedOut");
+    CHECK_INT(status_int("pending"), 0);
+    release_pool(&b);
+    wait_pool(&b);
+    for (int i = 0; i < 5; i++)
+      sd_event_run(ev, 1000);
+    CHECK_INT(status_int("blocks"), blocks);
+    o = call(fd, hostname("www.home.gns.alt", 0));
+    addresses(o, addrs, sizeof(addrs));
+    CHECK_STR(addrs, "192.0.2.1,2001:db8::1");
+    json_object_put(o);
+  }
+
   /* 64 concurrent requests on 8 connections, through the async backend */
   gnsd_resolve_flush(R);
   int fds[8];
@@ -608,10 +707,22 @@ int main(void) {
   CHECK_INT(dht.active, 0);
   dht.delay_ms = 5;
 
+  /* The resolver goes (gnsd stops) while a block is on the pool. */
+  gnsd_resolve_flush(R);
+  struct blocker b;
+  hold_pool(&b);
+  send_msg(fd, hostname("www.home.gns.alt", 0));
+  for (int i = 0; i < 5; i++)
+    sd_event_run(ev, 1000);
+  CHECK_INT(status_int("pending"), 1);
+
   for (int i = 0; i < 8; i++)
     close(fds[i]);
   close(fd);
   gnsd_resolve_free(R);
+  release_pool(&b);
+  wait_pool(&b);
+  gnsd_workers_free(workers);
   varlink_server_free(srv);
   for (int i = 0; i < 50; i++)
     sd_event_run(ev, 0);
