@@ -47,9 +47,10 @@ int gnsd_backends_configure(struct gnsd_backends *b, const struct gnsd_conf *con
   if (conf->dht_backend == GNSD_DHT_GNUNET) {
     struct gnsd_backend *dht = NULL;
     int r = gnsd_dht_gnunet_new(b->event, conf->gnunet_socket, &dht);
-    if (r == 0)
+    if (r == 0) {
+      if (b->workers) gnsd_dht_gnunet_set_workers(dht, b->workers);
       b->v[b->n++] = dht;
-    else
+    } else
       log_error("dht: cannot start the gnunet backend: %s", strerror(-r));
   }
   return 0;

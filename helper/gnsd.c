@@ -580,8 +580,14 @@ int main(int argc, char **argv) {
   r = gnsd_store_open(d.state_dir, &d.store);
   if (r < 0) goto out;
   gnsd_store_set_remote_max(d.store, d.conf.cache_store);
+  /* nice 5: a worker never takes a CPU the loop wants */
+  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) < 0) {
+    log_error("cannot start the worker threads: %s", strerror(-r));
+    goto out;
+  }
   r = gnsd_backends_init(&d.backends, d.event, d.store);
   if (r < 0) goto out;
+  d.backends.workers = d.workers;
   gnsd_backends_configure(&d.backends, &d.conf);
   /* revocations: the store, and the GNUnet peer with [dht] backend = gnunet */
   r = gnsd_trust_new(d.store, &d.trust);
@@ -599,11 +605,6 @@ int main(int argc, char **argv) {
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);
 
-  /* nice 5: a worker never takes a CPU the loop wants */
-  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) < 0) {
-    log_error("cannot start the worker threads: %s", strerror(-r));
-    goto out;
-  }
   if ((r = daemon_zones_init(&d)) < 0) {
     log_error("cannot set up alt.gns.Zone: %s", strerror(-r));
     goto out;

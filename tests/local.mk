@@ -1,6 +1,6 @@
 # tests/: shared test helpers; unit tests are listed with their module's
 # fragment, integration tests below.
-noinst_HEADERS += tests/check.h tests/tzone.h tests/clock-us.h
+noinst_HEADERS += tests/check.h tests/tzone.h tests/clock-us.h tests/pool-hold.h
 # The helper scripts, libraries and headers of tests/ (their C sources go
 # with their programs). Not the directory itself: in an in-tree build it
 # holds binaries, objects and logs.

@@ -5,7 +5,6 @@
  * real blocks of real zones. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -18,6 +17,7 @@
 #include "resolve.h"
 #include "rrblock.h"
 #include "varlink-server.h"
+#include "pool-hold.h"
 #include "workers.h"
 #include "zonekey.h"
 #include "ztld.h"
@@ -274,57 +274,6 @@ static int64_t status_int(const char *k) {
   int64_t r = json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : -1;
   json_object_put(o);
   return r;
-}
-
-/* A job that holds the pool's one worker until released, so that the
- * blocks of lookups wait on the pool meanwhile. */
-struct blocker {
-  struct gnsd_job job;
-  pthread_mutex_t m;
-  pthread_cond_t c;
-  bool running, go, done;
-};
-
-static void blocker_run(struct gnsd_job *job) {
-  struct blocker *b = (struct blocker *)job;
-  pthread_mutex_lock(&b->m);
-  b->running = true;
-  pthread_cond_broadcast(&b->c);
-  while (!b->go)
-    pthread_cond_wait(&b->c, &b->m);
-  pthread_mutex_unlock(&b->m);
-}
-
-static void blocker_done(struct gnsd_job *job, int cancelled) {
-  (void)cancelled;
-  ((struct blocker *)job)->done = true;
-}
-
-static void hold_pool(struct blocker *b) {
-  *b = (struct blocker){.job = {.run = blocker_run, .done = blocker_done}};
-  pthread_mutex_init(&b->m, NULL);
-  pthread_cond_init(&b->c, NULL);
-  gnsd_workers_submit(workers, &b->job);
-  pthread_mutex_lock(&b->m);
-  while (!b->running)
-    pthread_cond_wait(&b->c, &b->m);
-  pthread_mutex_unlock(&b->m);
-}
-
-static void release_pool(struct blocker *b) {
-  pthread_mutex_lock(&b->m);
-  b->go = true;
-  pthread_cond_broadcast(&b->c);
-  pthread_mutex_unlock(&b->m);
-}
-
-/* Run the loop until the blocker came back (at most 2 s). */
-static void wait_pool(struct blocker *b) {
-  for (int i = 0; i < 200 && !b->done; i++)
-    sd_event_run(ev, 10000);
-  CHECK(b->done);
-  pthread_mutex_destroy(&b->m);
-  pthread_cond_destroy(&b->c);
 }
 
 static struct tzone z_home, z_sub, z_far;
@@ -625,8 +574,8 @@ int main(void) {
    * that nothing freed is touched), and the next lookup resolves. */
   {
     gnsd_resolve_flush(R);
-    struct blocker b;
-    hold_pool(&b);
+    struct pool_hold b;
+    pool_hold(workers, &b);
     int64_t blocks = status_int("blocks");
     int c1 = client();
     send_msg(c1, hostname("www.home.gns.alt", 0));
@@ -640,8 +589,8 @@ int main(void) {
     /* the deadline (300 ms) passes while the block waits */
     CHECK_HOST_ERROR(fd, "deep.sub.home.gns.alt", 0, "alt.gns.Resolve.TimedOut");
     CHECK_INT(status_int("pending"), 0);
-    release_pool(&b);
-    wait_pool(&b);
+    pool_release(&b);
+    CHECK(pool_hold_wait(ev, &b));
     for (int i = 0; i < 5; i++)
       sd_event_run(ev, 1000);
     CHECK_INT(status_int("blocks"), blocks);
@@ -709,8 +658,8 @@ int main(void) {
 
   /* The resolver goes (gnsd stops) while a block is on the pool. */
   gnsd_resolve_flush(R);
-  struct blocker b;
-  hold_pool(&b);
+  struct pool_hold b;
+  pool_hold(workers, &b);
   send_msg(fd, hostname("www.home.gns.alt", 0));
   for (int i = 0; i < 5; i++)
     sd_event_run(ev, 1000);
@@ -720,8 +669,8 @@ int main(void) {
     close(fds[i]);
   close(fd);
   gnsd_resolve_free(R);
-  release_pool(&b);
-  wait_pool(&b);
+  pool_release(&b);
+  CHECK(pool_hold_wait(ev, &b));
   gnsd_workers_free(workers);
   varlink_server_free(srv);
   for (int i = 0; i < 50; i++)
