@@ -20,7 +20,9 @@
  * at most verify_per_get blocks and the backend max_verify on the pool,
  * and what arrives beyond that is dropped ("overload") before it costs
  * anything, so a flood of junk for one GET neither queues unbounded work
- * nor delays other lookups. */
+ * nor delays other lookups. A GET costs at most checks_per_get checks in
+ * all (with the pool or without): the work a user's lookups can cause is
+ * bounded by the per-user cap on DHT GETs ([limits] dht-gets-per-user). */
 #include "config.h"
 
 #include <errno.h>
@@ -49,6 +51,10 @@
  * copies several peers send at once; beyond, a GET is being flooded. */
 #define DEF_VERIFY_PER_GET 4u
 #define DEF_MAX_VERIFY 256u
+/* Signature checks a GET may cost in all: GNUnet's replication (10)
+ * brings a few copies of each version; a GET past this many checks is
+ * being flooded, and its lookup gets nothing better from more. */
+#define DEF_CHECKS_PER_GET 32u
 #define DEF_GET_REPLICATION 10u /* GNUnet's DHT_GNS_REPLICATION_LEVEL (gns) */
 #define DEF_PUT_REPLICATION 5u  /* GNUnet's DHT_GNS_REPLICATION_LEVEL (zonemaster) */
 /* A connection that lived this long was healthy: the next failure starts
@@ -89,6 +95,7 @@ struct gnsd_get {
   bool in_cb;         /* cb is running: a cancel must not free us */
   bool dead;          /* cancelled from inside cb */
   unsigned verifying; /* its blocks on the worker pool */
+  unsigned checks;    /* signature checks it cost so far */
 };
 
 /* A RESULT's block on the worker pool. It names its GET by unique_id, not
@@ -382,6 +389,7 @@ static void verify_async(struct dht *d, struct gnsd_get *g, const uint8_t *data,
     d->st.drop_overload++;
     return;
   }
+  g->checks++;
   struct verify_job *j = calloc(1, sizeof *j);
   if (j) j->data = malloc(dlen);
   if (!j || !j->data) {
@@ -427,10 +435,15 @@ static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
   }
   /* before the signature: a copy of what we gave out costs nothing */
   if (is_stale(d, g, gns_rrblock_expiration(res.data, res.data_len))) return;
+  if (g->checks >= d->t.checks_per_get) {
+    d->st.drop_overload++;
+    return;
+  }
   if (d->workers) {
     verify_async(d, g, res.data, res.data_len, now);
     return;
   }
+  g->checks++;
   v = gnsd_dht_verify_verdict(gns_rrblock_verify(res.data, res.data_len, g->q, now));
   if (v == GNSD_DHT_VALID)
     deliver(d, g, res.data, res.data_len);
@@ -938,6 +951,7 @@ static void apply_tuning(struct dht *d, const struct gnsd_dht_gnunet_tuning *t) 
   if (!d->t.max_gets) d->t.max_gets = DEF_MAX_GETS;
   if (!d->t.verify_per_get) d->t.verify_per_get = DEF_VERIFY_PER_GET;
   if (!d->t.max_verify) d->t.max_verify = DEF_MAX_VERIFY;
+  if (!d->t.checks_per_get) d->t.checks_per_get = DEF_CHECKS_PER_GET;
   if (!d->t.max_block || d->t.max_block > GNS_RRBLOCK_MAX) d->t.max_block = GNS_RRBLOCK_MAX;
   if (!d->t.get_replication) d->t.get_replication = DEF_GET_REPLICATION;
   if (!d->t.put_replication) d->t.put_replication = DEF_PUT_REPLICATION;

@@ -20,6 +20,7 @@ struct gnsd_dht_gnunet_tuning {
   unsigned max_gets;          /* GETs in flight at once (0: default 256) */
   unsigned verify_per_get;    /* a GET's blocks on the worker pool (0: default 4) */
   unsigned max_verify;        /* all GETs' blocks on the pool (0: default 256) */
+  unsigned checks_per_get;    /* signature checks a GET may cost in all (0: default 32) */
   size_t max_block;           /* larger blocks are dropped as oversize (0: GNS_RRBLOCK_MAX) */
   uint32_t get_replication;   /* 0: default 10, as GNUnet's GNS service */
   uint32_t put_replication;   /* 0: default 5, as GNUnet's zone master */
@@ -52,7 +53,9 @@ struct gnsd_dht_gnunet_tuning {
 /* Check signatures on this pool (not owned; it must outlive the backend
  * or be freed after it: blocks out then come back to nobody) instead of
  * on the event loop. Past verify_per_get blocks of one GET, or max_verify
- * of all, on the pool, further blocks are dropped (dropped.overload). */
+ * of all, on the pool, further blocks are dropped (dropped.overload); so
+ * are those of a GET that cost checks_per_get checks already (with or
+ * without a pool). */
 struct gnsd_workers;
 void gnsd_dht_gnunet_set_workers(struct gnsd_backend *b, struct gnsd_workers *w);
 

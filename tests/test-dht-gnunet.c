@@ -605,7 +605,8 @@ static void send_results(struct env *e, const uint8_t uid[8], const struct blk *
  * freed (ASan). */
 static void test_flood(const struct gns_zone_priv *zp) {
   struct env e;
-  struct gnsd_dht_gnunet_tuning t = {.verify_per_get = 4, .max_verify = 6};
+  struct gnsd_dht_gnunet_tuning t = {
+      .verify_per_get = 4, .max_verify = 6, .checks_per_get = 6, .linger = 30000000};
   pool_threads = 1;
   env_up(&e, &t);
   pool_threads = 0;
@@ -669,6 +670,16 @@ static void test_flood(const struct gns_zone_priv *zp) {
   CHECK(run_until(e.ev, p_blocks, &bw, 2000000));
   CHECK_INT(s1.last_len, b1.len);
   CHECK_MEM(s1.last, b1.b, b1.len);
+  /* That was the GET's fifth check; one more, then it costs nothing
+   * more, the pool idle or not (checks_per_get). */
+  uint64_t over = stat_at(e.b, STAT(drop_overload));
+  struct blk newer;
+  make_a(zp, "www", real_us() + 7200000000u, 3, &newer); /* not a copy: checked */
+  newer.b[4 + 4 + 32 + 10] ^= 1;
+  send_results(&e, uid1, &newer, newer.b, 3);
+  cw = (struct counter_wait){e.b, STAT(drop_bad_signature), 5};
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  CHECK_INT(stat_at(e.b, STAT(drop_overload)), over + 2);
   /* the backend goes (a reload) with blocks of a GET out */
   pool_hold(e.w, &hold);
   struct gnsd_get *h3 = NULL;
@@ -679,7 +690,7 @@ static void test_flood(const struct gns_zone_priv *zp) {
   CHECK(g != NULL);
   if (g) memcpy(uid2, g->m + 80, 8);
   send_results(&e, uid2, &b2, junk2, 3);
-  cw = (struct counter_wait){e.b, STAT(results), 15 + 1 + 3};
+  cw = (struct counter_wait){e.b, STAT(results), 15 + 1 + 3 + 3};
   CHECK(run_until(e.ev, p_counter, &cw, 2000000));
   CHECK_INT(status_int(e.b, "verifying"), 3);
   e.b->ops->free(e.b);
@@ -691,6 +702,7 @@ static void test_flood(const struct gns_zone_priv *zp) {
     sd_event_run(e.ev, 1000);
   free(junk);
   free(junk2);
+  free(newer.b);
   free(b1.b);
   free(b2.b);
   env_down(&e);
