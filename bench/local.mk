@@ -1,4 +1,9 @@
 # bench: see Makefile.am
+# The folders whose headers its sources may include (tests/include-check.sh
+# reads this list; each program's -I flags are those of what it measures):
+# the core, the daemon's modules it drives directly (DHT and revocation
+# clients, the store), gnsctl's proof-of-work runner and the tests' clocks.
+include_dirs_bench = core helper ctl tests bench
 # bench-crypto: zone-type primitives and per-block costs. crypto-floor.c is
 # shared with the resolver benchmark (add it to that program's SOURCES).
 noinst_PROGRAMS += bench/bench-crypto

@@ -65,7 +65,7 @@ struct ctl {
   const char *expire;
   bool relative, shadow, supplemental, private_, critical;
   bool replace;
-  unsigned difficulty;
+  unsigned difficulty; /* revoke --difficulty D; 0: gnsd's */
   const char *prepare; /* revoke --prepare FILE */
   const char *state_file;
 };
@@ -93,8 +93,10 @@ static void usage(FILE *f) {
       "Start zones:\n"
       "  start-zone add SUFFIX ZTLD|ZONE | start-zone list | start-zone remove SUFFIX\n"
       "Revocation:\n"
-      "  revoke ZONE [--prepare FILE]           compute the proof of work (resumable), revoke;\n"
-      "                                         --prepare: sign into FILE, publish nothing\n"
+      "  revoke ZONE [--prepare FILE] [--difficulty D]\n"
+      "                                         compute the proof of work (resumable), revoke;\n"
+      "                                         --prepare: sign into FILE, publish nothing;\n"
+      "                                         D: more than gnsd's difficulty (gnsd.conf)\n"
       "  revocation show ZTLD|ZONE              stored? and where it stands with the GNUnet peer\n"
       "  revocation publish FILE                publish a prepared revocation (no key needed)\n"
       "  revocation import FILE                 verify and store a revocation from elsewhere\n"
@@ -1133,7 +1135,7 @@ static int write_revocation(const char *file, const char *b64) {
 }
 
 static int cmd_revoke(struct ctl *c, int argc, char **argv) {
-  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE [--prepare FILE]");
+  if (argc != 2) return usage_error("usage: gnsctl revoke ZONE [--prepare FILE] [--difficulty D]");
   json_object *reply = NULL, *zone;
   int r = call(c, VL_ZONE_INTERFACE, VL_ZONE_METHOD_GetZone, obj1("name", jnew_str(argv[1])),
                &reply, argv[1]);
@@ -1142,8 +1144,27 @@ static int cmd_revoke(struct ctl *c, int argc, char **argv) {
   char ztld[GNS_ZTLD_MAX];
   snprintf(ztld, sizeof ztld, "%s", jstr(zone, "ztld") ? jstr(zone, "ztld") : "");
   bool revoked = jbool(zone, "revoked");
+  /* gnsd signs only a proof of work that reaches its [revocation]
+   * difficulty: work to that one, not to RFC 9498's 22 when gnsd.conf
+   * says otherwise. */
+  int64_t required = jint(reply, "revocationDifficulty", 0);
   json_object_put(reply);
   if (revoked) return fail("zone '%s' is revoked already", argv[1]);
+  if (required < 1 || required > GNS_REVOCATION_MAX_ZEROS) {
+    if (!c->difficulty) {
+      c->difficulty = GNS_REVOCATION_D;
+      fprintf(stderr,
+              "gnsctl: note: gnsd did not say which revocation difficulty it requires (an older "
+              "gnsd?); using %u, RFC 9498's\n",
+              c->difficulty);
+    }
+  } else if (!c->difficulty) {
+    c->difficulty = (unsigned)required;
+  } else if (c->difficulty < required) {
+    return fail("gnsd requires a proof of work of difficulty %u ([revocation] difficulty); "
+                "--difficulty %u would be refused",
+                (unsigned)required, c->difficulty);
+  }
   struct gns_zone_key zk;
   if (gns_ztld_decode(ztld, strlen(ztld), &zk) < 0)
     return fail("gnsd sent an invalid zTLD '%s'", ztld);
@@ -1445,7 +1466,7 @@ enum {
 };
 
 int main(int argc, char **argv) {
-  struct ctl c = {.difficulty = GNS_REVOCATION_D};
+  struct ctl c = {0};
   const char *env = getenv("GNSD_RUNTIME_DIR");
   c.runtime_dir = env && *env ? env : GNSD_RUNTIME_DIR;
   static const struct option opts[] = {{"runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR},

@@ -3,6 +3,11 @@
 # FUZZ_TARGETS lists NAMEs; fuzz-NAME.c links against libgnscore, built
 # once for all targets (with the fuzzer's instrumentation and sanitizers)
 # into fuzz/libgnscore-fuzz.a.
+# The folders whose headers (and parsers: "../helper/dht-msg.c") its
+# targets may include; tests/include-check.sh reads this list. The core,
+# and the parsers of the daemon (GNUnet and DNS messages) and of the NSS
+# module (names).
+include_dirs_fuzz = core helper nss
 FUZZ_SECONDS ?= 60
 FUZZ_CORE_SRCS = $(filter %.c,$(libgnscore_la_SOURCES))
 FUZZ_CORE_HDRS = $(addprefix $(srcdir)/,$(filter core/%.h,$(libgnscore_la_SOURCES) $(noinst_HEADERS)))

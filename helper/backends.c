@@ -21,7 +21,7 @@ uint64_t gnsd_now(sd_event *event) {
 }
 
 /* The store backend judges expiry by the daemon's clock too. */
-static uint64_t backends_clock(void *userdata) {
+uint64_t gnsd_backends_clock(void *userdata) {
   const struct gnsd_backends *b = userdata;
   return gnsd_now(b->event);
 }
@@ -36,7 +36,7 @@ static void free_from(struct gnsd_backends *b, size_t first) {
 
 int gnsd_backends_init(struct gnsd_backends *b, sd_event *event, struct gnsd_store *store) {
   *b = (struct gnsd_backends){.event = event, .store = store};
-  int r = gnsd_store_backend_new(store, backends_clock, b, &b->v[0]);
+  int r = gnsd_store_backend_new(store, gnsd_backends_clock, b, &b->v[0]);
   if (r < 0) return r;
   b->n = 1;
   return 0;
@@ -49,6 +49,7 @@ int gnsd_backends_configure(struct gnsd_backends *b, const struct gnsd_conf *con
     int r = gnsd_dht_gnunet_new(b->event, conf->gnunet_socket, &dht);
     if (r == 0) {
       if (b->workers) gnsd_dht_gnunet_set_workers(dht, b->workers);
+      gnsd_dht_gnunet_set_clock(dht, gnsd_backends_clock, b);
       b->v[b->n++] = dht;
     } else
       log_error("dht: cannot start the gnunet backend: %s", strerror(-r));

@@ -43,6 +43,9 @@ uint64_t gnsd_now(sd_event *event);
 static inline uint64_t gnsd_backends_now(const struct gnsd_backends *b) {
   return gnsd_now(b->event);
 }
+/* The same clock as a gnsd_clock_fn (userdata: the struct gnsd_backends),
+ * which gnsd.c hands to every module that compares times. */
+uint64_t gnsd_backends_clock(void *userdata);
 
 /* Just the store (backend 0), which judges expiry by b's clock: b must
  * not move while it lives. */

@@ -30,15 +30,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "dht-gnunet.h"
 #include "gns-util.h"
+#include "gnunet-conn.h"
+#include "gnunet-msg.h"
 #include "rrblock.h"
 #include "workers.h"
 
@@ -57,9 +56,6 @@
 #define DEF_CHECKS_PER_GET 32u
 #define DEF_GET_REPLICATION 10u /* GNUnet's DHT_GNS_REPLICATION_LEVEL (gns) */
 #define DEF_PUT_REPLICATION 5u  /* GNUnet's DHT_GNS_REPLICATION_LEVEL (zonemaster) */
-/* A connection that lived this long was healthy: the next failure starts
- * the backoff over. */
-#define HEALTHY_USEC (1000000ull)
 /* Bytes we queue for a service that does not read before we refuse more. */
 #define OUT_MAX (1024u * 1024u)
 #define DEF_PUT_RATE 50u   /* PUTs per second to the service */
@@ -67,8 +63,6 @@
 #define DEF_MAX_PUBLISHED (64u * 1024u)
 #define DEF_MAX_PUBLISHED_BYTES (64u * 1024u * 1024u)
 #define CREDIT_UNIT 1000000ull /* one PUT, in rate-microseconds */
-
-enum conn_state { ST_DISCONNECTED, ST_CONNECTING, ST_CONNECTED };
 
 /* A block we publish: kept until it expires so that it can be put again
  * after the service restarts (its datacache may be gone with it). */
@@ -117,17 +111,9 @@ struct verify_job {
 struct dht {
   struct gnsd_backend base; /* first: we are handed out as gnsd_backend */
   sd_event *ev;
-  char *path;
-  int fd;
-  enum conn_state state;
-  sd_event_source *io;
-  sd_event_source *retry;
-  uint64_t backoff;
-  uint64_t connected_at;
-  uint8_t *out;
-  size_t out_len, out_cap;
-  uint8_t in[GNSD_DHT_MSG_MAX + 1];
-  size_t in_len;
+  gnsd_clock_fn clock; /* NULL: the loop's realtime */
+  void *clock_ud;
+  struct gnsd_gnunet_conn *conn;
   struct gnsd_get *gets;
   unsigned n_gets;
   struct gnsd_workers *workers; /* NULL: blocks are verified on the loop */
@@ -136,7 +122,6 @@ struct dht {
   uint64_t uid_next;
   struct gnsd_dht_gnunet_tuning t;
   struct gnsd_dht_gnunet_stats st;
-  char last_error[160];
   /* Publishing: every block handed to put(), by q, and the paced queue of
    * those still to be sent to the service. */
   struct pub **ptab;
@@ -157,76 +142,30 @@ static uint64_t now_mono(struct dht *d) {
   return t;
 }
 
-/* Block expirations are absolute wall-clock microseconds (RFC 9498, 5). */
-static uint64_t now_real(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+/* Block expirations are absolute wall-clock microseconds (RFC 9498, 5),
+ * judged on the clock gnsd hands us (gnsd_dht_gnunet_set_clock). */
+static uint64_t now_real(const struct dht *d) {
+  if (d->clock) return d->clock(d->clock_ud);
+  uint64_t t = 0;
+  if (sd_event_now(d->ev, CLOCK_REALTIME, &t) < 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+  }
+  return t;
 }
 
-static void set_error(struct dht *d, const char *what, int err) {
-  if (err)
-    snprintf(d->last_error, sizeof d->last_error, "%s: %s", what, strerror(err));
-  else
-    snprintf(d->last_error, sizeof d->last_error, "%s", what);
+static bool connected(const struct dht *d) {
+  return gnsd_gnunet_conn_state(d->conn) == GNSD_GNUNET_CONN_CONNECTED;
 }
 
-static void dht_connect(struct dht *d, bool from_timer);
-static void dht_disconnect(struct dht *d, const char *why, int err);
-static int update_io(struct dht *d);
 static void pump_puts(struct dht *d);
 static void requeue_all(struct dht *d);
-
-/* ---- output queue ---- */
-
-static int out_append(struct dht *d, const uint8_t *msg, size_t len) {
-  if (d->out_len + len > OUT_MAX) return -ENOBUFS;
-  if (d->out_len + len > d->out_cap) {
-    size_t cap = d->out_cap ? d->out_cap : 4096;
-    while (cap < d->out_len + len)
-      cap *= 2;
-    uint8_t *p = realloc(d->out, cap);
-    if (!p) return -ENOMEM;
-    d->out = p;
-    d->out_cap = cap;
-  }
-  memcpy(d->out + d->out_len, msg, len);
-  d->out_len += len;
-  return 0;
-}
-
-static int flush_out(struct dht *d) {
-  while (d->out_len > 0) {
-    ssize_t n = send(d->fd, d->out, d->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      return -errno;
-    }
-    memmove(d->out, d->out + n, d->out_len - (size_t)n);
-    d->out_len -= (size_t)n;
-  }
-  return update_io(d);
-}
-
-/* Queue a message; while connecting it waits in the queue. */
-static int send_msg(struct dht *d, const uint8_t *msg, size_t len) {
-  int r = out_append(d, msg, len);
-  if (r < 0) return r;
-  if (d->state == ST_CONNECTED) {
-    r = flush_out(d);
-    if (r < 0) {
-      dht_disconnect(d, "send", -r);
-      return 0; /* GETs are re-sent after the reconnect */
-    }
-  }
-  return 0;
-}
 
 static void send_get(struct dht *d, struct gnsd_get *g) {
   uint8_t m[GNSD_DHT_GET_LEN];
   gnsd_dht_build_get(m, g->q, g->uid, d->t.get_replication);
-  if (send_msg(d, m, sizeof m) == 0 && d->state != ST_DISCONNECTED) g->sent = true;
+  if (gnsd_gnunet_conn_send(d->conn, m, sizeof m) == 0) g->sent = true;
 }
 
 /* ---- GET bookkeeping ---- */
@@ -240,10 +179,10 @@ static void get_unlink(struct dht *d, struct gnsd_get *g) {
   g->next = g->prev = NULL;
   d->n_gets--;
   g->timer = sd_event_source_disable_unref(g->timer);
-  if (g->sent && d->state != ST_DISCONNECTED) {
+  if (g->sent) {
     uint8_t m[GNSD_DHT_GET_STOP_LEN];
     gnsd_dht_build_get_stop(m, g->q, g->uid);
-    (void)send_msg(d, m, sizeof m);
+    (void)gnsd_gnunet_conn_send(d->conn, m, sizeof m);
   }
   g->sent = false;
 }
@@ -269,7 +208,7 @@ static int on_get_timer(sd_event_source *s, uint64_t usec, void *userdata) {
     get_finish(d, g, 0);
   else {
     d->st.gets_timed_out++;
-    get_finish(d, g, d->state == ST_CONNECTED ? 0 : -ENOTCONN);
+    get_finish(d, g, connected(d) ? 0 : -ENOTCONN);
   }
   return 0;
 }
@@ -427,7 +366,7 @@ static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
     d->st.drop_unsolicited++;
     return;
   }
-  uint64_t now = now_real();
+  uint64_t now = now_real(d);
   enum gnsd_dht_verdict v = gnsd_dht_result_shape(&res, g->q, d->t.max_block, now);
   if (v != GNSD_DHT_VALID) {
     count_drop(d, v);
@@ -451,170 +390,33 @@ static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
     count_drop(d, v);
 }
 
-static void handle_message(struct dht *d, const uint8_t *m, size_t len) {
-  uint16_t type = gns_get_u16(m + 2);
-  if (type == GNSD_DHT_MSG_RESULT) handle_result(d, m, len);
+static void on_message(void *userdata, const uint8_t *m, size_t len) {
+  struct dht *d = userdata;
+  if (gnsd_gnunet_msg_type(m) == GNSD_DHT_MSG_RESULT) handle_result(d, m, len);
   /* Anything else (monitor messages, HELLO URLs) is not for us. */
 }
 
 /* ---- connection ---- */
 
-static int update_io(struct dht *d) {
-  if (!d->io) return 0;
-  uint32_t ev = EPOLLIN;
-  if (d->state == ST_CONNECTING || d->out_len > 0) ev |= EPOLLOUT;
-  return sd_event_source_set_io_events(d->io, ev);
-}
-
-static void on_connected(struct dht *d) {
-  d->state = ST_CONNECTED;
-  d->connected_at = now_mono(d);
-  d->st.connects++;
-  d->last_error[0] = '\0';
+static void on_connect(void *userdata) {
+  struct dht *d = userdata;
   /* GETs started while connecting, or in flight when the last
    * connection broke, go out now (with the same unique_id). */
-  for (struct gnsd_get *g = d->gets; g; g = g->next)
+  for (struct gnsd_get *g = d->gets; g && connected(d); g = g->next)
     if (!g->sent) send_get(d, g);
-  int r = flush_out(d);
-  if (r < 0) {
-    dht_disconnect(d, "send", -r);
-    return;
-  }
-  if (d->st.connects > 1) requeue_all(d);
+  if (!connected(d)) return;
+  struct gnsd_gnunet_conn_stats cs;
+  gnsd_gnunet_conn_stats(d->conn, &cs);
+  if (cs.connects > 1) requeue_all(d);
   pump_puts(d);
 }
 
-static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static void on_disconnect(void *userdata) {
   struct dht *d = userdata;
-  (void)s;
-  if (d->state == ST_CONNECTING) {
-    if (!(revents & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return 0;
-    int err = 0;
-    socklen_t el = sizeof err;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0) err = errno;
-    if (err) {
-      d->st.connect_failures++;
-      dht_disconnect(d, "connect", err);
-      return 0;
-    }
-    on_connected(d);
-    return 0;
-  }
-  if (revents & EPOLLIN || revents & (EPOLLHUP | EPOLLERR)) {
-    for (;;) {
-      ssize_t n = recv(fd, d->in + d->in_len, sizeof d->in - d->in_len, MSG_DONTWAIT);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-        dht_disconnect(d, "receive", errno);
-        return 0;
-      }
-      if (n == 0) {
-        dht_disconnect(d, "service closed the connection", 0);
-        return 0;
-      }
-      d->in_len += (size_t)n;
-      size_t pos = 0;
-      while (d->in_len - pos >= 4) {
-        size_t sz = gns_get_u16(d->in + pos);
-        if (sz < 4) {
-          dht_disconnect(d, "malformed message from the service", 0);
-          return 0;
-        }
-        if (d->in_len - pos < sz) break;
-        handle_message(d, d->in + pos, sz);
-        /* A callback may not disconnect us, but a send error may have. */
-        if (d->state != ST_CONNECTED) return 0;
-        pos += sz;
-      }
-      memmove(d->in, d->in + pos, d->in_len - pos);
-      d->in_len -= pos;
-    }
-  }
-  if (revents & EPOLLOUT) {
-    int r = flush_out(d);
-    if (r < 0) dht_disconnect(d, "send", -r);
-  }
-  return 0;
-}
-
-static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
-  struct dht *d = userdata;
-  (void)s;
-  (void)usec;
-  d->retry = sd_event_source_unref(d->retry);
-  if (d->state == ST_DISCONNECTED) dht_connect(d, true);
-  return 0;
-}
-
-static void schedule_retry(struct dht *d) {
-  if (d->retry) return;
-  uint64_t at = now_mono(d) + d->backoff;
-  if (sd_event_add_time(d->ev, &d->retry, CLOCK_MONOTONIC, at, 10000, on_retry, d) < 0)
-    d->retry = NULL; /* we try again on the next GET or PUT */
-  d->backoff = d->backoff * 2 > d->t.backoff_max ? d->t.backoff_max : d->backoff * 2;
-}
-
-static void dht_disconnect(struct dht *d, const char *why, int err) {
-  bool was_up = d->state == ST_CONNECTED;
-  set_error(d, why, err);
-  d->io = sd_event_source_disable_unref(d->io);
-  if (d->fd >= 0) close(d->fd);
-  d->fd = -1;
-  d->state = ST_DISCONNECTED;
-  /* Queued PUTs are lost (the zone master publishes again on reconnect);
+  /* Queued PUTs are lost (requeue_all sends them again on reconnect);
    * GETs are re-sent from their own state. */
-  d->out_len = 0;
-  d->in_len = 0;
   for (struct gnsd_get *g = d->gets; g; g = g->next)
     g->sent = false;
-  if (was_up) {
-    d->st.disconnects++;
-    if (now_mono(d) - d->connected_at >= HEALTHY_USEC) d->backoff = d->t.backoff_min;
-  }
-  schedule_retry(d);
-}
-
-/* Connect (non-blocking). from_timer: the attempt is the backoff's; an
- * attempt made for a GET or PUT must not lengthen the backoff. */
-static void dht_connect(struct dht *d, bool from_timer) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  size_t pl = strlen(d->path);
-  if (pl >= sizeof sa.sun_path) {
-    set_error(d, "socket path too long", 0);
-    return;
-  }
-  memcpy(sa.sun_path, d->path, pl + 1);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    set_error(d, "socket", errno);
-    if (from_timer) schedule_retry(d);
-    return;
-  }
-  /* AF_UNIX connects complete at once (0) or fail; EAGAIN means the
-   * service's backlog is full and nothing was queued: retry later. */
-  bool pending = false;
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    if (errno != EINPROGRESS) {
-      set_error(d, d->path, errno);
-      close(fd);
-      d->st.connect_failures++;
-      if (from_timer || !d->retry) schedule_retry(d);
-      return;
-    }
-    pending = true;
-  }
-  int r = sd_event_add_io(d->ev, &d->io, fd, EPOLLIN | EPOLLOUT, on_io, d);
-  if (r < 0) {
-    set_error(d, "sd_event_add_io", -r);
-    close(fd);
-    schedule_retry(d);
-    return;
-  }
-  d->fd = fd;
-  d->retry = sd_event_source_disable_unref(d->retry);
-  d->state = ST_CONNECTING;
-  if (!pending) on_connected(d);
 }
 
 /* ---- publishing (paced) ---- */
@@ -680,7 +482,7 @@ static int on_put_timer(sd_event_source *s, uint64_t usec, void *userdata);
 /* Send queued PUTs as far as the token bucket allows; come back when the
  * next one is due. */
 static void pump_puts(struct dht *d) {
-  if (d->state != ST_CONNECTED) return;
+  if (!connected(d)) return;
   uint64_t now = now_mono(d);
   uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
   if (now > d->credit_at) {
@@ -688,8 +490,8 @@ static void pump_puts(struct dht *d) {
     d->credit = add > cap - d->credit ? cap : d->credit + add;
   }
   d->credit_at = now;
-  uint64_t real = now_real();
-  while (d->qhead && d->credit >= CREDIT_UNIT && d->state == ST_CONNECTED) {
+  uint64_t real = now_real(d);
+  while (d->qhead && d->credit >= CREDIT_UNIT && connected(d)) {
     struct pub *p = d->qhead;
     d->qhead = p->qnext;
     if (!d->qhead) d->qtail = NULL;
@@ -708,17 +510,18 @@ static void pump_puts(struct dht *d) {
     }
     (void)gnsd_dht_build_put(m, ml, p->q, p->block, p->len, p->expiration, d->t.put_replication,
                              &ml);
-    int r = send_msg(d, m, ml);
+    int r = gnsd_gnunet_conn_send(d->conn, m, ml);
     free(m);
     if (r < 0) {
-      /* Output queue full: the service is not reading. Try later. */
+      /* Output queue full (the service is not reading): try later; or the
+       * connection broke: the reconnect sends everything again. */
       pub_enqueue(d, p);
       break;
     }
     d->st.puts++;
     d->credit -= CREDIT_UNIT;
   }
-  if (d->qhead && d->state == ST_CONNECTED) {
+  if (d->qhead && connected(d)) {
     uint64_t wait = d->credit >= CREDIT_UNIT ? 1000 : (CREDIT_UNIT - d->credit) / d->t.put_rate + 1;
     if (d->put_timer) {
       (void)sd_event_source_set_time(d->put_timer, now + wait);
@@ -758,8 +561,7 @@ static int dht_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb
     d->st.gets_rejected++;
     return -EBUSY;
   }
-  if (d->state == ST_DISCONNECTED) dht_connect(d, false);
-  if (d->state == ST_DISCONNECTED) {
+  if (gnsd_gnunet_conn_connect(d->conn) < 0) {
     /* No service now: say so at once so the caller does not wait for us. */
     d->st.gets_rejected++;
     return -ENOTCONN;
@@ -781,8 +583,8 @@ static int dht_get(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb
   d->gets = g;
   d->n_gets++;
   d->st.gets++;
-  if (d->state == ST_CONNECTED) send_get(d, g);
-  /* While connecting, on_connected sends it. */
+  if (connected(d)) send_get(d, g);
+  /* While connecting, on_connect sends it. */
   *handle = g;
   return 0;
 }
@@ -806,7 +608,7 @@ static int dht_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *b
   struct dht *d = (struct dht *)b;
   if (!q || !block || !len) return -EINVAL;
   if (len > GNSD_DHT_MSG_MAX - GNSD_DHT_PUT_HDR_LEN) return -EMSGSIZE;
-  if (expiration <= now_real()) return 0; /* nothing to publish */
+  if (expiration <= now_real(d)) return 0; /* nothing to publish */
   struct pub *p = pub_find(d, q);
   if (p && expiration < p->expiration) return 0; /* we already publish a newer one */
   size_t grow = p ? (len > p->len ? len - p->len : 0) : len;
@@ -841,22 +643,11 @@ static int dht_put(struct gnsd_backend *b, const uint8_t q[64], const uint8_t *b
   p->expiration = expiration;
   d->pub_bytes += len;
   pub_enqueue(d, p);
-  if (d->state == ST_DISCONNECTED)
-    dht_connect(d, false);
+  if (gnsd_gnunet_conn_state(d->conn) == GNSD_GNUNET_CONN_DISCONNECTED)
+    (void)gnsd_gnunet_conn_connect(d->conn); /* on_connect pumps */
   else
     pump_puts(d);
   return 0;
-}
-
-static const char *state_name(enum conn_state s) {
-  switch (s) {
-  case ST_CONNECTED:
-    return "connected";
-  case ST_CONNECTING:
-    return "connecting";
-  default:
-    return "disconnected";
-  }
 }
 
 static void add_u64(json_object *o, const char *k, uint64_t v) {
@@ -865,12 +656,16 @@ static void add_u64(json_object *o, const char *k, uint64_t v) {
 
 static void dht_status(struct gnsd_backend *b, json_object *out) {
   struct dht *d = (struct dht *)b;
-  const struct gnsd_dht_gnunet_stats *s = &d->st;
+  struct gnsd_dht_gnunet_stats stats;
+  const struct gnsd_dht_gnunet_stats *s = &stats;
+  gnsd_dht_gnunet_stats(b, &stats);
+  const char *err = gnsd_gnunet_conn_last_error(d->conn);
   json_object_object_add(out, "name", json_object_new_string(d->base.ops->name));
-  json_object_object_add(out, "state", json_object_new_string(state_name(d->state)));
-  json_object_object_add(out, "socket", json_object_new_string(d->path));
-  if (d->last_error[0])
-    json_object_object_add(out, "lastError", json_object_new_string(d->last_error));
+  json_object_object_add(
+      out, "state",
+      json_object_new_string(gnsd_gnunet_conn_state_name(gnsd_gnunet_conn_state(d->conn))));
+  json_object_object_add(out, "socket", json_object_new_string(gnsd_gnunet_conn_path(d->conn)));
+  if (err[0]) json_object_object_add(out, "lastError", json_object_new_string(err));
   add_u64(out, "getsInFlight", d->n_gets);
   add_u64(out, "verifying", d->n_verifying);
   add_u64(out, "connects", s->connects);
@@ -911,10 +706,8 @@ static void dht_free(struct gnsd_backend *b) {
   /* blocks still on the pool come back to nobody */
   for (struct verify_job *j = d->verifying; j; j = j->next)
     j->d = NULL;
-  d->io = sd_event_source_disable_unref(d->io);
-  d->retry = sd_event_source_disable_unref(d->retry);
+  gnsd_gnunet_conn_free(d->conn);
   d->put_timer = sd_event_source_disable_unref(d->put_timer);
-  if (d->fd >= 0) close(d->fd);
   for (size_t i = 0; i < d->ptab_size; i++) {
     struct pub *p = d->ptab[i];
     while (p) {
@@ -926,8 +719,6 @@ static void dht_free(struct gnsd_backend *b) {
   }
   free(d->ptab);
   sd_event_unref(d->ev);
-  free(d->out);
-  free(d->path);
   free(d);
 }
 
@@ -963,27 +754,36 @@ static void apply_tuning(struct dht *d, const struct gnsd_dht_gnunet_tuning *t) 
 
 int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path, struct gnsd_backend **out) {
   if (!ev || !socket_path || !*socket_path || !out) return -EINVAL;
-  if (strlen(socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) return -ENAMETOOLONG;
   if (sodium_init() < 0) return -EIO;
   struct dht *d = calloc(1, sizeof *d);
   if (!d) return -ENOMEM;
-  d->path = strdup(socket_path);
-  if (!d->path) {
+  struct gnsd_dht_gnunet_tuning t = {0};
+  apply_tuning(d, &t);
+  const struct gnsd_gnunet_conn_args ca = {
+      .event = ev,
+      .path = socket_path,
+      .max_queue = OUT_MAX,
+      .max_msg = GNSD_DHT_MSG_MAX,
+      .backoff_min = d->t.backoff_min,
+      .backoff_max = d->t.backoff_max,
+      .on_connect = on_connect,
+      .on_message = on_message,
+      .on_disconnect = on_disconnect,
+      .userdata = d,
+  };
+  int r = gnsd_gnunet_conn_new(&ca, &d->conn);
+  if (r < 0) {
     free(d);
-    return -ENOMEM;
+    return r;
   }
   d->base.ops = &dht_ops;
   d->ev = sd_event_ref(ev);
-  d->fd = -1;
-  struct gnsd_dht_gnunet_tuning t = {0};
-  apply_tuning(d, &t);
-  d->backoff = d->t.backoff_min;
   d->credit = (uint64_t)d->t.put_burst * CREDIT_UNIT;
   /* unique_id only has to be unique among our GETs; a random start keeps
    * two gnsd instances on one service apart in its logs. */
   randombytes_buf(&d->uid_next, sizeof d->uid_next);
   /* Connect now; if the service is not there yet the backoff takes over. */
-  dht_connect(d, true);
+  (void)gnsd_gnunet_conn_connect(d->conn);
   *out = &d->base;
   return 0;
 }
@@ -991,7 +791,7 @@ int gnsd_dht_gnunet_new(sd_event *ev, const char *socket_path, struct gnsd_backe
 void gnsd_dht_gnunet_tune(struct gnsd_backend *b, const struct gnsd_dht_gnunet_tuning *t) {
   struct dht *d = (struct dht *)b;
   apply_tuning(d, t);
-  if (d->backoff < d->t.backoff_min || d->backoff > d->t.backoff_max) d->backoff = d->t.backoff_min;
+  gnsd_gnunet_conn_set_backoff(d->conn, d->t.backoff_min, d->t.backoff_max);
   uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
   if (d->credit > cap) d->credit = cap;
 }
@@ -1000,10 +800,22 @@ void gnsd_dht_gnunet_set_workers(struct gnsd_backend *b, struct gnsd_workers *w)
   ((struct dht *)b)->workers = w;
 }
 
+void gnsd_dht_gnunet_set_clock(struct gnsd_backend *b, gnsd_clock_fn clock, void *clock_ud) {
+  struct dht *d = (struct dht *)b;
+  d->clock = clock;
+  d->clock_ud = clock_ud;
+}
+
 int gnsd_dht_gnunet_connected(struct gnsd_backend *b) {
-  return ((struct dht *)b)->state == ST_CONNECTED;
+  return connected((struct dht *)b);
 }
 
 void gnsd_dht_gnunet_stats(struct gnsd_backend *b, struct gnsd_dht_gnunet_stats *out) {
-  *out = ((struct dht *)b)->st;
+  const struct dht *d = (const struct dht *)b;
+  struct gnsd_gnunet_conn_stats cs;
+  gnsd_gnunet_conn_stats(d->conn, &cs);
+  *out = d->st;
+  out->connects = cs.connects;
+  out->disconnects = cs.disconnects;
+  out->connect_failures = cs.connect_failures;
 }

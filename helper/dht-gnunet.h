@@ -63,6 +63,10 @@ void gnsd_dht_gnunet_set_workers(struct gnsd_backend *b, struct gnsd_workers *w)
  * started afterwards). */
 void gnsd_dht_gnunet_tune(struct gnsd_backend *b, const struct gnsd_dht_gnunet_tuning *t);
 
+/* The clock expirations are judged by (gnsd's one clock,
+ * gnsd_backends_clock); without one, the loop's realtime. */
+void gnsd_dht_gnunet_set_clock(struct gnsd_backend *b, gnsd_clock_fn clock, void *clock_ud);
+
 /* True while the backend has a working connection to the service. */
 int gnsd_dht_gnunet_connected(struct gnsd_backend *b);
 

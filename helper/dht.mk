@@ -1,6 +1,7 @@
 # GNUnet R5N DHT backend (helper/dht-gnunet.c), linked into gnsd and its tests.
 noinst_LTLIBRARIES += libgnsd-dht.la
 libgnsd_dht_la_SOURCES = helper/dht-gnunet.c helper/dht-gnunet.h helper/dht-msg.c helper/dht-msg.h \
+	helper/gnunet-conn.c helper/gnunet-conn.h helper/gnunet-msg.c helper/gnunet-msg.h \
 	helper/storage.h
 libgnsd_dht_la_CFLAGS = $(AM_CFLAGS) $(GNSD_INC) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 libgnsd_dht_la_LIBADD = libgnscore.la $(SYSTEMD_LIBS) $(JSONC_LIBS) $(SODIUM_LIBS)
@@ -17,6 +18,13 @@ tests_test_dht_gnunet_CFLAGS = $(GNSCORE_TEST_CFLAGS) -I$(top_srcdir)/helper $(S
 tests_test_dht_gnunet_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS) \
 	$(SODIUM_LIBS) -lpthread
 TESTS += tests/dht-gnunet.sh
+
+# The GNUnet client connection both GNUnet clients (DHT, revocation) use:
+# framing, send queue bound, reconnect, against a unix socket server.
+UNIT_TESTS += tests/test-gnunet-conn
+check_PROGRAMS += tests/test-gnunet-conn
+tests_test_gnunet_conn_CFLAGS = $(GNSCORE_TEST_CFLAGS) -I$(top_srcdir)/helper $(SYSTEMD_CFLAGS)
+tests_test_gnunet_conn_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS)
 EXTRA_DIST += tests/gnunet-peer.sh
 
 # bench: uncached lookups through the GNUnet DHT, next to gnunet-gns -u.
@@ -34,5 +42,6 @@ bench/bench-gnunet: $(srcdir)/bench/bench-gnunet.sh bench/bench-dht-lookup bench
 	{ echo '#!/bin/sh'; echo 'top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir); export top_srcdir top_builddir'; \
 	  sed 1d $(srcdir)/bench/bench-gnunet.sh; } >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
-# Fuzz: RESULT messages (parser and verdict).
-FUZZ_TARGETS += dht-result
+# Fuzz: RESULT messages (parser and verdict); the framing of a service's
+# byte stream.
+FUZZ_TARGETS += dht-result gnunet-msg

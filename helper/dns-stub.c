@@ -118,13 +118,7 @@ struct gnsd_dns_stub {
 };
 
 static uint64_t now_rt(struct gnsd_dns_stub *S) {
-  uint64_t t;
-  if (sd_event_now(S->ev, CLOCK_REALTIME, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t = (uint64_t)ts.tv_sec * MICRO + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return S->res.now(S->res.userdata);
 }
 
 /* ---- rate limiting ------------------------------------------------------ */
@@ -713,6 +707,9 @@ int gnsd_dns_stub_listen(struct gnsd_dns_stub *S, const struct sockaddr_storage 
 
 int gnsd_dns_stub_new(sd_event *event, const struct gnsd_dns_stub_resolver *resolver,
                       const struct gnsd_dns_stub_conf *conf, struct gnsd_dns_stub **out) {
+  if (!event || !resolver || !resolver->lookup || !resolver->cancel || !resolver->now || !conf ||
+      !out)
+    return -EINVAL;
   struct gnsd_dns_stub *S = calloc(1, sizeof *S);
   if (!S) return -ENOMEM;
   S->ev = sd_event_ref(event);

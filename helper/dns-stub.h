@@ -17,8 +17,10 @@
 struct gnsd_dns_stub;
 
 /* The resolver: gnsd_resolve_lookup, gnsd_lookup_cancel and the memo
- * (resolve.h) with their first argument in userdata. The memo is optional
- * (NULL: every query is parsed and built). */
+ * (resolve.h) with their first argument in userdata, and the resolver's
+ * clock (realtime usec: the answers' expirations and the memo's are on
+ * it, and the stub's TTLs count down on it). The memo is optional (NULL:
+ * every query is parsed and built). */
 struct gnsd_dns_stub_resolver {
   int (*lookup)(void *userdata, const char *name, uint32_t type, gnsd_lookup_fn fn, void *fn_ud,
                 struct gnsd_lookup **out);
@@ -26,6 +28,7 @@ struct gnsd_dns_stub_resolver {
   int (*memo_get)(void *userdata, const void *key, size_t klen, const void **v, size_t *vl);
   void (*memo_put)(void *userdata, const void *key, size_t klen, const void *v, size_t vl,
                    uint64_t expiration);
+  uint64_t (*now)(void *userdata);
   void *userdata;
 };
 
@@ -34,6 +37,7 @@ struct gnsd_dns_stub_conf {
   uint64_t negative_ttl_us; /* the SOA TTL of negative answers */
 };
 
+/* -EINVAL without lookup, cancel or now. */
 int gnsd_dns_stub_new(sd_event *event, const struct gnsd_dns_stub_resolver *resolver,
                       const struct gnsd_dns_stub_conf *conf, struct gnsd_dns_stub **out);
 /* Pending lookups are cancelled, sockets closed. */

@@ -69,6 +69,8 @@ struct gnsd_dns_query {
 
 struct gnsd_dns {
   sd_event *ev;
+  gnsd_clock_fn clock;
+  void *clock_ud;
   uint64_t timeout_us;
   unsigned short port;
   char *resolv_conf;
@@ -445,8 +447,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
   }
   if ((status == ARES_SUCCESS || status == ARES_ENODATA) && abuf && alen > 0 && !q->finished) {
     ns_msg msg;
-    uint64_t now;
-    sd_event_now(d->ev, CLOCK_REALTIME, &now);
+    uint64_t now = d->clock(d->clock_ud);
     if (ns_initparse(abuf, alen, &msg) < 0) {
       q->n_err++;
     } else {
@@ -601,12 +602,16 @@ static void ares_lib_init(void) {
   ares_init_rc = ares_library_init(ARES_LIB_INIT_ALL);
 }
 
-int gnsd_dns_new(sd_event *event, uint64_t timeout_us, struct gnsd_dns **out) {
+int gnsd_dns_new(sd_event *event, uint64_t timeout_us, gnsd_clock_fn clock, void *clock_ud,
+                 struct gnsd_dns **out) {
+  if (!event || !clock || !out) return -EINVAL;
   pthread_once(&ares_once, ares_lib_init);
   if (ares_init_rc != ARES_SUCCESS) return -EIO;
   struct gnsd_dns *d = calloc(1, sizeof(*d));
   if (!d) return -ENOMEM;
   d->ev = sd_event_ref(event);
+  d->clock = clock;
+  d->clock_ud = clock_ud;
   d->timeout_us = timeout_us ? timeout_us : 2000000u;
   const char *port = getenv("GNSD_DNS_PORT");
   if (port && *port) {

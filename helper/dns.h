@@ -4,7 +4,9 @@
  * socket-state callback. gnsd never resolves through NSS (that would call
  * back into libnss_gns). Answers come back as gns_records whose data is
  * the record's RDATA with names uncompressed and TXT character-strings
- * joined (the GNS form of DNS types), and whose expiration is now + TTL.
+ * joined (the GNS form of DNS types), and whose expiration is now + TTL,
+ * now on the clock given to gnsd_dns_new (the resolver's: its cache
+ * compares these expirations with it).
  *
  * Test hooks (environment, read by gnsd_dns_new): GNSD_DNS_PORT sends
  * every query to that port instead of 53; GNSD_RESOLV_CONF replaces
@@ -16,6 +18,7 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 #include "record.h"
+#include "storage.h"
 
 struct gnsd_dns;
 struct gnsd_dns_query;
@@ -30,8 +33,10 @@ struct gnsd_dns_stats {
   uint64_t queries, answers, nxdomain, failures, timeouts, referrals;
 };
 
-/* timeout_us: deadline per query ([resolver] dns-timeout). */
-int gnsd_dns_new(sd_event *event, uint64_t timeout_us, struct gnsd_dns **out);
+/* timeout_us: deadline per query ([resolver] dns-timeout); clock: what
+ * now is (realtime usec). */
+int gnsd_dns_new(sd_event *event, uint64_t timeout_us, gnsd_clock_fn clock, void *clock_ud,
+                 struct gnsd_dns **out);
 /* Pending queries are dropped without their callbacks. */
 void gnsd_dns_free(struct gnsd_dns *d);
 void gnsd_dns_set_timeout(struct gnsd_dns *d, uint64_t timeout_us);

@@ -53,18 +53,14 @@ struct gnsd_dnssec_query {
 
 struct gnsd_dnssec {
   sd_event *ev;
+  gnsd_clock_fn clock;
+  void *clock_ud;
   uint64_t timeout_us;
   unsigned port; /* GNSD_DNS_PORT, 0: 53 */
   struct vctx *ctxs;
   size_t n_ctxs;
   struct gnsd_dnssec_stats st;
 };
-
-static uint64_t now_real(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static uint64_t now_mono(sd_event *ev) {
   uint64_t t = 0;
@@ -250,7 +246,7 @@ static void on_result(void *mydata, int err, struct ub_result *res) {
     if (res->secure) q->any_secure = true;
     if (!res->nxdomain) q->nxdomain_all = false;
     if (res->rcode != 0 && !res->nxdomain) q->failed = true;
-    uint64_t exp = now_real() + (uint64_t)(res->ttl > 0 ? res->ttl : 0) * 1000000u;
+    uint64_t exp = q->v->clock(q->v->clock_ud) + (uint64_t)(res->ttl > 0 ? res->ttl : 0) * 1000000u;
     for (int i = 0; !res->bogus && res->havedata && res->data[i] && q->n < MAX_RECORDS; i++) {
       int len = res->len[i];
       if (len < 0 || len > 0xffff) continue;
@@ -324,10 +320,14 @@ void gnsd_dnssec_cancel(struct gnsd_dnssec_query *q) {
   if (q) query_free(q);
 }
 
-int gnsd_dnssec_new(sd_event *event, uint64_t timeout_us, struct gnsd_dnssec **out) {
+int gnsd_dnssec_new(sd_event *event, uint64_t timeout_us, gnsd_clock_fn clock, void *clock_ud,
+                    struct gnsd_dnssec **out) {
+  if (!event || !clock || !out) return -EINVAL;
   struct gnsd_dnssec *v = calloc(1, sizeof *v);
   if (!v) return -ENOMEM;
   v->ev = sd_event_ref(event);
+  v->clock = clock;
+  v->clock_ud = clock_ud;
   v->timeout_us = timeout_us ? timeout_us : 2000000u;
   const char *p = getenv("GNSD_DNS_PORT");
   if (p && *p) {

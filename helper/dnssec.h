@@ -8,11 +8,10 @@
  * their answers reach sd-event through ub_fd().
  *
  * Same callback as dns.h: records in the GNS form of DNS types (RDATA,
- * expiration now + TTL). error -EKEYREJECTED: the answer is bogus (it
- * failed validation against the DS records); the other errors as in
- * dns.h. Secure and insecure (below an unsigned sub-delegation) answers
- * are returned. CNAME chains are followed by the validator, within the
- * stub zone, under unbound's own bound on chain length.
+ * expiration now + TTL, now on the clock given to gnsd_dnssec_new). error -EKEYREJECTED: the answer
+ * is bogus (it failed validation against the DS records); the other errors as in dns.h. Secure and
+ * insecure (below an unsigned sub-delegation) answers are returned. CNAME chains are followed by
+ * the validator, within the stub zone, under unbound's own bound on chain length.
  *
  * Test hook: GNSD_DNS_PORT (as dns.h) sends every query to that port. */
 #ifndef GNSD_DNSSEC_H
@@ -31,7 +30,8 @@ struct gnsd_dnssec_stats {
   uint64_t queries, secure, insecure, bogus, failures, timeouts, contexts;
 };
 
-int gnsd_dnssec_new(sd_event *event, uint64_t timeout_us, struct gnsd_dnssec **out);
+int gnsd_dnssec_new(sd_event *event, uint64_t timeout_us, gnsd_clock_fn clock, void *clock_ud,
+                    struct gnsd_dnssec **out);
 /* Pending queries are dropped without their callbacks. */
 void gnsd_dnssec_free(struct gnsd_dnssec *v);
 void gnsd_dnssec_set_timeout(struct gnsd_dnssec *v, uint64_t timeout_us);

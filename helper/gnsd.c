@@ -196,6 +196,11 @@ static void stub_memo_put(void *userdata, const void *key, size_t klen, const vo
   gnsd_resolve_memo_put(d->resolve, key, klen, v, vl, expiration);
 }
 
+static uint64_t stub_now(void *userdata) {
+  struct gnsd *d = userdata;
+  return gnsd_backends_now(&d->backends);
+}
+
 static struct gnsd_dns_stub_conf stub_conf(const struct gnsd_conf *c) {
   return (struct gnsd_dns_stub_conf){.rate_limit = c->dns_stub_rate_limit,
                                      .negative_ttl_us = c->negative_ttl_us};
@@ -211,6 +216,7 @@ static int setup_dns_stub(struct gnsd *d) {
                                        .cancel = gnsd_lookup_cancel,
                                        .memo_get = stub_memo_get,
                                        .memo_put = stub_memo_put,
+                                       .now = stub_now,
                                        .userdata = d};
   struct gnsd_dns_stub_conf sc = stub_conf(&d->conf);
   int r = gnsd_dns_stub_new(d->event, &res, &sc, &d->dns_stub);
@@ -327,14 +333,12 @@ static void setup_revnet(struct gnsd *d) {
   if (d->conf.dht_backend == GNSD_DHT_GNUNET) {
     char path[PATH_MAX];
     int r = gnsd_conf_revocation_socket(&d->conf, path, sizeof path);
-    if (r == 0) r = gnsd_revnet_new(d->event, path, &d->revnet);
+    if (r == 0) r = gnsd_revnet_new(d->event, path, gnsd_backends_clock, &d->backends, &d->revnet);
     if (r < 0) log_error("revocation: cannot use the GNUnet revocation service: %s", strerror(-r));
   }
   gnsd_trust_set_network(d->trust, d->revnet, d->conf.revocation_valid_ttl_us);
   /* everything stored goes (again) to the peer */
-  uint64_t now = 0;
-  sd_event_now(d->event, CLOCK_REALTIME, &now);
-  gnsd_trust_publish_stored(d->trust, now);
+  gnsd_trust_publish_stored(d->trust, gnsd_backends_now(&d->backends));
 }
 
 static json_object *daemon_statistics(void *userdata) {
@@ -385,6 +389,9 @@ static int daemon_resolve_init(struct gnsd *d) {
   gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
   gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
   gnsd_resolve_set_trust(R, d->trust);
+  /* One clock for every module: what the store, the zone master, the
+   * trust and the DNS stub compare expirations with. */
+  gnsd_resolve_set_clock(R, gnsd_backends_clock, &d->backends);
   r = gnsd_resolve_add_interface(R, d->resolve_server);
   if (r < 0) {
     gnsd_resolve_free(R);
@@ -580,8 +587,11 @@ int main(int argc, char **argv) {
   r = gnsd_store_open(d.state_dir, &d.store);
   if (r < 0) goto out;
   gnsd_store_set_remote_max(d.store, d.conf.cache_store);
-  /* nice 5: a worker never takes a CPU the loop wants */
-  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) < 0) {
+  /* nice 5: a worker never takes a CPU the loop wants. Before the
+   * backends: the DHT checks signatures on it. */
+  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) == 0)
+    gnsd_workers_set_name(d.workers, "gnsd-crypto");
+  if (r < 0) {
     log_error("cannot start the worker threads: %s", strerror(-r));
     goto out;
   }
@@ -590,7 +600,7 @@ int main(int argc, char **argv) {
   d.backends.workers = d.workers;
   gnsd_backends_configure(&d.backends, &d.conf);
   /* revocations: the store, and the GNUnet peer with [dht] backend = gnunet */
-  r = gnsd_trust_new(d.store, &d.trust);
+  r = gnsd_trust_new(d.store, gnsd_backends_clock, &d.backends, &d.trust);
   if (r < 0) goto out;
   gnsd_trust_set_changed(d.trust, daemon_zones_changed, &d);
   setup_revnet(&d);

@@ -77,3 +77,9 @@ UNIT_TESTS += tests/test-dns-msg
 check_PROGRAMS += tests/test-dns-msg
 tests_test_dns_msg_CFLAGS = $(GNSD_TEST_CFLAGS)
 tests_test_dns_msg_LDADD = $(GNSD_LIBS)
+# The DNS stub on a UDP socket with a resolver of the test's, whose clock
+# the stub's TTLs and memo follow.
+UNIT_TESTS += tests/test-dns-stub
+check_PROGRAMS += tests/test-dns-stub
+tests_test_dns_stub_CFLAGS = $(GNSD_TEST_CFLAGS)
+tests_test_dns_stub_LDADD = $(GNSD_LIBS)

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The zone master's publication engine: it drains the store's queue of
- * labels to (re)build (store.h, "the publication queue") in pages, signs
- * each label's block on the worker pool, and stores and distributes the
- * results from the event loop, one transaction per page. Changed labels
- * go first; due re-publications follow, paced in chunks; the queue lives
- * in the store, so a pass resumes after a restart without signing again
- * what is still valid. The loop only reads records, schedules jobs and
- * writes finished blocks: a lookup never waits for a signature. */
+ * labels to (re)build (store.h, "the publication queue") in pages: the
+ * store thread reads a page's records, the worker pool signs each label's
+ * block, the store thread stores the page in one transaction, and the
+ * loop hands the blocks to the DHT. Changed labels go first; due
+ * re-publications follow, paced in chunks; the queue lives in the store,
+ * so a pass resumes after a restart without signing again what is still
+ * valid. The loop only schedules: a lookup never waits for a signature or
+ * for SQLite. */
 #ifndef GNSD_PUBLISH_H
 #define GNSD_PUBLISH_H
 
@@ -33,7 +34,11 @@ struct gnsd_publisher_hooks {
 
 /* interval_us: re-publish every block at least this often (gnsd.conf
  * [publish] interval). Starts draining the queue at once. */
-int gnsd_publisher_new(sd_event *event, struct gnsd_store *store, struct gnsd_workers *workers,
+/* store is the loop's connection (waits, status); bulk a second
+ * connection that only the store thread (a one-thread pool, serial) uses:
+ * every read and write of a pass runs there; workers sign. */
+int gnsd_publisher_new(sd_event *event, struct gnsd_store *store, struct gnsd_store *bulk,
+                       struct gnsd_workers *thread, struct gnsd_workers *workers,
                        const struct gnsd_publisher_hooks *hooks, uint64_t interval_us,
                        struct gnsd_publisher **out);
 /* Blocks being signed are dropped; their labels stay queued in the
@@ -42,9 +47,15 @@ void gnsd_publisher_free(struct gnsd_publisher *p);
 void gnsd_publisher_set_interval(struct gnsd_publisher *p, uint64_t interval_us);
 /* The queue has new changed entries: take them next. */
 void gnsd_publisher_kick(struct gnsd_publisher *p);
-/* While paused no new page starts (an import holds the store's
- * transaction); pages already signing finish. */
+/* While paused no new page starts; pages already signing finish. */
 void gnsd_publisher_pause(struct gnsd_publisher *p, bool paused);
+/* An import opened a transaction on the bulk connection: pages committed
+ * meanwhile land in it, and their blocks are not handed to the DHT until
+ * gnsd_publisher_import_end(committed = true, hand_out_blocks) sweeps them
+ * out (hand_out_blocks false: there is no DHT). A rolled-back import
+ * brings back the queue entries its pages took: the pass starts over. */
+void gnsd_publisher_import_begin(struct gnsd_publisher *p);
+void gnsd_publisher_import_end(struct gnsd_publisher *p, bool committed, bool hand_out_blocks);
 
 /* cb runs (from the loop, never from inside this call) once no changed
  * entry with queue id <= max_id is left. blocks: blocks built for zone_id
@@ -61,6 +72,9 @@ void gnsd_publisher_wait_cancel(struct gnsd_publisher *p, struct gnsd_publish_wa
  * last ran empty for the zone, absent if never). And global counters. */
 void gnsd_publisher_zone_status(struct gnsd_publisher *p, int64_t zone_id, json_object *obj);
 void gnsd_publisher_status(struct gnsd_publisher *p, json_object *obj);
+/* Pages stored or dropped so far: a count that moves while the
+ * publisher makes progress. */
+uint64_t gnsd_publisher_progress(const struct gnsd_publisher *p);
 /* When the next due re-publication is scheduled (realtime us). */
 uint64_t gnsd_publisher_next(const struct gnsd_publisher *p);
 

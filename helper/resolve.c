@@ -169,6 +169,12 @@ static uint64_t now_rt(struct gnsd_resolve *R) {
   return R->clock ? R->clock(R->clock_ud) : gnsd_now(R->ev);
 }
 
+/* The clock handed to the DNS clients: the resolver's, whichever it is
+ * then, so that the expirations of DNS answers are on its time base. */
+static uint64_t resolve_clock(void *userdata) {
+  return now_rt(userdata);
+}
+
 void gnsd_resolve_set_clock(struct gnsd_resolve *R, gnsd_clock_fn fn, void *userdata) {
   R->clock = fn;
   R->clock_ud = userdata;
@@ -1301,8 +1307,8 @@ int gnsd_resolve_new(sd_event *event, const struct gnsd_conf *conf, struct gnsd_
   if (!R) return -ENOMEM;
   R->ev = sd_event_ref(event);
   int rc = gnsd_cache_new((size_t)conf->cache_memory, &R->cache);
-  if (rc == 0) rc = gnsd_dns_new(event, conf->dns_timeout_us, &R->dns);
-  if (rc == 0) rc = gnsd_dnssec_new(event, conf->dns_timeout_us, &R->dnssec);
+  if (rc == 0) rc = gnsd_dns_new(event, conf->dns_timeout_us, resolve_clock, R, &R->dns);
+  if (rc == 0) rc = gnsd_dnssec_new(event, conf->dns_timeout_us, resolve_clock, R, &R->dnssec);
   if (rc == 0) rc = set_conf_maps(R, conf);
   if (rc < 0) {
     gnsd_resolve_free(R);

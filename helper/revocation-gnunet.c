@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* gnunet-service-revocation client (revocation-gnunet.h). Two instances of
- * one small connection type (struct conn): the query connection and the
+/* gnunet-service-revocation client (revocation-gnunet.h). Two GNUnet
+ * client connections (gnunet-conn.h): the query connection and the
  * publication connection. The service answers a client's requests in
  * order and its responses carry no id, so each connection keeps a FIFO of
  * what it is waiting for. */
@@ -10,12 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "gns-util.h"
+#include "gnunet-conn.h"
 #include "revocation-gnunet.h"
 #include "revocation-msg.h"
 #include "revocation.h"
@@ -26,8 +24,6 @@
 #define DEF_BACKOFF_MAX (30 * 1000000ull)
 #define DEF_MAX_QUERIES 256u
 #define DEF_MAX_PUBLISHED 4096u
-/* A connection that lived this long was healthy: the backoff starts over. */
-#define HEALTHY_USEC (1000000ull)
 /* Disconnects with the same revocation in flight, while the service
  * itself stayed up, before we call it rejected. */
 #define MAX_DROPS 2u
@@ -36,26 +32,8 @@
 #define JUDGE_USEC (1000000ull)
 /* Wait before re-sending one the service failed to store. */
 #define FAILED_RETRY_USEC (30 * 1000000ull)
-#define IN_MAX 65536u
+/* Bytes queued for a service that does not read. */
 #define OUT_MAX (256u * 1024u)
-
-enum conn_state { ST_DISCONNECTED, ST_CONNECTED };
-
-struct conn {
-  struct gnsd_revnet *rn;
-  const char *what; /* for lastError */
-  int fd;
-  enum conn_state state;
-  sd_event_source *io, *retry;
-  uint64_t backoff, connected_at;
-  uint8_t out[OUT_MAX];
-  size_t out_len;
-  uint8_t in[IN_MAX];
-  size_t in_len;
-  void (*on_up)(struct conn *c);
-  void (*on_msg)(struct conn *c, const uint8_t *m, size_t len);
-  void (*on_down)(struct conn *c);
-};
 
 struct gnsd_revnet_query {
   struct gnsd_revnet_query *next;
@@ -76,9 +54,10 @@ struct pub {
 
 struct gnsd_revnet {
   sd_event *ev;
-  char *path;
+  gnsd_clock_fn clock;
+  void *clock_ud;
   struct gnsd_revnet_tuning t;
-  struct conn qc, pc;
+  struct gnsd_gnunet_conn *qc, *pc;
   /* queries waiting for an answer, oldest first */
   struct gnsd_revnet_query *qhead, *qtail;
   unsigned n_queries;
@@ -88,7 +67,6 @@ struct gnsd_revnet {
   struct pub *judged;   /* in flight when pc dropped: was it the cause? */
   uint64_t dropped_at;
   sd_event_source *pub_timer, *judge_timer;
-  char last_error[160];
   struct {
     uint64_t queries, valid, revoked, failures, timeouts, accepted, rejected;
   } st;
@@ -104,171 +82,12 @@ static uint64_t now_mono(sd_event *ev) {
   return t;
 }
 
-static uint64_t now_real(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+static uint64_t now_real(const struct gnsd_revnet *rn) {
+  return rn->clock(rn->clock_ud);
 }
 
-/* ---- one connection ---- */
-
-static void conn_connect(struct conn *c, bool from_timer);
-
-static void conn_error(struct conn *c, const char *why, int err) {
-  if (err)
-    snprintf(c->rn->last_error, sizeof c->rn->last_error, "%s: %s: %s", c->what, why,
-             strerror(err));
-  else
-    snprintf(c->rn->last_error, sizeof c->rn->last_error, "%s: %s", c->what, why);
-}
-
-static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
-  struct conn *c = userdata;
-  (void)s;
-  (void)usec;
-  c->retry = sd_event_source_unref(c->retry);
-  if (c->state == ST_DISCONNECTED) conn_connect(c, true);
-  return 0;
-}
-
-static void schedule_retry(struct conn *c) {
-  if (c->retry) return;
-  const struct gnsd_revnet_tuning *t = &c->rn->t;
-  if (sd_event_add_time(c->rn->ev, &c->retry, CLOCK_MONOTONIC, now_mono(c->rn->ev) + c->backoff,
-                        10000, on_retry, c) < 0)
-    c->retry = NULL; /* the next request tries again */
-  c->backoff = c->backoff * 2 > t->backoff_max ? t->backoff_max : c->backoff * 2;
-}
-
-static void conn_down(struct conn *c, const char *why, int err) {
-  bool was_up = c->state == ST_CONNECTED;
-  conn_error(c, why, err);
-  c->io = sd_event_source_disable_unref(c->io);
-  if (c->fd >= 0) close(c->fd);
-  c->fd = -1;
-  c->state = ST_DISCONNECTED;
-  c->out_len = c->in_len = 0;
-  if (was_up && now_mono(c->rn->ev) - c->connected_at >= HEALTHY_USEC)
-    c->backoff = c->rn->t.backoff_min;
-  schedule_retry(c);
-  if (was_up) c->on_down(c);
-}
-
-static int conn_update_io(struct conn *c) {
-  if (!c->io) return 0;
-  return sd_event_source_set_io_events(c->io, EPOLLIN | (c->out_len ? EPOLLOUT : 0u));
-}
-
-static int conn_flush(struct conn *c) {
-  while (c->out_len > 0) {
-    ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      return -errno;
-    }
-    memmove(c->out, c->out + n, c->out_len - (size_t)n);
-    c->out_len -= (size_t)n;
-  }
-  return conn_update_io(c);
-}
-
-/* Queue and send; -ENOTCONN or -ENOBUFS if it cannot go out. A send error
- * takes the connection down (and its waiting requests with it). */
-static int conn_send(struct conn *c, const uint8_t *m, size_t len) {
-  if (c->state != ST_CONNECTED) return -ENOTCONN;
-  if (c->out_len + len > sizeof c->out) return -ENOBUFS;
-  memcpy(c->out + c->out_len, m, len);
-  c->out_len += len;
-  int r = conn_flush(c);
-  if (r < 0) {
-    conn_down(c, "send", -r);
-    return -ENOTCONN;
-  }
-  return 0;
-}
-
-static int conn_on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-  struct conn *c = userdata;
-  (void)s;
-  if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-    for (;;) {
-      ssize_t n = recv(fd, c->in + c->in_len, sizeof c->in - c->in_len, MSG_DONTWAIT);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-        conn_down(c, "receive", errno);
-        return 0;
-      }
-      if (n == 0) {
-        conn_down(c, "the service closed the connection", 0);
-        return 0;
-      }
-      c->in_len += (size_t)n;
-      size_t pos = 0;
-      while (c->in_len - pos >= 4) {
-        size_t sz = gns_get_u16(c->in + pos);
-        if (sz < 4) {
-          conn_down(c, "malformed message from the service", 0);
-          return 0;
-        }
-        if (c->in_len - pos < sz) break;
-        c->on_msg(c, c->in + pos, sz);
-        if (c->state != ST_CONNECTED) return 0;
-        pos += sz;
-      }
-      memmove(c->in, c->in + pos, c->in_len - pos);
-      c->in_len -= pos;
-    }
-  }
-  if (revents & EPOLLOUT) {
-    int r = conn_flush(c);
-    if (r < 0) conn_down(c, "send", -r);
-  }
-  return 0;
-}
-
-/* AF_UNIX connects complete at once or fail, so a caller learns right
- * away whether the service is there. from_timer: the backoff's attempt
- * (a request's attempt must not lengthen the backoff). */
-static void conn_connect(struct conn *c, bool from_timer) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  size_t pl = strlen(c->rn->path);
-  if (pl >= sizeof sa.sun_path) return;
-  memcpy(sa.sun_path, c->rn->path, pl + 1);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    conn_error(c, "socket", errno);
-    if (from_timer) schedule_retry(c);
-    return;
-  }
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    conn_error(c, c->rn->path, errno);
-    close(fd);
-    if (from_timer || !c->retry) schedule_retry(c);
-    return;
-  }
-  int r = sd_event_add_io(c->rn->ev, &c->io, fd, EPOLLIN, conn_on_io, c);
-  if (r < 0) {
-    conn_error(c, "sd_event_add_io", -r);
-    close(fd);
-    schedule_retry(c);
-    return;
-  }
-  c->fd = fd;
-  c->retry = sd_event_source_disable_unref(c->retry);
-  c->state = ST_CONNECTED;
-  c->connected_at = now_mono(c->rn->ev);
-  c->rn->last_error[0] = '\0';
-  c->on_up(c);
-}
-
-static void conn_free(struct conn *c) {
-  c->io = sd_event_source_disable_unref(c->io);
-  c->retry = sd_event_source_disable_unref(c->retry);
-  if (c->fd >= 0) close(c->fd);
-  c->fd = -1;
-  c->state = ST_DISCONNECTED;
+static bool is_connected(const struct gnsd_gnunet_conn *c) {
+  return gnsd_gnunet_conn_state(c) == GNSD_GNUNET_CONN_CONNECTED;
 }
 
 /* ---- queries ---- */
@@ -296,22 +115,18 @@ static void queries_fail(struct gnsd_revnet *rn, int error) {
   }
 }
 
-static void qc_up(struct conn *c) {
-  (void)c;
+static void qc_down(void *userdata) {
+  queries_fail(userdata, -ENOTCONN);
 }
 
-static void qc_down(struct conn *c) {
-  queries_fail(c->rn, -ENOTCONN);
-}
-
-static void qc_msg(struct conn *c, const uint8_t *m, size_t len) {
-  struct gnsd_revnet *rn = c->rn;
+static void qc_msg(void *userdata, const uint8_t *m, size_t len) {
+  struct gnsd_revnet *rn = userdata;
   uint16_t type;
   uint32_t valid;
   int r = gnsd_rev_parse_response(m, len, &type, &valid);
   if (r == -ENOMSG) return; /* not for us */
   if (r < 0 || type != GNSD_REV_MSG_QUERY_RESPONSE || !rn->qhead) {
-    conn_down(c, "unexpected message from the service", 0);
+    gnsd_gnunet_conn_disconnect(rn->qc, "unexpected message from the service");
     return;
   }
   struct gnsd_revnet_query *h = rn->qhead;
@@ -347,8 +162,8 @@ int gnsd_revnet_query(struct gnsd_revnet *rn, const struct gns_zone_key *zk,
   if (rn->n_queries >= rn->t.max_queries) return -EBUSY;
   uint8_t m[GNSD_REV_QUERY_LEN];
   if (gnsd_rev_build_query(m, zk) < 0) return -EINVAL;
-  if (rn->qc.state == ST_DISCONNECTED) conn_connect(&rn->qc, false);
-  if (rn->qc.state != ST_CONNECTED) {
+  (void)gnsd_gnunet_conn_connect(rn->qc);
+  if (!is_connected(rn->qc)) {
     rn->st.failures++;
     return -ENOTCONN;
   }
@@ -363,7 +178,7 @@ int gnsd_revnet_query(struct gnsd_revnet *rn, const struct gns_zone_key *zk,
     free(h);
     return r;
   }
-  r = conn_send(&rn->qc, m, sizeof m);
+  r = gnsd_gnunet_conn_send(rn->qc, m, sizeof m);
   if (r < 0) {
     sd_event_source_disable_unref(h->timer);
     free(h);
@@ -398,7 +213,7 @@ static int on_pub_timer(sd_event_source *s, uint64_t usec, void *userdata) {
   (void)usec;
   if (rn->inflight) {
     /* No answer in time: as good as a dropped connection. */
-    conn_down(&rn->pc, "no answer to a revocation", 0);
+    gnsd_gnunet_conn_disconnect(rn->pc, "no answer to a revocation");
     return 0;
   }
   for (struct pub *p = rn->pubs; p; p = p->next)
@@ -419,7 +234,7 @@ static void arm_pub_timer(struct gnsd_revnet *rn, uint64_t usec) {
 
 /* Drop what expired (RFC 9498, 4.2: a stale revocation is not broadcast). */
 static void prune(struct gnsd_revnet *rn) {
-  uint64_t now = now_real();
+  uint64_t now = now_real(rn);
   for (struct pub **pp = &rn->pubs; *pp;) {
     struct pub *p = *pp;
     if (p->expires <= now && p != rn->inflight && p != rn->judged) {
@@ -441,20 +256,20 @@ static void pump(struct gnsd_revnet *rn) {
   while (p && p->state != GNSD_REVNET_PUB_QUEUED)
     p = p->next;
   if (!p) return;
-  if (rn->pc.state == ST_DISCONNECTED) {
-    conn_connect(&rn->pc, false); /* on_up pumps */
+  if (gnsd_gnunet_conn_state(rn->pc) == GNSD_GNUNET_CONN_DISCONNECTED) {
+    (void)gnsd_gnunet_conn_connect(rn->pc); /* pc_up pumps */
     return;
   }
   uint8_t m[GNSD_REV_REVOKE_LEN];
   gnsd_rev_build_revoke(m, p->msg, sizeof p->msg);
-  if (conn_send(&rn->pc, m, sizeof m) < 0) return;
+  if (gnsd_gnunet_conn_send(rn->pc, m, sizeof m) < 0) return;
   p->state = GNSD_REVNET_PUB_SENT;
   rn->inflight = p;
   arm_pub_timer(rn, rn->t.revoke_timeout);
 }
 
-static void pc_up(struct conn *c) {
-  struct gnsd_revnet *rn = c->rn;
+static void pc_up(void *userdata) {
+  struct gnsd_revnet *rn = userdata;
   /* A service that restarted may have lost what it held: all again. */
   for (struct pub *p = rn->pubs; p; p = p->next)
     if (p->state == GNSD_REVNET_PUB_ACCEPTED || p->state == GNSD_REVNET_PUB_SENT)
@@ -473,7 +288,8 @@ static int on_judge(sd_event_source *s, uint64_t usec, void *userdata) {
   struct pub *p = rn->judged;
   rn->judged = NULL;
   if (!p) return 0;
-  bool service_stayed = rn->qc.state == ST_CONNECTED && rn->qc.connected_at < rn->dropped_at;
+  bool service_stayed =
+      is_connected(rn->qc) && gnsd_gnunet_conn_connected_at(rn->qc) < rn->dropped_at;
   if (service_stayed && ++p->drops >= MAX_DROPS) {
     p->state = GNSD_REVNET_PUB_REJECTED;
     rn->st.rejected++;
@@ -484,8 +300,8 @@ static int on_judge(sd_event_source *s, uint64_t usec, void *userdata) {
   return 0;
 }
 
-static void pc_down(struct conn *c) {
-  struct gnsd_revnet *rn = c->rn;
+static void pc_down(void *userdata) {
+  struct gnsd_revnet *rn = userdata;
   struct pub *p = rn->inflight;
   rn->inflight = NULL;
   if (rn->pub_timer) (void)sd_event_source_set_enabled(rn->pub_timer, SD_EVENT_OFF);
@@ -494,7 +310,7 @@ static void pc_down(struct conn *c) {
   rn->judged = p;
   rn->dropped_at = now_mono(rn->ev);
   /* Make sure the query connection is there to tell. */
-  if (rn->qc.state == ST_DISCONNECTED) conn_connect(&rn->qc, false);
+  (void)gnsd_gnunet_conn_connect(rn->qc);
   uint64_t at = rn->dropped_at + JUDGE_USEC;
   if (rn->judge_timer) {
     (void)sd_event_source_set_time(rn->judge_timer, at);
@@ -505,14 +321,14 @@ static void pc_down(struct conn *c) {
   }
 }
 
-static void pc_msg(struct conn *c, const uint8_t *m, size_t len) {
-  struct gnsd_revnet *rn = c->rn;
+static void pc_msg(void *userdata, const uint8_t *m, size_t len) {
+  struct gnsd_revnet *rn = userdata;
   uint16_t type;
   uint32_t valid;
   int r = gnsd_rev_parse_response(m, len, &type, &valid);
   if (r == -ENOMSG) return;
   if (r < 0 || type != GNSD_REV_MSG_REVOKE_RESPONSE || !rn->inflight) {
-    conn_down(c, "unexpected message from the service", 0);
+    gnsd_gnunet_conn_disconnect(rn->pc, "unexpected message from the service");
     return;
   }
   struct pub *p = rn->inflight;
@@ -521,7 +337,7 @@ static void pc_msg(struct conn *c, const uint8_t *m, size_t len) {
   if (valid == 0) {
     /* "the key is no longer valid": the service holds the revocation */
     p->state = GNSD_REVNET_PUB_ACCEPTED;
-    p->accepted_at = now_real();
+    p->accepted_at = now_real(rn);
     rn->st.accepted++;
     if (rn->pub_timer) (void)sd_event_source_set_enabled(rn->pub_timer, SD_EVENT_OFF);
   } else {
@@ -535,7 +351,7 @@ int gnsd_revnet_publish(struct gnsd_revnet *rn, const uint8_t *rev, size_t len, 
   struct gns_revocation parsed;
   if (!rn || !rev || len != GNS_REVOCATION_LEN || gns_revocation_parse(rev, len, &parsed) < 0)
     return -EINVAL;
-  if (expires <= now_real()) return 0;
+  if (expires <= now_real(rn)) return 0;
   struct pub *p = rn->pubs;
   while (p && !gns_zone_key_equal(&p->zk, &parsed.zk))
     p = p->next;
@@ -582,7 +398,7 @@ enum gnsd_revnet_pub gnsd_revnet_publish_state(struct gnsd_revnet *rn,
 }
 
 bool gnsd_revnet_connected(struct gnsd_revnet *rn) {
-  return rn && rn->qc.state == ST_CONNECTED;
+  return rn && is_connected(rn->qc);
 }
 
 static void add_u64(json_object *o, const char *k, uint64_t v) {
@@ -590,12 +406,14 @@ static void add_u64(json_object *o, const char *k, uint64_t v) {
 }
 
 void gnsd_revnet_status(struct gnsd_revnet *rn, json_object *out) {
-  json_object_object_add(out, "socket", json_object_new_string(rn->path));
+  /* The query connection stands for the service; the publication
+   * connection is up only while there is something to publish. */
+  const char *err = gnsd_gnunet_conn_last_error(rn->qc);
+  if (!err[0]) err = gnsd_gnunet_conn_last_error(rn->pc);
+  json_object_object_add(out, "socket", json_object_new_string(gnsd_gnunet_conn_path(rn->qc)));
   json_object_object_add(
-      out, "state",
-      json_object_new_string(rn->qc.state == ST_CONNECTED ? "connected" : "disconnected"));
-  if (rn->last_error[0])
-    json_object_object_add(out, "lastError", json_object_new_string(rn->last_error));
+      out, "state", json_object_new_string(is_connected(rn->qc) ? "connected" : "disconnected"));
+  if (err[0]) json_object_object_add(out, "lastError", json_object_new_string(err));
   add_u64(out, "queries", rn->st.queries);
   add_u64(out, "answeredValid", rn->st.valid);
   add_u64(out, "answeredRevoked", rn->st.revoked);
@@ -624,38 +442,45 @@ static void apply_tuning(struct gnsd_revnet *rn, const struct gnsd_revnet_tuning
 
 void gnsd_revnet_tune(struct gnsd_revnet *rn, const struct gnsd_revnet_tuning *t) {
   apply_tuning(rn, t);
-  rn->qc.backoff = rn->pc.backoff = rn->t.backoff_min;
+  gnsd_gnunet_conn_set_backoff(rn->qc, rn->t.backoff_min, rn->t.backoff_max);
+  gnsd_gnunet_conn_set_backoff(rn->pc, rn->t.backoff_min, rn->t.backoff_max);
 }
 
-static void conn_init(struct gnsd_revnet *rn, struct conn *c, const char *what,
-                      void (*up)(struct conn *),
-                      void (*msg)(struct conn *, const uint8_t *, size_t),
-                      void (*down)(struct conn *)) {
-  c->rn = rn;
-  c->what = what;
-  c->fd = -1;
-  c->backoff = rn->t.backoff_min;
-  c->on_up = up;
-  c->on_msg = msg;
-  c->on_down = down;
+static int conn_new(struct gnsd_revnet *rn, const char *path, const char *name, void (*up)(void *),
+                    void (*msg)(void *, const uint8_t *, size_t), void (*down)(void *),
+                    struct gnsd_gnunet_conn **out) {
+  const struct gnsd_gnunet_conn_args a = {
+      .event = rn->ev,
+      .path = path,
+      .name = name,
+      .max_queue = OUT_MAX,
+      .backoff_min = rn->t.backoff_min,
+      .backoff_max = rn->t.backoff_max,
+      .on_connect = up,
+      .on_message = msg,
+      .on_disconnect = down,
+      .userdata = rn,
+  };
+  return gnsd_gnunet_conn_new(&a, out);
 }
 
-int gnsd_revnet_new(sd_event *ev, const char *socket_path, struct gnsd_revnet **out) {
-  if (!ev || !socket_path || !*socket_path || !out) return -EINVAL;
-  if (strlen(socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) return -ENAMETOOLONG;
+int gnsd_revnet_new(sd_event *ev, const char *socket_path, gnsd_clock_fn clock, void *clock_ud,
+                    struct gnsd_revnet **out) {
+  if (!ev || !socket_path || !*socket_path || !clock || !out) return -EINVAL;
   struct gnsd_revnet *rn = calloc(1, sizeof *rn);
   if (!rn) return -ENOMEM;
-  rn->path = strdup(socket_path);
-  if (!rn->path) {
-    free(rn);
-    return -ENOMEM;
-  }
   rn->ev = sd_event_ref(ev);
+  rn->clock = clock;
+  rn->clock_ud = clock_ud;
   struct gnsd_revnet_tuning t = {0};
   apply_tuning(rn, &t);
-  conn_init(rn, &rn->qc, "queries", qc_up, qc_msg, qc_down);
-  conn_init(rn, &rn->pc, "revocations", pc_up, pc_msg, pc_down);
-  conn_connect(&rn->qc, true);
+  int r = conn_new(rn, socket_path, "queries", NULL, qc_msg, qc_down, &rn->qc);
+  if (r >= 0) r = conn_new(rn, socket_path, "revocations", pc_up, pc_msg, pc_down, &rn->pc);
+  if (r < 0) {
+    gnsd_revnet_free(rn);
+    return r;
+  }
+  (void)gnsd_gnunet_conn_connect(rn->qc);
   *out = rn;
   return 0;
 }
@@ -663,8 +488,8 @@ int gnsd_revnet_new(sd_event *ev, const char *socket_path, struct gnsd_revnet **
 void gnsd_revnet_free(struct gnsd_revnet *rn) {
   if (!rn) return;
   queries_fail(rn, -ECANCELED);
-  conn_free(&rn->qc);
-  conn_free(&rn->pc);
+  gnsd_gnunet_conn_free(rn->qc);
+  gnsd_gnunet_conn_free(rn->pc);
   rn->pub_timer = sd_event_source_disable_unref(rn->pub_timer);
   rn->judge_timer = sd_event_source_disable_unref(rn->judge_timer);
   while (rn->pubs) {
@@ -673,6 +498,5 @@ void gnsd_revnet_free(struct gnsd_revnet *rn) {
     free(p);
   }
   sd_event_unref(rn->ev);
-  free(rn->path);
   free(rn);
 }

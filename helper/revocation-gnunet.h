@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
+#include "storage.h"
 #include "zonekey.h"
 
 struct gnsd_revnet;
@@ -37,8 +38,10 @@ struct gnsd_revnet_tuning {
 };
 
 /* socket_path: gnunet-service-revocation's unix socket. Connects now and
- * keeps trying in the background if the service is not there. */
-int gnsd_revnet_new(sd_event *ev, const char *socket_path, struct gnsd_revnet **out);
+ * keeps trying in the background if the service is not there. clock: the
+ * daemon's (gnsd_backends_clock), against which revocations expire. */
+int gnsd_revnet_new(sd_event *ev, const char *socket_path, gnsd_clock_fn clock, void *clock_ud,
+                    struct gnsd_revnet **out);
 /* Pending queries end with -ECANCELED. */
 void gnsd_revnet_free(struct gnsd_revnet *rn);
 void gnsd_revnet_tune(struct gnsd_revnet *rn, const struct gnsd_revnet_tuning *t);
@@ -55,9 +58,10 @@ void gnsd_revnet_query_cancel(struct gnsd_revnet *rn, struct gnsd_revnet_query *
 
 /* Hand a revocation message (GNS_REVOCATION_LEN bytes, verified by the
  * caller) to the network; expires: when it stops mattering (realtime
- * usec). 0 also while the service is away (it waits in the queue);
- * -ENOBUFS past max_published, -EINVAL for a malformed message. A second
- * one for the same key replaces the first unless that was accepted. */
+ * usec, on the clock given to gnsd_revnet_new). 0 also while the service
+ * is away (it waits in the queue); -ENOBUFS past max_published, -EINVAL
+ * for a malformed message. A second one for the same key replaces the
+ * first unless that was accepted. */
 int gnsd_revnet_publish(struct gnsd_revnet *rn, const uint8_t *rev, size_t len, uint64_t expires);
 
 /* Where a revocation handed to publish() stands with the service. */
@@ -70,7 +74,8 @@ enum gnsd_revnet_pub {
   GNSD_REVNET_PUB_REJECTED, /* the service refused it (invalid for its difficulty) */
 };
 const char *gnsd_revnet_pub_name(enum gnsd_revnet_pub s);
-/* *accepted_at: realtime usec of the last acceptance, 0 if never (may be NULL). */
+/* *accepted_at: when it was last accepted (realtime usec on the clock given
+ * to gnsd_revnet_new), 0 if never (may be NULL). */
 enum gnsd_revnet_pub gnsd_revnet_publish_state(struct gnsd_revnet *rn,
                                                const struct gns_zone_key *zk,
                                                uint64_t *accepted_at);

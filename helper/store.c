@@ -62,6 +62,7 @@ enum stmt_id {
   ST_BLOCK_TOUCH,
   ST_REMOTE_BYTES,
   ST_REMOTE_EVICT,
+  ST_PUBLISHED_BLOCKS,
   ST_COUNT,
 };
 
@@ -137,6 +138,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* records_zone_label holds (zone, label, rowid): this walks it */
     [ST_RECORD_PAGE] = "SELECT label, type, flags, expiration, data, id FROM records "
                        "WHERE zone = ?1 AND (label, id) > (?2, ?3) ORDER BY label, id LIMIT ?4",
+    [ST_PUBLISHED_BLOCKS] = "SELECT p.zone, p.label, b.q, b.expiration, b.block FROM published p "
+                            "JOIN blocks b ON b.q = p.q WHERE (p.zone, p.label) > (?1, ?2) "
+                            "AND p.published_at >= ?3 ORDER BY p.zone, p.label LIMIT ?4",
 };
 
 /* Version 1. Keys are ztype||zkey (36 bytes) so that a zone is found by
@@ -230,7 +234,10 @@ struct gnsd_store {
   sqlite3_stmt *stmt[ST_COUNT];
   unsigned tx_depth;
   bool tx_failed;
-  uint64_t gets, hits, puts, errors;
+  uint64_t rollbacks; /* outermost transactions that did not commit */
+  unsigned busy_ms;   /* how long a write waits for the other connection */
+  int64_t cache_kib;  /* SQLite's page cache; 0 = its default */
+  uint64_t gets, hits, puts, errors, skipped;
 };
 
 static int64_t clamp64(uint64_t v) {
@@ -385,6 +392,7 @@ static void checkpointer_start(struct gnsd_store *s) {
   pthread_mutex_init(&c->lock, NULL);
   pthread_cond_init(&c->wake, NULL);
   if (pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) return;
+  pthread_setname_np(c->thread, "gnsd-checkpoint");
   c->running = true;
   sqlite3_wal_hook(s->db, wal_hook, c);
 }
@@ -425,37 +433,50 @@ static int open_db(struct gnsd_store *s) {
     log_warning("store: %s is accessible by others (mode %04o); it holds zone keys", s->dir,
                 (unsigned)(st.st_mode & 07777));
   /* Create the file ourselves so that it is 0600 from the first byte;
-   * SQLite gives its -wal and -shm files the same mode. */
-  bool created = true;
+   * SQLite gives its -wal and -shm files the same mode. An existing file
+   * is only looked at, never opened here: closing a descriptor drops
+   * every POSIX lock this process holds on the file, and another
+   * connection of gnsd's (the store thread's, the checkpointer's) may
+   * hold SQLite's. Without them another process (the sqlite3 shell) takes
+   * itself for the last user, checkpoints and deletes the log gnsd still
+   * writes to, and commits are lost. */
+  bool created = false;
   int fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0 && errno == EEXIST) {
-    created = false;
-    fd = open(s->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-  }
-  if (fd < 0) {
+  if (fd >= 0) {
+    created = true;
+    close(fd); /* a new file: nobody holds a lock on it yet */
+  } else if (errno != EEXIST) {
     log_error("store: cannot open %s: %s", s->path, strerror(errno));
     return -EIO;
   }
-  if (fstat(fd, &st) == 0 && (st.st_mode & 077)) fchmod(fd, 0600);
+  if (lstat(s->path, &st) < 0) {
+    log_error("store: cannot open %s: %s", s->path, strerror(errno));
+    return -EIO;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    log_error("store: %s is not a regular file", s->path);
+    return -EIO;
+  }
+  if (st.st_mode & 077) chmod(s->path, 0600);
   /* SQLite takes an empty file for a new database. One we did not just
    * create was a store once (truncated by a full disk, a bad restore):
    * starting afresh over it would lose every zone without a word. */
-  bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
-  close(fd);
+  bool empty = st.st_size == 0;
   if (empty && !created) {
     log_error("store: %s is empty (0 bytes); not creating a new store over it (remove it to "
               "start afresh)",
               s->path);
     return -EIO;
   }
-  if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-      SQLITE_OK) {
+  if (sqlite3_open_v2(s->path, &s->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+                      NULL) != SQLITE_OK) {
     db_error(s, "open");
     close_db(s);
     return -EIO;
   }
   sqlite3_extended_result_codes(s->db, 0);
-  sqlite3_busy_timeout(s->db, 1000);
+  sqlite3_busy_timeout(s->db, (int)s->busy_ms);
   char *err = NULL;
   if (sqlite3_exec(s->db,
                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
@@ -499,6 +520,11 @@ static int open_db(struct gnsd_store *s) {
     close_db(s);
     return -EIO;
   }
+  if (s->cache_kib > 0) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", (long long)s->cache_kib);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  }
   /* Prepare everything now so that a damaged schema shows at once. */
   for (int i = 0; i < ST_COUNT; i++) {
     if (!stmt(s, (enum stmt_id)i)) {
@@ -520,9 +546,30 @@ int gnsd_store_open(const char *state_dir, struct gnsd_store **out) {
     free(s);
     return -ENOMEM;
   }
+  s->busy_ms = GNSD_STORE_BUSY_MS;
   if (open_db(s) < 0) log_error("store: %s unavailable; zone management will fail", s->path);
   *out = s;
   return 0;
+}
+
+void gnsd_store_tune(struct gnsd_store *s, unsigned busy_ms, uint64_t cache_bytes) {
+  s->busy_ms = busy_ms;
+  s->cache_kib = (int64_t)(cache_bytes >> 10);
+  if (!s->db) return;
+  sqlite3_busy_timeout(s->db, (int)busy_ms);
+  if (s->cache_kib > 0) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", (long long)s->cache_kib);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  }
+}
+
+bool gnsd_store_in_transaction(const struct gnsd_store *s) {
+  return s->tx_depth > 0;
+}
+
+int gnsd_store_open_again(const struct gnsd_store *s, struct gnsd_store **out) {
+  return gnsd_store_open(s->dir, out);
 }
 
 int gnsd_store_reopen(struct gnsd_store *s) {
@@ -562,10 +609,12 @@ int gnsd_store_commit(struct gnsd_store *s) {
   if (s->tx_failed) {
     sqlite3_stmt *st = stmt(s, ST_ROLLBACK);
     if (st) exec_stmt(s, st, "rollback");
+    s->rollbacks++;
     return -EIO;
   }
   sqlite3_stmt *st = stmt(s, ST_COMMIT);
   int r = st ? exec_stmt(s, st, "commit") : -EIO;
+  if (r < 0) s->rollbacks++;
   if (r < 0 && s->db && !sqlite3_get_autocommit(s->db)) {
     st = stmt(s, ST_ROLLBACK);
     if (st) exec_stmt(s, st, "rollback");
@@ -579,6 +628,11 @@ void gnsd_store_rollback(struct gnsd_store *s) {
   if (--s->tx_depth > 0) return;
   sqlite3_stmt *st = stmt(s, ST_ROLLBACK);
   if (st) exec_stmt(s, st, "rollback");
+  s->rollbacks++;
+}
+
+uint64_t gnsd_store_rollbacks(const struct gnsd_store *s) {
+  return s->rollbacks;
 }
 
 /* --- zones --- */
@@ -855,23 +909,45 @@ static int remote_count(struct gnsd_store *s) {
  * per tenth of the bound, not at every put). */
 static void remote_bound(struct gnsd_store *s) {
   if (remote_count(s) < 0) return;
+  /* eviction is cache upkeep on the loop: skipped, not waited for, while
+   * the store thread writes (exec_nowait) */
+  if (s->tx_depth == 0) sqlite3_busy_timeout(s->db, 0);
   for (int round = 0; round < 8 && s->remote_bytes > s->remote_max && s->remote_count > 0;
        round++) {
     uint64_t avg = s->remote_bytes / s->remote_count, target = s->remote_max / 10 * 9;
     uint64_t n = (s->remote_bytes - target) / (avg ? avg : 1) + 1;
     sqlite3_stmt *st = stmt(s, ST_REMOTE_EVICT);
-    if (!st) return;
+    if (!st) break;
     sqlite3_bind_int64(st, 1, clamp64(n));
     int64_t gone = 0;
-    if (exec_changes(s, st, "evicting remote blocks", &gone) < 0) return;
+    if (exec_changes(s, st, "evicting remote blocks", &gone) < 0) break;
     s->evicted += (uint64_t)gone;
-    if (remote_count(s) < 0) return;
+    if (remote_count(s) < 0) break;
   }
+  sqlite3_busy_timeout(s->db, (int)s->busy_ms);
 }
 
 void gnsd_store_set_remote_max(struct gnsd_store *s, uint64_t bytes) {
   s->remote_max = bytes;
   if (bytes && s->db) remote_bound(s);
+}
+
+/* Remote blocks are a cache, written from the event loop: when the
+ * store's other connection (the store thread) holds the write lock, the
+ * write is skipped rather than waited for, since a lookup must not wait
+ * for an import. -EBUSY then, not logged. */
+static int exec_nowait(struct gnsd_store *s, sqlite3_stmt *st, const char *what) {
+  sqlite3_busy_timeout(s->db, 0);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_busy_timeout(s->db, (int)s->busy_ms);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    s->skipped++;
+    return -EBUSY;
+  }
+  if (rc == SQLITE_CONSTRAINT) return -EEXIST;
+  if (rc != SQLITE_DONE) return db_error(s, what);
+  return 0;
 }
 
 int gnsd_store_block_put(struct gnsd_store *s, const uint8_t q[64], const uint8_t *block,
@@ -885,7 +961,9 @@ int gnsd_store_block_put(struct gnsd_store *s, const uint8_t q[64], const uint8_
   sqlite3_bind_int64(st, 4, clamp64(realtime_us()));
   if (origin == GNSD_BLOCK_REMOTE) sqlite3_bind_int64(st, 5, clamp64(use_tick(s)));
   s->puts++;
-  int r = exec_stmt(s, st, "storing a block");
+  bool remote = origin == GNSD_BLOCK_REMOTE;
+  int r = remote && s->tx_depth == 0 ? exec_nowait(s, st, "storing a block")
+                                     : exec_stmt(s, st, "storing a block");
   if (r == 0 && origin == GNSD_BLOCK_REMOTE) {
     s->remote_bytes += len;
     s->remote_count++;
@@ -928,7 +1006,10 @@ int gnsd_store_block_get(struct gnsd_store *s, const uint8_t q[64], uint64_t now
     if (t) {
       sqlite3_bind_int64(t, 1, clamp64(use_tick(s)));
       sqlite3_bind_blob(t, 2, q, 64, SQLITE_TRANSIENT);
-      exec_stmt(s, t, "marking a block used");
+      if (s->tx_depth == 0)
+        exec_nowait(s, t, "marking a block used");
+      else
+        exec_stmt(s, t, "marking a block used");
     }
   }
   return r;
@@ -1004,6 +1085,60 @@ int gnsd_store_published_foreach(struct gnsd_store *s, int64_t zone_id, gnsd_pub
     r = cb(userdata, v[i].zone, v[i].label, v[i].q, v[i].exp, v[i].at);
   for (size_t i = 0; i < rows.n; i++)
     free(v[i].label);
+  rows_free(&rows);
+  return r;
+}
+
+struct published_block_row {
+  int64_t zone;
+  char *label;
+  uint8_t q[64];
+  uint64_t exp;
+  uint8_t *block;
+  size_t len;
+};
+
+static int read_published_block_row(struct gnsd_store *s, sqlite3_stmt *st, void *row) {
+  (void)s;
+  struct published_block_row *r = row;
+  const unsigned char *label = sqlite3_column_text(st, 1);
+  const void *q = sqlite3_column_blob(st, 2);
+  const void *b = sqlite3_column_blob(st, 4);
+  int n = sqlite3_column_bytes(st, 4);
+  if (!label || !q || sqlite3_column_bytes(st, 2) != 64 || !b || n <= 0) return -EIO;
+  r->zone = sqlite3_column_int64(st, 0);
+  memcpy(r->q, q, 64);
+  r->exp = (uint64_t)sqlite3_column_int64(st, 3);
+  r->label = strdup((const char *)label);
+  r->block = malloc((size_t)n);
+  if (!r->label || !r->block) {
+    free(r->label);
+    free(r->block);
+    return -ENOMEM;
+  }
+  memcpy(r->block, b, (size_t)n);
+  r->len = (size_t)n;
+  return 0;
+}
+
+int gnsd_store_published_blocks_page(struct gnsd_store *s, uint64_t since, int64_t after_zone,
+                                     const char *after_label, unsigned limit,
+                                     gnsd_published_block_cb cb, void *userdata) {
+  sqlite3_stmt *st = stmt(s, ST_PUBLISHED_BLOCKS);
+  if (!st) return -EIO;
+  sqlite3_bind_int64(st, 1, after_zone);
+  sqlite3_bind_text(st, 2, after_label ? after_label : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, clamp64(since));
+  sqlite3_bind_int64(st, 4, limit);
+  struct rows rows = {.size = sizeof(struct published_block_row)};
+  int r = rows_read(s, st, &rows, read_published_block_row, "listing published blocks");
+  struct published_block_row *v = rows.v;
+  for (size_t i = 0; r == 0 && i < rows.n; i++)
+    r = cb(userdata, v[i].zone, v[i].label, v[i].q, v[i].block, v[i].len, v[i].exp);
+  for (size_t i = 0; i < rows.n; i++) {
+    free(v[i].label);
+    free(v[i].block);
+  }
   rows_free(&rows);
   return r;
 }
@@ -1300,6 +1435,7 @@ void gnsd_store_status(struct gnsd_store *s, json_object *out) {
   json_object_object_add(out, "hits", json_object_new_int64(clamp64(s->hits)));
   json_object_object_add(out, "puts", json_object_new_int64(clamp64(s->puts)));
   json_object_object_add(out, "errors", json_object_new_int64(clamp64(s->errors)));
+  json_object_object_add(out, "busySkipped", json_object_new_int64(clamp64(s->skipped)));
   if (s->db && !s->remote_known) remote_count(s);
   json_object_object_add(out, "remoteBytes", json_object_new_int64(clamp64(s->remote_bytes)));
   json_object_object_add(out, "remoteMax", json_object_new_int64(clamp64(s->remote_max)));

@@ -29,13 +29,32 @@ struct gnsd_store;
  * gnsd_store_available(). */
 int gnsd_store_open(const char *state_dir, struct gnsd_store **out);
 void gnsd_store_close(struct gnsd_store *s);
+/* Another connection to the same store, for another thread (a
+ * connection is used by one thread at a time). */
+int gnsd_store_open_again(const struct gnsd_store *s, struct gnsd_store **out);
 bool gnsd_store_available(const struct gnsd_store *s);
 /* Try again to open a store that was unavailable (SIGHUP). */
 int gnsd_store_reopen(struct gnsd_store *s);
 const char *gnsd_store_path(const struct gnsd_store *s);
 
+/* How long a write waits (SQLite's busy timeout) while the store's other
+ * connection holds the write lock, unless gnsd_store_tune says otherwise.
+ * The event loop's connection keeps it short: the store thread's
+ * transactions are one page of blocks. Remote block writes (a cache) never
+ * wait outside a transaction: they are skipped (counted in status as
+ * "busySkipped"). */
+#define GNSD_STORE_BUSY_MS 200u
+
+/* A second connection (the store thread's) waits longer and keeps a
+ * larger page cache: cache_bytes 0 = SQLite's default. */
+void gnsd_store_tune(struct gnsd_store *s, unsigned busy_ms, uint64_t cache_bytes);
+
 /* Transactions nest by counting: only the outermost commits. Rollback
  * of any level aborts the whole transaction. */
+bool gnsd_store_in_transaction(const struct gnsd_store *s);
+/* How many outermost transactions ended without committing: what was
+ * read inside one may be gone. */
+uint64_t gnsd_store_rollbacks(const struct gnsd_store *s);
 int gnsd_store_begin(struct gnsd_store *s);
 int gnsd_store_commit(struct gnsd_store *s);
 void gnsd_store_rollback(struct gnsd_store *s);
@@ -156,6 +175,15 @@ typedef int (*gnsd_published_cb)(void *userdata, int64_t zone_id, const char *la
                                  const uint8_t q[64], uint64_t expiration, uint64_t published_at);
 int gnsd_store_published_foreach(struct gnsd_store *s, int64_t zone_id, gnsd_published_cb cb,
                                  void *userdata);
+/* Up to limit published blocks (with their block) published at or after
+ * since, after (after_zone, after_label) in (zone, label) order: for
+ * handing the blocks an import signed to the DHT once it committed. */
+typedef int (*gnsd_published_block_cb)(void *userdata, int64_t zone_id, const char *label,
+                                       const uint8_t q[64], const uint8_t *block, size_t len,
+                                       uint64_t expiration);
+int gnsd_store_published_blocks_page(struct gnsd_store *s, uint64_t since, int64_t after_zone,
+                                     const char *after_label, unsigned limit,
+                                     gnsd_published_block_cb cb, void *userdata);
 
 /* --- revocations (RFC 9498, 4.2) --- */
 

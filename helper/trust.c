@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gns-util.h"
 #include "log.h"
@@ -38,6 +37,8 @@ struct entry {
 
 struct gnsd_trust {
   struct gnsd_store *store;
+  gnsd_clock_fn clock;
+  void *clock_ud;
   struct gnsd_revnet *rn;
   uint64_t valid_ttl;
   gnsd_trust_changed_fn changed;
@@ -49,10 +50,8 @@ struct gnsd_trust {
   } st;
 };
 
-static uint64_t now_real(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+static uint64_t now(const struct gnsd_trust *t) {
+  return t->clock(t->clock_ud);
 }
 
 static size_t slot(const struct gns_zone_key *zk) {
@@ -109,9 +108,9 @@ static void on_answer(void *userdata, int error, bool revoked) {
   struct entry *e = userdata;
   struct gnsd_trust *t = e->t;
   e->q = NULL;
-  uint64_t now = now_real();
+  uint64_t at = now(t);
   enum gnsd_trust_verdict v;
-  uint64_t until = now;
+  uint64_t until = at;
   if (error < 0) {
     t->st.unchecked++;
     v = GNSD_TRUST_UNCHECKED;
@@ -122,7 +121,7 @@ static void on_answer(void *userdata, int error, bool revoked) {
     static const uint8_t none[1];
     char ztld[GNS_ZTLD_MAX];
     if (gns_ztld_encode(&e->zk, ztld, sizeof ztld) < 0) ztld[0] = '\0';
-    int r = gnsd_store_revocation_put(t->store, &e->zk, 0, now + GNSD_TRUST_REPORTED_HOLD, none, 0);
+    int r = gnsd_store_revocation_put(t->store, &e->zk, 0, at + GNSD_TRUST_REPORTED_HOLD, none, 0);
     if (r < 0)
       log_error("trust: cannot store the revocation of %s: %s", ztld, strerror(-r));
     else
@@ -131,7 +130,7 @@ static void on_answer(void *userdata, int error, bool revoked) {
     v = GNSD_TRUST_REVOKED;
   } else {
     v = GNSD_TRUST_VALID;
-    until = now + t->valid_ttl;
+    until = at + t->valid_ttl;
     e->until = until;
   }
   /* the waiters may start new checks (which may find this entry) */
@@ -213,8 +212,7 @@ static void drop_all(struct gnsd_trust *t) {
       t->tab[i] = e->next;
       t->n_entries--;
       if (e->q) gnsd_revnet_query_cancel(t->rn, e->q);
-      uint64_t now = now_real();
-      finish_waiters(e, GNSD_TRUST_UNCHECKED, now);
+      finish_waiters(e, GNSD_TRUST_UNCHECKED, now(t));
       free(e);
     }
   }
@@ -270,10 +268,14 @@ void gnsd_trust_status(struct gnsd_trust *t, json_object *out) {
   }
 }
 
-int gnsd_trust_new(struct gnsd_store *store, struct gnsd_trust **out) {
+int gnsd_trust_new(struct gnsd_store *store, gnsd_clock_fn clock, void *clock_ud,
+                   struct gnsd_trust **out) {
+  if (!store || !clock || !out) return -EINVAL;
   struct gnsd_trust *t = calloc(1, sizeof *t);
   if (!t) return -ENOMEM;
   t->store = store;
+  t->clock = clock;
+  t->clock_ud = clock_ud;
   t->valid_ttl = GNSD_TRUST_VALID_TTL_MAX;
   *out = t;
   return 0;

@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
 #include "revocation-gnunet.h"
+#include "storage.h"
 #include "zonekey.h"
 
 struct gnsd_store;
@@ -46,7 +47,10 @@ enum gnsd_trust_verdict {
 typedef void (*gnsd_trust_cb)(void *userdata, enum gnsd_trust_verdict v, uint64_t until);
 typedef void (*gnsd_trust_changed_fn)(void *userdata);
 
-int gnsd_trust_new(struct gnsd_store *store, struct gnsd_trust **out);
+/* clock: the daemon's (gnsd_backends_clock), for the answers that come
+ * later (when a "valid" runs out, when a reported revocation was stored). */
+int gnsd_trust_new(struct gnsd_store *store, gnsd_clock_fn clock, void *clock_ud,
+                   struct gnsd_trust **out);
 /* Pending checks are answered UNCHECKED. */
 void gnsd_trust_free(struct gnsd_trust *t);
 /* The peer's revocation service (not owned; NULL: none) and how long a

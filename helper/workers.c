@@ -173,6 +173,11 @@ void gnsd_workers_free(struct gnsd_workers *w) {
   free(w);
 }
 
+void gnsd_workers_set_name(struct gnsd_workers *w, const char *name) {
+  for (unsigned i = 0; i < w->n_threads; i++)
+    pthread_setname_np(w->threads[i], name);
+}
+
 unsigned gnsd_workers_threads(const struct gnsd_workers *w) {
   return w->n_threads;
 }

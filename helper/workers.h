@@ -27,6 +27,8 @@ struct gnsd_job {
 /* n_threads 0 = one per CPU in gnsd's affinity mask. nice: added to the
  * workers' nice value (>= 0) so that the loop wins a contended CPU. */
 int gnsd_workers_new(sd_event *event, unsigned n_threads, int nice, struct gnsd_workers **out);
+/* The threads' name (at most 15 bytes; top -H and ps -L show it). */
+void gnsd_workers_set_name(struct gnsd_workers *w, const char *name);
 /* Joins the threads; jobs not yet run get done(job, 1). */
 void gnsd_workers_free(struct gnsd_workers *w);
 unsigned gnsd_workers_threads(const struct gnsd_workers *w);

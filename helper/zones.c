@@ -26,11 +26,20 @@
 #include "rrtype.h"
 #include "store.h"
 #include "trust.h"
+#include "workers.h"
 #include "varlink-server.h"
 #include "zones.h"
 #include "ztld.h"
 
 #define MAX_IMPORT_RECORDS 100000u
+#define STORE_THREAD_BUSY_MS 10000u
+#define STORE_THREAD_CACHE (64u << 20)
+#define STORE_THREAD_NICE 2
+/* CommitImport commits once the publisher signed what the import
+ * staged (asking every COMMIT_POLL_US), or when it made no progress for
+ * COMMIT_STALL_US (the blocks then follow the commit). */
+#define COMMIT_POLL_US 50000u
+#define COMMIT_STALL_US (30u * 1000000u)
 #define US_PER_S 1000000u
 
 struct gnsd_zones {
@@ -48,6 +57,16 @@ struct gnsd_zones {
   bool have_gid;
   struct gnsd_publisher *publisher; /* publish.c: signing off the loop */
   struct import_session *import;    /* the one streamed import open */
+  /* The store thread: a second connection to the store and the one
+   * thread that uses it. Record changes from clients and imports are
+   * checked and written there, and the publisher's passes run there, so
+   * that the loop never waits for SQLite while it has lookups to answer. */
+  struct gnsd_store *bulk;
+  struct gnsd_workers *thread;
+  /* the import whose transaction is open on bulk: the store thread's
+   * alone (it is never read on the loop) */
+  int64_t tx_import;
+  bool freeing;
   /* start zone map cache (gnsd_zones_start_zones) */
   bool map_valid;
   struct gns_suffix_map *maps;
@@ -60,8 +79,15 @@ struct import_session {
   char zone[GNSD_ZONE_NAME_MAX + 1];
   int64_t zone_id;
   struct varlink_call *lifeline; /* BeginImport */
-  uint64_t received;
+  uint64_t received, queued;     /* records stored, and sent to the store thread */
   int64_t max_id;
+  bool open;       /* the transaction is open (BeginImport came back) */
+  bool committing; /* CommitImport came: waiting for the blocks, then committing */
+  struct varlink_call *commit_call;
+  bool commit_out;        /* a commit job is on the store thread */
+  sd_event_source *retry; /* the next commit attempt */
+  uint64_t progress_at;   /* monotonic us when the publisher last moved */
+  uint64_t progress;      /* its progress count then */
 };
 
 static int64_t clamp64(uint64_t v) {
@@ -228,8 +254,8 @@ static void zrecs_free(struct zrec *v, size_t n) {
 
 /* Parse and check one ZoneRecord. On error *field names the member and
  * *why says what is wrong. */
-static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t now,
-                        struct zrec *out, const char **field, const char **why) {
+static int parse_record(uint64_t lifetime, json_object *obj, uint64_t now, struct zrec *out,
+                        const char **field, const char **why) {
   static const struct varlink_field fields[] = VL_ZONE_FIELDS_ZoneRecord;
   memset(out, 0, sizeof *out);
   if (varlink_params_validate(obj, fields, field, why) < 0) {
@@ -295,7 +321,7 @@ static int parse_record(const struct gnsd_zones *z, json_object *obj, uint64_t n
     /* No expiration: the configured default lifetime, counted from each
      * publication. */
     flags |= GNS_RF_RELATIVE_EXPIRATION;
-    out->rd.expiration = z->conf->record_lifetime_us;
+    out->rd.expiration = lifetime;
   }
   out->rd.flags = flags;
 
@@ -768,7 +794,14 @@ static int m_get_zone(struct varlink_call *call, json_object *params, void *user
   struct gnsd_zones *z = userdata;
   struct gnsd_zone zone;
   if (!named_zone_params(call, z, params, fields, false, &zone)) return 0;
-  return reply_zone(call, z, &zone);
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "zone", zone_json(z, &zone));
+  /* What Revoke and ImportRevocation will require, so that gnsctl does
+   * not compute a proof of work for hours that gnsd then refuses. */
+  json_object_object_add(p, "revocationDifficulty",
+                         json_object_new_int64(z->conf->revocation_difficulty));
+  varlink_call_reply(call, p);
+  return 0;
 }
 
 struct list_ctx {
@@ -828,19 +861,31 @@ static int m_delete_zone(struct varlink_call *call, json_object *params, void *u
 
 /* --- methods: records --- */
 
-/* Validate records and add them to the store, inside the caller's
- * transaction: jrecords is one record (single) or an array whose entry i
- * is record number base + i of the request or import. Records already
- * stored under the labels touched (from earlier batches too) take part in
- * the checks of RFC 9498, 5. The labels touched are queued for
- * publication; *max_id gets the largest queue id. On a bad record it
- * replies InvalidParameter naming the record and field, and returns
- * -EINVAL; other errors are not replied. */
-static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
+/* Why a record was refused: the InvalidParameter reply, made on the loop. */
+struct stage_error {
+  char param[64];
+  char why[160];
+  long index;
+};
+
+static void stage_error_set(struct stage_error *e, const char *param, const char *why, long index) {
+  snprintf(e->param, sizeof e->param, "%s", param);
+  snprintf(e->why, sizeof e->why, "%s", why ? why : "invalid");
+  e->index = index;
+}
+
+/* On the store thread: validate records and add them to the store s,
+ * inside the caller's transaction: jrecords is one record (single) or an
+ * array whose entry i is record number base + i of the request or import
+ * (only read here; the loop holds a reference). Records already stored
+ * under the labels touched (from earlier batches too) take part in the
+ * checks of RFC 9498, 5. The labels touched are queued for publication;
+ * *max_id gets the largest queue id. On a bad record it fills e, naming
+ * the record and field, and returns -EINVAL. */
+static int stage_records(struct gnsd_store *s, uint64_t lifetime, uint64_t now,
                          const struct gnsd_zone *zone, json_object *jrecords, bool single,
-                         uint64_t base, int64_t *max_id) {
+                         uint64_t base, int64_t *max_id, struct stage_error *e) {
   size_t n_new = single ? 1 : json_object_array_length(jrecords);
-  uint64_t now = zones_now(z);
   struct label_records lr = {0};
   struct zrec **order = NULL;
   int r = 0;
@@ -852,8 +897,9 @@ static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
       goto out;
     }
     const char *field = "", *why = "invalid";
-    r = json_object_is_type(jr, json_type_object) ? parse_record(z, jr, now, rec, &field, &why)
-                                                  : (why = "must be an object", -EINVAL);
+    r = json_object_is_type(jr, json_type_object)
+            ? parse_record(lifetime, jr, now, rec, &field, &why)
+            : (why = "must be an object", -EINVAL);
     if (r == -ENOMEM) goto out;
     if (r < 0) {
       char param[64];
@@ -862,7 +908,7 @@ static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
       else
         snprintf(param, sizeof param, "records[%llu]%s%s", (unsigned long long)(base + i),
                  *field ? "." : "", field);
-      reply_invalid(call, param, why, single ? -1 : (long)(base + i));
+      stage_error_set(e, param, why, single ? -1 : (long)(base + i));
       r = -EINVAL;
       goto out;
     }
@@ -881,7 +927,7 @@ static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
   qsort(touched, n_new, sizeof *touched, cmp_label);
   for (size_t i = 0; r == 0 && i < n_new; i++)
     if (i == 0 || strcmp(touched[i], touched[i - 1]) != 0)
-      r = gnsd_store_record_foreach(z->store, zone->id, touched[i], collect_record, &lr);
+      r = gnsd_store_record_foreach(s, zone->id, touched[i], collect_record, &lr);
   if (r < 0) {
     free(touched);
     goto out;
@@ -912,7 +958,7 @@ static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
           snprintf(param, sizeof param, single ? "record" : "records");
         else
           snprintf(param, sizeof param, "records[%ld]", bad->index);
-        reply_invalid(call, param, why, single || !bad ? -1 : bad->index);
+        stage_error_set(e, param, why, single || !bad ? -1 : bad->index);
         r = -EINVAL;
         break;
       }
@@ -921,11 +967,11 @@ static int stage_records(struct varlink_call *call, struct gnsd_zones *z,
   }
   /* all checks passed: the request's records come first in lr */
   for (size_t i = 0; r == 0 && i < n_new; i++)
-    r = gnsd_store_record_add(z->store, zone->id, lr.v[i].label, &lr.v[i].rd);
+    r = gnsd_store_record_add(s, zone->id, lr.v[i].label, &lr.v[i].rd);
   for (size_t i = 0; r == 0 && i < n_new; i++) {
     if (i > 0 && strcmp(touched[i], touched[i - 1]) == 0) continue;
     int64_t id = 0;
-    r = gnsd_store_dirty_mark(z->store, zone->id, touched[i], &id);
+    r = gnsd_store_dirty_mark(s, zone->id, touched[i], &id);
     if (id > *max_id) *max_id = id;
   }
   free(touched);
@@ -935,8 +981,133 @@ out:
   return r;
 }
 
+/* --- the store thread: record changes and imports --- */
+
+enum zone_job_kind {
+  ZJ_STORE,    /* AddRecord, ImportRecords: one transaction */
+  ZJ_BEGIN,    /* BeginImport: open the import's transaction */
+  ZJ_BATCH,    /* ImportBatch: stage records in it */
+  ZJ_COMMIT,   /* CommitImport */
+  ZJ_ROLLBACK, /* the import ended otherwise */
+  ZJ_REOPEN,   /* the store became available again (SIGHUP) */
+};
+
+struct zone_job {
+  struct gnsd_job job;
+  struct gnsd_zones *z;
+  enum zone_job_kind kind;
+  struct varlink_call *call; /* answered when the job is back; may be NULL */
+  int64_t session;
+  struct gnsd_zone zone; /* id and name; never the private key */
+  json_object *records;  /* a reference the loop holds and drops */
+  bool single, replace, force;
+  uint64_t base, count, lifetime, now;
+  /* results */
+  int r;
+  int64_t max_id;
+  struct stage_error err;
+};
+
+/* On the store thread. */
+static void zone_job_run(struct gnsd_job *job) {
+  struct zone_job *zj = (struct zone_job *)job;
+  struct gnsd_zones *z = zj->z;
+  struct gnsd_store *s = z->bulk;
+  int r = 0;
+  switch (zj->kind) {
+  case ZJ_STORE:
+    r = gnsd_store_begin(s);
+    if (r < 0) break;
+    if (zj->replace) {
+      /* every label with records or a block now: those left empty are
+       * withdrawn */
+      int64_t gone = 0;
+      r = gnsd_store_dirty_mark_zone(s, zj->zone.id, &zj->max_id);
+      if (r == 0) r = gnsd_store_record_delete_all(s, zj->zone.id, &gone);
+    }
+    if (r == 0)
+      r = stage_records(s, zj->lifetime, zj->now, &zj->zone, zj->records, zj->single, 0,
+                        &zj->max_id, &zj->err);
+    r = store_end(s, r);
+    break;
+  case ZJ_BEGIN:
+    r = gnsd_store_begin(s);
+    if (r == 0 && zj->replace) {
+      int64_t gone = 0;
+      r = gnsd_store_dirty_mark_zone(s, zj->zone.id, &zj->max_id);
+      if (r == 0) r = gnsd_store_record_delete_all(s, zj->zone.id, &gone);
+      if (r < 0) gnsd_store_rollback(s);
+    }
+    if (r == 0) z->tx_import = zj->session;
+    break;
+  case ZJ_BATCH:
+    if (z->tx_import != zj->session) {
+      r = -ESRCH; /* rolled back meanwhile */
+      break;
+    }
+    r = stage_records(s, zj->lifetime, zj->now, &zj->zone, zj->records, false, zj->base,
+                      &zj->max_id, &zj->err);
+    if (r < 0) {
+      /* all or nothing: a bad record ends the import */
+      gnsd_store_rollback(s);
+      z->tx_import = 0;
+    }
+    break;
+  case ZJ_COMMIT:
+    if (z->tx_import != zj->session) {
+      r = -ESRCH;
+      break;
+    }
+    if (!zj->force) {
+      /* Not before the publisher signed what was staged: its pages land
+       * in this transaction, which costs far less than a commit of its
+       * own per page (a large zone's indexes are written to the log once,
+       * not every 64 labels), and records and blocks appear together. */
+      bool pending = false;
+      r = gnsd_store_dirty_pending(s, zj->max_id, &pending);
+      if (r == 0 && pending) {
+        r = -EAGAIN;
+        break;
+      }
+    }
+    z->tx_import = 0;
+    r = gnsd_store_commit(s);
+    break;
+  case ZJ_ROLLBACK:
+    if (z->tx_import == zj->session) {
+      gnsd_store_rollback(s);
+      z->tx_import = 0;
+    }
+    break;
+  case ZJ_REOPEN:
+    r = gnsd_store_reopen(s);
+    break;
+  }
+  zj->r = r;
+}
+
+static void zone_job_done(struct gnsd_job *job, int cancelled);
+
+static struct zone_job *zone_job_new(struct gnsd_zones *z, enum zone_job_kind kind,
+                                     struct varlink_call *call) {
+  struct zone_job *zj = calloc(1, sizeof *zj);
+  if (!zj) return NULL;
+  zj->job.run = zone_job_run;
+  zj->job.done = zone_job_done;
+  zj->z = z;
+  zj->kind = kind;
+  zj->call = call;
+  zj->lifetime = z->conf->record_lifetime_us;
+  zj->now = zones_now(z);
+  return zj;
+}
+
+static void zone_job_submit(struct gnsd_zones *z, struct zone_job *zj) {
+  gnsd_workers_submit(z->thread, &zj->job);
+}
+
 /* Validate, merge and store records (AddRecord and ImportRecords) in one
- * transaction; reply once their blocks are stored. */
+ * transaction on the store thread; reply once their blocks are stored. */
 static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_object *params,
                          json_object *jrecords, bool single, bool replace) {
   if (import_busy(call, z)) return 0;
@@ -949,26 +1120,15 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
                          "too many records in one request: use gnsctl import, which sends "
                          "batches",
                          -1);
-  int64_t max_id = 0;
-  int r = gnsd_store_begin(z->store);
-  if (r < 0) return reply_store_error(call, r, zone.name);
-  if (replace) {
-    /* every label with records or a block now: those left empty are
-     * withdrawn */
-    int64_t gone = 0;
-    r = gnsd_store_dirty_mark_zone(z->store, zone.id, &max_id);
-    if (r == 0) r = gnsd_store_record_delete_all(z->store, zone.id, &gone);
-  }
-  if (r == 0) r = stage_records(call, z, &zone, jrecords, single, 0, &max_id);
-  if (r < 0) {
-    gnsd_store_rollback(z->store);
-    if (r == -EINVAL) return 0; /* replied */
-    if (r == -ENOMEM) return r;
-    return reply_store_error(call, r, zone.name);
-  }
-  r = gnsd_store_commit(z->store);
-  if (r < 0) return reply_store_error(call, r, zone.name);
-  return reply_when_published(call, z, max_id, zone.id, single ? NULL : "imported", n_new);
+  struct zone_job *zj = zone_job_new(z, ZJ_STORE, call);
+  if (!zj) return -ENOMEM;
+  zj->zone = zone;
+  zj->records = json_object_get(jrecords);
+  zj->single = single;
+  zj->replace = replace;
+  zj->count = n_new;
+  zone_job_submit(z, zj);
+  return 0;
 }
 
 static int m_add_record(struct varlink_call *call, json_object *params, void *userdata) {
@@ -1440,12 +1600,14 @@ void gnsd_zones_zone_stats(const struct gnsd_zones *z, int64_t zone_id, json_obj
 /* --- methods: streamed import --- */
 
 /* An import too large for one message: BeginImport (a call made with
- * "more", which stays open for the import's life) opens the store's
- * transaction; ImportBatch calls, on another connection, add records to
- * it; CommitImport commits it. Anything else (a bad record, the client
- * gone, gnsd killed) rolls it back: the zone is exactly as before. While
- * it is open, other changes wait with ImportInProgress and the publisher
- * pauses, since they would share the transaction. */
+ * "more", which stays open for the import's life) opens a transaction on
+ * the store thread's connection; ImportBatch calls, on another
+ * connection, add records to it; CommitImport commits it. Anything else
+ * (a bad record, the client gone, gnsd killed) rolls it back: the zone is
+ * exactly as before. While it is open, other changes wait with
+ * ImportInProgress; the publisher keeps signing what the batches staged,
+ * inside the same transaction, and hands those blocks to the DHT only
+ * after the commit. */
 
 /* End the session: roll back and fail the BeginImport call with error
  * (NULL: the client is gone). */
@@ -1453,8 +1615,25 @@ static void import_abort(struct gnsd_zones *z, const char *error, const char *re
   struct import_session *is = z->import;
   if (!is) return;
   z->import = NULL;
-  gnsd_store_rollback(z->store);
-  gnsd_publisher_pause(z->publisher, false);
+  sd_event_source_disable_unref(is->retry);
+  /* a CommitImport waiting for its next attempt hears it here; one on
+   * the store thread hears it when it comes back */
+  if (is->commit_call && !is->commit_out) {
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason", json_object_new_string(reason ? reason : "aborted"));
+    varlink_call_error(is->commit_call, VL_ZONE_ERROR_ImportAborted, p);
+  }
+  struct zone_job *zj = zone_job_new(z, ZJ_ROLLBACK, NULL);
+  if (zj) {
+    zj->session = is->id;
+    zone_job_submit(z, zj);
+  } else {
+    /* cannot queue the rollback: the next batch or commit finds the
+     * session gone and the transaction open; a failed store is better
+     * than a half import, so stop the thread from using it */
+    log_error("zones: out of memory rolling back the import into %s", is->zone);
+  }
+  gnsd_publisher_import_end(z->publisher, false, false);
   log_info("zones: import into %s aborted after %llu records%s%s", is->zone,
            (unsigned long long)is->received, reason ? ": " : "", reason ? reason : "");
   if (is->lifeline) {
@@ -1489,40 +1668,59 @@ static int m_begin_import(struct varlink_call *call, json_object *params, void *
   if (!get_zone(call, z, params, "zone", &zone)) return 0;
   gns_zone_priv_wipe(&zone.priv);
   struct import_session *is = calloc(1, sizeof *is);
-  if (!is) return -ENOMEM;
+  struct zone_job *zj = zone_job_new(z, ZJ_BEGIN, NULL);
+  if (!is || !zj) {
+    free(is);
+    free(zj);
+    return -ENOMEM;
+  }
   is->z = z;
   uint64_t id;
   randombytes_buf(&id, sizeof id);
   is->id = (int64_t)(id >> 1) | 1;
   snprintf(is->zone, sizeof is->zone, "%s", zone.name);
   is->zone_id = zone.id;
-  int r = gnsd_store_begin(z->store);
-  if (r == 0 && varlink_param_bool(params, "replace", false)) {
-    int64_t gone = 0;
-    r = gnsd_store_dirty_mark_zone(z->store, zone.id, &is->max_id);
-    if (r == 0) r = gnsd_store_record_delete_all(z->store, zone.id, &gone);
-    if (r < 0) gnsd_store_rollback(z->store);
-  }
-  if (r < 0) {
-    free(is);
-    return reply_store_error(call, r, zone.name);
-  }
   is->lifeline = call;
   z->import = is;
-  gnsd_publisher_pause(z->publisher, true);
   varlink_call_set_cancel(call, import_lifeline_gone, z);
+  zj->session = is->id;
+  zj->zone = zone;
+  zj->replace = varlink_param_bool(params, "replace", false);
+  gnsd_publisher_import_begin(z->publisher);
+  zone_job_submit(z, zj);
+  return 0;
+}
+
+static void begin_done(struct gnsd_zones *z, struct zone_job *zj) {
+  struct import_session *is = z->import;
+  if (!is || is->id != zj->session) return; /* aborted meanwhile */
+  if (zj->r < 0) {
+    z->import = NULL;
+    gnsd_publisher_import_end(z->publisher, false, false);
+    if (is->lifeline) {
+      varlink_call_set_cancel(is->lifeline, NULL, NULL);
+      reply_store_error(is->lifeline, zj->r, is->zone);
+    }
+    free(is);
+    return;
+  }
+  is->open = true;
+  if (zj->max_id > is->max_id) is->max_id = zj->max_id;
   json_object *p = json_object_new_object();
   json_object_object_add(p, "session", json_object_new_int64(is->id));
-  varlink_call_notify(call, p);
+  if (is->lifeline)
+    varlink_call_notify(is->lifeline, p);
+  else
+    json_object_put(p);
   log_info("zones: import into %s started", is->zone);
-  return 0;
+  if (zj->replace) gnsd_publisher_kick(z->publisher);
 }
 
 /* The session named by params["session"], or NULL after an error reply. */
 static struct import_session *import_session(struct varlink_call *call, struct gnsd_zones *z,
                                              json_object *params) {
   int64_t id = varlink_param_int(params, "session", -1);
-  if (!z->import || z->import->id != id) {
+  if (!z->import || z->import->id != id || !z->import->open || z->import->committing) {
     json_object *p = json_object_new_object();
     json_object_object_add(p, "session", json_object_new_int64(id));
     varlink_call_error(call, VL_ZONE_ERROR_NoSuchImport, p);
@@ -1537,22 +1735,81 @@ static int m_import_batch(struct varlink_call *call, json_object *params, void *
   if (!check_params(call, params, fields)) return 0;
   struct import_session *is = import_session(call, z, params);
   if (!is) return 0;
-  json_object *jrecords = varlink_param(params, "records");
-  size_t n = json_object_array_length(jrecords);
-  struct gnsd_zone zone = {.id = is->zone_id};
-  snprintf(zone.name, sizeof zone.name, "%s", is->zone);
-  int r = stage_records(call, z, &zone, jrecords, false, is->received, &is->max_id);
-  if (r < 0) {
-    if (r == -EINVAL) {
-      import_abort(z, NULL, "invalid record");
-      return 0; /* replied */
-    }
-    import_abort(z, VL_ZONE_ERROR_StorageUnavailable, NULL);
-    if (r == -ENOMEM) return r;
-    return reply_store_error(call, r, zone.name);
+  struct zone_job *zj = zone_job_new(z, ZJ_BATCH, call);
+  if (!zj) return -ENOMEM;
+  zj->records = json_object_get(varlink_param(params, "records"));
+  zj->session = is->id;
+  zj->zone.id = is->zone_id;
+  snprintf(zj->zone.name, sizeof zj->zone.name, "%s", is->zone);
+  zj->base = is->queued;
+  zj->count = json_object_array_length(zj->records);
+  is->queued += zj->count;
+  zone_job_submit(z, zj);
+  return 0;
+}
+
+static void batch_done(struct gnsd_zones *z, struct zone_job *zj) {
+  struct import_session *is = z->import;
+  bool ours = is && is->id == zj->session;
+  if (zj->r == -ESRCH || (!ours && zj->r == 0)) {
+    /* the import ended while this batch waited */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "session", json_object_new_int64(zj->session));
+    varlink_call_error(zj->call, VL_ZONE_ERROR_NoSuchImport, p);
+    return;
   }
-  is->received += n;
-  return reply_count(call, "received", is->received);
+  if (zj->r < 0) {
+    if (zj->r == -EINVAL) {
+      reply_invalid(zj->call, zj->err.param, zj->err.why, zj->err.index);
+      if (ours) import_abort(z, NULL, "invalid record");
+      return;
+    }
+    if (ours) import_abort(z, VL_ZONE_ERROR_StorageUnavailable, NULL);
+    if (reply_store_error(zj->call, zj->r, zj->zone.name) < 0)
+      varlink_call_error(zj->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
+    return;
+  }
+  is->received += zj->count;
+  if (zj->max_id > is->max_id) is->max_id = zj->max_id;
+  /* sign what was staged while the next batch comes */
+  gnsd_publisher_kick(z->publisher);
+  reply_count(zj->call, "received", is->received);
+}
+
+static void commit_submit(struct gnsd_zones *z, struct import_session *is, bool force) {
+  struct zone_job *zj = zone_job_new(z, ZJ_COMMIT, is->commit_call);
+  if (!zj) {
+    import_abort(z, VL_ZONE_ERROR_StorageUnavailable, "out of memory");
+    return;
+  }
+  zj->session = is->id;
+  zj->max_id = is->max_id;
+  zj->force = force;
+  snprintf(zj->zone.name, sizeof zj->zone.name, "%s", is->zone);
+  is->commit_out = true;
+  zone_job_submit(z, zj);
+}
+
+static int on_commit_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+  (void)s;
+  (void)usec;
+  struct gnsd_zones *z = userdata;
+  struct import_session *is = z->import;
+  if (!is || !is->committing || is->commit_out) return 0;
+  uint64_t now = 0;
+  sd_event_now(z->event, CLOCK_MONOTONIC, &now);
+  uint64_t progress = gnsd_publisher_progress(z->publisher);
+  if (progress != is->progress) {
+    is->progress = progress;
+    is->progress_at = now;
+  }
+  bool stalled = now > is->progress_at + COMMIT_STALL_US;
+  if (stalled)
+    log_warning("zones: the publisher made no progress for %u s; committing the import into %s "
+                "now, its blocks follow",
+                (unsigned)(COMMIT_STALL_US / 1000000u), is->zone);
+  commit_submit(z, is, stalled);
+  return 0;
 }
 
 static int m_commit_import(struct varlink_call *call, json_object *params, void *userdata) {
@@ -1561,14 +1818,45 @@ static int m_commit_import(struct varlink_call *call, json_object *params, void 
   if (!check_params(call, params, fields)) return 0;
   struct import_session *is = import_session(call, z, params);
   if (!is) return 0;
+  int r = sd_event_add_time_relative(z->event, &is->retry, CLOCK_MONOTONIC, COMMIT_POLL_US, 10000,
+                                     on_commit_retry, z);
+  if (r < 0) return r;
+  sd_event_source_set_enabled(is->retry, SD_EVENT_OFF);
+  is->committing = true; /* other changes still wait */
+  is->commit_call = call;
+  sd_event_now(z->event, CLOCK_MONOTONIC, &is->progress_at);
+  is->progress = gnsd_publisher_progress(z->publisher);
+  gnsd_publisher_kick(z->publisher);
+  commit_submit(z, is, false);
+  return 0;
+}
+
+static void commit_done(struct gnsd_zones *z, struct zone_job *zj) {
+  struct import_session *is = z->import;
+  if (!is || is->id != zj->session) {
+    /* aborted (the client went away) while the commit was out */
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "reason", json_object_new_string("aborted"));
+    varlink_call_error(zj->call, VL_ZONE_ERROR_ImportAborted, p);
+    return;
+  }
+  is->commit_out = false;
+  if (zj->r == -EAGAIN) {
+    /* blocks still to sign: ask again */
+    sd_event_source_set_time_relative(is->retry, COMMIT_POLL_US);
+    sd_event_source_set_enabled(is->retry, SD_EVENT_ONESHOT);
+    return;
+  }
   z->import = NULL;
-  int r = gnsd_store_commit(z->store);
-  gnsd_publisher_pause(z->publisher, false);
+  sd_event_source_disable_unref(is->retry);
+  gnsd_publisher_import_end(z->publisher, zj->r == 0, z->backends->n > 1);
   if (is->lifeline) varlink_call_set_cancel(is->lifeline, NULL, NULL);
-  if (r < 0) {
+  if (zj->r < 0) {
     if (is->lifeline) varlink_call_error(is->lifeline, VL_ZONE_ERROR_StorageUnavailable, NULL);
+    if (reply_store_error(zj->call, zj->r == -ESRCH ? -EIO : zj->r, "") < 0)
+      varlink_call_error(zj->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
     free(is);
-    return reply_store_error(call, r, "");
+    return;
   }
   log_info("zones: import of %llu records into %s committed", (unsigned long long)is->received,
            is->zone);
@@ -1577,9 +1865,9 @@ static int m_commit_import(struct varlink_call *call, json_object *params, void 
     json_object_object_add(p, "session", json_object_new_int64(is->id));
     varlink_call_reply(is->lifeline, p);
   }
-  r = reply_when_published(call, z, is->max_id, is->zone_id, "imported", is->received);
+  if (reply_when_published(zj->call, z, is->max_id, is->zone_id, "imported", is->received) < 0)
+    varlink_call_error(zj->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
   free(is);
-  return r;
 }
 
 static int m_abort_import(struct varlink_call *call, json_object *params, void *userdata) {
@@ -1590,6 +1878,52 @@ static int m_abort_import(struct varlink_call *call, json_object *params, void *
   import_abort(z, NULL, "aborted by the client");
   varlink_call_reply(call, NULL);
   return 0;
+}
+
+static void store_done(struct gnsd_zones *z, struct zone_job *zj) {
+  if (zj->r == -EINVAL) {
+    reply_invalid(zj->call, zj->err.param, zj->err.why, zj->err.index);
+    return;
+  }
+  if (zj->r < 0) {
+    if (reply_store_error(zj->call, zj->r, zj->zone.name) < 0)
+      varlink_call_error(zj->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
+    return;
+  }
+  if (reply_when_published(zj->call, z, zj->max_id, zj->zone.id, zj->single ? NULL : "imported",
+                           zj->count) < 0)
+    varlink_call_error(zj->call, VL_ZONE_ERROR_StorageUnavailable, NULL);
+}
+
+/* On the loop: the store thread is done with zj. */
+static void zone_job_done(struct gnsd_job *job, int cancelled) {
+  struct zone_job *zj = (struct zone_job *)job;
+  struct gnsd_zones *z = zj->z;
+  if (zj->records) json_object_put(zj->records);
+  zj->records = NULL;
+  /* when the zone master is going, so is the server with its calls */
+  if (!cancelled && !z->freeing) {
+    switch (zj->kind) {
+    case ZJ_STORE:
+      store_done(z, zj);
+      break;
+    case ZJ_BEGIN:
+      begin_done(z, zj);
+      break;
+    case ZJ_BATCH:
+      batch_done(z, zj);
+      break;
+    case ZJ_COMMIT:
+      commit_done(z, zj);
+      break;
+    case ZJ_ROLLBACK:
+      break;
+    case ZJ_REOPEN:
+      if (zj->r == 0) gnsd_publisher_kick(z->publisher);
+      break;
+    }
+  }
+  free(zj);
 }
 
 /* --- registration --- */
@@ -1660,12 +1994,24 @@ int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
     free(z);
     return r;
   }
+  r = gnsd_store_open_again(z->store, &z->bulk);
+  if (r == 0) {
+    /* the thread may wait for the loop's short writes; its page cache
+     * holds the indexes a large zone's pass walks */
+    gnsd_store_tune(z->bulk, STORE_THREAD_BUSY_MS, STORE_THREAD_CACHE);
+    /* at the loop's priority or just below: it feeds the signers */
+    r = gnsd_workers_new(z->event, 1, STORE_THREAD_NICE, &z->thread);
+    if (r == 0) gnsd_workers_set_name(z->thread, "gnsd-store");
+  }
   /* the queue left by the last run first, then on schedule */
   const struct gnsd_publisher_hooks hooks = {
       .changed = blocks_changed, .put = put_others, .userdata = z};
-  r = gnsd_publisher_new(z->event, z->store, a->workers, &hooks, z->conf->publish_interval_us,
-                         &z->publisher);
+  if (r == 0)
+    r = gnsd_publisher_new(z->event, z->store, z->bulk, z->thread, a->workers, &hooks,
+                           z->conf->publish_interval_us, &z->publisher);
   if (r < 0) {
+    gnsd_workers_free(z->thread);
+    gnsd_store_close(z->bulk);
     free(z);
     return r;
   }
@@ -1676,12 +2022,22 @@ int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
 void gnsd_zones_reload(struct gnsd_zones *z) {
   map_invalidate(z);
   gnsd_publisher_set_interval(z->publisher, z->conf->publish_interval_us);
+  /* the loop's connection came back (gnsd.c): the thread's too */
+  if (gnsd_store_available(z->store)) {
+    struct zone_job *zj = zone_job_new(z, ZJ_REOPEN, NULL);
+    if (zj) zone_job_submit(z, zj);
+  }
 }
 
 void gnsd_zones_free(struct gnsd_zones *z) {
   if (!z) return;
   if (z->import) import_abort(z, NULL, "gnsd is stopping");
+  z->freeing = true;
   gnsd_publisher_free(z->publisher);
+  /* joins the store thread after the job it runs; an import still open
+   * rolls back when its connection closes */
+  gnsd_workers_free(z->thread);
+  gnsd_store_close(z->bulk);
   map_clear(z);
   free(z);
 }

@@ -222,15 +222,70 @@ else
   fail "gnsctl resolve www.demo.gns.alt failed: $(cat "$T/err")"
 fi
 
-# --- revocation (low difficulty: gnsd is configured with the same) --------------
+# --- revocation (gnsd is configured with a low difficulty; gnsctl learns it) ----
 expect 0 zone create doomed
 expect 0 revocation show doomed
 contains "$out" "not revoked"
-expect 0 revoke doomed --difficulty "$DIFF"
+# Below gnsd's difficulty: refused before any work (gnsd would refuse the
+# proof after it).
+expect 1 revoke doomed --difficulty $((DIFF - 1))
+contains "$err" "difficulty $DIFF"
+case $err in *computing*) fail "gnsctl computed a proof gnsd refuses: $err" ;; esac
+# No --difficulty: gnsd's. At RFC 9498's 22 it would take hours; the
+# timeout makes that a failure that says so, not a hang.
+out=$(XDG_STATE_HOME="$T/xdg" timeout 120 "$GNSCTL" --runtime-dir "$GNSD_RUNTIME_DIR" \
+  revoke doomed 2>"$T/err")
+rc=$?
+err=$(cat "$T/err")
+[ "$rc" = 0 ] ||
+  fail "gnsctl revoke without --difficulty exited $rc (124: not done in 120 s, so not at gnsd's difficulty $DIFF); stderr: $err"
+contains "$err" "(difficulty $DIFF,"
 contains "$out" "revoked"
 expect 0 revocation show doomed
 contains "$out" "revoked at"
 expect 1 revoke doomed --difficulty "$DIFF"
+expect 1 revoke doomed
+contains "$err" "revoked already"
+
+# A gnsd that does not say its difficulty (an older one, faked here):
+# gnsctl works to RFC 9498's 22 and says why; interrupted after 2 s, it
+# saves its progress.
+OLD="$T/old-gnsd"
+mkdir -p "$OLD"
+python3 - "$OLD/alt.gns.Zone" "$edztld" <<'PYEOF' &
+import json, socket, sys
+path, ztld = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+s.listen(1)
+s.settimeout(60)
+c, _ = s.accept()
+c.settimeout(60)
+buf = b""
+while not buf.endswith(b"\0"):
+    d = c.recv(4096)
+    if not d:
+        sys.exit(1)
+    buf += d
+assert json.loads(buf[:-1])["method"] == "alt.gns.Zone.GetZone"
+zone = {"name": "old", "type": "edkey", "ztld": ztld, "records": 0, "revoked": False}
+c.sendall(json.dumps({"parameters": {"zone": zone}}).encode() + b"\0")
+try:
+    c.recv(1)  # until gnsctl is done
+except OSError:
+    pass
+PYEOF
+old_pid=$!
+for _ in $(seq 50); do [ -S "$OLD/alt.gns.Zone" ] && break; sleep 0.1; done
+out=$(XDG_STATE_HOME="$T/xdg" timeout --preserve-status -s INT 2 "$GNSCTL" --runtime-dir "$OLD" revoke old 2>"$T/err")
+rc=$?
+err=$(cat "$T/err")
+kill "$old_pid" 2>/dev/null
+wait "$old_pid" 2>/dev/null
+[ "$rc" = 1 ] || fail "gnsctl revoke against a gnsd without revocationDifficulty exited $rc; stderr: $err"
+contains "$err" "note: gnsd did not say which revocation difficulty"
+contains "$err" "(difficulty 22,"
+contains "$err" "progress saved"
 
 # --- labels are case-sensitive (RFC 9498): upper case is added, with a warning ---
 expect 0 record add demo WWW A 192.0.2.9

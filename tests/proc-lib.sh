@@ -42,15 +42,20 @@ gnsd_launch() {
   _gl_conf=$4
   _gl_log=$5
   shift 5
+  # sockets a killed gnsd left behind are older than this: wait for new ones
+  _gl_mark=$(mktemp) || return 1
   "$_gl_bin" --runtime-dir "$_gl_run" --state-dir "$_gl_state" --config "$_gl_conf" "$@" \
     >>"$_gl_log" 2>&1 &
   GNSD_LAUNCH_PID=$!
   _gl_n=200
   while [ "$_gl_n" -gt 0 ]; do
-    [ -S "$_gl_run/alt.gns.Resolve" ] && [ -S "$_gl_run/alt.gns.Zone" ] && return 0
-    kill -0 "$GNSD_LAUNCH_PID" 2>/dev/null || return 1
+    [ -S "$_gl_run/alt.gns.Resolve" ] && [ -S "$_gl_run/alt.gns.Zone" ] &&
+      [ "$_gl_run/alt.gns.Resolve" -nt "$_gl_mark" ] && [ "$_gl_run/alt.gns.Zone" -nt "$_gl_mark" ] &&
+      { rm -f "$_gl_mark"; return 0; }
+    kill -0 "$GNSD_LAUNCH_PID" 2>/dev/null || break
     sleep 0.05
     _gl_n=$((_gl_n - 1))
   done
+  rm -f "$_gl_mark"
   return 1
 }

@@ -926,6 +926,49 @@ static void test_publish_pacing(const struct gns_zone_priv *zp) {
   env_down(&e);
 }
 
+/* Expiry is judged by the clock the backend is given (gnsd's one clock),
+ * not by the machine's: two hours ahead, a block the machine holds valid
+ * for another hour is expired in a RESULT and not published by a PUT. */
+static uint64_t clock_offset;
+static uint64_t moved_clock(void *userdata) {
+  (void)userdata;
+  return real_us() + clock_offset;
+}
+
+static void test_given_clock(const struct gns_zone_priv *zp) {
+  struct env e;
+  struct gnsd_dht_gnunet_tuning t = {.linger = 50000};
+  env_up(&e, &t);
+  clock_offset = 2 * 3600000000ull;
+  gnsd_dht_gnunet_set_clock(e.b, moved_clock, NULL);
+  struct blk b;
+  struct seen s = {0};
+  struct gnsd_get *h = NULL;
+  const struct fmsg *g = get_www(&e, zp, &b, &s, &h); /* expires in an hour */
+  if (g) {
+    uint8_t uid[8];
+    memcpy(uid, g->m + 80, 8);
+    static uint8_t m[70000];
+    struct counter_wait cw = {e.b, STAT(drop_expired), stat_at(e.b, STAT(drop_expired)) + 1};
+    fake_send(&e.f, m, build_result(m, sizeof m, 11, 0, 0, 0, uid, b.q, 0, 0, b.b, b.len));
+    CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+    CHECK_INT(s.blocks, 0);
+  }
+  if (!s.finals) e.b->ops->get_cancel(e.b, h); /* (a GET that ended is gone) */
+
+  uint64_t exp = gns_rrblock_expiration(b.b, b.len);
+  size_t from = e.f.n;
+  CHECK_INT(e.b->ops->put(e.b, b.q, b.b, b.len, exp), 0);
+  run_for(e.ev, 100000);
+  CHECK_INT(count_msgs(&e.f, GNSD_DHT_MSG_PUT, from), 0);
+  /* back on the machine's time: the same block goes out */
+  clock_offset = 0;
+  CHECK_INT(e.b->ops->put(e.b, b.q, b.b, b.len, exp), 0);
+  CHECK(wait_msg(&e.f, GNSD_DHT_MSG_PUT, from) != NULL);
+  free(b.b);
+  env_down(&e);
+}
+
 /* No service at all when the backend starts: it keeps trying. */
 static void test_absent_at_start(void) {
   sd_event *ev;
@@ -1144,6 +1187,7 @@ int main(int argc, char **argv) {
   test_timeout_bounds(&pk);
   test_reconnect(&ed);
   test_publish_pacing(&pk);
+  test_given_clock(&ed);
   test_absent_at_start();
   gns_zone_priv_wipe(&pk);
   gns_zone_priv_wipe(&ed);

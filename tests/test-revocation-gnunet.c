@@ -156,6 +156,17 @@ static void fake_init(struct fake *f, sd_event *ev, const char *dir) {
 
 static sd_event *ev;
 
+#define DAY (24ull * 3600 * 1000000)
+
+/* The clock the client and trust.c are given, as gnsd gives them its
+ * one clock: the real one moved by clock_offset, so that moving it moves
+ * what they compare expirations with. */
+static uint64_t clock_offset;
+static uint64_t test_clock(void *userdata) {
+  (void)userdata;
+  return real_us() + clock_offset;
+}
+
 /* Run the loop until cond(arg) or timeout_ms. */
 static bool run_until(bool (*cond)(void *), void *arg, unsigned timeout_ms) {
   uint64_t end = mono_us() + timeout_ms * 1000ull;
@@ -267,7 +278,7 @@ static void test_queries(const char *dir) {
   fake_init(&f, ev, dir);
   struct gnsd_revnet *rn;
   /* No service: a query fails at once, it does not wait. */
-  CHECK_INT(gnsd_revnet_new(ev, f.path, &rn), 0);
+  CHECK_INT(gnsd_revnet_new(ev, f.path, test_clock, NULL, &rn), 0);
   struct gnsd_revnet_tuning t = {
       .query_timeout = 300000, .backoff_min = 20000, .backoff_max = 50000};
   gnsd_revnet_tune(rn, &t);
@@ -340,7 +351,7 @@ static void test_publish(const char *dir) {
   struct fake f;
   fake_init(&f, ev, dir);
   struct gnsd_revnet *rn;
-  CHECK_INT(gnsd_revnet_new(ev, f.path, &rn), 0);
+  CHECK_INT(gnsd_revnet_new(ev, f.path, test_clock, NULL, &rn), 0);
   struct gnsd_revnet_tuning t = {.backoff_min = 20000, .backoff_max = 100000};
   gnsd_revnet_tune(rn, &t);
   const struct rfc9498_revocation_vector *v = &rfc9498_revocation_vectors[0];
@@ -348,7 +359,10 @@ static void test_publish(const char *dir) {
   check_hex(v->proof, proof, sizeof proof);
   struct gns_revocation parsed;
   CHECK_INT(gns_revocation_parse(proof, sizeof proof, &parsed), 0);
-  uint64_t far = real_us() + 3600ull * 1000000;
+  /* Ten days ahead: expirations and the time of acceptance are on the
+   * clock the client was given, not on the machine's. */
+  clock_offset = 10 * DAY;
+  uint64_t far = test_clock(NULL) + 3600ull * 1000000;
 
   CHECK_INT(gnsd_revnet_publish(rn, proof, sizeof proof - 1, far), -EINVAL);
   /* Queued while the service is away. */
@@ -364,7 +378,7 @@ static void test_publish(const char *dir) {
   CHECK_MEM(f.last_revoke, want, sizeof want);
   uint64_t at = 0;
   gnsd_revnet_publish_state(rn, &parsed.zk, &at);
-  CHECK(at > 0);
+  CHECK(at >= real_us() + 9 * DAY);
   /* The same again: nothing to send. */
   CHECK_INT(gnsd_revnet_publish(rn, proof, sizeof proof, far), 0);
   sd_event_run(ev, 50000);
@@ -407,11 +421,15 @@ static void test_publish(const char *dir) {
   gnsd_revnet_free(rn);
   fake_stop(&f);
 
-  /* An expired revocation is not kept. */
-  CHECK_INT(gnsd_revnet_new(ev, f.path, &rn), 0);
-  CHECK_INT(gnsd_revnet_publish(rn, proof, sizeof proof, real_us() - 1), 0);
+  /* An expired revocation is not kept: expired on the given clock,
+   * although the machine's has a day to go. */
+  CHECK_INT(gnsd_revnet_new(ev, f.path, test_clock, NULL, &rn), 0);
+  CHECK_INT(gnsd_revnet_publish(rn, proof, sizeof proof, test_clock(NULL) - 1), 0);
+  CHECK_INT(gnsd_revnet_publish_state(rn, &parsed.zk, NULL), GNSD_REVNET_PUB_NONE);
+  CHECK_INT(gnsd_revnet_publish(rn, proof, sizeof proof, real_us() + DAY), 0);
   CHECK_INT(gnsd_revnet_publish_state(rn, &parsed.zk, NULL), GNSD_REVNET_PUB_NONE);
   gnsd_revnet_free(rn);
+  clock_offset = 0;
 }
 
 /* ---- trust.c: the store, the peer, and the memory of "valid" ---- */
@@ -419,12 +437,13 @@ static void test_publish(const char *dir) {
 struct verdict {
   int calls;
   enum gnsd_trust_verdict v;
+  uint64_t until;
 };
 static void on_verdict(void *userdata, enum gnsd_trust_verdict v, uint64_t until) {
   struct verdict *r = userdata;
-  (void)until;
   r->calls++;
   r->v = v;
+  r->until = until;
 }
 static bool verdict_in(void *arg) {
   return ((struct verdict *)arg)->calls > 0;
@@ -442,7 +461,7 @@ static void test_trust(const char *dir) {
   struct gnsd_store *st;
   struct gnsd_trust *t;
   CHECK_INT(gnsd_store_open(sdir, &st), 0);
-  CHECK_INT(gnsd_trust_new(st, &t), 0);
+  CHECK_INT(gnsd_trust_new(st, test_clock, NULL, &t), 0);
   gnsd_trust_set_changed(t, on_changed, NULL);
   struct gns_zone_key k0, k1;
   key_of(0, &k0);
@@ -458,7 +477,7 @@ static void test_trust(const char *dir) {
   struct fake f;
   fake_init(&f, ev, dir);
   struct gnsd_revnet *rn;
-  CHECK_INT(gnsd_revnet_new(ev, f.path, &rn), 0);
+  CHECK_INT(gnsd_revnet_new(ev, f.path, test_clock, NULL, &rn), 0);
   gnsd_trust_set_network(t, rn, 120 * 1000000ull); /* capped at 60 s */
   CHECK_INT(gnsd_trust_check(t, &k0, now, on_verdict, &a, &h, &until), GNSD_TRUST_UNCHECKED);
   CHECK_INT(a.calls, 0);
@@ -488,8 +507,20 @@ static void test_trust(const char *dir) {
   CHECK(run_until(verdict_in, &d, 2000));
   CHECK_INT(f.queries - q0, 2);
 
-  /* The peer says revoked: stored (without a message), the changed
-   * callback runs, and the store answers from then on. */
+  /* The clock moves a day: a "valid" now holds for valid_ttl from then. */
+  clock_offset = DAY;
+  struct gns_zone_key k4;
+  key_of(4, &k4);
+  struct verdict v4 = {0};
+  CHECK_INT(gnsd_trust_check(t, &k4, test_clock(NULL), on_verdict, &v4, &h, &until),
+            GNSD_TRUST_PENDING);
+  CHECK(run_until(verdict_in, &v4, 2000));
+  CHECK_INT(v4.v, GNSD_TRUST_VALID);
+  CHECK(v4.until > real_us() + DAY && v4.until <= test_clock(NULL) + GNSD_TRUST_VALID_TTL_MAX);
+
+  /* The peer says revoked: stored (without a message, held for
+   * GNSD_TRUST_REPORTED_HOLD on the moved clock), the changed callback
+   * runs, and the store answers from then on. */
   struct verdict e = {0};
   CHECK_INT(gnsd_trust_check(t, &k1, real_us(), on_verdict, &e, &h, &until), GNSD_TRUST_PENDING);
   CHECK(run_until(verdict_in, &e, 2000));
@@ -499,6 +530,7 @@ static void test_trust(const char *dir) {
   struct gnsd_revocation rev;
   CHECK_INT(gnsd_store_revocation_get(st, &k1, &rev), 0);
   CHECK_INT(rev.message_len, 0);
+  CHECK(rev.expires > real_us() + DAY + GNSD_TRUST_REPORTED_HOLD - 60 * 1000000ull);
   free(rev.message);
   unsigned q1 = f.queries;
   CHECK_INT(gnsd_trust_check(t, &k1, real_us(), on_verdict, &e, &h, &until), GNSD_TRUST_REVOKED);
@@ -529,6 +561,7 @@ static void test_trust(const char *dir) {
   CHECK_INT(y.v, GNSD_TRUST_UNCHECKED);
   CHECK(mono_us() - t0 < 1000000);
 
+  clock_offset = 0;
   gnsd_trust_free(t);
   gnsd_revnet_free(rn);
   fake_stop(&f);

@@ -227,6 +227,209 @@ static void test_publish(void) {
   json_object_put(p);
 }
 
+/* --- streamed imports: signing overlaps the import, nothing leaks --- */
+
+static void send_json(int fd, json_object *msg) {
+  const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
+  size_t n = strlen(text) + 1;
+  if (send(fd, text, n, MSG_NOSIGNAL) != (ssize_t)n) abort();
+}
+
+/* One message from fd (running the loop meanwhile), or NULL after 10 s. */
+static json_object *recv_json(int fd) {
+  static char buf[1 << 16];
+  size_t len = 0;
+  uint64_t deadline = mono_ms() + 10000;
+  while (mono_ms() < deadline) {
+    ssize_t got = recv(fd, buf + len, 1, MSG_DONTWAIT);
+    if (got > 0) {
+      len++;
+      if (buf[len - 1] == '\0') return json_tokener_parse(buf);
+      if (len == sizeof buf - 1) abort();
+      continue;
+    }
+    sd_event_run(event, 10000);
+  }
+  return NULL;
+}
+
+static json_object *zone_call(int fd, const char *method, json_object *params, bool more) {
+  json_object *msg = json_object_new_object();
+  char m[64];
+  snprintf(m, sizeof m, "alt.gns.Zone.%s", method);
+  json_object_object_add(msg, "method", json_object_new_string(m));
+  json_object_object_add(msg, "parameters", params);
+  if (more) json_object_object_add(msg, "more", json_object_new_boolean(1));
+  send_json(fd, msg);
+  json_object_put(msg);
+  return recv_json(fd);
+}
+
+static json_object *batch_params(int64_t session, unsigned first, unsigned n) {
+  json_object *p = json_object_new_object(), *recs = json_object_new_array();
+  json_object_object_add(p, "session", json_object_new_int64(session));
+  for (unsigned i = first; i < first + n; i++) {
+    char label[16], addr[32];
+    snprintf(label, sizeof label, "l%u", i);
+    snprintf(addr, sizeof addr, "10.0.%u.%u", i >> 8, i & 255);
+    json_object *r = json_object_new_object();
+    json_object_object_add(r, "label", json_object_new_string(label));
+    json_object_object_add(r, "type", json_object_new_string("A"));
+    json_object_object_add(r, "value", json_object_new_string(addr));
+    json_object_array_add(recs, r);
+  }
+  json_object_object_add(p, "records", recs);
+  return p;
+}
+
+static int64_t zone_signed(int64_t zone_id) {
+  json_object *o = json_object_new_object();
+  gnsd_zones_zone_stats(zones, zone_id, o);
+  int64_t v = json_object_get_int64(json_object_object_get(o, "signed"));
+  json_object_put(o);
+  return v;
+}
+
+/* Jobs that hold the signing workers until released. */
+static volatile int blocked;
+struct blocker {
+  struct gnsd_job job;
+};
+static void blocker_run(struct gnsd_job *job) {
+  (void)job;
+  while (__atomic_load_n(&blocked, __ATOMIC_ACQUIRE))
+    usleep(1000);
+}
+static void blocker_done(struct gnsd_job *job, int cancelled) {
+  (void)job;
+  (void)cancelled;
+}
+static struct blocker blockers[2] = {{{.run = blocker_run, .done = blocker_done}},
+                                     {{.run = blocker_run, .done = blocker_done}}};
+
+static int64_t begin_import(int lifeline, const char *zone) {
+  json_object *p = json_object_new_object();
+  json_object_object_add(p, "zone", json_object_new_string(zone));
+  json_object *r = zone_call(lifeline, "BeginImport", p, true);
+  CHECK(r != NULL);
+  int64_t session = json_object_get_int64(
+      json_object_object_get(json_object_object_get(r, "parameters"), "session"));
+  CHECK(session != 0);
+  json_object_put(r);
+  return session;
+}
+
+static void test_import(void) {
+  char err[256];
+  json_object *p = call("CreateZone", "{\"name\":\"imp\",\"type\":\"edkey\"}", err, sizeof err);
+  CHECK_STR(err, "");
+  const char *ztld =
+      json_object_get_string(json_object_object_get(json_object_object_get(p, "zone"), "ztld"));
+  struct gns_zone_key zk;
+  CHECK_INT(gns_ztld_decode(ztld, strlen(ztld), &zk), 0);
+  json_object_put(p);
+  struct gnsd_zone zone;
+  CHECK_INT(gnsd_store_zone_get_public(store, "imp", &zone), 0);
+  int sv[2];
+  CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  CHECK_INT(varlink_server_add_connection(server, sv[0]), 0);
+  int lifeline = sv[1];
+
+  /* an import that is aborted after its blocks were signed */
+  fake_puts = 0;
+  int64_t before = zone_signed(zone.id);
+  int64_t session = begin_import(lifeline, "imp");
+  json_object *r = zone_call(client, "ImportBatch", batch_params(session, 0, 200), false);
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
+  /* the publisher signs what the batch staged, inside the import */
+  uint64_t deadline = mono_ms() + 10000;
+  while (zone_signed(zone.id) < before + 200 && mono_ms() < deadline)
+    sd_event_run(event, 10000);
+  CHECK_INT(zone_signed(zone.id), before + 200);
+  CHECK_INT(fake_puts, 0); /* not handed out before the commit */
+  uint64_t now = gnsd_now(event);
+  struct gns_record rd[4];
+  size_t n = 0;
+  uint8_t *rdata = NULL;
+  uint64_t e = 0;
+  CHECK_INT(open_block(&zk, "l0", now, rd, 4, &n, &rdata, &e), -ENOENT); /* nor visible */
+  p = json_object_new_object();
+  json_object_object_add(p, "session", json_object_new_int64(session));
+  r = zone_call(client, "AbortImport", p, false);
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
+  r = recv_json(lifeline);
+  CHECK_STR(json_object_get_string(json_object_object_get(r, "error")),
+            "alt.gns.Zone.ImportAborted");
+  json_object_put(r);
+  for (int i = 0; i < 50; i++)
+    sd_event_run(event, 10000);
+  CHECK_INT(fake_puts, 0);
+  CHECK_INT(open_block(&zk, "l0", now, rd, 4, &n, &rdata, &e), -ENOENT);
+  int64_t queued = -1;
+  CHECK_INT(gnsd_store_dirty_count(store, zone.id, &queued), 0);
+  CHECK_INT(queued, 0);
+
+  /* pages read inside an import and signed after its rollback are
+   * dropped: their records never were */
+  __atomic_store_n(&blocked, 1, __ATOMIC_RELEASE);
+  for (size_t i = 0; i < 2; i++)
+    gnsd_workers_submit(workers, &blockers[i].job);
+  session = begin_import(lifeline, "imp");
+  r = zone_call(client, "ImportBatch", batch_params(session, 0, 200), false);
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
+  for (int i = 0; i < 30; i++) /* the store thread reads pages; nobody signs */
+    sd_event_run(event, 10000);
+  p = json_object_new_object();
+  json_object_object_add(p, "session", json_object_new_int64(session));
+  r = zone_call(client, "AbortImport", p, false);
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
+  json_object_put(recv_json(lifeline));
+  for (int i = 0; i < 30; i++) /* the rollback runs */
+    sd_event_run(event, 10000);
+  __atomic_store_n(&blocked, 0, __ATOMIC_RELEASE);
+  for (int i = 0; i < 100; i++)
+    sd_event_run(event, 10000);
+  CHECK_INT(fake_puts, 0);
+  now = gnsd_now(event);
+  CHECK_INT(open_block(&zk, "l0", now, rd, 4, &n, &rdata, &e), -ENOENT);
+  CHECK_INT(gnsd_store_dirty_count(store, zone.id, &queued), 0);
+  CHECK_INT(queued, 0);
+
+  /* the same committed: every block is stored and handed out */
+  session = begin_import(lifeline, "imp");
+  r = zone_call(client, "ImportBatch", batch_params(session, 0, 200), false);
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
+  r = zone_call(client, "ImportBatch", batch_params(session, 200, 100), false);
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
+  p = json_object_new_object();
+  json_object_object_add(p, "session", json_object_new_int64(session));
+  r = zone_call(client, "CommitImport", p, false);
+  CHECK(r && !json_object_object_get(r, "error"));
+  CHECK_INT(json_object_get_int(
+                json_object_object_get(json_object_object_get(r, "parameters"), "imported")),
+            300);
+  json_object_put(r);
+  r = recv_json(lifeline); /* the BeginImport call ends with the commit */
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
+  deadline = mono_ms() + 10000;
+  while (fake_puts < 300 && mono_ms() < deadline)
+    sd_event_run(event, 10000);
+  CHECK_INT(fake_puts, 300);
+  now = gnsd_now(event);
+  CHECK_INT(open_block(&zk, "l0", now, rd, 4, &n, &rdata, &e), 0);
+  free(rdata);
+  CHECK_INT(open_block(&zk, "l299", now, rd, 4, &n, &rdata, &e), 0);
+  free(rdata);
+  close(lifeline);
+}
+
 int main(void) {
   gnsd_log_init("test-zones", LOG_CRIT);
   char dir[] = "/tmp/test-zones-XXXXXX";
@@ -254,6 +457,7 @@ int main(void) {
   client = sv[1];
 
   test_publish();
+  test_import();
 
   close(client);
   varlink_server_free(server);
