@@ -21,6 +21,11 @@
 struct gnsd_workers {
   sd_event_source *source; /* the eventfd: finished jobs are waiting */
   int efd;
+  /* the same for urgent jobs, at the loop's normal priority: a lookup
+   * waits for them, and at idle priority a busy loop (a flood of
+   * connections) would never hand them back */
+  sd_event_source *usource;
+  int uefd;
   int nice;
   pthread_mutex_t lock;
   pthread_cond_t wake;
@@ -29,6 +34,7 @@ struct gnsd_workers {
   struct gnsd_job *urgent_head, **urgent_tail;
   struct gnsd_job *todo_head, **todo_tail;
   struct gnsd_job *done_head, **done_tail;
+  struct gnsd_job *udone_head, **udone_tail;
   bool stopping;
   size_t pending; /* loop-side only */
   unsigned n_threads;
@@ -46,7 +52,8 @@ static void *worker_main(void *arg) {
       pthread_cond_wait(&w->wake, &w->lock);
     if (w->stopping) break;
     struct gnsd_job *job;
-    if (w->urgent_head) {
+    bool urgent = w->urgent_head != NULL;
+    if (urgent) {
       job = w->urgent_head;
       w->urgent_head = job->next;
       if (!w->urgent_head) w->urgent_tail = &w->urgent_head;
@@ -61,13 +68,15 @@ static void *worker_main(void *arg) {
 
     pthread_mutex_lock(&w->lock);
     job->next = NULL;
-    bool was_empty = !w->done_head;
-    *w->done_tail = job;
-    w->done_tail = &job->next;
+    struct gnsd_job **head = urgent ? &w->udone_head : &w->done_head;
+    struct gnsd_job ***tail = urgent ? &w->udone_tail : &w->done_tail;
+    bool was_empty = !*head;
+    **tail = job;
+    *tail = &job->next;
     if (was_empty) {
       uint64_t one = 1;
       /* cannot fail short of a counter overflow; the loop reads it */
-      ssize_t n = write(w->efd, &one, sizeof one);
+      ssize_t n = write(urgent ? w->uefd : w->efd, &one, sizeof one);
       (void)n;
     }
   }
@@ -76,17 +85,15 @@ static void *worker_main(void *arg) {
 }
 
 /* On the loop: hand finished jobs back to their owners. */
-static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-  (void)s;
-  (void)revents;
-  struct gnsd_workers *w = userdata;
+static void hand_back(struct gnsd_workers *w, int fd, struct gnsd_job **head,
+                      struct gnsd_job ***tail) {
   uint64_t n;
   ssize_t got = read(fd, &n, sizeof n);
   (void)got;
   pthread_mutex_lock(&w->lock);
-  struct gnsd_job *list = w->done_head;
-  w->done_head = NULL;
-  w->done_tail = &w->done_head;
+  struct gnsd_job *list = *head;
+  *head = NULL;
+  *tail = head;
   pthread_mutex_unlock(&w->lock);
   while (list) {
     struct gnsd_job *next = list->next;
@@ -94,6 +101,21 @@ static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
     list->done(list, 0);
     list = next;
   }
+}
+
+static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+  (void)s;
+  (void)revents;
+  struct gnsd_workers *w = userdata;
+  hand_back(w, fd, &w->done_head, &w->done_tail);
+  return 0;
+}
+
+static int on_udone(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+  (void)s;
+  (void)revents;
+  struct gnsd_workers *w = userdata;
+  hand_back(w, fd, &w->udone_head, &w->udone_tail);
   return 0;
 }
 
@@ -114,15 +136,20 @@ int gnsd_workers_new(sd_event *event, unsigned n_threads, int nice, struct gnsd_
   w->urgent_tail = &w->urgent_head;
   w->todo_tail = &w->todo_head;
   w->done_tail = &w->done_head;
+  w->udone_tail = &w->udone_head;
   w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (w->efd < 0) {
+  w->uefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (w->efd < 0 || w->uefd < 0) {
     int r = -errno;
+    if (w->efd >= 0) close(w->efd);
+    if (w->uefd >= 0) close(w->uefd);
     free(w);
     return r;
   }
   pthread_mutex_init(&w->lock, NULL);
   pthread_cond_init(&w->wake, NULL);
   int r = sd_event_add_io(event, &w->source, w->efd, EPOLLIN, on_done, w);
+  if (r >= 0) r = sd_event_add_io(event, &w->usource, w->uefd, EPOLLIN, on_udone, w);
   if (r < 0) {
     gnsd_workers_free(w);
     return r;
@@ -154,6 +181,10 @@ void gnsd_workers_free(struct gnsd_workers *w) {
   for (unsigned i = 0; i < w->n_threads; i++)
     pthread_join(w->threads[i], NULL);
   /* finished jobs first (their results are whole), then the cancelled */
+  for (struct gnsd_job *j = w->udone_head, *next; j; j = next) {
+    next = j->next;
+    j->done(j, 0);
+  }
   for (struct gnsd_job *j = w->done_head, *next; j; j = next) {
     next = j->next;
     j->done(j, 0);
@@ -167,7 +198,9 @@ void gnsd_workers_free(struct gnsd_workers *w) {
     j->done(j, 1);
   }
   sd_event_source_disable_unref(w->source);
+  sd_event_source_disable_unref(w->usource);
   close(w->efd);
+  close(w->uefd);
   pthread_mutex_destroy(&w->lock);
   pthread_cond_destroy(&w->wake);
   free(w);
