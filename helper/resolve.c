@@ -749,8 +749,9 @@ static void open_done(struct gnsd_job *job, int cancelled) {
   free(j);
 }
 
-/* REQ_GET -> REQ_OPEN: the block goes to the pool (ahead of bulk
- * signing: a lookup waits for it), or is opened here without one. */
+/* REQ_GET -> REQ_OPEN: a block from the DHT goes to the pool (ahead of
+ * bulk signing: a lookup waits for it); the store's, or any without a
+ * pool, is opened here. */
 static void open_block(struct req *q, const uint8_t *block, size_t len) {
   struct gnsd_resolve *R = q->R;
   struct gns_step st;
@@ -781,7 +782,15 @@ static void open_block(struct req *q, const uint8_t *block, size_t len) {
   R->jobs = j;
   q->job = j;
   q->state = REQ_OPEN;
-  if (R->workers) {
+  /* The store's blocks (backends[0]) are opened here, as the store
+   * answers: at once (checked all the same: it holds ours and the ones
+   * checked when they came, but we do not rely on that). Sent to the pool, a
+   * request would no longer be answered, and cached, before the next one
+   * on its connection is read, and a client pipelining one uncached name
+   * would start as many resolutions as [limits] lets it, each with its
+   * reply to build (tests/gnsd-abuse.sh, the unread attack). Requests for
+   * one name in flight would have to wait for each other first. */
+  if (R->workers && j->bidx > 1) {
     gnsd_workers_submit_urgent(R->workers, &j->job);
   } else {
     open_run(&j->job);

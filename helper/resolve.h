@@ -6,10 +6,10 @@
  * Per request: the answer cache (by name and type), else start zone
  * determination and gns_resolution_step driven against, per q, the block
  * cache (verified blocks: decrypt only), then each storage backend in
- * turn (the embedded store first, then the DHT; each block is opened on
- * the worker pool, the first valid one wins, bad blocks are dropped and counted, blocks from later
- * backends are stored in the first), and the DNS client for GNS2DNS/redirects to DNS. Every request
- * has a deadline ([resolver] timeout).
+ * turn (the embedded store first, then the DHT, whose blocks are opened
+ * on the worker pool; the first valid block wins, bad blocks are dropped and counted, blocks from
+ * later backends are stored in the first), and the DNS client for GNS2DNS/redirects to DNS. Every
+ * request has a deadline ([resolver] timeout).
  *
  * It knows nothing of the daemon: gnsd.c hands it the backends, the
  * revocation check and the start zones, and flushes it when the zone
