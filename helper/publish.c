@@ -160,6 +160,7 @@ struct gnsd_publisher {
   ((struct page *)(void *)((char *)(jobp)-offsetof(struct page, member)))
 
 static uint64_t now_us(struct gnsd_publisher *p) {
+  if (p->hooks.now) return p->hooks.now(p->hooks.userdata);
   uint64_t now = 0;
   sd_event_now(p->event, CLOCK_REALTIME, &now);
   return now;

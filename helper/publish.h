@@ -29,6 +29,9 @@ struct gnsd_publisher_hooks {
    * or -errno. */
   int (*put)(void *userdata, const uint8_t q[64], const uint8_t *block, size_t len,
              uint64_t expiration);
+  /* The daemon's one clock (realtime us), against which blocks get their
+   * expirations and due times. NULL: the loop's realtime. */
+  uint64_t (*now)(void *userdata);
   void *userdata;
 };
 

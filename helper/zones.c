@@ -462,6 +462,10 @@ static int put_others(void *userdata, const uint8_t q[64], const uint8_t *block,
   return refused ? -EIO : (int)(z->backends->n - 1);
 }
 
+static uint64_t publisher_now(void *userdata) {
+  return zones_now(userdata);
+}
+
 /* A reply that waits until the blocks of a change are built and stored,
  * so that a client that changed records and then resolves sees them. */
 struct published_reply {
@@ -2005,7 +2009,7 @@ int gnsd_zones_new(const struct gnsd_zones_args *a, struct gnsd_zones **out) {
   }
   /* the queue left by the last run first, then on schedule */
   const struct gnsd_publisher_hooks hooks = {
-      .changed = blocks_changed, .put = put_others, .userdata = z};
+      .changed = blocks_changed, .put = put_others, .now = publisher_now, .userdata = z};
   if (r == 0)
     r = gnsd_publisher_new(z->event, z->store, z->bulk, z->thread, a->workers, &hooks,
                            z->conf->publish_interval_us, &z->publisher);
