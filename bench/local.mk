@@ -13,11 +13,13 @@ bench_bench_crypto_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 bench_bench_crypto_LDADD = $(GNSCORE_TEST_LIBS)
 
 # bench-resolve: ResolveHostname over varlink against a real gnsd, cached
-# and uncached, delegation depth 1/2/4/8, next to the crypto floor.
+# and uncached, delegation depth 1/2/4/8, next to the crypto floor; then
+# cached lookups while a fake DHT floods gnsd with junk blocks, next to no
+# flood (it speaks the DHT client protocol: helper/dht-msg.h).
 noinst_PROGRAMS += bench/bench-resolve
 BENCHES += bench/bench-resolve
 bench_bench_resolve_SOURCES = bench/bench-resolve.c bench/crypto-floor.c bench/crypto-floor.h
-bench_bench_resolve_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(JSONC_CFLAGS)
+bench_bench_resolve_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/helper
 bench_bench_resolve_LDADD = $(GNSCORE_TEST_LIBS) $(JSONC_LIBS) -lpthread
 
 # NSS: getaddrinfo through libnss_gns.so.2 vs through files (run-nss.sh

@@ -998,6 +998,25 @@ static void process(struct gns_resolution *r, struct gns_record *rd, size_t n, u
   fail(r, -ENOENT);
 }
 
+/* Records processing of a verified block's RDATA (owned: kept by the
+ * arena). */
+static int supply_rdata(struct gns_resolution *r, uint8_t *rdata, size_t rdlen, uint64_t now) {
+  if (!arena_keep(r, rdata)) {
+    fail(r, -ENOMEM);
+    return 0;
+  }
+  size_t max = rdlen / GNS_RECORD_HEADER_LEN + 1;
+  struct gns_record *rd = arena_alloc(r, max * sizeof(*rd));
+  if (!rd) {
+    fail(r, -ENOMEM);
+    return 0;
+  }
+  size_t n;
+  if (gns_rdata_parse(rdata, rdlen, rd, max, &n) < 0) return -EBADMSG;
+  process(r, rd, n, now);
+  return 0;
+}
+
 static int supply(struct gns_resolution *r, const uint8_t *block, size_t len, uint64_t now,
                   bool verified) {
   if (r->st == ST_CHILD) {
@@ -1024,20 +1043,7 @@ static int supply(struct gns_resolution *r, const uint8_t *block, size_t len, ui
   if (gns_rrblock_decrypt(block, len, &r->zone, (const uint8_t *)r->cur, r->cur_len, &rdata,
                           &rdlen) < 0)
     return -EBADMSG;
-  if (!arena_keep(r, rdata)) {
-    fail(r, -ENOMEM);
-    return 0;
-  }
-  size_t max = rdlen / GNS_RECORD_HEADER_LEN + 1;
-  struct gns_record *rd = arena_alloc(r, max * sizeof(*rd));
-  if (!rd) {
-    fail(r, -ENOMEM);
-    return 0;
-  }
-  size_t n;
-  if (gns_rdata_parse(rdata, rdlen, rd, max, &n) < 0) return -EBADMSG;
-  process(r, rd, n, now);
-  return 0;
+  return supply_rdata(r, rdata, rdlen, now);
 }
 
 /* ---- public API ------------------------------------------------------- */
@@ -1146,6 +1152,8 @@ int gns_resolution_step(struct gns_resolution *r, uint64_t now, struct gns_step 
     step->kind = GNS_STEP_NEED_BLOCK;
     memcpy(step->q, r->q, GNS_Q_LEN);
     step->zone = r->zone;
+    step->label = r->cur;
+    step->label_len = r->cur_len;
     break;
   case ST_NEED_DNS:
     step->kind = GNS_STEP_NEED_DNS;
@@ -1182,6 +1190,27 @@ int gns_resolution_supply_verified_block(struct gns_resolution *r, const uint8_t
                                          uint64_t now) {
   if (!r) return -EINVAL;
   return supply(r, block, len, now, true);
+}
+
+int gns_resolution_supply_rdata(struct gns_resolution *r, const uint8_t q[GNS_Q_LEN],
+                                const uint8_t *rdata, size_t len, uint64_t expiration,
+                                uint64_t now) {
+  if (!r || !q || (len && !rdata)) return -EINVAL;
+  if (r->st == ST_CHILD)
+    return gns_resolution_supply_rdata(r->child, q, rdata, len, expiration, now);
+  if (r->st != ST_NEED_BLOCK) return -EINVAL;
+  if (memcmp(q, r->q, GNS_Q_LEN) != 0) return -ESTALE;
+  r->now = now;
+  /* RFC 9498, 7.2 (a): the driver checked the rest; expiry is checked
+   * against our now, as for a block from the driver's cache */
+  if (expiration < now) return -EBADMSG;
+  uint8_t *copy = malloc(len ? len : 1);
+  if (!copy) {
+    fail(r, -ENOMEM);
+    return 0;
+  }
+  if (len) memcpy(copy, rdata, len);
+  return supply_rdata(r, copy, len, now);
 }
 
 int gns_resolution_supply_dns(struct gns_resolution *r, int error, const struct gns_record *rd,

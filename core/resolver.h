@@ -58,6 +58,12 @@ struct gns_step {
    * check that zone's revocation with the network first, RFC 9498, 4.2) */
   uint8_t q[GNS_Q_LEN];
   struct gns_zone_key zone;
+  /* NEED_BLOCK: the label q is for (NFC, "@" for the apex), so that the
+   * driver can open the block itself, e.g. on a worker thread:
+   * gns_rrblock_verify against q, gns_rrblock_decrypt with zone and label,
+   * then gns_resolution_supply_rdata */
+  const char *label;
+  size_t label_len;
   /* NEED_DNS: ASCII (IDNA-converted) name and server IP address strings.
    * dns_type 0 means "A and AAAA" (the driver asks both and supplies the
    * union). n_dns_servers == 0 means the system's recursive resolver
@@ -116,6 +122,17 @@ int gns_resolution_supply_block(struct gns_resolution *r, const uint8_t *block, 
  * decrypts. Do not pass unverified data here. */
 int gns_resolution_supply_verified_block(struct gns_resolution *r, const uint8_t *block, size_t len,
                                          uint64_t now);
+
+/* Hand back the RDATA of a block for q, the q of the last NEED_BLOCK step,
+ * that the driver opened itself: verified against q (gns_rrblock_verify)
+ * and decrypted with that step's zone and label. expiration is the
+ * block's; an expired block is refused as gns_resolution_supply_block
+ * refuses it. -EBADMSG (expired, or RDATA that does not parse) leaves
+ * the step at NEED_BLOCK; -ESTALE: q is not the q wanted now. rdata is
+ * copied. Do not pass RDATA of a block that was not verified. */
+int gns_resolution_supply_rdata(struct gns_resolution *r, const uint8_t q[GNS_Q_LEN],
+                                const uint8_t *rdata, size_t len, uint64_t expiration,
+                                uint64_t now);
 
 /* Hand back DNS answer records (data in DNS RDATA form, which is the GNS
  * form for DNS types), rcode 0 on success or -ENOENT/-EIO. */

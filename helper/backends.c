@@ -48,6 +48,7 @@ int gnsd_backends_configure(struct gnsd_backends *b, const struct gnsd_conf *con
     struct gnsd_backend *dht = NULL;
     int r = gnsd_dht_gnunet_new(b->event, conf->gnunet_socket, &dht);
     if (r == 0) {
+      if (b->workers) gnsd_dht_gnunet_set_workers(dht, b->workers);
       gnsd_dht_gnunet_set_clock(dht, gnsd_backends_clock, b);
       b->v[b->n++] = dht;
     } else

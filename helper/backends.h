@@ -23,12 +23,16 @@
 #include "storage.h"
 
 struct gnsd_store;
+struct gnsd_workers;
 
 #define GNSD_MAX_BACKENDS 4
 
 struct gnsd_backends {
   sd_event *event;
   struct gnsd_store *store; /* not owned; v[0] serves it */
+  /* not owned: the DHT checks signatures on it (set before configure;
+   * freed after the backends, or their jobs come back to nobody) */
+  struct gnsd_workers *workers;
   struct gnsd_backend *v[GNSD_MAX_BACKENDS];
   size_t n;
 };

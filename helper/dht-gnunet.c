@@ -7,7 +7,22 @@
  * GETs in flight. Every block a RESULT carries is checked with
  * gns_rrblock_verify against the GET's q before the caller sees it;
  * anything else is dropped and counted, so a misbehaving peer (or service)
- * costs us a counter, never a bad answer. */
+ * costs us a counter, never a bad answer.
+ *
+ * That check is the only one a DHT block gets (the resolver trusts our
+ * verdict: ops.verifies), and it is made here, not by the resolver,
+ * because the GET itself depends on it: only a valid block starts the
+ * linger, sets the expiration that later replays are judged by (a junk
+ * block with a far-future EXPIRATION must not shadow the real one), and
+ * the counters say why each block was dropped. With a worker pool
+ * (gnsd_dht_gnunet_set_workers), the signature is checked there: the loop
+ * only does the cheap checks and copies the block into a job, a GET has
+ * at most verify_per_get blocks and the backend max_verify on the pool,
+ * and what arrives beyond that is dropped ("overload") before it costs
+ * anything, so a flood of junk for one GET neither queues unbounded work
+ * nor delays other lookups. A GET costs at most checks_per_get checks in
+ * all (with the pool or without): the work a user's lookups can cause is
+ * bounded by the per-user cap on DHT GETs ([limits] dht-gets-per-user). */
 #include "config.h"
 
 #include <errno.h>
@@ -24,12 +39,21 @@
 #include "gnunet-conn.h"
 #include "gnunet-msg.h"
 #include "rrblock.h"
+#include "workers.h"
 
 #define DEF_GET_TIMEOUT (10 * 1000000ull)
 #define DEF_LINGER (500 * 1000ull)
 #define DEF_BACKOFF_MIN (100 * 1000ull)
 #define DEF_BACKOFF_MAX (30 * 1000000ull)
 #define DEF_MAX_GETS 256u
+/* Blocks on the worker pool per GET and in all: a few per GET cover the
+ * copies several peers send at once; beyond, a GET is being flooded. */
+#define DEF_VERIFY_PER_GET 4u
+#define DEF_MAX_VERIFY 256u
+/* Signature checks a GET may cost in all: GNUnet's replication (10)
+ * brings a few copies of each version; a GET past this many checks is
+ * being flooded, and its lookup gets nothing better from more. */
+#define DEF_CHECKS_PER_GET 32u
 #define DEF_GET_REPLICATION 10u /* GNUnet's DHT_GNS_REPLICATION_LEVEL (gns) */
 #define DEF_PUT_REPLICATION 5u  /* GNUnet's DHT_GNS_REPLICATION_LEVEL (zonemaster) */
 /* Bytes we queue for a service that does not read before we refuse more. */
@@ -60,10 +84,28 @@ struct gnsd_get {
   gnsd_block_cb cb;
   void *userdata;
   sd_event_source *timer;
-  uint64_t best_exp; /* expiration of the newest block delivered; 0: none yet */
-  bool sent;         /* GET went out on the current connection */
-  bool in_cb;        /* cb is running: a cancel must not free us */
-  bool dead;         /* cancelled from inside cb */
+  uint64_t best_exp;  /* expiration of the newest block delivered; 0: none yet */
+  bool sent;          /* GET went out on the current connection */
+  bool in_cb;         /* cb is running: a cancel must not free us */
+  bool dead;          /* cancelled from inside cb */
+  unsigned verifying; /* its blocks on the worker pool */
+  unsigned checks;    /* signature checks it cost so far */
+};
+
+/* A RESULT's block on the worker pool. It names its GET by unique_id, not
+ * by pointer: a GET that ended meanwhile is simply not found. */
+struct verify_job {
+  struct gnsd_job job; /* first: the pool hands us this */
+  /* loop side: d->verifying, so that dht_free can orphan us (d = NULL) */
+  struct verify_job *prev, *next;
+  struct dht *d;
+  uint8_t uid[8];
+  /* worker side: run() touches only these */
+  uint8_t q[GNS_Q_LEN];
+  uint64_t now;
+  uint8_t *data;
+  size_t len;
+  int rc;
 };
 
 struct dht {
@@ -74,6 +116,9 @@ struct dht {
   struct gnsd_gnunet_conn *conn;
   struct gnsd_get *gets;
   unsigned n_gets;
+  struct gnsd_workers *workers; /* NULL: blocks are verified on the loop */
+  struct verify_job *verifying;
+  unsigned n_verifying;
   uint64_t uid_next;
   struct gnsd_dht_gnunet_tuning t;
   struct gnsd_dht_gnunet_stats st;
@@ -186,6 +231,128 @@ static struct gnsd_get *find_get(struct dht *d, const uint8_t uid[8]) {
   return NULL;
 }
 
+/* Count a block that is not handed over. */
+static void count_drop(struct dht *d, enum gnsd_dht_verdict v) {
+  switch (v) {
+  case GNSD_DHT_VALID:
+    break;
+  case GNSD_DHT_WRONG_TYPE:
+    d->st.drop_wrong_type++;
+    break;
+  case GNSD_DHT_WRONG_Q:
+    d->st.drop_wrong_q++;
+    break;
+  case GNSD_DHT_OVERSIZE:
+    d->st.drop_oversize++;
+    break;
+  case GNSD_DHT_GARBAGE:
+    d->st.drop_garbage++;
+    break;
+  case GNSD_DHT_EXPIRED:
+    d->st.drop_expired++;
+    break;
+  case GNSD_DHT_UNSUPPORTED:
+    d->st.drop_unsupported++;
+    break;
+  default:
+    d->st.drop_bad_signature++;
+    break;
+  }
+}
+
+/* The same block again (e.g. re-sent after a reconnect) is harmless; an
+ * older one than we already gave out is a replay and must not replace the
+ * newer record set. Only verified blocks set best_exp. */
+static bool is_stale(struct dht *d, const struct gnsd_get *g, uint64_t exp) {
+  if (!g->best_exp || exp > g->best_exp) return false;
+  if (exp < g->best_exp) d->st.drop_replayed++;
+  return true;
+}
+
+/* A block that passed every check: to the caller. */
+static void deliver(struct dht *d, struct gnsd_get *g, const uint8_t *data, size_t dlen) {
+  uint64_t exp = gns_rrblock_expiration(data, dlen);
+  if (is_stale(d, g, exp)) return; /* a newer one won while this was checked */
+  d->st.results_valid++;
+  if (!g->best_exp) {
+    d->st.gets_found++;
+    /* Answer now; keep listening briefly for a newer version. (If the
+     * timer cannot be moved, the GET's timeout still ends it.) */
+    (void)arm_timer(d, g, d->t.linger);
+  }
+  g->best_exp = exp;
+  g->in_cb = true;
+  g->cb(g->userdata, data, dlen, 0);
+  g->in_cb = false;
+  if (g->dead) free(g);
+}
+
+/* On a worker: the signature (and q's hash). */
+static void verify_run(struct gnsd_job *job) {
+  struct verify_job *j = (struct verify_job *)job;
+  j->rc = gns_rrblock_verify(j->data, j->len, j->q, j->now);
+}
+
+/* On the loop: the verdict, for the GET if it is still there. */
+static void verify_done(struct gnsd_job *job, int cancelled) {
+  struct verify_job *j = (struct verify_job *)job;
+  struct dht *d = j->d;
+  if (d) {
+    if (j->prev)
+      j->prev->next = j->next;
+    else
+      d->verifying = j->next;
+    if (j->next) j->next->prev = j->prev;
+    d->n_verifying--;
+    struct gnsd_get *g = find_get(d, j->uid);
+    if (!g) {
+      d->st.drop_unsolicited++; /* the GET ended while its block was checked */
+    } else {
+      g->verifying--;
+      enum gnsd_dht_verdict v = cancelled ? GNSD_DHT_BAD_SIGNATURE : gnsd_dht_verify_verdict(j->rc);
+      if (v == GNSD_DHT_VALID)
+        deliver(d, g, j->data, j->len);
+      else
+        count_drop(d, v);
+    }
+  }
+  free(j->data);
+  free(j);
+}
+
+/* Hand the signature check to the pool; false: over the bounds (dropped
+ * and counted) or out of memory. */
+static void verify_async(struct dht *d, struct gnsd_get *g, const uint8_t *data, size_t dlen,
+                         uint64_t now) {
+  if (g->verifying >= d->t.verify_per_get || d->n_verifying >= d->t.max_verify) {
+    d->st.drop_overload++;
+    return;
+  }
+  g->checks++;
+  struct verify_job *j = calloc(1, sizeof *j);
+  if (j) j->data = malloc(dlen);
+  if (!j || !j->data) {
+    free(j);
+    d->st.drop_overload++;
+    return;
+  }
+  j->job.run = verify_run;
+  j->job.done = verify_done;
+  j->d = d;
+  memcpy(j->uid, g->uid, 8);
+  memcpy(j->q, g->q, GNS_Q_LEN);
+  j->now = now;
+  memcpy(j->data, data, dlen);
+  j->len = dlen;
+  j->next = d->verifying;
+  if (d->verifying) d->verifying->prev = j;
+  d->verifying = j;
+  d->n_verifying++;
+  g->verifying++;
+  /* a lookup waits for it: ahead of bulk signing */
+  gnsd_workers_submit_urgent(d->workers, &j->job);
+}
+
 static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
   struct gnsd_dht_result res;
   d->st.results++;
@@ -199,53 +366,28 @@ static void handle_result(struct dht *d, const uint8_t *m, size_t len) {
     d->st.drop_unsolicited++;
     return;
   }
-  switch (gnsd_dht_result_check(&res, g->q, d->t.max_block, now_real(d))) {
-  case GNSD_DHT_VALID:
-    break;
-  case GNSD_DHT_WRONG_TYPE:
-    d->st.drop_wrong_type++;
-    return;
-  case GNSD_DHT_WRONG_Q:
-    d->st.drop_wrong_q++;
-    return;
-  case GNSD_DHT_OVERSIZE:
-    d->st.drop_oversize++;
-    return;
-  case GNSD_DHT_GARBAGE:
-    d->st.drop_garbage++;
-    return;
-  case GNSD_DHT_EXPIRED:
-    d->st.drop_expired++;
-    return;
-  case GNSD_DHT_UNSUPPORTED:
-    d->st.drop_unsupported++;
-    return;
-  default:
-    d->st.drop_bad_signature++;
+  uint64_t now = now_real(d);
+  enum gnsd_dht_verdict v = gnsd_dht_result_shape(&res, g->q, d->t.max_block, now);
+  if (v != GNSD_DHT_VALID) {
+    count_drop(d, v);
     return;
   }
-  const uint8_t *data = res.data;
-  size_t dlen = res.data_len;
-  uint64_t exp = gns_rrblock_expiration(data, dlen);
-  if (g->best_exp && exp <= g->best_exp) {
-    /* The same block again (e.g. re-sent after a reconnect) is harmless;
-     * an older one than we already gave out is a replay and must not
-     * replace the newer record set. */
-    if (exp < g->best_exp) d->st.drop_replayed++;
+  /* before the signature: a copy of what we gave out costs nothing */
+  if (is_stale(d, g, gns_rrblock_expiration(res.data, res.data_len))) return;
+  if (g->checks >= d->t.checks_per_get) {
+    d->st.drop_overload++;
     return;
   }
-  d->st.results_valid++;
-  if (!g->best_exp) {
-    d->st.gets_found++;
-    /* Answer now; keep listening briefly for a newer version. (If the
-     * timer cannot be moved, the GET's timeout still ends it.) */
-    (void)arm_timer(d, g, d->t.linger);
+  if (d->workers) {
+    verify_async(d, g, res.data, res.data_len, now);
+    return;
   }
-  g->best_exp = exp;
-  g->in_cb = true;
-  g->cb(g->userdata, data, dlen, 0);
-  g->in_cb = false;
-  if (g->dead) free(g);
+  g->checks++;
+  v = gnsd_dht_verify_verdict(gns_rrblock_verify(res.data, res.data_len, g->q, now));
+  if (v == GNSD_DHT_VALID)
+    deliver(d, g, res.data, res.data_len);
+  else
+    count_drop(d, v);
 }
 
 static void on_message(void *userdata, const uint8_t *m, size_t len) {
@@ -525,6 +667,7 @@ static void dht_status(struct gnsd_backend *b, json_object *out) {
   json_object_object_add(out, "socket", json_object_new_string(gnsd_gnunet_conn_path(d->conn)));
   if (err[0]) json_object_object_add(out, "lastError", json_object_new_string(err));
   add_u64(out, "getsInFlight", d->n_gets);
+  add_u64(out, "verifying", d->n_verifying);
   add_u64(out, "connects", s->connects);
   add_u64(out, "disconnects", s->disconnects);
   add_u64(out, "connectFailures", s->connect_failures);
@@ -550,6 +693,7 @@ static void dht_status(struct gnsd_backend *b, json_object *out) {
   add_u64(dr, "unsupported", s->drop_unsupported);
   add_u64(dr, "unsolicited", s->drop_unsolicited);
   add_u64(dr, "wrongType", s->drop_wrong_type);
+  add_u64(dr, "overload", s->drop_overload);
   json_object_object_add(out, "dropped", dr);
 }
 
@@ -559,6 +703,9 @@ static void dht_free(struct gnsd_backend *b) {
   /* Pending GETs end with an error so that no caller waits forever. */
   while (d->gets)
     get_finish(d, d->gets, -ECANCELED);
+  /* blocks still on the pool come back to nobody */
+  for (struct verify_job *j = d->verifying; j; j = j->next)
+    j->d = NULL;
   gnsd_gnunet_conn_free(d->conn);
   d->put_timer = sd_event_source_disable_unref(d->put_timer);
   for (size_t i = 0; i < d->ptab_size; i++) {
@@ -577,6 +724,7 @@ static void dht_free(struct gnsd_backend *b) {
 
 static const struct gnsd_backend_ops dht_ops = {
     .name = "gnunet-dht",
+    .verifies = true, /* see the top of this file */
     .get = dht_get,
     .get_cancel = dht_get_cancel,
     .put = dht_put,
@@ -592,6 +740,9 @@ static void apply_tuning(struct dht *d, const struct gnsd_dht_gnunet_tuning *t) 
   if (!d->t.backoff_max) d->t.backoff_max = DEF_BACKOFF_MAX;
   if (d->t.backoff_max < d->t.backoff_min) d->t.backoff_max = d->t.backoff_min;
   if (!d->t.max_gets) d->t.max_gets = DEF_MAX_GETS;
+  if (!d->t.verify_per_get) d->t.verify_per_get = DEF_VERIFY_PER_GET;
+  if (!d->t.max_verify) d->t.max_verify = DEF_MAX_VERIFY;
+  if (!d->t.checks_per_get) d->t.checks_per_get = DEF_CHECKS_PER_GET;
   if (!d->t.max_block || d->t.max_block > GNS_RRBLOCK_MAX) d->t.max_block = GNS_RRBLOCK_MAX;
   if (!d->t.get_replication) d->t.get_replication = DEF_GET_REPLICATION;
   if (!d->t.put_replication) d->t.put_replication = DEF_PUT_REPLICATION;
@@ -643,6 +794,10 @@ void gnsd_dht_gnunet_tune(struct gnsd_backend *b, const struct gnsd_dht_gnunet_t
   gnsd_gnunet_conn_set_backoff(d->conn, d->t.backoff_min, d->t.backoff_max);
   uint64_t cap = (uint64_t)d->t.put_burst * CREDIT_UNIT;
   if (d->credit > cap) d->credit = cap;
+}
+
+void gnsd_dht_gnunet_set_workers(struct gnsd_backend *b, struct gnsd_workers *w) {
+  ((struct dht *)b)->workers = w;
 }
 
 void gnsd_dht_gnunet_set_clock(struct gnsd_backend *b, gnsd_clock_fn clock, void *clock_ud) {

@@ -18,6 +18,9 @@ struct gnsd_dht_gnunet_tuning {
   uint64_t backoff_min;       /* usec before the first reconnect (0: default 100 ms) */
   uint64_t backoff_max;       /* cap of the doubling backoff (0: default 30 s) */
   unsigned max_gets;          /* GETs in flight at once (0: default 256) */
+  unsigned verify_per_get;    /* a GET's blocks on the worker pool (0: default 4) */
+  unsigned max_verify;        /* all GETs' blocks on the pool (0: default 256) */
+  unsigned checks_per_get;    /* signature checks a GET may cost in all (0: default 32) */
   size_t max_block;           /* larger blocks are dropped as oversize (0: GNS_RRBLOCK_MAX) */
   uint32_t get_replication;   /* 0: default 10, as GNUnet's GNS service */
   uint32_t put_replication;   /* 0: default 5, as GNUnet's zone master */
@@ -47,6 +50,15 @@ struct gnsd_dht_gnunet_tuning {
  * returns 0 also while the service is away; -ENOBUFS past max_published.
  * Callbacks may cancel GETs and start new ones, but not free the backend. */
 
+/* Check signatures on this pool (not owned; it must outlive the backend
+ * or be freed after it: blocks out then come back to nobody) instead of
+ * on the event loop. Past verify_per_get blocks of one GET, or max_verify
+ * of all, on the pool, further blocks are dropped (dropped.overload); so
+ * are those of a GET that cost checks_per_get checks already (with or
+ * without a pool). */
+struct gnsd_workers;
+void gnsd_dht_gnunet_set_workers(struct gnsd_backend *b, struct gnsd_workers *w);
+
 /* Change the tuning of a backend made by gnsd_dht_gnunet_new (affects GETs
  * started afterwards). */
 void gnsd_dht_gnunet_tune(struct gnsd_backend *b, const struct gnsd_dht_gnunet_tuning *t);
@@ -65,7 +77,7 @@ struct gnsd_dht_gnunet_stats {
   uint64_t puts, puts_failed, puts_requeued;
   uint64_t results, results_valid;
   uint64_t drop_garbage, drop_oversize, drop_expired, drop_replayed, drop_wrong_q,
-      drop_bad_signature, drop_unsupported, drop_unsolicited, drop_wrong_type;
+      drop_bad_signature, drop_unsupported, drop_unsolicited, drop_wrong_type, drop_overload;
 };
 void gnsd_dht_gnunet_stats(struct gnsd_backend *b, struct gnsd_dht_gnunet_stats *out);
 

@@ -76,7 +76,7 @@ int gnsd_dht_result_parse(const uint8_t *m, size_t len, struct gnsd_dht_result *
   return 0;
 }
 
-enum gnsd_dht_verdict gnsd_dht_result_check(const struct gnsd_dht_result *r, const uint8_t q[64],
+enum gnsd_dht_verdict gnsd_dht_result_shape(const struct gnsd_dht_result *r, const uint8_t q[64],
                                             size_t max_block, uint64_t now) {
   if (r->type != GNSD_DHT_BLOCK_GNS) return GNSD_DHT_WRONG_TYPE;
   if (memcmp(r->key, q, 64) != 0) return GNSD_DHT_WRONG_Q;
@@ -84,10 +84,14 @@ enum gnsd_dht_verdict gnsd_dht_result_check(const struct gnsd_dht_result *r, con
   /* RFC 9498, 6.1: SIZE is the length of the whole RRBLOCK. */
   if (r->data_len < GNS_RRBLOCK_HEADER_LEN || gns_get_u32(r->data) != r->data_len)
     return GNSD_DHT_GARBAGE;
-  /* RFC 9498, 7.1: q binds the block to the name asked for, the signature
-   * to the zone, EXPIRATION to now. The paths are not checked: a peer's
-   * signature on its routing decision says nothing about the block. */
-  switch (gns_rrblock_verify(r->data, r->data_len, q, now)) {
+  /* RFC 9498, 7.3: an expired block is ignored (gns_rrblock_verify says
+   * the same; asking here spares it the trip to a worker) */
+  if (gns_rrblock_expiration(r->data, r->data_len) <= now) return GNSD_DHT_EXPIRED;
+  return GNSD_DHT_VALID;
+}
+
+enum gnsd_dht_verdict gnsd_dht_verify_verdict(int verify_rc) {
+  switch (verify_rc) {
   case 0:
     return GNSD_DHT_VALID;
   case -ESTALE:
@@ -99,4 +103,14 @@ enum gnsd_dht_verdict gnsd_dht_result_check(const struct gnsd_dht_result *r, con
   default:
     return GNSD_DHT_BAD_SIGNATURE;
   }
+}
+
+enum gnsd_dht_verdict gnsd_dht_result_check(const struct gnsd_dht_result *r, const uint8_t q[64],
+                                            size_t max_block, uint64_t now) {
+  enum gnsd_dht_verdict v = gnsd_dht_result_shape(r, q, max_block, now);
+  if (v != GNSD_DHT_VALID) return v;
+  /* RFC 9498, 7.1: q binds the block to the name asked for, the signature
+   * to the zone, EXPIRATION to now. The paths are not checked: a peer's
+   * signature on its routing decision says nothing about the block. */
+  return gnsd_dht_verify_verdict(gns_rrblock_verify(r->data, r->data_len, q, now));
 }

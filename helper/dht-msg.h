@@ -82,8 +82,16 @@ enum gnsd_dht_verdict {
   GNSD_DHT_UNSUPPORTED,   /* unknown zone type */
 };
 
-/* Judge a parsed RESULT for a GET of q: RFC 9498, 7.1 (verify before use). */
+/* Judge a parsed RESULT for a GET of q: RFC 9498, 7.1 (verify before use).
+ * gnsd_dht_result_shape, then gnsd_dht_verify_verdict of
+ * gns_rrblock_verify. */
 enum gnsd_dht_verdict gnsd_dht_result_check(const struct gnsd_dht_result *r, const uint8_t q[64],
                                             size_t max_block, uint64_t now);
+/* What costs no cryptography: block type, key, size, SIZE, EXPIRATION
+ * (GNSD_DHT_VALID: only the signature and q's hash are left to check). */
+enum gnsd_dht_verdict gnsd_dht_result_shape(const struct gnsd_dht_result *r, const uint8_t q[64],
+                                            size_t max_block, uint64_t now);
+/* gns_rrblock_verify's answer (0 or a negative errno) as a verdict. */
+enum gnsd_dht_verdict gnsd_dht_verify_verdict(int verify_rc);
 
 #endif

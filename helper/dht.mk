@@ -11,10 +11,12 @@ libgnsd_dht_la_LIBADD = libgnscore.la $(SYSTEMD_LIBS) $(JSONC_LIBS) $(SODIUM_LIB
 # (tests/dht-gnunet.sh starts a private GNUnet peer for that).
 UNIT_TESTS += tests/test-dht-gnunet
 check_PROGRAMS += tests/test-dht-gnunet
-tests_test_dht_gnunet_SOURCES = tests/test-dht-gnunet.c
+# (the worker pool, which the backend checks signatures on, and its log)
+DHT_POOL_SOURCES = helper/workers.c helper/workers.h helper/log.c helper/log.h
+tests_test_dht_gnunet_SOURCES = tests/test-dht-gnunet.c $(DHT_POOL_SOURCES)
 tests_test_dht_gnunet_CFLAGS = $(GNSCORE_TEST_CFLAGS) -I$(top_srcdir)/helper $(SYSTEMD_CFLAGS)
 tests_test_dht_gnunet_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS) \
-	$(SODIUM_LIBS)
+	$(SODIUM_LIBS) -lpthread
 TESTS += tests/dht-gnunet.sh
 
 # The GNUnet client connection both GNUnet clients (DHT, revocation) use:
@@ -27,8 +29,10 @@ EXTRA_DIST += tests/gnunet-peer.sh
 
 # bench: uncached lookups through the GNUnet DHT, next to gnunet-gns -u.
 noinst_PROGRAMS += bench/bench-dht-lookup
+bench_bench_dht_lookup_SOURCES = bench/bench-dht-lookup.c $(DHT_POOL_SOURCES)
 bench_bench_dht_lookup_CFLAGS = $(GNSCORE_TEST_CFLAGS) -I$(top_srcdir)/helper $(SYSTEMD_CFLAGS)
-bench_bench_dht_lookup_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS)
+bench_bench_dht_lookup_LDADD = libgnsd-dht.la $(GNSCORE_TEST_LIBS) $(SYSTEMD_LIBS) $(JSONC_LIBS) \
+	-lpthread
 noinst_PROGRAMS += bench/bench-gai
 BENCHES += bench/bench-gnunet
 EXTRA_DIST += bench/bench-gnunet.sh

@@ -384,6 +384,7 @@ static int daemon_resolve_init(struct gnsd *d) {
   int r = gnsd_resolve_new(d->event, &d->conf, &R);
   if (r < 0) return r;
   gnsd_resolve_set_backends(R, d->backends.v, d->backends.n);
+  gnsd_resolve_set_workers(R, d->workers);
   gnsd_resolve_set_revocation_check(R, daemon_revoked, d);
   gnsd_resolve_set_local_zone_check(R, daemon_local_zone, d);
   gnsd_resolve_set_start_zones(R, daemon_start_zones, d);
@@ -586,8 +587,17 @@ int main(int argc, char **argv) {
   r = gnsd_store_open(d.state_dir, &d.store);
   if (r < 0) goto out;
   gnsd_store_set_remote_max(d.store, d.conf.cache_store);
+  /* nice 5: a worker never takes a CPU the loop wants. Before the
+   * backends: the DHT checks signatures on it. */
+  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) == 0)
+    gnsd_workers_set_name(d.workers, "gnsd-crypto");
+  if (r < 0) {
+    log_error("cannot start the worker threads: %s", strerror(-r));
+    goto out;
+  }
   r = gnsd_backends_init(&d.backends, d.event, d.store);
   if (r < 0) goto out;
+  d.backends.workers = d.workers;
   gnsd_backends_configure(&d.backends, &d.conf);
   /* revocations: the store, and the GNUnet peer with [dht] backend = gnunet */
   r = gnsd_trust_new(d.store, gnsd_backends_clock, &d.backends, &d.trust);
@@ -605,13 +615,6 @@ int main(int argc, char **argv) {
   /* management is a handful of admins, not every process */
   varlink_server_set_max_connections(d.zone_server, 64);
 
-  /* nice 5: a worker never takes a CPU the loop wants */
-  if ((r = gnsd_workers_new(d.event, 0, 5, &d.workers)) == 0)
-    gnsd_workers_set_name(d.workers, "gnsd-sign");
-  if (r < 0) {
-    log_error("cannot start the worker threads: %s", strerror(-r));
-    goto out;
-  }
   if ((r = daemon_zones_init(&d)) < 0) {
     log_error("cannot set up alt.gns.Zone: %s", strerror(-r));
     goto out;

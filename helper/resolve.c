@@ -25,6 +25,7 @@
 #include "rrblock.h"
 #include "rrtype.h"
 #include "trust.h"
+#include "workers.h"
 #include "ztld.h"
 
 #define KEY_BLOCK 'B'
@@ -56,6 +57,8 @@ enum req_state {
   REQ_FETCH,      /* block q->q wanted: ask backend q->bidx next */
   REQ_GET,        /* a GET for q->q is in flight at q->cur */
   REQ_GET_FOUND,  /* it delivered a valid block: cancel the rest of it */
+  REQ_OPEN,       /* the GET goes on while a block it delivered is opened (q->job) */
+  REQ_OPEN_ENDED, /* the same, the GET over: the job's verdict decides */
   REQ_DNS,        /* a DNS query (q->dnsq) is in flight */
   REQ_TRUST,      /* a revocation check of q->pending_zone (q->tcheck) is in flight */
   REQ_TRUST_DONE, /* its verdict is in q->tverdict */
@@ -84,6 +87,7 @@ struct req {
   size_t bidx;
   struct gnsd_backend *cur;
   struct gnsd_get *get;
+  struct open_job *job; /* REQ_OPEN, REQ_OPEN_ENDED */
   int backend_error;
   struct gnsd_dns_query *dnsq;
   int dns_error;                /* the last DNS failure (not NXDOMAIN), for the error */
@@ -101,8 +105,36 @@ struct req {
   bool unchecked, network_checked;
 };
 
+/* A block fetched for a request, opened on the worker pool: verified
+ * against q (unless its backend verified it) and decrypted with the
+ * step's zone and label. The loop only copies bytes into it and hands
+ * the RDATA to the resolution when it comes back (open_done). */
+struct open_job {
+  struct gnsd_job job; /* first: the pool hands us this */
+  /* loop side: R->jobs, so that gnsd_resolve_free can orphan us; q is
+   * NULL once the request is gone, R once the resolver is */
+  struct open_job *prev, *next;
+  struct gnsd_resolve *R;
+  struct req *q;
+  size_t bidx; /* the backend after the one that delivered the block */
+  /* worker side: what run() reads and writes, nothing else */
+  uint8_t qv[GNS_Q_LEN];
+  struct gns_zone_key zone;
+  char label[GNS_LABEL_MAX + 1];
+  size_t label_len;
+  bool verify;
+  uint64_t now;
+  uint8_t *block;
+  size_t len;
+  int rc;
+  uint8_t *rdata;
+  size_t rdlen;
+};
+
 struct gnsd_resolve {
   sd_event *ev;
+  struct gnsd_workers *workers; /* NULL: blocks are opened on the loop */
+  struct open_job *jobs;        /* out on the pool */
   struct gnsd_cache *cache;
   struct gnsd_dns *dns;
   struct gnsd_dnssec *dnssec;
@@ -197,8 +229,11 @@ static bool hook_revoked(void *userdata, const struct gns_zone_key *zk) {
 
 static void req_free(struct req *q) {
   struct gnsd_resolve *R = q->R;
-  if ((q->state == REQ_GET || q->state == REQ_GET_FOUND) && q->get && q->cur->ops->get_cancel)
+  if ((q->state == REQ_GET || q->state == REQ_GET_FOUND || q->state == REQ_OPEN) && q->get &&
+      q->cur->ops->get_cancel)
     q->cur->ops->get_cancel(q->cur, q->get);
+  /* a job out comes back to nobody (open_done frees it) */
+  if (q->job) q->job->q = NULL;
   if (q->dnsq) gnsd_dns_cancel(q->dnsq);
   if (q->vq) gnsd_dnssec_cancel(q->vq);
   if (q->tcheck) gnsd_trust_check_cancel(R->trust, q->tcheck);
@@ -628,9 +663,10 @@ static void kick(struct req *q) {
 /* A backend's answer to GET(q->q). Called from inside the backend, maybe
  * from inside its get(): it moves the state and lets drive() act later
  * (a cancel must not run inside the backend's own callback). */
+static void open_block(struct req *q, const uint8_t *block, size_t len);
+
 static void on_block(void *userdata, const uint8_t *block, size_t len, int error) {
   struct req *q = userdata;
-  struct gnsd_resolve *R = q->R;
   if (!block) { /* the GET is over; the handle is gone */
     q->get = NULL;
     if (q->state == REQ_GET) {
@@ -638,29 +674,128 @@ static void on_block(void *userdata, const uint8_t *block, size_t len, int error
       q->state = REQ_FETCH;
     } else if (q->state == REQ_GET_FOUND) {
       q->state = REQ_STEP;
+    } else if (q->state == REQ_OPEN) {
+      if (error < 0) q->backend_error = error;
+      q->state = REQ_OPEN_ENDED;
     }
     kick(q);
     return;
   }
+  /* One block at a time is opened: while one is out (REQ_OPEN), the
+   * others are let go. The DHT hands over only verified blocks, each
+   * newer than the one before (dht-gnunet.h), the store one block: what
+   * is let go is a newer version of a block that is being opened, and a
+   * flood of junk never reaches us (the DHT backend bounds and drops it
+   * before it costs the pool anything). */
   if (q->state != REQ_GET) return;
-  /* RFC 9498, 7.2: a block failing the checks "MUST be ignored and ...
-   * the storage lookup GET(q) MUST continue to look for other RRBLOCKs" */
-  int rc = gns_resolution_supply_block(q->res, block, len, now_rt(R));
-  if (rc < 0) {
-    R->st.bad_blocks++;
+  open_block(q, block, len);
+}
+
+/* On a worker: RFC 9498, 7.2, "Check that (a) the block is not expired,
+ * (b) the SHA-512 hash of the derived authoritative zone key zkey' from
+ * the RRBLOCK matches the query q, and (c) the signature is valid", then
+ * decrypt (7.3). A backend that verifies did (a)-(c) already, and the
+ * resolution checks (a) again against its own clock. */
+static void open_run(struct gnsd_job *job) {
+  struct open_job *j = (struct open_job *)job;
+  j->rc = j->verify ? gns_rrblock_verify(j->block, j->len, j->qv, j->now) : 0;
+  if (j->rc == 0)
+    j->rc = gns_rrblock_decrypt(j->block, j->len, &j->zone, (const uint8_t *)j->label, j->label_len,
+                                &j->rdata, &j->rdlen);
+}
+
+/* On the loop: the verdict, for the request if it is still there. */
+static void open_done(struct gnsd_job *job, int cancelled) {
+  struct open_job *j = (struct open_job *)job;
+  struct gnsd_resolve *R = j->R;
+  struct req *q = j->q;
+  if (R) {
+    if (j->prev)
+      j->prev->next = j->next;
+    else
+      R->jobs = j->next;
+    if (j->next) j->next->prev = j->prev;
+  }
+  if (q) {
+    q->job = NULL;
+    bool ended = q->state == REQ_OPEN_ENDED;
+    uint64_t now = now_rt(R);
+    int rc = cancelled ? -ECANCELED : j->rc;
+    if (rc == 0)
+      rc = gns_resolution_supply_rdata(q->res, j->qv, j->rdata, j->rdlen,
+                                       gns_rrblock_expiration(j->block, j->len), now);
+    if (rc < 0) {
+      /* RFC 9498, 7.2: a block failing the checks "MUST be ignored and
+       * ... the storage lookup GET(q) MUST continue to look for other
+       * RRBLOCKs" */
+      R->st.bad_blocks++;
+      q->state = ended ? REQ_FETCH : REQ_GET;
+    } else {
+      R->st.blocks++;
+      uint64_t exp = gns_rrblock_expiration(j->block, j->len);
+      uint8_t key[1 + GNS_Q_LEN];
+      key[0] = KEY_BLOCK;
+      memcpy(key + 1, j->qv, GNS_Q_LEN);
+      gnsd_cache_put(R->cache, key, sizeof(key), j->block, j->len, exp, now);
+      /* a block found in the DHT is kept in the embedded store */
+      if (j->bidx > 1 && R->backends[0] && R->backends[0]->ops->put)
+        R->backends[0]->ops->put(R->backends[0], j->qv, j->block, j->len, exp);
+      q->state = ended ? REQ_STEP : REQ_GET_FOUND;
+    }
+    kick(q);
+  }
+  free(j->block);
+  free(j->rdata);
+  free(j);
+}
+
+/* REQ_GET -> REQ_OPEN: a block from the DHT goes to the pool (ahead of
+ * bulk signing: a lookup waits for it); the store's, or any without a
+ * pool, is opened here. */
+static void open_block(struct req *q, const uint8_t *block, size_t len) {
+  struct gnsd_resolve *R = q->R;
+  struct gns_step st;
+  struct open_job *j = calloc(1, sizeof(*j));
+  if (j) j->block = malloc(len ? len : 1);
+  if (!j || !j->block || gns_resolution_step(q->res, now_rt(R), &st) < 0 ||
+      st.kind != GNS_STEP_NEED_BLOCK || st.label_len > GNS_LABEL_MAX) {
+    if (j) free(j->block);
+    free(j);
+    R->st.bad_blocks++; /* as if it had failed: the GET goes on */
     return;
   }
-  q->state = REQ_GET_FOUND;
-  R->st.blocks++;
-  uint64_t exp = gns_rrblock_expiration(block, len), now = now_rt(R);
-  uint8_t key[1 + GNS_Q_LEN];
-  key[0] = KEY_BLOCK;
-  memcpy(key + 1, q->q, GNS_Q_LEN);
-  gnsd_cache_put(R->cache, key, sizeof(key), block, len, exp, now);
-  /* a block found in the DHT is kept in the embedded store */
-  if (q->bidx > 1 && R->backends[0] && R->backends[0]->ops->put)
-    R->backends[0]->ops->put(R->backends[0], q->q, block, len, exp);
-  kick(q);
+  j->job.run = open_run;
+  j->job.done = open_done;
+  j->R = R;
+  j->q = q;
+  j->bidx = q->bidx;
+  memcpy(j->qv, q->q, GNS_Q_LEN);
+  j->zone = st.zone;
+  memcpy(j->label, st.label, st.label_len);
+  j->label_len = st.label_len;
+  j->verify = !q->cur->ops->verifies;
+  j->now = now_rt(R);
+  memcpy(j->block, block, len);
+  j->len = len;
+  j->next = R->jobs;
+  if (R->jobs) R->jobs->prev = j;
+  R->jobs = j;
+  q->job = j;
+  q->state = REQ_OPEN;
+  /* The store's blocks (backends[0]) are opened here, as the store
+   * answers: at once (checked all the same: it holds ours and the ones
+   * checked when they came, but we do not rely on that). Sent to the pool, a
+   * request would no longer be answered, and cached, before the next one
+   * on its connection is read, and a client pipelining one uncached name
+   * would start as many resolutions as [limits] lets it, each with its
+   * reply to build (tests/gnsd-abuse.sh, the unread attack). Requests for
+   * one name in flight would have to wait for each other first. */
+  if (R->workers && j->bidx > 1) {
+    gnsd_workers_submit_urgent(R->workers, &j->job);
+  } else {
+    open_run(&j->job);
+    open_done(&j->job, 0);
+  }
 }
 
 /* Lookups of uid in flight, and of those the ones waiting on a backend
@@ -676,8 +811,8 @@ static unsigned user_lookups(struct gnsd_resolve *R, uid_t uid) {
 static unsigned user_gets(struct gnsd_resolve *R, uid_t uid) {
   unsigned n = 0;
   for (struct req *o = R->reqs; o; o = o->next)
-    n += o->limited && o->uid == uid && (o->state == REQ_GET || o->state == REQ_GET_FOUND) &&
-         o->bidx > 1;
+    n += o->limited && o->uid == uid &&
+         (o->state == REQ_GET || o->state == REQ_GET_FOUND || o->state == REQ_OPEN) && o->bidx > 1;
   return n;
 }
 
@@ -799,6 +934,8 @@ static void drive(struct req *q) {
   for (;;) {
     switch (q->state) {
     case REQ_GET:
+    case REQ_OPEN:
+    case REQ_OPEN_ENDED:
     case REQ_DNS:
     case REQ_TRUST:
       q->driving = false;
@@ -1207,6 +1344,9 @@ void gnsd_resolve_free(struct gnsd_resolve *R) {
     req_free(q);
     if (call) varlink_call_error(call, VL_RESOLVE_ERROR_StorageUnavailable, NULL);
   }
+  /* jobs still on the pool come back to nobody */
+  for (struct open_job *j = R->jobs; j; j = j->next)
+    j->R = NULL;
   gnsd_dns_free(R->dns);
   gnsd_dnssec_free(R->dnssec);
   gnsd_cache_free(R->cache);
@@ -1229,16 +1369,20 @@ void gnsd_resolve_set_backends(struct gnsd_resolve *R, struct gnsd_backend *cons
   /* a GET on a backend that went away will never call back: stop
    * waiting for it and let the request go on with the next backend */
   for (struct req *q = R->reqs; q; q = q->next) {
-    if (q->state != REQ_GET && q->state != REQ_GET_FOUND) continue;
+    if (q->state != REQ_GET && q->state != REQ_GET_FOUND && q->state != REQ_OPEN) continue;
     bool present = false;
     for (size_t i = 0; i < R->n_backends && !present; i++)
       present = R->backends[i] == q->cur;
     if (present) continue;
     q->get = NULL;
-    q->state = q->state == REQ_GET ? REQ_FETCH : REQ_STEP;
+    q->state = q->state == REQ_GET ? REQ_FETCH : q->state == REQ_OPEN ? REQ_OPEN_ENDED : REQ_STEP;
     if (q->bidx > R->n_backends) q->bidx = R->n_backends;
     kick(q);
   }
+}
+
+void gnsd_resolve_set_workers(struct gnsd_resolve *R, struct gnsd_workers *w) {
+  R->workers = w;
 }
 
 void gnsd_resolve_set_local_zone_check(struct gnsd_resolve *R, gnsd_local_zone_fn fn,

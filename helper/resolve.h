@@ -6,10 +6,10 @@
  * Per request: the answer cache (by name and type), else start zone
  * determination and gns_resolution_step driven against, per q, the block
  * cache (verified blocks: decrypt only), then each storage backend in
- * turn (the embedded store first, then the DHT; the first valid block
- * wins, bad blocks are dropped and counted, blocks from later backends
- * are stored in the first), and the DNS client for GNS2DNS/redirects to
- * DNS. Every request has a deadline ([resolver] timeout).
+ * turn (the embedded store first, then the DHT, whose blocks are opened
+ * on the worker pool; the first valid block wins, bad blocks are dropped and counted, blocks from
+ * later backends are stored in the first), and the DNS client for GNS2DNS/redirects to DNS. Every
+ * request has a deadline ([resolver] timeout).
  *
  * It knows nothing of the daemon: gnsd.c hands it the backends, the
  * revocation check and the start zones, and flushes it when the zone
@@ -44,6 +44,13 @@ void gnsd_resolve_configure(struct gnsd_resolve *r, const struct gnsd_conf *conf
  * waiting for it (it is assumed freed) and go on with the next one. */
 void gnsd_resolve_set_backends(struct gnsd_resolve *r, struct gnsd_backend *const *backends,
                                size_t n);
+
+/* The worker pool that opens (verifies, decrypts) the blocks the
+ * backends deliver, so that the loop does not (DESIGN.md "The event loop
+ * and the workers"). Not owned; it must outlive the resolver or be freed
+ * after it (jobs out then come back to nobody). NULL: on the loop. */
+struct gnsd_workers;
+void gnsd_resolve_set_workers(struct gnsd_resolve *r, struct gnsd_workers *w);
 
 /* The revocation list (RFC 9498, 7.3.4); now is realtime microseconds. */
 typedef bool (*gnsd_revoked_fn)(void *userdata, const struct gns_zone_key *zk, uint64_t now);

@@ -5,6 +5,7 @@
 #ifndef GNSD_STORAGE_H
 #define GNSD_STORAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
@@ -17,7 +18,8 @@ struct gnsd_get;
  * (gnsd's is gnsd_now, backends.h; tests pass their own). */
 typedef uint64_t (*gnsd_clock_fn)(void *userdata);
 
-/* Called for every candidate block (unverified: the caller verifies), and
+/* Called for every candidate block (unverified, unless the backend's ops
+ * say it verifies), and
  * once with block == NULL when the backend has nothing more (error = 0,
  * or a negative errno if the backend failed). After the final call the
  * handle is gone. */
@@ -25,6 +27,10 @@ typedef void (*gnsd_block_cb)(void *userdata, const uint8_t *block, size_t len, 
 
 struct gnsd_backend_ops {
   const char *name; /* "store", "gnunet-dht" */
+  /* Every block get() hands over passed gns_rrblock_verify against the
+   * GET's q (the backend checked it, as the DHT's does): the caller only
+   * decrypts it. false: the caller verifies. */
+  bool verifies;
   int (*get)(struct gnsd_backend *b, const uint8_t q[64], gnsd_block_cb cb, void *userdata,
              struct gnsd_get **handle);
   void (*get_cancel)(struct gnsd_backend *b, struct gnsd_get *handle);

@@ -34,6 +34,12 @@ void gnsd_workers_free(struct gnsd_workers *w);
 unsigned gnsd_workers_threads(const struct gnsd_workers *w);
 /* Queue a job (never fails: the job is the caller's allocation). */
 void gnsd_workers_submit(struct gnsd_workers *w, struct gnsd_job *job);
+/* The same for work a lookup waits for (the check of a block it fetched):
+ * run before every job of gnsd_workers_submit (bulk signing), in the
+ * order submitted, so that a lookup waits at most for the jobs running;
+ * its done() comes at the loop's normal priority, not idle (bulk work's
+ * results wait for the lookups that are ready, a lookup's do not). */
+void gnsd_workers_submit_urgent(struct gnsd_workers *w, struct gnsd_job *job);
 /* Jobs submitted whose done() has not run yet. */
 size_t gnsd_workers_pending(const struct gnsd_workers *w);
 

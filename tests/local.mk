@@ -4,7 +4,7 @@
 # reads this list; each test program's -I flags are those of what it
 # tests): every module is unit tested on its own, so all of ours.
 include_dirs_tests = core varlink helper ctl nss tests
-noinst_HEADERS += tests/check.h tests/tzone.h tests/clock-us.h
+noinst_HEADERS += tests/check.h tests/tzone.h tests/clock-us.h tests/pool-hold.h
 # The helper scripts, libraries and headers of tests/ (their C sources go
 # with their programs). Not the directory itself: in an in-tree build it
 # holds binaries, objects and logs.

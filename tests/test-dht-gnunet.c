@@ -26,6 +26,7 @@
 #include "clock-us.h"
 #include "dht-gnunet.h"
 #include "gns-util.h"
+#include "pool-hold.h"
 #include "record.h"
 #include "rrblock.h"
 #include "zonekey.h"
@@ -303,10 +304,15 @@ static bool p_blocks(void *a) {
 
 /* ---- fake-service tests ---- */
 
+/* Threads of the worker pool the backend checks signatures on in the
+ * tests that follow (0: none, on the loop). */
+static unsigned pool_threads;
+
 struct env {
   sd_event *ev;
   struct fake f;
   struct gnsd_backend *b;
+  struct gnsd_workers *w;
   struct gns_zone_priv pk, ed;
   char dir[64];
 };
@@ -322,13 +328,20 @@ static void env_up(struct env *e, const struct gnsd_dht_gnunet_tuning *t) {
   fake_listen(&e->f);
   CHECK_INT(gnsd_dht_gnunet_new(e->ev, e->f.path, &e->b), 0);
   gnsd_dht_gnunet_tune(e->b, t);
+  e->w = NULL;
+  if (pool_threads) {
+    CHECK_INT(gnsd_workers_new(e->ev, pool_threads, 0, &e->w), 0);
+    gnsd_dht_gnunet_set_workers(e->b, e->w);
+  }
   CHECK(run_until(e->ev, p_connected, e->b, 2000000));
   run_for(e->ev, 20000); /* let the fake accept */
   CHECK_INT(e->f.accepts, 1);
 }
 
 static void env_down(struct env *e) {
-  e->b->ops->free(e->b);
+  if (e->b) e->b->ops->free(e->b);
+  /* after the backend: blocks still out come back to nobody */
+  gnsd_workers_free(e->w);
   fake_drop_conn(&e->f);
   fake_unlisten(&e->f);
   fake_clear(&e->f);
@@ -563,6 +576,135 @@ static void test_results(const struct gns_zone_priv *pk, const struct gns_zone_p
   free(other.b);
   free(edb.b);
   free(big.b);
+  env_down(&e);
+}
+
+static int64_t status_int(struct gnsd_backend *b, const char *key) {
+  json_object *o = json_object_new_object(), *v;
+  b->ops->status(b, o);
+  int64_t r = json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : -1;
+  json_object_put(o);
+  return r;
+}
+
+/* Send n copies of a block as RESULTs for the GET with unique_id uid. */
+static void send_results(struct env *e, const uint8_t uid[8], const struct blk *b,
+                         const uint8_t *data, unsigned n) {
+  static uint8_t m[70000];
+  for (unsigned i = 0; i < n; i++) {
+    size_t len = build_result(m, sizeof m, 11, 0, 0, 0, uid, b->q, 0, 0, data, b->len);
+    fake_send(&e->f, m, len);
+  }
+}
+
+/* A flood of junk on the worker pool: a GET has at most verify_per_get of
+ * its blocks out, the backend max_verify; the rest is dropped and counted
+ * (overload) before it costs a check, even a valid block that comes while
+ * its GET is flooded; the GET goes on and takes the next copy. Jobs that
+ * come back for a cancelled GET, or to a freed backend, touch nothing
+ * freed (ASan). */
+static void test_flood(const struct gns_zone_priv *zp) {
+  struct env e;
+  struct gnsd_dht_gnunet_tuning t = {
+      .verify_per_get = 4, .max_verify = 6, .checks_per_get = 6, .linger = 30000000};
+  pool_threads = 1;
+  env_up(&e, &t);
+  pool_threads = 0;
+  struct pool_hold hold;
+  pool_hold(e.w, &hold);
+  struct blk b1, b2;
+  struct seen s1 = {0}, s2 = {0};
+  struct gnsd_get *h1 = NULL, *h2 = NULL;
+  const struct fmsg *g = get_www(&e, zp, &b1, &s1, &h1);
+  if (!g) {
+    pool_release(&hold);
+    env_down(&e);
+    return;
+  }
+  uint8_t uid1[8], uid2[8];
+  memcpy(uid1, g->m + 80, 8);
+  uint8_t *junk = malloc(b1.len);
+  memcpy(junk, b1.b, b1.len);
+  junk[4 + 4 + 32 + 10] ^= 1; /* inside SIGNATURE */
+  send_results(&e, uid1, &b1, junk, 10);
+  struct counter_wait cw = {e.b, STAT(results), 10};
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  CHECK_INT(status_int(e.b, "verifying"), 4);
+  CHECK_INT(stat_at(e.b, STAT(drop_overload)), 6);
+  CHECK_INT(stat_at(e.b, STAT(drop_bad_signature)), 0);
+  /* the valid block, while the GET is flooded */
+  send_results(&e, uid1, &b1, b1.b, 1);
+  cw.want = 11;
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  CHECK_INT(stat_at(e.b, STAT(drop_overload)), 7);
+  /* another GET gets what is left of max_verify */
+  make_a(zp, "ftp", real_us() + 3600000000u, 2, &b2);
+  CHECK_INT(e.b->ops->get(e.b, b2.q, on_block, &s2, &h2), 0);
+  g = wait_msg(&e.f, GNSD_DHT_MSG_GET, (size_t)(g - e.f.msgs) + 1);
+  CHECK(g != NULL);
+  if (g) memcpy(uid2, g->m + 80, 8);
+  uint8_t *junk2 = malloc(b2.len);
+  memcpy(junk2, b2.b, b2.len);
+  junk2[4 + 4 + 32 + 10] ^= 1;
+  send_results(&e, uid2, &b2, junk2, 4);
+  cw.want = 15;
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  CHECK_INT(status_int(e.b, "verifying"), 6);
+  CHECK_INT(stat_at(e.b, STAT(drop_overload)), 9);
+  /* the second GET goes with its blocks out; then the pool runs */
+  e.b->ops->get_cancel(e.b, h2);
+  uint64_t unsolicited = stat_at(e.b, STAT(drop_unsolicited));
+  pool_release(&hold);
+  CHECK(pool_hold_wait(e.ev, &hold));
+  cw = (struct counter_wait){e.b, STAT(drop_bad_signature), 4};
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  cw = (struct counter_wait){e.b, STAT(drop_unsolicited), unsolicited + 2};
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  CHECK_INT(stat_at(e.b, STAT(drop_bad_signature)), 4);
+  CHECK_INT(status_int(e.b, "verifying"), 0);
+  CHECK_INT(s1.blocks, 0);
+  CHECK_INT(s2.blocks, 0);
+  /* the flood is over: the next copy of the valid block gets through */
+  send_results(&e, uid1, &b1, b1.b, 1);
+  struct blocks_wait bw = {&s1, 1};
+  CHECK(run_until(e.ev, p_blocks, &bw, 2000000));
+  CHECK_INT(s1.last_len, b1.len);
+  CHECK_MEM(s1.last, b1.b, b1.len);
+  /* That was the GET's fifth check; one more, then it costs nothing
+   * more, the pool idle or not (checks_per_get). */
+  uint64_t over = stat_at(e.b, STAT(drop_overload));
+  struct blk newer;
+  make_a(zp, "www", real_us() + 7200000000u, 3, &newer); /* not a copy: checked */
+  newer.b[4 + 4 + 32 + 10] ^= 1;
+  send_results(&e, uid1, &newer, newer.b, 3);
+  cw = (struct counter_wait){e.b, STAT(drop_bad_signature), 5};
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  CHECK_INT(stat_at(e.b, STAT(drop_overload)), over + 2);
+  /* the backend goes (a reload) with blocks of a GET out */
+  pool_hold(e.w, &hold);
+  struct gnsd_get *h3 = NULL;
+  struct seen s3 = {0};
+  size_t from = e.f.n;
+  CHECK_INT(e.b->ops->get(e.b, b2.q, on_block, &s3, &h3), 0);
+  g = wait_msg(&e.f, GNSD_DHT_MSG_GET, from);
+  CHECK(g != NULL);
+  if (g) memcpy(uid2, g->m + 80, 8);
+  send_results(&e, uid2, &b2, junk2, 3);
+  cw = (struct counter_wait){e.b, STAT(results), 15 + 1 + 3 + 3};
+  CHECK(run_until(e.ev, p_counter, &cw, 2000000));
+  CHECK_INT(status_int(e.b, "verifying"), 3);
+  e.b->ops->free(e.b);
+  e.b = NULL;
+  CHECK_INT(s3.finals, 1); /* the GET ended with the backend */
+  pool_release(&hold);
+  CHECK(pool_hold_wait(e.ev, &hold));
+  for (int i = 0; i < 10; i++)
+    sd_event_run(e.ev, 1000);
+  free(junk);
+  free(junk2);
+  free(newer.b);
+  free(b1.b);
+  free(b2.b);
   env_down(&e);
 }
 
@@ -1035,6 +1177,13 @@ int main(int argc, char **argv) {
   test_wire_format(&ed);
   test_results(&pk, &ed);
   test_results(&ed, &pk);
+  /* the same with the signatures checked on a worker pool */
+  pool_threads = 2;
+  test_results(&pk, &ed);
+  test_results(&ed, &pk);
+  pool_threads = 0;
+  test_flood(&pk);
+  test_flood(&ed);
   test_timeout_bounds(&pk);
   test_reconnect(&ed);
   test_publish_pacing(&pk);

@@ -17,6 +17,8 @@
 #include "resolve.h"
 #include "rrblock.h"
 #include "varlink-server.h"
+#include "pool-hold.h"
+#include "workers.h"
 #include "zonekey.h"
 #include "ztld.h"
 
@@ -26,6 +28,7 @@
 static sd_event *ev;
 static struct varlink_server *srv;
 static struct gnsd_resolve *R;
+static struct gnsd_workers *workers;
 static uint64_t now_us;
 static uint64_t clock_offset; /* added to the real clock by test_clock */
 
@@ -317,6 +320,9 @@ int main(void) {
   conf.resolver_timeout_us = 300000;
   CHECK_INT(gnsd_resolve_new(ev, &conf, &R), 0);
   CHECK_INT(gnsd_resolve_add_interface(R, srv), 0);
+  /* one worker: the tests below hold it to catch lookups mid-check */
+  CHECK_INT(gnsd_workers_new(ev, 1, 0, &workers), 0);
+  gnsd_resolve_set_workers(R, workers);
   struct gnsd_backend *bk[] = {&store.b, &dht.b};
   gnsd_resolve_set_backends(R, bk, 2);
   gnsd_resolve_set_revocation_check(R, is_revoked, NULL);
@@ -552,6 +558,61 @@ int main(void) {
   json_object_put(o);
   CHECK_INT(status_int("badBlocks"), bad + 1);
 
+  /* only a corrupt block, from either backend: refused, NoSuchName */
+  gnsd_resolve_flush(R);
+  good = make_block(&z_home, "corrupt", &v4only, 1, &blen, q);
+  good[GNS_RRBLOCK_HEADER_LEN - 9] ^= 0x80; /* inside the signature */
+  mem_add(&store, q, good, blen);
+  mem_add(&dht, q, good, blen);
+  free(good);
+  bad = status_int("badBlocks");
+  CHECK_HOST_ERROR(fd, "corrupt.home.gns.alt", 0, "alt.gns.Resolve.NoSuchName");
+  CHECK_INT(status_int("badBlocks"), bad + 2);
+
+  /* Lookups whose blocks wait on the pool when their client goes away,
+   * or their deadline passes: the jobs come back to nobody (ASan checks
+   * that nothing freed is touched), and the next lookup resolves. */
+  {
+    gnsd_resolve_flush(R);
+    struct pool_hold b;
+    pool_hold(workers, &b);
+    int64_t blocks = status_int("blocks");
+    /* blocks only the DHT has (each lookup copies its block into the
+     * store, so one label per case); "sub" comes from the store, opened
+     * at once, "poolN" from the DHT (5 ms), opened on the pool */
+    publish(&dht, &z_sub, "pool1", www, 2);
+    publish(&dht, &z_sub, "pool2", www, 2);
+    publish(&dht, &z_sub, "pool3", www, 2);
+    publish(&dht, &z_sub, "pool4", www, 2);
+    int c1 = client();
+    send_msg(c1, hostname("pool1.sub.home.gns.alt", 0));
+    for (int i = 0; i < 20 && dht.active == 0; i++)
+      sd_event_run(ev, 1000);
+    for (int i = 0; i < 20 && dht.active > 0; i++)
+      sd_event_run(ev, 2000);
+    CHECK_INT(dht.active, 0); /* delivered: the block waits on the pool */
+    CHECK_INT(status_int("pending"), 1);
+    close(c1);
+    for (int i = 0; i < 5; i++)
+      sd_event_run(ev, 1000);
+    CHECK_INT(status_int("pending"), 0);
+    /* the deadline (300 ms) passes while the block waits */
+    CHECK_HOST_ERROR(fd, "pool2.sub.home.gns.alt", 0, "alt.gns.Resolve.TimedOut");
+    CHECK_INT(status_int("pending"), 0);
+    pool_release(&b);
+    CHECK(pool_hold_wait(ev, &b));
+    for (int i = 0; i < 5; i++)
+      sd_event_run(ev, 1000);
+    /* "sub" once from the store, then from the block cache; the blocks
+     * that came back to nobody are not counted */
+    CHECK_INT(status_int("blocks"), blocks + 1);
+    o = call(fd, hostname("pool3.sub.home.gns.alt", 0));
+    addresses(o, addrs, sizeof(addrs));
+    CHECK_STR(addrs, "192.0.2.1,2001:db8::1");
+    json_object_put(o);
+    CHECK_INT(status_int("blocks"), blocks + 2); /* and "pool3" */
+  }
+
   /* 64 concurrent requests on 8 connections, through the async backend */
   gnsd_resolve_flush(R);
   int fds[8];
@@ -608,10 +669,25 @@ int main(void) {
   CHECK_INT(dht.active, 0);
   dht.delay_ms = 5;
 
+  /* The resolver goes (gnsd stops) while a block is on the pool. */
+  gnsd_resolve_flush(R);
+  struct pool_hold b;
+  pool_hold(workers, &b);
+  send_msg(fd, hostname("pool4.sub.home.gns.alt", 0));
+  for (int i = 0; i < 20 && dht.active == 0; i++)
+    sd_event_run(ev, 1000);
+  for (int i = 0; i < 20 && dht.active > 0; i++)
+    sd_event_run(ev, 2000);
+  CHECK_INT(dht.active, 0);
+  CHECK_INT(status_int("pending"), 1);
+
   for (int i = 0; i < 8; i++)
     close(fds[i]);
   close(fd);
   gnsd_resolve_free(R);
+  pool_release(&b);
+  CHECK(pool_hold_wait(ev, &b));
+  gnsd_workers_free(workers);
   varlink_server_free(srv);
   for (int i = 0; i < 50; i++)
     sd_event_run(ev, 0);

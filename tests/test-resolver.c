@@ -210,7 +210,27 @@ struct run {
 
 static struct gns_resolver_hooks hooks = {.is_revoked = is_revoked};
 static uint64_t run_now = NOW;
-static bool use_verified; /* supply through supply_verified_block */
+/* How blocks reach the resolution: as fetched, from the driver's block
+ * cache (verified before), or opened by the driver itself (verified and
+ * decrypted with the step's label, as gnsd does on its worker pool). */
+enum supply_mode { SUPPLY_BLOCK, SUPPLY_VERIFIED, SUPPLY_OPENED };
+static enum supply_mode supply_mode;
+
+/* What gnsd's worker does with a block for a NEED_BLOCK step, then the
+ * hand-back. */
+static int supply_opened(struct gns_resolution *r, const struct gns_step *st, const uint8_t *block,
+                         size_t len, uint64_t now) {
+  if (gns_rrblock_verify(block, len, st->q, now) < 0) return -EBADMSG;
+  uint8_t *rdata = NULL;
+  size_t rdlen = 0;
+  if (gns_rrblock_decrypt(block, len, &st->zone, (const uint8_t *)st->label, st->label_len, &rdata,
+                          &rdlen) < 0)
+    return -EBADMSG;
+  int rc =
+      gns_resolution_supply_rdata(r, st->q, rdata, rdlen, gns_rrblock_expiration(block, len), now);
+  free(rdata);
+  return rc;
+}
 
 static const struct dns_answer *dns_find(const struct dns_answer *dns, size_t n, const char *name,
                                          uint16_t type) {
@@ -262,9 +282,12 @@ static void run_expect(const struct gns_zone_key *start, const char *name, uint3
       bool supplied = false;
       for (size_t i = 0; i < n_store && !supplied; i++) {
         if (memcmp(store[i].q, st.q, GNS_Q_LEN) != 0) continue;
-        rc = use_verified
-                 ? gns_resolution_supply_verified_block(r, store[i].block, store[i].len, run_now)
-                 : gns_resolution_supply_block(r, store[i].block, store[i].len, run_now);
+        if (supply_mode == SUPPLY_OPENED)
+          rc = supply_opened(r, &st, store[i].block, store[i].len, run_now);
+        else if (supply_mode == SUPPLY_VERIFIED)
+          rc = gns_resolution_supply_verified_block(r, store[i].block, store[i].len, run_now);
+        else
+          rc = gns_resolution_supply_block(r, store[i].block, store[i].len, run_now);
         if (rc == 0)
           supplied = true;
         else {
@@ -520,9 +543,10 @@ static void test_chain(void) {
     CHECK_INT(r.exp, NOW + HOUR);
     CHECK(!r.has_canon);
     /* the same from the block cache path */
-    use_verified = true;
+    enum supply_mode was = supply_mode;
+    supply_mode = SUPPLY_VERIFIED;
     run(&z0->pub, "www.a.b", GNS_TYPE_A, NULL, 0, &r);
-    use_verified = false;
+    supply_mode = was;
     CHECK_INT(r.rc, 0);
     CHECK_INT(r.n, 2);
     /* ending on a delegation: the apex of the delegated zone */
@@ -1075,6 +1099,56 @@ static void test_bad_blocks(void) {
   gns_resolution_free(res);
 }
 
+/* gns_resolution_supply_rdata: the step names the label; RDATA for
+ * another q, of an expired block or that does not parse is refused and
+ * the step stays; then the right one resolves. */
+static void test_supply_rdata(void) {
+  store_reset();
+  struct gns_record a = rec_a("192.0.2.7");
+  size_t len, rdlen;
+  uint8_t *block = make_block(&z_edkey, "www", &a, 1, 0, &len), *rdata = NULL;
+  struct gns_resolution *res;
+  struct gns_step st;
+  CHECK_INT(gns_resolution_new(&z_edkey.pub, "www", GNS_TYPE_A, NULL, NULL, &res), 0);
+  CHECK_INT(gns_resolution_step(res, NOW, &st), 0);
+  CHECK_INT(st.kind, GNS_STEP_NEED_BLOCK);
+  CHECK_INT(st.label_len, 3);
+  CHECK(st.label && memcmp(st.label, "www", 3) == 0);
+  CHECK_INT(gns_rrblock_decrypt(block, len, &st.zone, (const uint8_t *)st.label, st.label_len,
+                                &rdata, &rdlen),
+            0);
+  uint64_t exp = gns_rrblock_expiration(block, len);
+  uint8_t other_q[GNS_Q_LEN];
+  memcpy(other_q, st.q, GNS_Q_LEN);
+  other_q[0] ^= 1;
+  CHECK_INT(gns_resolution_supply_rdata(res, other_q, rdata, rdlen, exp, NOW), -ESTALE);
+  CHECK_INT(gns_resolution_supply_rdata(res, st.q, rdata, rdlen, NOW - 1, NOW), -EBADMSG);
+  uint8_t *broken = malloc(rdlen);
+  memcpy(broken, rdata, rdlen);
+  broken[8] = broken[9] = 0xff; /* RFC 9498, 5: DATA SIZE past the end */
+  CHECK_INT(gns_resolution_supply_rdata(res, st.q, broken, rdlen, exp, NOW), -EBADMSG);
+  free(broken);
+  CHECK_INT(gns_resolution_step(res, NOW, &st), 0);
+  CHECK_INT(st.kind, GNS_STEP_NEED_BLOCK);
+  CHECK_INT(gns_resolution_supply_rdata(res, st.q, rdata, rdlen, exp, NOW), 0);
+  free(rdata);
+  CHECK_INT(gns_resolution_step(res, NOW, &st), 0);
+  CHECK_INT(st.kind, GNS_STEP_DONE);
+  const struct gns_record *rd;
+  size_t n;
+  CHECK_INT(gns_resolution_result(res, &rd, &n), 0);
+  CHECK_INT(n, 1);
+  CHECK_INT(gns_resolution_supply_rdata(res, st.q, NULL, 0, exp, NOW), -EINVAL);
+  gns_resolution_free(res);
+  /* the apex is "@" */
+  CHECK_INT(gns_resolution_new(&z_edkey.pub, "", 0, NULL, NULL, &res), 0);
+  CHECK_INT(gns_resolution_step(res, NOW, &st), 0);
+  CHECK_INT(st.label_len, 1);
+  CHECK(st.label && st.label[0] == '@');
+  gns_resolution_free(res);
+  free(block);
+}
+
 static void test_names_limits(void) {
   store_reset();
   struct gns_record rd[10];
@@ -1219,6 +1293,21 @@ int main(void) {
   test_names_limits();
   test_example_flows();
   test_cname();
+  test_supply_rdata();
+  /* everything again, the blocks opened by the driver (gnsd's worker
+   * pool path) */
+  supply_mode = SUPPLY_OPENED;
+  test_every_type();
+  test_chain();
+  test_delegation_rules();
+  test_redirect();
+  test_gns2dns();
+  test_box();
+  test_expiry_shadow_nick_leho();
+  test_bad_blocks();
+  test_example_flows();
+  test_cname();
+  supply_mode = SUPPLY_BLOCK;
   store_reset();
   return check_done("test-resolver");
 }
