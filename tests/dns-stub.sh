@@ -186,37 +186,64 @@ kill -0 "$GNSD_PID" || fail "gnsd died"
 stop_gnsd || fail "gnsd exited with $?"
 
 # Socket activation as gnsd-dns.socket does it: a UDP and a TCP socket
-# named "dns-stub" (sd_listen_fds protocol), no listen = in the config.
+# named "dns-stub" (sd_listen_fds protocol) on 127.0.0.1, and on ::1 as
+# the unit's [::1]:53 lines pass them; no listen = in the config.
 cat > "$CONF" <<EOF
 [dns-stub]
 rate-limit = 0
 EOF
-cat > "$TMP/activate.py" <<'EOF'
+# A free port on ::1 for UDP and TCP; none where IPv6 is off.
+PORT6=$("$PY" -c 'import socket
+for _ in range(50):
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::1", 0))
+    t = socket.socket(socket.AF_INET6); p = u.getsockname()[1]
+    try:
+        t.bind(("::1", p)); print(p); break
+    except OSError: pass' 2>/dev/null)
+[ -n "$PORT6" ] || echo "SKIP (part): cannot bind ::1 here (no IPv6 loopback): IPv4 sockets only"
+cat > "$TMP/activate.py" <<'PYEOF'
 import os, socket, sys
-port = int(sys.argv[1])
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind(("127.0.0.1", port))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("127.0.0.1", port))
-t.listen(16)
-os.dup2(u.fileno(), 3)
-os.dup2(t.fileno(), 4)
-for fd in (3, 4):  # dup2 onto itself keeps close-on-exec
-    os.set_inheritable(fd, True)
-env = dict(os.environ, LISTEN_FDS="2", LISTEN_PID=str(os.getpid()),
-           LISTEN_FDNAMES="dns-stub:dns-stub")
+# argv[1]: HOST:PORT,...; a UDP and a TCP socket on each, from fd 3 on;
+# the rest: gnsd's argv
+socks = []
+for spec in sys.argv[1].split(","):
+    host, port = spec.rsplit(":", 1)
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    u.bind((host, int(port)))
+    t = socket.socket(fam, socket.SOCK_STREAM)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind((host, int(port)))
+    t.listen(16)
+    socks += [u, t]
+for i, s in enumerate(socks):
+    os.dup2(s.fileno(), 3 + i)
+    os.set_inheritable(3 + i, True)  # dup2 onto itself keeps close-on-exec
+env = dict(os.environ, LISTEN_FDS=str(len(socks)), LISTEN_PID=str(os.getpid()),
+           LISTEN_FDNAMES=":".join(["dns-stub"] * len(socks)))
 os.execve(sys.argv[2], sys.argv[2:], env)
-EOF
-"$PY" "$TMP/activate.py" "$PORT" "$GNSD" --runtime-dir "$GNSD_RUNTIME_DIR" --state-dir "$STATE" \
-  --config "$CONF" 2>>"$GNSD_LOG" &
+PYEOF
+"$PY" "$TMP/activate.py" "127.0.0.1:$PORT${PORT6:+,::1:$PORT6}" "$GNSD" \
+  --runtime-dir "$GNSD_RUNTIME_DIR" --state-dir "$STATE" --config "$CONF" 2>>"$GNSD_LOG" &
 GNSD_PID=$!
 wait_until 100 0.05 test -S "$GNSD_RUNTIME_DIR/alt.gns.Zone" || fail "activated gnsd did not start"
 out=$(D www.demo.gns.alt A)
 has "$out" "192\.0\.2\.7" "UDP over the activated socket"
 out=$(D +tcp www.demo.gns.alt A)
 has "$out" "192\.0\.2\.7" "TCP over the activated socket"
-grep -q "using socket-activated dns-stub socket" "$GNSD_LOG" || fail "stub sockets not activated"
+want=2
+if [ -n "$PORT6" ]; then
+  want=4
+  D6() { "$DIG" @::1 -p "$PORT6" +time=2 +tries=1 "$@" 2>&1; }
+  out=$(D6 www.demo.gns.alt AAAA)
+  has "$out" "2001:db8::7" "UDP over the activated socket on ::1"
+  out=$(D6 +tcp www.demo.gns.alt AAAA)
+  has "$out" "2001:db8::7" "TCP over the activated socket on ::1"
+  out=$(D6 www.example.com A)
+  has "$out" "status: REFUSED" "outside .gns.alt on ::1"
+fi
+n=$(grep -c "using socket-activated dns-stub socket" "$GNSD_LOG")
+[ "$n" -eq "$want" ] || fail "$n stub sockets activated, not $want"
 ok
 stop_gnsd || fail "activated gnsd exited with $?"
 echo "dns-stub: $pass checks passed"

@@ -69,6 +69,28 @@ within() {
   return 1
 }
 
+# for_up_to SECONDS CMD...: run CMD (output discarded) every 0.1 s until it
+# succeeds or SECONDS have passed (by the clock: CMD may be slow).
+for_up_to() {
+  _f_end=$(($(date +%s) + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$_f_end" ] || return 1
+    sleep 0.1
+  done
+}
+# svc_pid CONF SERVICE: the pid of the peer's gnunet-service-SERVICE.
+svc_pid() { pgrep -f -- "gnunet-service-$2 -c $1( |\$)"; }
+# svc_gone CONF SERVICE PID: the process PID has exited and ARM says the
+# service is not running (an answer from ARM is needed: a failed call
+# proves nothing).
+svc_gone() {
+  [ ! -d "/proc/$3" ] || return 1
+  _sg_out=$(timeout 15 gnunet-arm -c "$1" -I 2>/dev/null) || return 1
+  printf '%s\n' "$_sg_out" | grep -q "^$2 (.*status=" &&
+    ! printf '%s\n' "$_sg_out" | grep -q "^$2 (.*status=started"
+}
+
 # Every GNUnet client call is bounded (a peer that never answers must fail
 # the test, not hang it); gnsctl bounds its own calls.
 grev() { timeout 15 gnunet-revocation "$@"; }
@@ -118,8 +140,20 @@ ctl() { gnsd_env_gnsctl "$@"; }
 # only the 8-byte header of each revocation to its database, and started
 # again over two or more of them it reads past its buffer and shuts down.
 # gnsd sends its revocations again after every reconnect for that reason.)
+#
+# Away means that the old service process has exited and ARM says so. A
+# wait on `gnunet-arm -I` no longer listing it as started also ended when
+# that call failed (under load), and the old process, still there,
+# accepted the revocation.
+for_up_to 30 svc_pid "$c2" revocation || { echo "ERROR: p2's revocation service is not running" >&2; exit 99; }
+rev_pid=$(svc_pid "$c2" revocation)
+echo "stopping p2's revocation service (pid $rev_pid)"
 gnunet-arm -c "$c2" -k revocation >/dev/null 2>&1
-wait_until 100 0.1 sh -c "! gnunet-arm -c '$c2' -I 2>/dev/null | grep -q 'revocation.*started'"
+for_up_to 30 svc_gone "$c2" revocation "$rev_pid" || {
+  echo "ERROR: p2's revocation service (pid $rev_pid) did not stop within 30 s:" >&2
+  gnunet-arm -c "$c2" -I >&2
+  exit 99
+}
 ZB=$(ctl zone create later 2>&1 | tail -n1)
 out=$(ctl --difficulty "$BITS" revoke later 2>&1)
 expect "gnsctl revoke with the peer's revocation service down" "$out" 'revoked'
