@@ -746,6 +746,70 @@ static int import_begin(struct import_ctx *ic, struct gns_varlink **out) {
   return 0;
 }
 
+/* CommitImport, called with "more": until it commits, gnsd reports about
+ * once a second how many of the import's labels are still to sign. */
+static int import_commit(struct import_ctx *ic, json_object **reply) {
+  uint64_t deadline = gns_varlink_now() + IMPORT_COMMIT_TIMEOUT_USEC;
+  json_object *msg = json_object_new_object(), *p = json_object_new_object();
+  json_object_object_add(msg, "method", json_object_new_string(VL_ZONE_METHOD_CommitImport));
+  json_object_object_add(p, "session", json_object_new_int64(ic->session));
+  json_object_object_add(msg, "parameters", p);
+  json_object_object_add(msg, "more", json_object_new_boolean(1));
+  size_t len = 0;
+  const char *text = json_object_to_json_string_length(msg, JSON_C_TO_STRING_PLAIN, &len);
+  int r = gns_varlink_send(ic->batches, text, len, deadline);
+  json_object_put(msg);
+  if (r < 0) return report_io(ic->path, r, 0);
+  int64_t first = -1;
+  uint64_t t_first = 0;
+  for (;;) {
+    const char *in = NULL;
+    size_t in_len = 0;
+    r = gns_varlink_recv(ic->batches, deadline, &in, &in_len);
+    if (r < 0) {
+      if (ic->progress) fputs("\r\033[K", stderr);
+      return report_io(ic->path, r, 0);
+    }
+    json_object *whole = json_tokener_parse(in), *rp = NULL, *jc = NULL;
+    if (whole) json_object_object_get_ex(whole, "parameters", &rp);
+    const char *error = whole ? gns_varlink_reply_error(whole) : "no reply";
+    if (error) {
+      if (ic->progress) fputs("\r\033[K", stderr);
+      json_object *ep = rp ? json_object_get(rp) : json_object_new_object();
+      r = report_error(error, ep, ic->zone);
+      json_object_put(ep);
+      json_object_put(whole);
+      return r;
+    }
+    if (!json_object_object_get_ex(whole, "continues", &jc) || !json_object_get_boolean(jc)) {
+      *reply = rp ? json_object_get(rp) : json_object_new_object();
+      json_object_put(whole);
+      return 0;
+    }
+    int64_t queued = jint(rp, "queued", -1);
+    json_object_put(whole);
+    if (!ic->progress || queued < 0) continue;
+    uint64_t now = gns_varlink_now();
+    if (first < 0) {
+      first = queued;
+      t_first = now;
+    }
+    double secs = (double)(now - t_first) / 1e6;
+    char q[32], rate[48] = "", left[48] = "";
+    human_count((uint64_t)queued, q, sizeof q);
+    if (secs > 1 && first > queued) {
+      double per_s = (double)(first - queued) / secs;
+      char rs[32], t[24];
+      human_count((uint64_t)per_s, rs, sizeof rs);
+      human_secs((uint64_t)((double)queued / per_s), t, sizeof t);
+      snprintf(rate, sizeof rate, ", %s/s", rs);
+      snprintf(left, sizeof left, ", %s left", t);
+    }
+    fprintf(stderr, "\r\033[Kimport %s: signing, %s labels to go%s%s", ic->zone, q, rate, left);
+    fflush(stderr);
+  }
+}
+
 static int cmd_import(struct ctl *c, int argc, char **argv) {
   if (argc != 3) return usage_error("usage: gnsctl import ZONE FILE|- [--replace]");
   struct import_ctx ic = {.c = c, .zone = argv[1], .file = argv[2]};
@@ -799,10 +863,8 @@ static int cmd_import(struct ctl *c, int argc, char **argv) {
     fprintf(stderr, "\r\033[Kimport %s: %s records sent; storing and signing...", ic.zone, n);
     fflush(stderr);
   }
-  json_object *p = json_object_new_object(), *reply = NULL;
-  json_object_object_add(p, "session", json_object_new_int64(ic.session));
-  r = call_on(ic.batches, ic.path, VL_ZONE_METHOD_CommitImport, p,
-              gns_varlink_now() + IMPORT_COMMIT_TIMEOUT_USEC, &reply, ic.zone);
+  json_object *reply = NULL;
+  r = import_commit(&ic, &reply);
   if (ic.progress) fputs("\r\033[K", stderr);
   if (r) goto out;
   double secs = (double)(gns_varlink_now() - ic.t0) / 1e6;

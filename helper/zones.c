@@ -40,6 +40,7 @@
  * COMMIT_STALL_US (the blocks then follow the commit). */
 #define COMMIT_POLL_US 50000u
 #define COMMIT_STALL_US (30u * 1000000u)
+#define COMMIT_COUNT_US 1000000u
 #define US_PER_S 1000000u
 
 struct gnsd_zones {
@@ -87,6 +88,7 @@ struct import_session {
   bool commit_out;        /* a commit job is on the store thread */
   sd_event_source *retry; /* the next commit attempt */
   uint64_t progress_at;   /* monotonic us when the publisher last moved */
+  uint64_t counted_at;    /* monotonic us when the queue was last counted */
   uint64_t progress;      /* its progress count then */
 };
 
@@ -1004,7 +1006,8 @@ struct zone_job {
   int64_t session;
   struct gnsd_zone zone; /* id and name; never the private key */
   json_object *records;  /* a reference the loop holds and drops */
-  bool single, replace, force;
+  bool single, replace, force, want_count;
+  int64_t queued; /* ZJ_COMMIT with count: labels of the zone still queued */
   uint64_t base, count, lifetime, now;
   /* results */
   int r;
@@ -1070,6 +1073,8 @@ static void zone_job_run(struct gnsd_job *job) {
       bool pending = false;
       r = gnsd_store_dirty_pending(s, zj->max_id, &pending);
       if (r == 0 && pending) {
+        /* for the progress of a CommitImport called with "more" */
+        if (zj->want_count && gnsd_store_dirty_count(s, zj->zone.id, &zj->queued) < 0) zj->queued = -1;
         r = -EAGAIN;
         break;
       }
@@ -1789,6 +1794,14 @@ static void commit_submit(struct gnsd_zones *z, struct import_session *is, bool 
   zj->session = is->id;
   zj->max_id = is->max_id;
   zj->force = force;
+  zj->zone.id = is->zone_id;
+  zj->queued = -1;
+  uint64_t now = 0;
+  sd_event_now(z->event, CLOCK_MONOTONIC, &now);
+  if (varlink_call_more(is->commit_call) && now >= is->counted_at + COMMIT_COUNT_US) {
+    zj->want_count = true; /* a count walks the zone's queue: about once a second */
+    is->counted_at = now;
+  }
   snprintf(zj->zone.name, sizeof zj->zone.name, "%s", is->zone);
   is->commit_out = true;
   zone_job_submit(z, zj);
@@ -1846,6 +1859,12 @@ static void commit_done(struct gnsd_zones *z, struct zone_job *zj) {
   }
   is->commit_out = false;
   if (zj->r == -EAGAIN) {
+    if (zj->queued >= 0) {
+      json_object *p = json_object_new_object();
+      json_object_object_add(p, "imported", json_object_new_int64(clamp64(is->received)));
+      json_object_object_add(p, "queued", json_object_new_int64(zj->queued));
+      varlink_call_notify(zj->call, p);
+    }
     /* blocks still to sign: ask again */
     sd_event_source_set_time_relative(is->retry, COMMIT_POLL_US);
     sd_event_source_set_enabled(is->retry, SD_EVENT_ONESHOT);

@@ -191,6 +191,27 @@ expect 1 import copy - <"$T/demo.json"
 contains "$err" "duplicate"
 expect 0 import copy - --replace <"$T/demo.json"
 
+# on a terminal the import shows its progress: records sent, then the
+# labels still to sign until gnsd commits (2,000 PKEY labels take a second
+# or more to sign, so at least one report comes)
+if command -v script >/dev/null; then
+  python3 - "$T/many.json" <<'PY' || fail "cannot write many.json"
+import json, sys
+recs = [{"name": "m%d" % i, "type": "a", "rdata": {"address": "10.9.%d.%d" % (i >> 8, i & 255)}}
+        for i in range(2000)]
+json.dump({"@type": "Zone", "name": "many", "dns": {"records": recs}}, open(sys.argv[1], "w"))
+PY
+  expect 0 zone create many --type pkey
+  timeout 120 script -qec "$GNSCTL --runtime-dir $GNSD_RUNTIME_DIR import many $T/many.json" \
+    /dev/null >"$T/tty.out" 2>&1 || fail "import on a terminal failed: $(cat "$T/tty.out")"
+  tty_out=$(tr '\r' '\n' <"$T/tty.out")
+  contains "$tty_out" "records sent"
+  contains "$tty_out" "labels to go"
+  contains "$tty_out" "imported 2000 record(s) into many"
+else
+  echo "# skipped the terminal progress check: script(1) not found"
+fi
+
 # --- start zones ---------------------------------------------------------------
 expect 0 start-zone add pin "$ztld"
 expect 0 start-zone add mine demo
