@@ -167,10 +167,19 @@ add() { # ZONE LABEL TYPE VALUE
   gnunet-namestore -c "$c1" -z "$1" -a -n "$2" -t "$3" -V "$4" -e 1d -p ||
     fail "gnunet-namestore could not add $3 '$4' under $2 in $1"
 }
-add pk www A 192.0.2.1
-add pk www AAAA 2001:db8::1
-add pk www LEHO www.example.org
-add pk www BOX "6 443 52 3 0 1 0123456789abcdef"
+# www's four records in one go (gnunet-namestore -a -S, one record set):
+# added one by one, each gave the DHT one more version of www's block, and
+# gnsd could get an older version (without BOX) first.
+add_set() { # EGO LABEL, then "TYPE VALUE" lines on stdin
+  { echo "$2.$1:" && sed 's/^\([^ ]*\) /  \1 86400000000 [pr] /' && echo; } |
+    gnunet-namestore -c "$c1" -a -S || fail "gnunet-namestore could not set $2 in $1"
+}
+add_set pk www <<EOF
+A 192.0.2.1
+AAAA 2001:db8::1
+LEHO www.example.org
+BOX 6 443 52 3 0 1 0123456789abcdef
+EOF
 add pk txt TXT "hello gns world"
 add pk mail MX "10 mx.example.org" # GNUnet 0.19.3: "PREF HOST"
 add pk sub EDKEY "$SUB"
@@ -180,12 +189,11 @@ add ed www A 198.51.100.7
 add ed later A 198.51.100.8
 add sub www A 192.0.2.2
 
-# GNUnet's zone master publishes from its own schedule, a new block for a
-# label after each record added to it: wait until p1's DHT gives every
-# label's whole record set (LABEL:N, N records; 1 if not given) before
-# gnsd asks (gnsd would cache an early miss, or an early block that lacks
-# the last records: under load www's LEHO and BOX came too late for a wait
-# that took any block as published).
+# GNUnet's zone master publishes from its own schedule: wait until p1's
+# DHT gives every label's whole record set (LABEL:N, N records; 1 if not
+# given) before gnsd asks (gnsd would cache an early miss, or an early
+# block that lacks records: under load www's LEHO and BOX came too late
+# for a wait that took any block as published).
 wait_published() { # ZTLD LABEL[:N]...
   _z=$1
   shift
