@@ -130,15 +130,23 @@ static int open_block(const struct gns_zone_key *zk, const char *label, uint64_t
   return gns_rdata_parse(*rdata, rlen, rd, max, n);
 }
 
-static void test_publish(void) {
-  char err[256];
-  json_object *p = call("CreateZone", "{\"name\":\"pub\",\"type\":\"edkey\"}", err, sizeof err);
+/* CreateZone name (EDKEY) and its key. */
+static void create_zone(const char *name, struct gns_zone_key *zk) {
+  char err[256], params[128];
+  snprintf(params, sizeof params, "{\"name\":\"%s\",\"type\":\"edkey\"}", name);
+  json_object *p = call("CreateZone", params, err, sizeof err);
   CHECK_STR(err, "");
   const char *ztld =
       json_object_get_string(json_object_object_get(json_object_object_get(p, "zone"), "ztld"));
-  struct gns_zone_key zk;
-  CHECK_INT(gns_ztld_decode(ztld, strlen(ztld), &zk), 0);
+  CHECK_INT(gns_ztld_decode(ztld, strlen(ztld), zk), 0);
   json_object_put(p);
+}
+
+static void test_publish(void) {
+  char err[256];
+  json_object *p;
+  struct gns_zone_key zk;
+  create_zone("pub", &zk);
 
   fake_puts = 0;
   changes = 0;
@@ -320,14 +328,9 @@ static int64_t begin_import(int lifeline, const char *zone) {
 }
 
 static void test_import(void) {
-  char err[256];
-  json_object *p = call("CreateZone", "{\"name\":\"imp\",\"type\":\"edkey\"}", err, sizeof err);
-  CHECK_STR(err, "");
-  const char *ztld =
-      json_object_get_string(json_object_object_get(json_object_object_get(p, "zone"), "ztld"));
+  json_object *p;
   struct gns_zone_key zk;
-  CHECK_INT(gns_ztld_decode(ztld, strlen(ztld), &zk), 0);
-  json_object_put(p);
+  create_zone("imp", &zk);
   struct gnsd_zone zone;
   CHECK_INT(gnsd_store_zone_get_public(store, "imp", &zone), 0);
   int sv[2];
