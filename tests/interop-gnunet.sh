@@ -180,23 +180,36 @@ add ed www A 198.51.100.7
 add ed later A 198.51.100.8
 add sub www A 192.0.2.2
 
-# GNUnet's zone master publishes from its own schedule: wait until every
-# block is in p1's DHT before asking gnsd (whose negative cache would
-# otherwise remember an early miss).
-wait_published() { # ZTLD LABEL...
+# GNUnet's zone master publishes from its own schedule, a new block for a
+# label after each record added to it: wait until p1's DHT gives every
+# label's whole record set (LABEL:N, N records; 1 if not given) before
+# gnsd asks (gnsd would cache an early miss, or an early block that lacks
+# the last records: under load www's LEHO and BOX came too late for a wait
+# that took any block as published).
+wait_published() { # ZTLD LABEL[:N]...
   _z=$1
   shift
-  _t=0
-  while [ "$("$LOOKUP" --socket "$(gnp_dht_socket p1)" --ztld "$_z" "$@" | grep -c ' - ')" != 0 ]; do
-    _t=$((_t + 1))
-    [ "$_t" -gt 60 ] && {
-      fail "GNUnet did not publish $* in $_z within 60 s"
+  _labels=
+  _want=
+  for _l in "$@"; do
+    _labels="$_labels ${_l%%:*}"
+    case $_l in *:*) _want="$_want ${_l%%:*}=${_l#*:}" ;; *) _want="$_want $_l=1" ;; esac
+  done
+  _end=$(($(date +%s) + 60))
+  while :; do
+    # bench-dht-lookup prints "LABEL USEC RECORDS" per label (RECORDS of
+    # the first block found), "LABEL - 0" for none
+    _got=$("$LOOKUP" --socket "$(gnp_dht_socket p1)" --ztld "$_z" $_labels 2>/dev/null |
+      awk '{ printf " %s=%s", $1, $3 }')
+    [ "$_got" = "$_want" ] && return 0
+    if [ "$(date +%s)" -ge "$_end" ]; then
+      fail "GNUnet did not publish $* in $_z within 60 s (p1's DHT has:$_got)"
       return 1
-    }
+    fi
     sleep 1
   done
 }
-wait_published "$PK" www txt mail sub alias dns
+wait_published "$PK" www:4 txt mail sub alias dns
 wait_published "$ED" www later
 wait_published "$SUB" www
 
