@@ -30,7 +30,6 @@ struct varlink_server;
  * so that the connections held are those of programs that resolved
  * recently. */
 #define GNSD_RESOLVE_IDLE_USEC (60ull * 1000000u)
-#define GNSD_ZONE_MAX_MESSAGE (8u * 1024 * 1024)
 /* Connections to alt.gns.Resolve beyond [limits] connections that only
  * root and gnsd's own user may take. */
 #define GNSD_RESERVED_CONNECTIONS 256u

@@ -32,6 +32,7 @@
 #include "ztld.h"
 
 #define MAX_IMPORT_RECORDS 100000u
+#define BULK_RECORDS 1000u /* an ImportRecords this large is an import (bulk_jobs) */
 #define STORE_THREAD_BUSY_MS 10000u
 #define STORE_THREAD_CACHE (64u << 20)
 #define STORE_THREAD_NICE 2
@@ -67,6 +68,11 @@ struct gnsd_zones {
   /* the import whose transaction is open on bulk: the store thread's
    * alone (it is never read on the loop) */
   int64_t tx_import;
+  /* ImportRecords of many records on the store thread: like an import,
+   * it holds the write lock for seconds, which the loop's own writes
+   * would wait for; they are refused with ImportInProgress meanwhile */
+  unsigned bulk_jobs;
+  char bulk_zone[GNSD_ZONE_NAME_MAX + 1];
   bool freeing;
   /* start zone map cache (gnsd_zones_start_zones) */
   bool map_valid;
@@ -128,9 +134,15 @@ static int reply_name_error(struct varlink_call *call, const char *error, const 
 /* Changes wait while an import holds the store's transaction: true after
  * replying ImportInProgress. */
 static bool import_busy(struct varlink_call *call, const struct gnsd_zones *z) {
-  if (!z->import) return false;
-  reply_name_error(call, VL_ZONE_ERROR_ImportInProgress, z->import->zone);
-  return true;
+  if (z->import) {
+    reply_name_error(call, VL_ZONE_ERROR_ImportInProgress, z->import->zone);
+    return true;
+  }
+  if (z->bulk_jobs > 0) {
+    reply_name_error(call, VL_ZONE_ERROR_ImportInProgress, z->bulk_zone);
+    return true;
+  }
+  return false;
 }
 
 static int reply_storage(struct varlink_call *call) {
@@ -1074,7 +1086,8 @@ static void zone_job_run(struct gnsd_job *job) {
       r = gnsd_store_dirty_pending(s, zj->max_id, &pending);
       if (r == 0 && pending) {
         /* for the progress of a CommitImport called with "more" */
-        if (zj->want_count && gnsd_store_dirty_count(s, zj->zone.id, &zj->queued) < 0) zj->queued = -1;
+        if (zj->want_count && gnsd_store_dirty_count(s, zj->zone.id, &zj->queued) < 0)
+          zj->queued = -1;
         r = -EAGAIN;
         break;
       }
@@ -1136,6 +1149,10 @@ static int store_records(struct varlink_call *call, struct gnsd_zones *z, json_o
   zj->single = single;
   zj->replace = replace;
   zj->count = n_new;
+  if (n_new > BULK_RECORDS) {
+    z->bulk_jobs++;
+    snprintf(z->bulk_zone, sizeof z->bulk_zone, "%s", zone.name);
+  }
   zone_job_submit(z, zj);
   return 0;
 }
@@ -1904,6 +1921,7 @@ static int m_abort_import(struct varlink_call *call, json_object *params, void *
 }
 
 static void store_done(struct gnsd_zones *z, struct zone_job *zj) {
+  if (zj->count > BULK_RECORDS) z->bulk_jobs--;
   if (zj->r == -EINVAL) {
     reply_invalid(zj->call, zj->err.param, zj->err.why, zj->err.index);
     return;

@@ -23,6 +23,10 @@ struct gnsd_zones;
 struct varlink_server;
 
 /* What the zone service works with; nothing else of the daemon. */
+/* The largest message alt.gns.Zone takes (the server's bound): room for
+ * an ImportRecords of MAX records; gnsctl import sends batches. */
+#define GNSD_ZONE_MAX_MESSAGE (8u * 1024 * 1024)
+
 struct gnsd_zones_args {
   sd_event *event;
   struct gnsd_store *store;

@@ -130,15 +130,23 @@ static int open_block(const struct gns_zone_key *zk, const char *label, uint64_t
   return gns_rdata_parse(*rdata, rlen, rd, max, n);
 }
 
-static void test_publish(void) {
-  char err[256];
-  json_object *p = call("CreateZone", "{\"name\":\"pub\",\"type\":\"edkey\"}", err, sizeof err);
+/* CreateZone name (EDKEY) and its key. */
+static void create_zone(const char *name, struct gns_zone_key *zk) {
+  char err[256], params[128];
+  snprintf(params, sizeof params, "{\"name\":\"%s\",\"type\":\"edkey\"}", name);
+  json_object *p = call("CreateZone", params, err, sizeof err);
   CHECK_STR(err, "");
   const char *ztld =
       json_object_get_string(json_object_object_get(json_object_object_get(p, "zone"), "ztld"));
-  struct gns_zone_key zk;
-  CHECK_INT(gns_ztld_decode(ztld, strlen(ztld), &zk), 0);
+  CHECK_INT(gns_ztld_decode(ztld, strlen(ztld), zk), 0);
   json_object_put(p);
+}
+
+static void test_publish(void) {
+  char err[256];
+  json_object *p;
+  struct gns_zone_key zk;
+  create_zone("pub", &zk);
 
   fake_puts = 0;
   changes = 0;
@@ -320,14 +328,9 @@ static int64_t begin_import(int lifeline, const char *zone) {
 }
 
 static void test_import(void) {
-  char err[256];
-  json_object *p = call("CreateZone", "{\"name\":\"imp\",\"type\":\"edkey\"}", err, sizeof err);
-  CHECK_STR(err, "");
-  const char *ztld =
-      json_object_get_string(json_object_object_get(json_object_object_get(p, "zone"), "ztld"));
+  json_object *p;
   struct gns_zone_key zk;
-  CHECK_INT(gns_ztld_decode(ztld, strlen(ztld), &zk), 0);
-  json_object_put(p);
+  create_zone("imp", &zk);
   struct gnsd_zone zone;
   CHECK_INT(gnsd_store_zone_get_public(store, "imp", &zone), 0);
   int sv[2];
@@ -427,6 +430,39 @@ static void test_import(void) {
   free(rdata);
   CHECK_INT(open_block(&zk, "l299", now, rd, 4, &n, &rdata, &e), 0);
   free(rdata);
+
+  /* a large ImportRecords holds other changes off, like an import */
+  json_object *ip = batch_params(0, 1000, 1500);
+  json_object_object_del(ip, "session");
+  json_object_object_add(ip, "zone", json_object_new_string("imp"));
+  json_object *msg = json_object_new_object();
+  json_object_object_add(msg, "method", json_object_new_string("alt.gns.Zone.ImportRecords"));
+  json_object_object_add(msg, "parameters", ip);
+  send_json(client, msg);
+  json_object_put(msg);
+  /* the loop takes the ImportRecords call (staging 1,500 records takes the
+   * store thread tens of milliseconds) before DeleteRecords comes */
+  for (int i = 0; i < 5; i++)
+    sd_event_run(event, 0);
+  p = json_object_new_object();
+  json_object_object_add(p, "zone", json_object_new_string("imp"));
+  json_object_object_add(p, "label", json_object_new_string("l0"));
+  r = zone_call(lifeline, "DeleteRecords", p, false);
+  CHECK_STR(json_object_get_string(json_object_object_get(r, "error")),
+            "alt.gns.Zone.ImportInProgress");
+  json_object_put(r);
+  r = recv_json(client);
+  CHECK(r && !json_object_object_get(r, "error"));
+  CHECK_INT(json_object_get_int(
+                json_object_object_get(json_object_object_get(r, "parameters"), "imported")),
+            1500);
+  json_object_put(r);
+  p = json_object_new_object();
+  json_object_object_add(p, "zone", json_object_new_string("imp"));
+  json_object_object_add(p, "label", json_object_new_string("l0"));
+  r = zone_call(lifeline, "DeleteRecords", p, false); /* and lets them go afterwards */
+  CHECK(r && !json_object_object_get(r, "error"));
+  json_object_put(r);
   close(lifeline);
 }
 
@@ -440,6 +476,7 @@ int main(void) {
   CHECK_INT(gnsd_backends_init(&backends, event, store), 0);
   backends.v[backends.n++] = &fake;
   CHECK_INT(varlink_server_new(event, NULL, &server), 0);
+  varlink_server_set_max_message(server, GNSD_ZONE_MAX_MESSAGE); /* as gnsd.c */
   CHECK_INT(gnsd_workers_new(event, 2, 0, &workers), 0);
   const struct gnsd_zones_args args = {
       .event = event,
