@@ -21,7 +21,8 @@ mkdir -p "$TMP/flag"
 chmod 0777 "$TMP/flag"
 ATTACK_PID=
 DHT_PID=
-trap 'for p in $ATTACK_PID $DHT_PID; do kill "$p" 2>/dev/null; done; cleanup' EXIT
+SOMEONE_PID=
+trap 'for p in $ATTACK_PID $DHT_PID $SOMEONE_PID; do kill "$p" 2>/dev/null; done; cleanup' EXIT
 # stopped (the harness's time limit, ^C): clean up all the same
 trap 'exit 1' INT TERM
 
@@ -57,6 +58,17 @@ attack_end() {
   cat "$TMP/attack-$1.out"
 }
 
+# The bounds say what an attack must not do, with margins that hold on a
+# loaded machine (a lookup takes milliseconds; at load 13 one took over
+# 1 s):
+# AT_ONCE  a lookup answered while an attacker is at a limit: well inside
+#          [limits] request-timeout (5 s), after which an attacker's held
+#          connection would free a slot, and inside the resolver timeout of
+#          the DHT part (10 s), which a lookup waiting on the DHT would take.
+# DHT_WAIT a remote lookup that gets its DHT GET and times out (10 s).
+AT_ONCE=3000
+DHT_WAIT=20000
+
 # lookups NAME N MAX_MS [ERROR]: as root and as uid 4242.
 lookups() {
   as 0 lookup "$@" || fail "root's lookup of $1 during the attack"
@@ -86,14 +98,14 @@ recs = [{"label": "www", "type": "A", "value": "192.0.2.1"}]
 recs += [{"label": "many", "type": "TXT", "value": "record %03d " % i + "x" * 80} for i in range(200)]
 z.call("alt.gns.Zone.ImportRecords", {"zone": "demo", "records": recs})
 PYEOF
-as 0 lookup www.demo.gns.alt 3 2000 || fail "lookup before any attack"
+as 0 lookup www.demo.gns.alt 3 "$AT_ONCE" || fail "lookup before any attack"
 
 # 1. Half requests on every connection gnsd takes (the defaults:
 # 256 per user, closed after 5 s incomplete).
 attack partial 8
-lookups www.demo.gns.alt 10 1000
+lookups www.demo.gns.alt 10 "$AT_ONCE"
 sleep 6
-lookups www.demo.gns.alt 5 1000
+lookups www.demo.gns.alt 5 "$AT_ONCE"
 attack_end partial
 [ "$(limits connectionsRefused)" -gt 0 ] || fail "no connection was refused"
 "$top_builddir/ctl/gnsctl" --runtime-dir "$GNSD_RUNTIME_DIR" status | grep -q 'connectionsRefused *[1-9]' ||
@@ -103,7 +115,7 @@ attack_end partial
 # 2. Replies never read: gnsd must not grow with them.
 before=$(rss_kb)
 attack unread 6 many.demo.gns.alt
-lookups www.demo.gns.alt 10 1000
+lookups www.demo.gns.alt 10 "$AT_ONCE"
 attack_end unread
 after=$(rss_kb)
 echo "gnsd RSS ${before} kB before, ${after} kB after the unread attack"
@@ -116,7 +128,7 @@ stop_gnsd || fail "gnsd exited with $?"
 printf '[resolver]\ntimeout = 3s\n[limits]\nconnections = 100\nconnections-per-user = 0\n' > "$CONF"
 start_gnsd || fail "start with 100 connections"
 attack partial 4
-as 0 lookup www.demo.gns.alt 10 1000 || fail "root's lookup with every connection taken"
+as 0 lookup www.demo.gns.alt 10 "$AT_ONCE" || fail "root's lookup with every connection taken"
 attack_end partial
 [ "$(limits connectionsRefused)" -gt 0 ] || fail "nothing was refused beyond [limits] connections"
 stop_gnsd || fail "gnsd exited with $?"
@@ -135,7 +147,7 @@ DHT_PID=$!
 wait_until 50 0.1 test -S "$TMP/dht.sock" || fail "fake DHT socket"
 cat > "$CONF" <<EOF
 [resolver]
-timeout = 3s
+timeout = 10s
 [dht]
 backend = gnunet
 gnunet-socket = $TMP/dht.sock
@@ -150,21 +162,26 @@ print(ztld)
 PYEOF
 ) || fail "remote zone key"
 # item 4: a local zone's missing label never waits for the DHT
-as 0 lookup missing1.demo.gns.alt 1 1000 alt.gns.Resolve.NoSuchName || fail "missing local name with a silent DHT"
-attack dht 5 "$REMOTE"
-lookups www.demo.gns.alt 5 1000
-as 4242 lookup "someone.$REMOTE.gns.alt" 1 5000 alt.gns.Resolve.TimedOut ||
-  fail "another user's remote lookup was refused while nobody held DHT GETs"
-as 0 lookup "root.$REMOTE.gns.alt" 1 5000 alt.gns.Resolve.TimedOut ||
+as 0 lookup missing1.demo.gns.alt 1 "$AT_ONCE" alt.gns.Resolve.NoSuchName || fail "missing local name with a silent DHT"
+# the attack outlasts the two remote lookups, made side by side while it
+# holds its GETs
+attack dht 15 "$REMOTE"
+lookups www.demo.gns.alt 5 "$AT_ONCE"
+as 4242 lookup "someone.$REMOTE.gns.alt" 1 "$DHT_WAIT" alt.gns.Resolve.TimedOut >"$TMP/someone.out" 2>&1 &
+SOMEONE_PID=$!
+as 0 lookup "root.$REMOTE.gns.alt" 1 "$DHT_WAIT" alt.gns.Resolve.TimedOut ||
   fail "root's remote lookup was refused while nobody held DHT GETs"
-as 4242 lookup missing2.demo.gns.alt 1 1000 alt.gns.Resolve.NoSuchName || fail "missing local name during the DHT attack"
+wait "$SOMEONE_PID" || fail "another user's remote lookup was refused while nobody held DHT GETs: $(cat "$TMP/someone.out")"
+cat "$TMP/someone.out"
+as 4242 lookup missing2.demo.gns.alt 1 "$AT_ONCE" alt.gns.Resolve.NoSuchName || fail "missing local name during the DHT attack"
 attack_end dht
 [ $(($(limits dhtGetsRefused) + $(limits lookupsRefused))) -gt 0 ] || fail "nobody's DHT GETs were never limited"
 kill "$DHT_PID"
 wait "$DHT_PID" 2>/dev/null
 DHT_PID=
+SOMEONE_PID=
 rm -f "$TMP/dht.sock"
-as 0 lookup missing3.demo.gns.alt 1 1000 alt.gns.Resolve.NoSuchName || fail "missing local name with the DHT down"
+as 0 lookup missing3.demo.gns.alt 1 "$AT_ONCE" alt.gns.Resolve.NoSuchName || fail "missing local name with the DHT down"
 kill -0 "$GNSD_PID" || fail "gnsd died"
 stop_gnsd || fail "gnsd exited with $?"
 echo "gnsd-abuse: ok"
