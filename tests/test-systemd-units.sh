@@ -47,8 +47,6 @@ $svc_in|Sockets=gnsd.socket gnsd-zone.socket gnsd-dns.socket
 $svc_in|Wants=gnsd-dns.socket
 $dsock|ListenDatagram=127.0.0.153:53
 $dsock|ListenStream=127.0.0.153:53
-$dsock|ListenDatagram=[::1]:53
-$dsock|ListenStream=[::1]:53
 $dsock|FileDescriptorName=dns-stub
 $dsock|Service=gnsd.service
 $resolved|[Resolve]
