@@ -7,17 +7,12 @@
 #include <time.h>
 #include "backends.h"
 #include "dht-gnunet.h"
+#include "event-now.h"
 #include "log.h"
 #include "store.h"
 
 uint64_t gnsd_now(sd_event *event) {
-  uint64_t t = 0;
-  if (!event || sd_event_now(event, CLOCK_REALTIME, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return gnsd_event_now(event, CLOCK_REALTIME);
 }
 
 /* The store backend judges expiry by the daemon's clock too. */

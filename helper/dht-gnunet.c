@@ -35,6 +35,7 @@
 #include <sodium.h>
 
 #include "dht-gnunet.h"
+#include "event-now.h"
 #include "gns-util.h"
 #include "gnunet-conn.h"
 #include "gnunet-msg.h"
@@ -133,26 +134,14 @@ struct dht {
 };
 
 static uint64_t now_mono(struct dht *d) {
-  uint64_t t = 0;
-  if (sd_event_now(d->ev, CLOCK_MONOTONIC, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return gnsd_event_now(d->ev, CLOCK_MONOTONIC);
 }
 
 /* Block expirations are absolute wall-clock microseconds (RFC 9498, 5),
  * judged on the clock gnsd hands us (gnsd_dht_gnunet_set_clock). */
 static uint64_t now_real(const struct dht *d) {
   if (d->clock) return d->clock(d->clock_ud);
-  uint64_t t = 0;
-  if (sd_event_now(d->ev, CLOCK_REALTIME, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return gnsd_event_now(d->ev, CLOCK_REALTIME);
 }
 
 static bool connected(const struct dht *d) {

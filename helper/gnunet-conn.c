@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "event-now.h"
 #include "gnunet-conn.h"
 #include "gnunet-msg.h"
 
@@ -65,13 +66,7 @@ const char *gnsd_gnunet_conn_state_name(enum gnsd_gnunet_conn_state s) {
 
 /* Timers and the backoff run on the loop's monotonic clock. */
 static uint64_t now_mono(const struct gnsd_gnunet_conn *c) {
-  uint64_t t = 0;
-  if (sd_event_now(c->ev, CLOCK_MONOTONIC, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return gnsd_event_now(c->ev, CLOCK_MONOTONIC);
 }
 
 static void set_error(struct gnsd_gnunet_conn *c, const char *why, int err) {

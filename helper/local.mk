@@ -11,7 +11,7 @@ libgnsd_la_SOURCES = \
 	helper/backends.c helper/backends.h \
 	helper/store.c helper/store.h \
 	helper/zones.c helper/zones.h \
-	helper/workers.c helper/workers.h \
+	helper/workers.c helper/workers.h helper/event-now.h \
 	helper/publish.c helper/publish.h \
 	helper/resolve.c helper/resolve.h \
 	helper/stats.c helper/stats.h \

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "event-now.h"
 #include "gns-util.h"
 #include "gnunet-conn.h"
 #include "revocation-gnunet.h"
@@ -73,13 +74,7 @@ struct gnsd_revnet {
 };
 
 static uint64_t now_mono(sd_event *ev) {
-  uint64_t t = 0;
-  if (sd_event_now(ev, CLOCK_MONOTONIC, &t) < 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-  }
-  return t;
+  return gnsd_event_now(ev, CLOCK_MONOTONIC);
 }
 
 static uint64_t now_real(const struct gnsd_revnet *rn) {
