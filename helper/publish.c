@@ -139,8 +139,7 @@ struct gnsd_publisher {
   bool flush_pending;
   unsigned in_flight; /* pages between read and commit */
   unsigned jobs_out;  /* pass and sweep jobs on the store thread */
-  bool paused, restart, freeing, reading, ending, rewound;
-  bool sweeping;
+  bool restart, freeing, reading, ending, rewound;
   /* kicks so far: a change committed after a read or a pass end started
    * is not seen by it, so such a read is not the end of the pass */
   uint64_t kicks;
@@ -680,7 +679,7 @@ static int start_read(struct gnsd_publisher *p) {
 }
 
 static void fill(struct gnsd_publisher *p) {
-  if (p->paused || p->freeing || p->ending) return;
+  if (p->freeing || p->ending) return;
   if (p->retry_at) {
     if (now_us(p) < p->retry_at) {
       if (p->in_flight == 0) arm_timer(p, p->retry_at);
@@ -789,11 +788,6 @@ void gnsd_publisher_kick(struct gnsd_publisher *p) {
   schedule_fill(p);
 }
 
-void gnsd_publisher_pause(struct gnsd_publisher *p, bool paused) {
-  p->paused = paused;
-  if (!paused) gnsd_publisher_kick(p);
-}
-
 static void sweep_next(struct gnsd_publisher *p, uint64_t since, int64_t after_zone,
                        const char *after_label);
 
@@ -836,10 +830,7 @@ static void sweep_done(struct gnsd_job *job, int cancelled) {
   }
   for (size_t i = 0; i < sj->n; i++)
     free(sj->v[i].block);
-  if (more)
-    sweep_next(p, sj->since, sj->after_zone, sj->after_label);
-  else
-    p->sweeping = false;
+  if (more) sweep_next(p, sj->since, sj->after_zone, sj->after_label);
   free(sj);
   maybe_free(p);
 }
@@ -849,7 +840,6 @@ static void sweep_next(struct gnsd_publisher *p, uint64_t since, int64_t after_z
   struct sweep_job *sj = calloc(1, sizeof *sj);
   if (!sj) {
     log_error("publish: out of memory handing an import's blocks out");
-    p->sweeping = false;
     return;
   }
   sj->job.run = sweep_run;
@@ -858,7 +848,6 @@ static void sweep_next(struct gnsd_publisher *p, uint64_t since, int64_t after_z
   sj->since = since;
   sj->after_zone = after_zone;
   snprintf(sj->after_label, sizeof sj->after_label, "%s", after_label);
-  p->sweeping = true;
   p->jobs_out++;
   gnsd_workers_submit(p->thread, &sj->job);
 }

@@ -50,8 +50,6 @@ void gnsd_publisher_free(struct gnsd_publisher *p);
 void gnsd_publisher_set_interval(struct gnsd_publisher *p, uint64_t interval_us);
 /* The queue has new changed entries: take them next. */
 void gnsd_publisher_kick(struct gnsd_publisher *p);
-/* While paused no new page starts; pages already signing finish. */
-void gnsd_publisher_pause(struct gnsd_publisher *p, bool paused);
 /* An import opened a transaction on the bulk connection: pages committed
  * meanwhile land in it, and their blocks are not handed to the DHT until
  * gnsd_publisher_import_end(committed = true, hand_out_blocks) sweeps them

@@ -679,14 +679,8 @@ int gnsd_store_zone_add(struct gnsd_store *s, const char *name, const struct gns
   return r;
 }
 
-static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int key_len, bool text,
-                    bool with_priv, struct gnsd_zone *out) {
-  sqlite3_stmt *st = stmt(s, id);
-  if (!st) return -EIO;
-  if (text)
-    sqlite3_bind_text(st, 1, key, key_len, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_blob(st, 1, key, key_len, SQLITE_TRANSIENT);
+/* The one zone a bound statement finds. */
+static int zone_row(struct gnsd_store *s, sqlite3_stmt *st, bool with_priv, struct gnsd_zone *out) {
   int rc = sqlite3_step(st), r;
   if (rc == SQLITE_ROW)
     r = read_zone(s, st, out, with_priv);
@@ -698,6 +692,17 @@ static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int 
   return r;
 }
 
+static int zone_get(struct gnsd_store *s, enum stmt_id id, const void *key, int key_len, bool text,
+                    bool with_priv, struct gnsd_zone *out) {
+  sqlite3_stmt *st = stmt(s, id);
+  if (!st) return -EIO;
+  if (text)
+    sqlite3_bind_text(st, 1, key, key_len, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_blob(st, 1, key, key_len, SQLITE_TRANSIENT);
+  return zone_row(s, st, with_priv, out);
+}
+
 int gnsd_store_zone_get(struct gnsd_store *s, const char *name, struct gnsd_zone *out) {
   return zone_get(s, ST_ZONE_GET, name, -1, true, true, out);
 }
@@ -706,15 +711,7 @@ int gnsd_store_zone_get_by_id(struct gnsd_store *s, int64_t id, struct gnsd_zone
   sqlite3_stmt *st = stmt(s, ST_ZONE_GET_BY_ID);
   if (!st) return -EIO;
   sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st), r;
-  if (rc == SQLITE_ROW)
-    r = read_zone(s, st, out, true);
-  else if (rc == SQLITE_DONE)
-    r = -ENOENT;
-  else
-    r = db_error(s, "reading a zone");
-  sqlite3_reset(st);
-  return r;
+  return zone_row(s, st, true, out);
 }
 
 int gnsd_store_zone_get_public(struct gnsd_store *s, const char *name, struct gnsd_zone *out) {
