@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "gnsd-proc.h"
 
 #define NAME "www.demo.gns.alt"
 
@@ -330,27 +331,16 @@ int main(int argc, char **argv) {
   snprintf(dir, sizeof dir, "%s/bench-dns-stub.XXXXXX",
            getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (port < 0 || !mkdtemp(dir)) return 1;
-  char conf[280], run[280], state[280], log[280];
+  char conf[280], run[280], log[280];
   snprintf(conf, sizeof conf, "%s/gnsd.conf", dir);
   snprintf(run, sizeof run, "%s/run", dir);
-  snprintf(state, sizeof state, "%s/state", dir);
   snprintf(log, sizeof log, "%s/gnsd.log", dir);
   FILE *f = fopen(conf, "w");
   if (!f) return 1;
   fprintf(f, "[dns-stub]\nlisten = 127.0.0.1:%d\nrate-limit = 0\n", port);
   fclose(f);
-  pid_t pid = fork();
-  if (pid < 0) return 1;
-  if (pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) dup2(fd, 2);
-    unsetenv("JOURNAL_STREAM");
-    unsetenv("INVOCATION_ID");
-    unsetenv("NOTIFY_SOCKET");
-    unsetenv("LISTEN_FDS");
-    execl(bin, bin, "--runtime-dir", run, "--state-dir", state, "--config", conf, (char *)NULL);
-    _exit(127);
-  }
+  pid_t pid = -1;
+  int started = bench_gnsd_start(bin, dir, &pid);
   struct target t = {.stub = {.sin_family = AF_INET,
                               .sin_port = htons((uint16_t)port),
                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)}};
@@ -358,10 +348,10 @@ int main(int argc, char **argv) {
   char zone[320];
   snprintf(zone, sizeof zone, "%s/alt.gns.Zone", run);
   int rc = 1;
-  for (int i = 0; i < 200; i++) {
-    struct stat st;
-    if (stat(zone, &st) == 0) break;
-    usleep(25000);
+  if (started < 0) {
+    fprintf(stderr, "bench-dns-stub: cannot start gnsd: %s (see %s/gnsd.log)\n", strerror(-started),
+            dir);
+    goto out;
   }
   if (varlink_call(zone, "{\"method\":\"alt.gns.Zone.CreateZone\",\"parameters\":{\"name\":"
                          "\"demo\"}}") < 0 ||
@@ -431,8 +421,10 @@ int main(int argc, char **argv) {
          worst_p50);
   rc = 0;
 out:
-  kill(pid, SIGTERM);
-  waitpid(pid, NULL, 0);
+  if (pid > 0) {
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+  }
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system(cmd) != 0) fprintf(stderr, "bench-dns-stub: could not remove %s\n", dir);

@@ -37,6 +37,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 #include "crypto-floor.h"
+#include "gnsd-proc.h"
 #include "dht-msg.h"
 #include "gns-util.h"
 #include "rrblock.h"
@@ -143,36 +144,13 @@ static int gnsd_start(const char *bin, const char *conf_text, struct gnsd_proc *
   snprintf(g->dir, sizeof(g->dir), "%s/bench-resolve.XXXXXX",
            getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (!mkdtemp(g->dir)) return -errno;
-  char conf[300], run[300], state[300], log[300];
+  char conf[300];
   snprintf(conf, sizeof(conf), "%s/gnsd.conf", g->dir);
-  snprintf(run, sizeof(run), "%s/run", g->dir);
-  snprintf(state, sizeof(state), "%s/state", g->dir);
-  snprintf(log, sizeof(log), "%s/gnsd.log", g->dir);
   FILE *f = fopen(conf, "w");
   if (!f) return -errno;
   fputs(conf_text, f);
   fclose(f);
-  g->pid = fork();
-  if (g->pid < 0) return -errno;
-  if (g->pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) dup2(fd, 2);
-    unsetenv("JOURNAL_STREAM");
-    unsetenv("INVOCATION_ID");
-    unsetenv("NOTIFY_SOCKET");
-    unsetenv("LISTEN_FDS");
-    execl(bin, bin, "--runtime-dir", run, "--state-dir", state, "--config", conf, (char *)NULL);
-    _exit(127);
-  }
-  char sock[320];
-  snprintf(sock, sizeof(sock), "%s/alt.gns.Zone", run);
-  for (int i = 0; i < 200; i++) {
-    struct stat st;
-    if (stat(sock, &st) == 0) return 0;
-    if (waitpid(g->pid, NULL, WNOHANG) == g->pid) return -ECHILD;
-    usleep(25000);
-  }
-  return -ETIMEDOUT;
+  return bench_gnsd_start(bin, g->dir, &g->pid);
 }
 
 static void gnsd_stop(struct gnsd_proc *g) {

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "crypto-floor.h"
+#include "gnsd-proc.h"
 #include "record.h"
 #include "rrblock.h"
 #include "zonekey.h"
@@ -115,34 +116,12 @@ static int gnsctl(long *maxrss, const char *const *args) {
 }
 
 static int start_gnsd(void) {
-  char conf[300], state[300], log[300], sock[320];
+  char conf[300];
   snprintf(conf, sizeof conf, "%s/gnsd.conf", dir);
-  snprintf(state, sizeof state, "%s/state", dir);
-  snprintf(log, sizeof log, "%s/gnsd.log", dir);
   FILE *f = fopen(conf, "w");
   if (!f) return -errno;
   fclose(f);
-  gnsd_pid = fork();
-  if (gnsd_pid < 0) return -errno;
-  if (gnsd_pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) dup2(fd, 2);
-    unsetenv("JOURNAL_STREAM");
-    unsetenv("INVOCATION_ID");
-    unsetenv("NOTIFY_SOCKET");
-    unsetenv("LISTEN_FDS");
-    execl(gnsd_bin, gnsd_bin, "--runtime-dir", run_dir, "--state-dir", state, "--config", conf,
-          (char *)NULL);
-    _exit(127);
-  }
-  snprintf(sock, sizeof sock, "%s/alt.gns.Zone", run_dir);
-  for (int i = 0; i < 400; i++) {
-    struct stat st;
-    if (stat(sock, &st) == 0) return 0;
-    if (waitpid(gnsd_pid, NULL, WNOHANG) == gnsd_pid) return -ECHILD;
-    usleep(25000);
-  }
-  return -ETIMEDOUT;
+  return bench_gnsd_start(gnsd_bin, dir, &gnsd_pid);
 }
 
 /* VmHWM of gnsd in KB. */

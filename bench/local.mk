@@ -5,7 +5,8 @@
 # clients, the store), gnsctl's proof-of-work runner and the tests' clocks.
 include_dirs_bench = core helper ctl tests bench
 # bench-crypto: zone-type primitives and per-block costs. crypto-floor.c is
-# shared with the resolver benchmark (add it to that program's SOURCES).
+# shared with the resolver benchmark (add it to that program's SOURCES), as
+# gnsd-proc.c (a real gnsd in a temp dir) is by those that start gnsd.
 noinst_PROGRAMS += bench/bench-crypto
 BENCHES += bench/bench-crypto
 bench_bench_crypto_SOURCES = bench/bench-crypto.c bench/crypto-floor.c bench/crypto-floor.h
@@ -18,7 +19,8 @@ bench_bench_crypto_LDADD = $(GNSCORE_TEST_LIBS)
 # flood (it speaks the DHT client protocol: helper/dht-msg.h).
 noinst_PROGRAMS += bench/bench-resolve
 BENCHES += bench/bench-resolve
-bench_bench_resolve_SOURCES = bench/bench-resolve.c bench/crypto-floor.c bench/crypto-floor.h
+bench_bench_resolve_SOURCES = bench/bench-resolve.c bench/crypto-floor.c bench/crypto-floor.h \
+	bench/gnsd-proc.c bench/gnsd-proc.h
 bench_bench_resolve_CFLAGS = $(GNSCORE_TEST_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/helper
 bench_bench_resolve_LDADD = $(GNSCORE_TEST_LIBS) $(JSONC_LIBS) -lpthread
 
@@ -39,7 +41,7 @@ EXTRA_DIST += bench/bench-abuse.sh
 # same gnsd, same cached name, same run; unpinned and pinned to one CPU.
 noinst_PROGRAMS += bench/bench-dns-stub
 BENCHES += bench/bench-dns-stub
-bench_bench_dns_stub_SOURCES = bench/bench-dns-stub.c
+bench_bench_dns_stub_SOURCES = bench/bench-dns-stub.c bench/gnsd-proc.c bench/gnsd-proc.h
 bench_bench_dns_stub_LDADD = -lpthread
 
 # bench-zone-scale: gnsctl import of a 1M-record EDKEY and a 200k-record
@@ -47,6 +49,7 @@ bench_bench_dns_stub_LDADD = -lpthread
 # RRBLOCK-create floor (a quick run: bench/bench-zone-scale 20000 5000).
 noinst_PROGRAMS += bench/bench-zone-scale
 BENCHES += bench/bench-zone-scale
-bench_bench_zone_scale_SOURCES = bench/bench-zone-scale.c bench/crypto-floor.c bench/crypto-floor.h
+bench_bench_zone_scale_SOURCES = bench/bench-zone-scale.c bench/crypto-floor.c bench/crypto-floor.h \
+	bench/gnsd-proc.c bench/gnsd-proc.h
 bench_bench_zone_scale_CFLAGS = $(GNSCORE_TEST_CFLAGS)
 bench_bench_zone_scale_LDADD = $(GNSCORE_TEST_LIBS) -lpthread
