@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "event-now.h"
 #include "gns-util.h"
 #include "label.h"
 #include "log.h"
@@ -160,9 +161,7 @@ struct gnsd_publisher {
 
 static uint64_t now_us(struct gnsd_publisher *p) {
   if (p->hooks.now) return p->hooks.now(p->hooks.userdata);
-  uint64_t now = 0;
-  sd_event_now(p->event, CLOCK_REALTIME, &now);
-  return now;
+  return gnsd_event_now(p->event, CLOCK_REALTIME);
 }
 
 static uint64_t add_sat(uint64_t a, uint64_t b) {
@@ -385,9 +384,7 @@ static void schedule_fill(struct gnsd_publisher *p) {
 }
 
 static uint64_t mono_us(struct gnsd_publisher *p) {
-  uint64_t now = 0;
-  sd_event_now(p->event, CLOCK_MONOTONIC, &now);
-  return now;
+  return gnsd_event_now(p->event, CLOCK_MONOTONIC);
 }
 
 static void flush_now(struct gnsd_publisher *p) {

@@ -17,6 +17,7 @@
 #include "backends.h"
 #include "conf.h"
 #include "contract.h"
+#include "event-now.h"
 #include "interfaces.h"
 #include "label.h"
 #include "log.h"
@@ -1027,6 +1028,15 @@ struct zone_job {
   struct stage_error err;
 };
 
+/* A replacing import or ImportRecords starts by deleting the zone's
+ * records, inside its transaction. Every label with records or a block
+ * now is queued, so that those left empty are withdrawn. */
+static int drop_records(struct gnsd_store *s, int64_t zone_id, int64_t *max_id) {
+  int64_t gone = 0;
+  int r = gnsd_store_dirty_mark_zone(s, zone_id, max_id);
+  return r == 0 ? gnsd_store_record_delete_all(s, zone_id, &gone) : r;
+}
+
 /* On the store thread. */
 static void zone_job_run(struct gnsd_job *job) {
   struct zone_job *zj = (struct zone_job *)job;
@@ -1037,13 +1047,7 @@ static void zone_job_run(struct gnsd_job *job) {
   case ZJ_STORE:
     r = gnsd_store_begin(s);
     if (r < 0) break;
-    if (zj->replace) {
-      /* every label with records or a block now: those left empty are
-       * withdrawn */
-      int64_t gone = 0;
-      r = gnsd_store_dirty_mark_zone(s, zj->zone.id, &zj->max_id);
-      if (r == 0) r = gnsd_store_record_delete_all(s, zj->zone.id, &gone);
-    }
+    if (zj->replace) r = drop_records(s, zj->zone.id, &zj->max_id);
     if (r == 0)
       r = stage_records(s, zj->lifetime, zj->now, &zj->zone, zj->records, zj->single, 0,
                         &zj->max_id, &zj->err);
@@ -1052,9 +1056,7 @@ static void zone_job_run(struct gnsd_job *job) {
   case ZJ_BEGIN:
     r = gnsd_store_begin(s);
     if (r == 0 && zj->replace) {
-      int64_t gone = 0;
-      r = gnsd_store_dirty_mark_zone(s, zj->zone.id, &zj->max_id);
-      if (r == 0) r = gnsd_store_record_delete_all(s, zj->zone.id, &gone);
+      r = drop_records(s, zj->zone.id, &zj->max_id);
       if (r < 0) gnsd_store_rollback(s);
     }
     if (r == 0) z->tx_import = zj->session;
@@ -1813,8 +1815,7 @@ static void commit_submit(struct gnsd_zones *z, struct import_session *is, bool 
   zj->force = force;
   zj->zone.id = is->zone_id;
   zj->queued = -1;
-  uint64_t now = 0;
-  sd_event_now(z->event, CLOCK_MONOTONIC, &now);
+  uint64_t now = gnsd_event_now(z->event, CLOCK_MONOTONIC);
   if (varlink_call_more(is->commit_call) && now >= is->counted_at + COMMIT_COUNT_US) {
     zj->want_count = true; /* a count walks the zone's queue: about once a second */
     is->counted_at = now;
@@ -1830,8 +1831,7 @@ static int on_commit_retry(sd_event_source *s, uint64_t usec, void *userdata) {
   struct gnsd_zones *z = userdata;
   struct import_session *is = z->import;
   if (!is || !is->committing || is->commit_out) return 0;
-  uint64_t now = 0;
-  sd_event_now(z->event, CLOCK_MONOTONIC, &now);
+  uint64_t now = gnsd_event_now(z->event, CLOCK_MONOTONIC);
   uint64_t progress = gnsd_publisher_progress(z->publisher);
   if (progress != is->progress) {
     is->progress = progress;
@@ -1858,7 +1858,7 @@ static int m_commit_import(struct varlink_call *call, json_object *params, void 
   sd_event_source_set_enabled(is->retry, SD_EVENT_OFF);
   is->committing = true; /* other changes still wait */
   is->commit_call = call;
-  sd_event_now(z->event, CLOCK_MONOTONIC, &is->progress_at);
+  is->progress_at = gnsd_event_now(z->event, CLOCK_MONOTONIC);
   is->progress = gnsd_publisher_progress(z->publisher);
   gnsd_publisher_kick(z->publisher);
   commit_submit(z, is, false);
